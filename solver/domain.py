@@ -1,8 +1,8 @@
 """Domain entities of a weekly allocation: youths, dwellings, support teams, quota groups, policy.
 
-Every field mirrors a column of the case folder (``../shared/case-format.md``); the module holds data
-and the small derived facts every layer agrees on (priority key, free slots, remaining claims). It
-imports nothing from the rest of the package.
+Every field mirrors a column of the case folder (``../shared/case-format.md``); the module holds
+data and the small derived facts every layer agrees on (priority key, free slots, remaining
+claims). It imports nothing from the rest of the package.
 
 Citations ``[file:line]`` point into ``../shared/seeds/`` as in ``../shared/domain.md``.
 """
@@ -210,7 +210,9 @@ class Policy:
     availability_horizon_days: int = 60
     youth_dwelling_age: tuple[int, int] = (17, 25)
     persons_per_room: int = 2
-    default_quota_rate: Fraction = Fraction(1, 4)  # up to every fourth vacancy [003:463; 000:539-546]
+    default_quota_rate: Fraction = Fraction(
+        1, 4
+    )  # up to every fourth vacancy [003:463; 000:539-546]
     rent_ceiling: dict[IncomeType, int] = field(default_factory=_default_ceilings)
     caseload_cap: dict[SupportMethod, int] = field(default_factory=_default_caps)
     per_department: int = 0  # 0 = off; "not burden that area too much" [004:3020-3034]

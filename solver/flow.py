@@ -1,0 +1,329 @@
+"""The exact network path: min-cost flows and the lexicographic priority stage.
+
+The network (node names as in the code)::
+
+    S ──cap──▶ team G ──1──▶ candidate c ──1, cost──▶ unit u ──1──▶ quota G' ──cap──▶ T
+    S ─────────────1───────▶ candidate c                   unit u ──────1──────────▶ T
+
+One unit of flow is one housed candidate. Capacity groups that are pairwise disjoint on their
+side form the group layer; any other group is a *side constraint* the network cannot carry (see
+:mod:`solver.cpsat`).
+
+Stage 2 (the lexicographically best maximum set) is :func:`lexicographic_repair`; its docstring
+gives the argument for exactness and the bound on its work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from .problem import CapacityGroup, IntArray, MatchProblem, Side
+
+SOURCE = 0
+SINK = 1
+
+
+def split_groups(
+    problem: MatchProblem,
+) -> tuple[list[CapacityGroup], list[CapacityGroup], list[CapacityGroup]]:
+    """(candidate layer, unit layer, side constraints).
+
+    Groups are taken in the problem's order; a group joins its side's layer when it is disjoint
+    from the groups already there. A group whose capacity is at least its size binds nothing and
+    is dropped.
+    """
+    layers: dict[Side, list[CapacityGroup]] = {Side.CANDIDATE: [], Side.UNIT: []}
+    taken: dict[Side, set[int]] = {Side.CANDIDATE: set(), Side.UNIT: set()}
+    side: list[CapacityGroup] = []
+    for g in problem.groups:
+        members = set(g.members.tolist())
+        if g.capacity >= len(members):
+            continue
+        if members.isdisjoint(taken[g.side]):
+            layers[g.side].append(g)
+            taken[g.side] |= members
+        else:
+            side.append(g)
+    return layers[Side.CANDIDATE], layers[Side.UNIT], side
+
+
+@dataclass
+class FlowNetwork:
+    """Arc arrays of the network for one problem; arc ranges are named slices."""
+
+    problem: MatchProblem
+    n_nodes: int
+    tail: IntArray
+    head: IntArray
+    cap: IntArray
+    entry: slice  # S/G → candidate, one per candidate, in candidate order
+    pair: slice  # candidate → unit, one per problem arc, in arc order
+    entry_pred: IntArray  # tail node of each candidate's entry arc (S or its team node)
+    candidate_node0: int
+    unit_node0: int
+
+    @classmethod
+    def build(
+        cls,
+        problem: MatchProblem,
+        candidate_layer: list[CapacityGroup],
+        unit_layer: list[CapacityGroup],
+    ) -> FlowNetwork:
+        n_c, n_u = problem.n_candidates, problem.n_units
+        cg0 = 2
+        c0 = cg0 + len(candidate_layer)
+        u0 = c0 + n_c
+        ug0 = u0 + n_u
+        n_nodes = ug0 + len(unit_layer)
+
+        pred = np.full(n_c, SOURCE, dtype=np.int64)
+        for i, g in enumerate(candidate_layer):
+            pred[g.members] = cg0 + i
+        succ = np.full(n_u, SINK, dtype=np.int64)
+        for i, g in enumerate(unit_layer):
+            succ[g.members] = ug0 + i
+
+        cands = np.arange(n_c, dtype=np.int64)
+        units = np.arange(n_u, dtype=np.int64)
+        parts_tail = [
+            pred,
+            np.full(len(candidate_layer), SOURCE, dtype=np.int64),
+            c0 + problem.arc_candidate,
+            u0 + units,
+            ug0 + np.arange(len(unit_layer), dtype=np.int64),
+        ]
+        parts_head = [
+            c0 + cands,
+            cg0 + np.arange(len(candidate_layer), dtype=np.int64),
+            u0 + problem.arc_unit,
+            succ,
+            np.full(len(unit_layer), SINK, dtype=np.int64),
+        ]
+        parts_cap = [
+            np.ones(n_c, dtype=np.int64),
+            np.array([g.capacity for g in candidate_layer], dtype=np.int64),
+            np.ones(problem.n_arcs, dtype=np.int64),
+            np.ones(n_u, dtype=np.int64),
+            np.array([g.capacity for g in unit_layer], dtype=np.int64),
+        ]
+        p0 = n_c + len(candidate_layer)
+        return cls(
+            problem=problem,
+            n_nodes=n_nodes,
+            tail=np.concatenate(parts_tail),
+            head=np.concatenate(parts_head),
+            cap=np.concatenate(parts_cap),
+            entry=slice(0, n_c),
+            pair=slice(p0, p0 + problem.n_arcs),
+            entry_pred=pred,
+            candidate_node0=c0,
+            unit_node0=u0,
+        )
+
+    @property
+    def n_arcs(self) -> int:
+        return len(self.tail)
+
+    def min_cost_flow(
+        self, cost: IntArray, cap: IntArray | None = None, supply: int | None = None
+    ) -> tuple[IntArray, int]:
+        """Solve on this network; ``supply=None`` = maximum flow of minimum cost.
+
+        Returns the flow on every arc and the total cost.
+        """
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        smcf.add_arcs_with_capacity_and_unit_cost(
+            self.tail, self.head, self.cap if cap is None else cap, cost
+        )
+        if supply is None:
+            status = smcf.solve_max_flow_with_min_cost()
+        else:
+            smcf.set_node_supply(SOURCE, supply)
+            smcf.set_node_supply(SINK, -supply)
+            status = smcf.solve()
+        if status != smcf.OPTIMAL:
+            raise RuntimeError(f"Min-cost flow ended with status {status}.")
+        flows = np.asarray(smcf.flows(np.arange(self.n_arcs, dtype=np.int64)), dtype=np.int64)
+        return flows, int(smcf.optimal_cost())
+
+    def chosen_arcs(self, flow: IntArray) -> IntArray:
+        """Problem arc indices carrying flow."""
+        return np.flatnonzero(flow[self.pair] > 0).astype(np.int64)
+
+
+def priority_flow(net: FlowNetwork) -> tuple[IntArray, int]:
+    """Stage 1 and a warm start for stage 2: a maximum flow minimising the sum of ranks.
+
+    The maximum flow value is stage 1's optimum (the most candidates that can be matched). The
+    linear rank weights make it close to the lexicographic answer but not always equal to it:
+    one exchange cycle through team nodes can swap several candidates at once.
+    """
+    cost = np.zeros(net.n_arcs, dtype=np.int64)
+    cost[net.entry] = net.problem.rank
+    flow, _ = net.min_cost_flow(cost)
+    return flow, int(flow[net.entry].sum())
+
+
+@dataclass
+class RepairStats:
+    checks: int = 0  # residual searches run (candidates not matched at their turn)
+    exchanges: int = 0  # searches that found an exchange cycle
+    visited: int = 0  # nodes visited by all searches
+
+
+def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, RepairStats]:
+    """Turn a maximum flow into the one whose matched set is lexicographically best by rank.
+
+    Candidates are taken in rank order and *fixed* (required to stay matched). A candidate
+    matched in the current flow is fixed at once. For an unmatched candidate ``c`` with entry
+    arc ``p → c``, there is a maximum flow matching every fixed candidate and ``c`` exactly when
+    the residual graph has a cycle through ``p → c`` that avoids the reverse entry arcs of the
+    fixed candidates. (Both flows have the same value, so their difference is a circulation in
+    the residual graph; it is zero on fixed entry arcs, and its cycle through ``p → c`` is such a
+    cycle; conversely pushing one unit around such a cycle keeps the value and every fixed
+    candidate.) So a depth-first search from ``c`` to ``p`` decides ``c``, and on success the
+    cycle is pushed. The scan stops once as many candidates are fixed as the maximum flow value.
+
+    Work bound: a node that cannot reach ``p`` never can again. Fixing only removes reverse
+    arcs. Pushing a cycle ``C`` only adds arcs between nodes of ``C``; a new path from ``v`` to
+    ``p`` would enter ``C`` at some node and leave it for the last time at another, and in the
+    old graph ``v`` reached the first along the same arcs, the first reached the second along
+    ``C``, and the second reached ``p`` along arcs off ``C``: ``v`` could reach ``p`` before.
+    So a failed search marks every node it visited *dead* for its target and later searches
+    skip them: failed searches cost O(arcs) per distinct target (the source and each team node)
+    over the whole scan; successful ones are the exchanges the warm start missed.
+
+    Returns the repaired flow (a new array) and counters.
+    """
+    problem = net.problem
+    flow = flow.copy()
+    m = int(flow[net.entry].sum())
+    order = np.argsort(problem.rank, kind="stable").tolist()
+    degree = np.bincount(problem.arc_candidate, minlength=problem.n_candidates).tolist()
+
+    n_arcs = net.n_arcs
+    # Residual graph in CSR form over half-arcs: h = 2a (forward a) and h = 2a + 1 (reverse a).
+    frm = np.empty(2 * n_arcs, dtype=np.int64)
+    frm[0::2] = net.tail
+    frm[1::2] = net.head
+    adj_np = np.argsort(frm, kind="stable")
+    indptr_np = np.zeros(net.n_nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(frm, minlength=net.n_nodes), out=indptr_np[1:])
+
+    stats = RepairStats()
+    # Python lists: the search below is scalar code, and list indexing is the fast path there.
+    adj: list[int] = []
+    indptr: list[int] = []
+    tail: list[int] = []
+    head: list[int] = []
+    cap: list[int] = []
+    fl: list[int] = []
+    loaded = False
+    blocked = bytearray(n_arcs)  # reverse arc forbidden: entry arcs of fixed candidates
+    dead: dict[int, bytearray] = {}
+    seen = [0] * net.n_nodes
+    stamp = 0
+    fixed = 0
+    entry0 = net.entry.start
+    c0 = net.candidate_node0
+    pred = net.entry_pred.tolist()
+
+    for c in order:
+        if fixed == m:
+            break
+        e = entry0 + c
+        if (fl[e] if loaded else int(flow[e])) == 1:
+            blocked[e] = 1
+            fixed += 1
+            continue
+        if degree[c] == 0:
+            continue
+        if not loaded:
+            adj, indptr = adj_np.tolist(), indptr_np.tolist()
+            tail, head, cap, fl = (
+                net.tail.tolist(),
+                net.head.tolist(),
+                net.cap.tolist(),
+                flow.tolist(),
+            )
+            loaded = True
+        stats.checks += 1
+        target = pred[c]
+        dead_t = dead.get(target)
+        if dead_t is None:
+            dead_t = dead[target] = bytearray(net.n_nodes)
+        stamp += 1
+        start = c0 + c
+        seen[start] = stamp
+        visited = [start]
+        stack = [start]
+        cursor = [indptr[start]]
+        path: list[int] = []
+        found = False
+        while stack and not found:
+            v = stack[-1]
+            i = cursor[-1]
+            end = indptr[v + 1]
+            advanced = False
+            while i < end:
+                h = adj[i]
+                i += 1
+                a = h >> 1
+                if h & 1:
+                    if fl[a] == 0 or blocked[a]:
+                        continue
+                    w = tail[a]
+                else:
+                    if fl[a] >= cap[a]:
+                        continue
+                    w = head[a]
+                if w == target:
+                    path.append(h)
+                    found = True
+                    break
+                if seen[w] == stamp or dead_t[w]:
+                    continue
+                seen[w] = stamp
+                visited.append(w)
+                cursor[-1] = i
+                stack.append(w)
+                cursor.append(indptr[w])
+                path.append(h)
+                advanced = True
+                break
+            if found:
+                break
+            if not advanced:
+                stack.pop()
+                cursor.pop()
+                if path:
+                    path.pop()
+        stats.visited += len(visited)
+        if not found:
+            for v in visited:
+                dead_t[v] = 1
+            continue
+        stats.exchanges += 1
+        fl[e] += 1
+        for h in path:
+            fl[h >> 1] += -1 if h & 1 else 1
+        blocked[e] = 1
+        fixed += 1
+
+    if loaded:
+        flow = np.asarray(fl, dtype=np.int64)
+    return flow, stats
+
+
+def fit_flow(net: FlowNetwork, housed: IntArray) -> tuple[IntArray, int]:
+    """Stage 3: the cheapest allocation that matches exactly the candidates in ``housed``."""
+    cap = net.cap.copy()
+    entry_cap = np.zeros(net.problem.n_candidates, dtype=np.int64)
+    entry_cap[housed] = 1
+    cap[net.entry] = entry_cap
+    cost = np.zeros(net.n_arcs, dtype=np.int64)
+    cost[net.pair] = net.problem.arc_cost
+    return net.min_cost_flow(cost, cap=cap, supply=len(housed))
