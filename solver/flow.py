@@ -138,12 +138,11 @@ class FlowNetwork:
         smcf.add_arcs_with_capacity_and_unit_cost(
             self.tail, self.head, self.cap if cap is None else cap, cost
         )
-        if supply is None:
-            status = smcf.solve_max_flow_with_min_cost()
-        else:
-            smcf.set_node_supply(SOURCE, supply)
-            smcf.set_node_supply(SINK, -supply)
-            status = smcf.solve()
+        # With supply=None the supplies are an upper bound and OR-Tools sends as much as fits.
+        bound = self.problem.n_candidates if supply is None else supply
+        smcf.set_node_supply(SOURCE, bound)
+        smcf.set_node_supply(SINK, -bound)
+        status = smcf.solve() if supply is not None else smcf.solve_max_flow_with_min_cost()
         if status != smcf.OPTIMAL:
             raise RuntimeError(f"Min-cost flow ended with status {status}.")
         flows = np.asarray(smcf.flows(np.arange(self.n_arcs, dtype=np.int64)), dtype=np.int64)
