@@ -200,57 +200,68 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
     problem = net.problem
     flow = flow.copy()
     m = int(flow[net.entry].sum())
+    n_c = problem.n_candidates
     order = np.argsort(problem.rank, kind="stable").tolist()
-    degree = np.bincount(problem.arc_candidate, minlength=problem.n_candidates).tolist()
-
+    degree = np.bincount(problem.arc_candidate, minlength=n_c).tolist()
+    stats = RepairStats()
+    entry0, pair0, c0, u0 = net.entry.start, net.pair.start, net.candidate_node0, net.unit_node0
+    u_end = u0 + problem.n_units
     n_arcs = net.n_arcs
-    # Residual graph in CSR form over half-arcs: h = 2a (forward a) and h = 2a + 1 (reverse a).
+
+    # Residual graph in CSR form over half-arcs: h = 2a (forward a), h = 2a + 1 (reverse a).
+    # Unit nodes are left out of it: a unit's one residual out-arc is the reverse of the pair
+    # arc that holds it, or, when free, its exit arc; scanning its hundreds of reverse pair
+    # arcs to find that one is where a plain CSR search spends its time.
     frm = np.empty(2 * n_arcs, dtype=np.int64)
     frm[0::2] = net.tail
     frm[1::2] = net.head
-    adj_np = np.argsort(frm, kind="stable")
+    from_unit = (frm >= u0) & (frm < u_end)
+    halves = np.flatnonzero(~from_unit)
+    halves = halves[np.argsort(frm[halves], kind="stable")]
     indptr_np = np.zeros(net.n_nodes + 1, dtype=np.int64)
-    np.cumsum(np.bincount(frm, minlength=net.n_nodes), out=indptr_np[1:])
+    np.cumsum(np.bincount(frm[halves], minlength=net.n_nodes), out=indptr_np[1:])
+    holder_np = np.full(problem.n_units, -1, dtype=np.int64)
+    carrying = np.flatnonzero(flow[net.pair] > 0)
+    holder_np[problem.arc_unit[carrying]] = pair0 + carrying
 
-    stats = RepairStats()
-    # Python lists: the search below is scalar code, and list indexing is the fast path there.
-    adj: list[int] = []
-    indptr: list[int] = []
-    tail: list[int] = []
-    head: list[int] = []
-    cap: list[int] = []
-    fl: list[int] = []
-    loaded = False
+    # Team bookkeeping for the O(1) test: nothing enters a full team node whose housed
+    # members are all fixed, so a search for it would only map out dead nodes.
+    pred = net.entry_pred.tolist()
+    team_arc = {int(net.head[a]): a for a in range(n_c, net.pair.start)}
+    movable = dict.fromkeys(team_arc, 0)  # team node -> housed members not yet fixed
+    for c in np.flatnonzero(flow[net.entry] > 0).tolist():
+        if pred[c] in movable:
+            movable[pred[c]] += 1
+
+    # Python lists: the search below is scalar code, and list indexing is its fast path.
+    adj, indptr = halves.tolist(), indptr_np.tolist()
+    tail, head, cap, fl = net.tail.tolist(), net.head.tolist(), net.cap.tolist(), flow.tolist()
+    holder = holder_np.tolist()
+    exit0 = net.pair.stop
     blocked = bytearray(n_arcs)  # reverse arc forbidden: entry arcs of fixed candidates
     dead: dict[int, bytearray] = {}
     seen = [0] * net.n_nodes
     stamp = 0
     fixed = 0
-    entry0 = net.entry.start
-    c0 = net.candidate_node0
-    pred = net.entry_pred.tolist()
 
     for c in order:
         if fixed == m:
             break
         e = entry0 + c
-        if (fl[e] if loaded else int(flow[e])) == 1:
+        if fl[e] == 1:
             blocked[e] = 1
             fixed += 1
+            if pred[c] in movable:
+                movable[pred[c]] -= 1
             continue
+        target = pred[c]
         if degree[c] == 0:
             continue
-        if not loaded:
-            adj, indptr = adj_np.tolist(), indptr_np.tolist()
-            tail, head, cap, fl = (
-                net.tail.tolist(),
-                net.head.tolist(),
-                net.cap.tolist(),
-                flow.tolist(),
-            )
-            loaded = True
+        if target in movable and movable[target] == 0:
+            ga = team_arc[target]
+            if fl[ga] >= cap[ga]:
+                continue
         stats.checks += 1
-        target = pred[c]
         dead_t = dead.get(target)
         if dead_t is None:
             dead_t = dead[target] = bytearray(net.n_nodes)
@@ -262,8 +273,36 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
         cursor = [indptr[start]]
         path: list[int] = []
         found = False
-        while stack and not found:
+        while stack:
             v = stack[-1]
+            if u0 <= v < u_end:
+                # A unit: its single residual out-arc, taken once (cursor -1 = spent).
+                h = -1
+                if cursor[-1] >= 0:
+                    cursor[-1] = -1
+                    a = holder[v - u0]
+                    if a >= 0:
+                        h = 2 * a + 1
+                    elif fl[exit0 + v - u0] < 1:
+                        h = 2 * (exit0 + v - u0)
+                if h >= 0:
+                    w = tail[h >> 1] if h & 1 else head[h >> 1]
+                    if w == target:
+                        path.append(h)
+                        found = True
+                        break
+                    if seen[w] != stamp and not dead_t[w]:
+                        seen[w] = stamp
+                        visited.append(w)
+                        stack.append(w)
+                        cursor.append(indptr[w])
+                        path.append(h)
+                        continue
+                stack.pop()
+                cursor.pop()
+                if path:
+                    path.pop()
+                continue
             i = cursor[-1]
             end = indptr[v + 1]
             advanced = False
@@ -308,13 +347,23 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
         stats.exchanges += 1
         fl[e] += 1
         for h in path:
-            fl[h >> 1] += -1 if h & 1 else 1
+            a = h >> 1
+            if h & 1:
+                fl[a] -= 1
+                if pair0 <= a < exit0 and holder[head[a] - u0] == a:
+                    holder[head[a] - u0] = -1
+                elif a < entry0 + n_c and pred[a - entry0] in movable:
+                    movable[pred[a - entry0]] -= 1  # a housed team member was let go
+            else:
+                fl[a] += 1
+                if pair0 <= a < exit0:
+                    holder[head[a] - u0] = a
+                elif a < entry0 + n_c and pred[a - entry0] in movable:
+                    movable[pred[a - entry0]] += 1  # another team member housed
         blocked[e] = 1
         fixed += 1
 
-    if loaded:
-        flow = np.asarray(fl, dtype=np.int64)
-    return flow, stats
+    return np.asarray(fl, dtype=np.int64), stats
 
 
 def fit_flow(net: FlowNetwork, housed: IntArray) -> tuple[IntArray, int]:
