@@ -102,3 +102,28 @@ def test_zero_capacity_quota_blocks_its_units() -> None:
     result = solve(problem)
     assert result.pairs(problem) == [(1, 2)]
     assert check_allocation(problem, result) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems())
+def test_no_unhoused_candidate_could_take_a_lower_priority_candidates_unit(
+    problem: MatchProblem,
+) -> None:
+    """No inversion: swapping an unhoused candidate in for a lower-priority housed one on a
+    unit it fits always breaks a rule (its team would overflow)."""
+    result = solve(problem)
+    unit_of = result.unit_of(problem)
+    holder = {int(u): c for c, u in enumerate(unit_of.tolist()) if u >= 0}
+    teams = [g for g in problem.groups if g.side is Side.CANDIDATE]
+    for c, u in zip(problem.arc_candidate.tolist(), problem.arc_unit.tolist(), strict=True):
+        h = holder.get(u)
+        if unit_of[c] >= 0 or h is None or problem.rank[h] < problem.rank[c]:
+            continue
+        for g in teams:
+            members = set(g.members.tolist())
+            if c in members and h not in members:
+                used = sum(1 for m in members if unit_of[m] >= 0)
+                assert used >= g.capacity, "an inversion the solver should have removed"
+                break
+        else:
+            raise AssertionError(f"candidate {c} could take unit {u} from lower-priority {h}")
