@@ -49,3 +49,38 @@ def problems(
                 cap = draw(st.integers(0, min(2, len(members) - 1)))
                 groups.append(CapacityGroup(f"department{b}", Side.UNIT, members, cap))
     return MatchProblem.from_arcs(n_c, n_u, arcs, rank=rank, groups=tuple(groups))
+
+
+@st.composite
+def medium_problems(draw: st.DrawFn) -> MatchProblem:
+    """30–150 candidates, 10–60 units, sparse arcs, several tight teams and quota groups."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    n_c = int(rng.integers(30, 151))
+    n_u = int(rng.integers(10, 61))
+    density = float(rng.uniform(0.02, 0.25))
+    mask = rng.random((n_c, n_u)) < density
+    cand, unit = np.nonzero(mask)
+    cost = rng.integers(0, 50, len(cand))
+    team = rng.integers(-1, 5, n_c)
+    quota = rng.integers(-1, 4, n_u)
+    groups = []
+    for t in range(5):
+        members = np.flatnonzero(team == t).astype(np.int64)
+        if len(members):
+            cap = int(rng.integers(0, max(1, len(members) // 2) + 1))
+            groups.append(CapacityGroup(f"team{t}", Side.CANDIDATE, members, cap))
+    for q in range(4):
+        members = np.flatnonzero(quota == q).astype(np.int64)
+        if len(members):
+            cap = int(rng.integers(0, len(members) + 1))
+            groups.append(CapacityGroup(f"quota{q}", Side.UNIT, members, cap))
+    return MatchProblem(
+        n_candidates=n_c,
+        n_units=n_u,
+        arc_candidate=cand.astype(np.int64),
+        arc_unit=unit.astype(np.int64),
+        arc_cost=cost.astype(np.int64),
+        rank=rng.permutation(n_c).astype(np.int64),
+        groups=tuple(groups),
+    )

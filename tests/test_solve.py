@@ -10,8 +10,8 @@ from solver.problem import CapacityGroup, MatchProblem, Side, SolveParams, Statu
 from solver.solve import solve
 from solver.validate import check_allocation
 
-from .oracle import brute_force
-from .strategies import problems
+from .oracle import brute_force, sequential_flow_signature
+from .strategies import medium_problems, problems
 
 
 @settings(max_examples=300, deadline=None)
@@ -127,3 +127,24 @@ def test_no_unhoused_candidate_could_take_a_lower_priority_candidates_unit(
                 break
         else:
             raise AssertionError(f"candidate {c} could take unit {u} from lower-priority {h}")
+
+
+@settings(max_examples=40, deadline=None)
+@given(medium_problems())
+def test_priority_stage_matches_one_flow_per_candidate_on_medium_cases(
+    problem: MatchProblem,
+) -> None:
+    """On 30–150 candidates with tight teams and quotas, stage 2 equals the definition computed
+    with one independent min-cost flow per candidate."""
+    expected = sequential_flow_signature(problem)
+    result = solve(problem)
+    assert result.priority_signature == expected
+    assert check_allocation(problem, result) == []
+    c_layer, u_layer, _ = split_groups(problem)
+    net = FlowNetwork.build(problem, c_layer, u_layer)
+    cost = np.zeros(net.n_arcs, dtype=np.int64)
+    cost[net.entry] = problem.n_candidates - problem.rank
+    worst, _ = net.min_cost_flow(cost)
+    repaired, _ = lexicographic_repair(net, worst)
+    housed = np.flatnonzero(repaired[net.entry]).tolist()
+    assert tuple(sorted(int(problem.rank[c]) for c in housed)) == expected
