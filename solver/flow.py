@@ -173,6 +173,37 @@ class RepairStats:
     visited: int = 0  # nodes visited by all searches
 
 
+def _residual_csr(net: FlowNetwork, flow: IntArray) -> tuple[list[int], ...]:
+    """Residual graph in CSR form over half-arcs: h = 2a (forward a), h = 2a + 1 (reverse a).
+
+    Unit nodes are left out of it: a unit's one residual out-arc is the reverse of the pair arc
+    that holds it or, when free, its exit arc, so ``holder`` (unit -> pair arc, or -1) stands in
+    for its adjacency; scanning hundreds of reverse pair arcs to find that one is where a plain
+    CSR search spends its time. Returned as Python lists: the search is scalar code, and list
+    indexing is its fast path.
+    """
+    problem = net.problem
+    u0 = net.unit_node0
+    frm = np.empty(2 * net.n_arcs, dtype=np.int64)
+    frm[0::2] = net.tail
+    frm[1::2] = net.head
+    halves = np.flatnonzero((frm < u0) | (frm >= u0 + problem.n_units))
+    halves = halves[np.argsort(frm[halves], kind="stable")]
+    indptr = np.zeros(net.n_nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(frm[halves], minlength=net.n_nodes), out=indptr[1:])
+    holder = np.full(problem.n_units, -1, dtype=np.int64)
+    carrying = np.flatnonzero(flow[net.pair] > 0)
+    holder[problem.arc_unit[carrying]] = net.pair.start + carrying
+    return (
+        halves.tolist(),
+        indptr.tolist(),
+        net.tail.tolist(),
+        net.head.tolist(),
+        net.cap.tolist(),
+        holder.tolist(),
+    )
+
+
 def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, RepairStats]:
     """Turn a maximum flow into the one whose matched set is lexicographically best by rank.
 
@@ -206,23 +237,6 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
     stats = RepairStats()
     entry0, pair0, c0, u0 = net.entry.start, net.pair.start, net.candidate_node0, net.unit_node0
     u_end = u0 + problem.n_units
-    n_arcs = net.n_arcs
-
-    # Residual graph in CSR form over half-arcs: h = 2a (forward a), h = 2a + 1 (reverse a).
-    # Unit nodes are left out of it: a unit's one residual out-arc is the reverse of the pair
-    # arc that holds it, or, when free, its exit arc; scanning its hundreds of reverse pair
-    # arcs to find that one is where a plain CSR search spends its time.
-    frm = np.empty(2 * n_arcs, dtype=np.int64)
-    frm[0::2] = net.tail
-    frm[1::2] = net.head
-    from_unit = (frm >= u0) & (frm < u_end)
-    halves = np.flatnonzero(~from_unit)
-    halves = halves[np.argsort(frm[halves], kind="stable")]
-    indptr_np = np.zeros(net.n_nodes + 1, dtype=np.int64)
-    np.cumsum(np.bincount(frm[halves], minlength=net.n_nodes), out=indptr_np[1:])
-    holder_np = np.full(problem.n_units, -1, dtype=np.int64)
-    carrying = np.flatnonzero(flow[net.pair] > 0)
-    holder_np[problem.arc_unit[carrying]] = pair0 + carrying
 
     # Team bookkeeping for the O(1) test: nothing enters a full team node whose housed
     # members are all fixed, so a search for it would only map out dead nodes.
@@ -233,12 +247,16 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
         if pred[c] in movable:
             movable[pred[c]] += 1
 
-    # Python lists: the search below is scalar code, and list indexing is its fast path.
-    adj, indptr = halves.tolist(), indptr_np.tolist()
-    tail, head, cap, fl = net.tail.tolist(), net.head.tolist(), net.cap.tolist(), flow.tolist()
-    holder = holder_np.tolist()
+    fl = flow.tolist()
+    # Built on the first search only: in many weeks every check is settled by the O(1) test.
+    adj: list[int] = []
+    indptr: list[int] = []
+    tail: list[int] = []
+    head: list[int] = []
+    cap: list[int] = []
+    holder: list[int] = []
     exit0 = net.pair.stop
-    blocked = bytearray(n_arcs)  # reverse arc forbidden: entry arcs of fixed candidates
+    blocked = bytearray(net.n_arcs)  # reverse arc forbidden: entry arcs of fixed candidates
     dead: dict[int, bytearray] = {}
     seen = [0] * net.n_nodes
     stamp = 0
@@ -259,8 +277,10 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
             continue
         if target in movable and movable[target] == 0:
             ga = team_arc[target]
-            if fl[ga] >= cap[ga]:
+            if fl[ga] >= net.cap[ga]:
                 continue
+        if not adj:
+            adj, indptr, tail, head, cap, holder = _residual_csr(net, np.asarray(fl))
         stats.checks += 1
         dead_t = dead.get(target)
         if dead_t is None:
@@ -366,12 +386,33 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
     return np.asarray(fl, dtype=np.int64), stats
 
 
-def fit_flow(net: FlowNetwork, housed: IntArray) -> tuple[IntArray, int]:
-    """Stage 3: the cheapest allocation that matches exactly the candidates in ``housed``."""
-    cap = net.cap.copy()
-    entry_cap = np.zeros(net.problem.n_candidates, dtype=np.int64)
-    entry_cap[housed] = 1
-    cap[net.entry] = entry_cap
-    cost = np.zeros(net.n_arcs, dtype=np.int64)
-    cost[net.pair] = net.problem.arc_cost
-    return net.min_cost_flow(cost, cap=cap, supply=len(housed))
+def fit_flow(
+    net: FlowNetwork,
+    candidate_layer: list[CapacityGroup],
+    unit_layer: list[CapacityGroup],
+    housed: IntArray,
+) -> IntArray:
+    """Stage 3: the cheapest allocation that matches exactly the candidates in ``housed``.
+
+    Solved on the sub-network of the housed candidates' arcs only (the others can carry no flow);
+    returns the chosen problem arc indices.
+    """
+    problem = net.problem
+    is_housed = np.zeros(problem.n_candidates, dtype=bool)
+    is_housed[housed] = True
+    keep = np.flatnonzero(is_housed[problem.arc_candidate])
+    sub = MatchProblem(
+        n_candidates=problem.n_candidates,
+        n_units=problem.n_units,
+        arc_candidate=problem.arc_candidate[keep],
+        arc_unit=problem.arc_unit[keep],
+        arc_cost=problem.arc_cost[keep],
+        rank=problem.rank,
+    )
+    sub_net = FlowNetwork.build(sub, candidate_layer, unit_layer)
+    cap = sub_net.cap.copy()
+    cap[sub_net.entry] = is_housed.astype(np.int64)
+    cost = np.zeros(sub_net.n_arcs, dtype=np.int64)
+    cost[sub_net.pair] = sub.arc_cost
+    flow, _ = sub_net.min_cost_flow(cost, cap=cap, supply=len(housed))
+    return keep[sub_net.chosen_arcs(flow)]

@@ -65,9 +65,11 @@ def solve(
     housed = np.flatnonzero(flow[net.entry] > 0).astype(np.int64)
 
     t = time.perf_counter()
-    if params.fit_stage:
-        flow, _ = fit_flow(net, housed)
-    arcs = net.chosen_arcs(flow)
+    arcs = (
+        fit_flow(net, candidate_layer, unit_layer, housed)
+        if params.fit_stage
+        else net.chosen_arcs(flow)
+    )
     stage("stage3_fit", t)
 
     path = "flow"
