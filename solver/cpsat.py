@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -62,7 +63,7 @@ class AllocationModel:
                 m.add(sum(terms) <= g.capacity)
         self.total = sum(self.housed.values())
 
-    def solve(self, hint: IntArray | None, time_limit: float) -> tuple[int, IntArray | None]:
+    def solve(self, hint: IntArray | None, time_limit: float) -> tuple[Any, IntArray | None]:
         """Solve the model as it stands; returns (status, chosen arcs or None)."""
         m = self.model
         m.clear_hints()
