@@ -80,7 +80,9 @@ def match(
 def fixtures_generate(
     profile: Annotated[str, typer.Argument(help="tiny, naestved, copenhagen or national.")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the case to.")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 2026,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed (default: the profile's documented seed).")
+    ] = None,
 ) -> None:
     """Generate a case folder from a named, calibrated profile."""
     from .fixtures import generate_command

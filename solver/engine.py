@@ -82,30 +82,24 @@ def build_problem(case: Case, eligibility: Eligibility | None = None) -> WeekPro
     rank[order] = np.arange(len(case.youths))
 
     groups: list[CapacityGroup] = []
-    team_of = np.array([y.support_team or "" for y in case.youths], dtype=object)
+    team_members = _members_by([y.support_team for y in case.youths])
     for team in case.teams:
         slots = policy.free_slots(team)
         if slots is None:  # ICM: support starts at visitation, no move-in limit
             continue
-        members = np.flatnonzero(team_of == team.team).astype(np.int64)
-        if len(members):
+        if team.team in team_members:
+            members = team_members[team.team]
             groups.append(CapacityGroup(f"team:{team.team}", Side.CANDIDATE, members, slots))
-    quota = case.quota_by_key()
-    unit_key = [(u.organisation, u.dwelling_type) for u in case.units]
-    for key, q in quota.items():
-        members = np.array([i for i, k in enumerate(unit_key) if k == key], dtype=np.int64)
-        if len(members):
+    unit_members = _members_by([(u.organisation, u.dwelling_type) for u in case.units])
+    for key, q in case.quota_by_key().items():
+        if key in unit_members:
             name = f"quota:{key[0]}/{key[1].value}"
-            groups.append(
-                CapacityGroup(name, Side.UNIT, members, q.remaining(policy.default_quota_rate))
-            )
+            remaining = q.remaining(policy.default_quota_rate)
+            groups.append(CapacityGroup(name, Side.UNIT, unit_members[key], remaining))
     if policy.per_department > 0:
-        departments: dict[str, list[int]] = {}
-        for i, u in enumerate(case.units):
-            departments.setdefault(f"{u.organisation}/{u.department}", []).append(i)
-        for name, idx in departments.items():
-            if len(idx) > policy.per_department:
-                members = np.array(idx, dtype=np.int64)
+        departments = _members_by([f"{u.organisation}/{u.department}" for u in case.units])
+        for name, members in departments.items():
+            if len(members) > policy.per_department:
                 groups.append(
                     CapacityGroup(f"department:{name}", Side.UNIT, members, policy.per_department)
                 )
@@ -122,6 +116,15 @@ def build_problem(case: Case, eligibility: Eligibility | None = None) -> WeekPro
         unit_ids=tuple(u.ref for u in case.units),
     )
     return WeekProblem(problem=problem, eligibility=elig, order=order)
+
+
+def _members_by(keys: list[Any]) -> dict[Any, np.ndarray]:
+    """Indices grouped by key (None keys left out), in index order."""
+    out: dict[Any, list[int]] = {}
+    for i, k in enumerate(keys):
+        if k is not None:
+            out.setdefault(k, []).append(i)
+    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
 
 
 def run_case(

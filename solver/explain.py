@@ -88,12 +88,12 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
             occupants = g.members[unit_of[g.members] >= 0]
             if g.capacity == 0 or (rank[occupants] < rank[c]).all():
                 name = g.name.removeprefix("team:")
-                detail = (
-                    f"team {name} has no free slot for a new move-in"
-                    if g.capacity == 0
-                    else f"team {name}'s {g.capacity} free {_slots(g.capacity)} went to "
-                    "higher-priority youths"
-                )
+                if g.capacity == 0:
+                    detail = f"team {name} has no free slot for a new move-in"
+                elif g.capacity == 1:
+                    detail = f"team {name}'s one free slot went to a higher-priority youth"
+                else:
+                    detail = f"team {name}'s {g.capacity} free slots went to higher-priority youths"
                 out.append(Unmatched(ref, "support_capacity", detail, n_higher))
                 continue
         blocking: set[int] = set()
@@ -139,7 +139,3 @@ def _youths(n: int) -> str:
 
 def _dwellings(n: int) -> str:
     return "dwelling" if n == 1 else f"{n} dwellings"
-
-
-def _slots(n: int) -> str:
-    return "slot" if n == 1 else "slots"

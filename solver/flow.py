@@ -171,6 +171,7 @@ class RepairStats:
     checks: int = 0  # residual searches run (candidates not matched at their turn)
     exchanges: int = 0  # searches that found an exchange cycle
     visited: int = 0  # nodes visited by all searches
+    visited_by_exchanges: int = 0  # of which by searches that found a cycle
 
 
 def _residual_csr(net: FlowNetwork, flow: IntArray) -> tuple[list[int], ...]:
@@ -275,10 +276,16 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
         target = pred[c]
         if degree[c] == 0:
             continue
+        last: list[int] = []  # the arc that closes the cycle when the search stops short of it
         if target in movable and movable[target] == 0:
+            # Nothing enters this team node but the source's arc: with no free slot the check
+            # fails at once; with one, reaching the source is the same question, and the
+            # source's dead set is shared by every such check.
             ga = team_arc[target]
             if fl[ga] >= net.cap[ga]:
                 continue
+            target = SOURCE
+            last = [2 * ga]
         if not adj:
             adj, indptr, tail, head, cap, holder = _residual_csr(net, np.asarray(fl))
         stats.checks += 1
@@ -365,8 +372,9 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
                 dead_t[v] = 1
             continue
         stats.exchanges += 1
+        stats.visited_by_exchanges += len(visited)
         fl[e] += 1
-        for h in path:
+        for h in path + last:
             a = h >> 1
             if h & 1:
                 fl[a] -= 1

@@ -81,8 +81,10 @@ class MatchProblem:
             if self.arc_cost.min() < 0:
                 raise ValueError("Negative arc cost.")
             keys = self.arc_candidate * max(self.n_units, 1) + self.arc_unit
-            if len(np.unique(keys)) != n_arcs:
-                raise ValueError("Repeated arc.")
+            if not np.all(keys[1:] > keys[:-1]):  # arcs usually come sorted; else sort a copy
+                ordered = np.sort(keys)
+                if np.any(ordered[1:] == ordered[:-1]):
+                    raise ValueError("Repeated arc.")
         if len(self.rank) != self.n_candidates or not np.array_equal(
             np.sort(self.rank), np.arange(self.n_candidates)
         ):
