@@ -258,7 +258,9 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
     holder: list[int] = []
     exit0 = net.pair.stop
     blocked = bytearray(net.n_arcs)  # reverse arc forbidden: entry arcs of fixed candidates
-    dead: dict[int, bytearray] = {}
+    dead: dict[int, bytearray] = {}  # per target: nodes that cannot reach it
+    region: dict[int, int] = {}  # node -> closed region it was first found dead in
+    region_hubs: list[frozenset[int]] = []  # targets each closed region can still reach
     seen = [0] * net.n_nodes
     stamp = 0
     fixed = 0
@@ -292,6 +294,11 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
         dead_t = dead.get(target)
         if dead_t is None:
             dead_t = dead[target] = bytearray(net.n_nodes)
+            for v, rid in region.items():
+                if target not in region_hubs[rid]:
+                    dead_t[v] = 1
+        reach: set[int] = set()  # targets the nodes skipped as dead may still reach
+        unknown = False  # skipped a node whose reachable targets are not recorded
         stamp += 1
         start = c0 + c
         seen[start] = stamp
@@ -318,7 +325,13 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
                         path.append(h)
                         found = True
                         break
-                    if seen[w] != stamp and not dead_t[w]:
+                    if dead_t[w]:
+                        known = region.get(w)
+                        if known is None:
+                            unknown = True
+                        else:
+                            reach |= region_hubs[known]
+                    elif seen[w] != stamp:
                         seen[w] = stamp
                         visited.append(w)
                         stack.append(w)
@@ -349,7 +362,14 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
                     path.append(h)
                     found = True
                     break
-                if seen[w] == stamp or dead_t[w]:
+                if seen[w] == stamp:
+                    continue
+                if dead_t[w]:
+                    known = region.get(w)
+                    if known is None:
+                        unknown = True
+                    else:
+                        reach |= region_hubs[known]
                     continue
                 seen[w] = stamp
                 visited.append(w)
@@ -370,6 +390,19 @@ def lexicographic_repair(net: FlowNetwork, flow: IntArray) -> tuple[IntArray, Re
         if not found:
             for v in visited:
                 dead_t[v] = 1
+            if not unknown:
+                # A closed region: from it, only the targets it touched (source, team nodes)
+                # or those of the regions it ran into can be reached, now or later (the same
+                # argument per target), so it is dead for every other target as well.
+                reach.update(v for v in visited if v < c0 and v != SINK)
+                region_hubs.append(frozenset(reach))
+                rid = len(region_hubs) - 1
+                for v in visited:
+                    region.setdefault(v, rid)
+                for t, d in dead.items():
+                    if t not in reach:
+                        for v in visited:
+                            d[v] = 1
             continue
         stats.exchanges += 1
         stats.visited_by_exchanges += len(visited)

@@ -62,10 +62,11 @@ def medium_problems(draw: st.DrawFn) -> MatchProblem:
     mask = rng.random((n_c, n_u)) < density
     cand, unit = np.nonzero(mask)
     cost = rng.integers(0, 50, len(cand))
-    team = rng.integers(-1, 5, n_c)
+    n_teams = int(rng.integers(1, 13))
+    team = rng.integers(-1, n_teams, n_c)
     quota = rng.integers(-1, 4, n_u)
     groups = []
-    for t in range(5):
+    for t in range(n_teams):
         members = np.flatnonzero(team == t).astype(np.int64)
         if len(members):
             cap = int(rng.integers(0, max(1, len(members) // 2) + 1))
