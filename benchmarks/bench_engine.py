@@ -208,6 +208,8 @@ def main() -> None:
     )
     print("|" + "---|" * 16)
     for r in rows:
+        # Below 10 ms both sides are timer noise: no ratio.
+        ratio = f"{r['ratio']:.1f}×" if r["bare_mcf_s"] >= 0.01 else "–"
         print(
             f"| {r['case']} | {r['youths']:,} × {r['units']:,} | {r['pairs']:,} "
             f"| {r['prep_s']:.2f} "
@@ -215,7 +217,7 @@ def main() -> None:
             f"| {r.get('stage3_fit', 0):.2f} | {r['solve_s']:.2f} | {r['total_s']:.2f} "
             f"| {r['peak_mb']:.0f} | {r['status']} | {r['housed']} ({r['inv']}) "
             f"| {r['greedy_housed']} ({r['greedy_inv']}) | {r['maxm_housed']} ({r['maxm_inv']}) "
-            f"| {r['bare_mcf_s']:.2f} | {r['ratio']:.1f}× |"
+            f"| {r['bare_mcf_s']:.2f} | {ratio} |"
         )
 
 
