@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -187,3 +188,63 @@ def test_matches_follow_priority_order() -> None:
     order = [keys[m.youth_ref] for m in result.matches]
     assert order == sorted(order)
     assert np.all(np.array([m.cost for m in result.matches]) >= 0)
+
+
+def _cti_pair(**policy: object) -> list[str]:
+    """Two CTI youths of one 2-worker team with plenty of caseload room, two dwellings."""
+    team = make_team(workers=2, current_caseload=0)
+    youths = [
+        make_youth(f"Y{i}", referred_on=RUN_DATE - timedelta(days=10 - i),
+                   support_method=SupportMethod.CTI, support_team=team.team)
+        for i in range(3)
+    ]  # fmt: skip
+    units = [make_unit("U1"), make_unit("U2"), make_unit("U3")]
+    return [m.youth_ref for m in run_case(make_case(youths, units, [team], **policy)).matches]
+
+
+@pytest.mark.parametrize(
+    ("policy", "housed"),
+    [
+        ({}, ["Y0", "Y1", "Y2"]),
+        ({"new_moveins_per_worker": 1}, ["Y0", "Y1"]),  # 1 per worker × 2 workers
+        ({"new_moveins_per_worker": 2}, ["Y0", "Y1", "Y2"]),
+    ],
+)
+def test_move_in_limit_per_worker_caps_a_teams_new_move_ins(
+    policy: dict, housed: list[str]
+) -> None:
+    """Off by default; on, a team takes at most limit × workers new move-ins in one run."""
+    assert _cti_pair(**policy) == housed
+
+
+@pytest.mark.parametrize(("caps", "housed"), [({"CTI": 10}, 1), ({"CTI": 9}, 0)])
+def test_policy_caseload_cap_sets_a_teams_free_slots(caps: dict, housed: int) -> None:
+    """1 worker with caseload 9: cap 10 leaves one slot, cap 9 none."""
+    from solver.domain import SupportMethod as M
+
+    team = make_team()
+    youth = make_youth(support_method=M.CTI, support_team=team.team)
+    cap = {M(k): v for k, v in caps.items()}
+    case = make_case([youth], [make_unit()], [team], caseload_cap={**{M.ICM: 8, M.ACT: 10}, **cap})
+    assert len(run_case(case).matches) == housed
+
+
+@pytest.mark.parametrize(("window", "first"), [(28, "LATE"), (5, "EARLY")])
+def test_urgent_window_decides_who_counts_as_urgent(window: int, first: str) -> None:
+    """An eviction in 20 days is urgent with the default 28-day window (and wins the one
+    dwelling over an earlier referral), but not with a 5-day window."""
+    early = make_youth("EARLY", referred_on=RUN_DATE - timedelta(days=400))
+    late = make_youth("LATE", referred_on=RUN_DATE - timedelta(days=10),
+                      urgent_by=RUN_DATE + timedelta(days=20))  # fmt: skip
+    case = make_case([early, late], [make_unit()], urgent_within_days=window)
+    assert [m.youth_ref for m in run_case(case).matches] == [first]
+
+
+@pytest.mark.parametrize(("rate", "housed"), [(Fraction(1, 4), 1), (Fraction(1, 2), 2)])
+def test_quota_rate_sets_the_remaining_claims(rate: Fraction, housed: int) -> None:
+    """4 vacancies in the window, none claimed: a quarter allows 1 claim, a half 2."""
+    quota = QuotaGroup("BoligA", DwellingType.YOUTH, vacancies=4, claimed=0)
+    youths = [make_youth("Y1"), make_youth("Y2")]
+    case = make_case(youths, [make_unit("U1"), make_unit("U2")], quotas=[quota],
+                     default_quota_rate=rate)  # fmt: skip
+    assert len(run_case(case).matches) == housed
