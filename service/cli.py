@@ -1,8 +1,153 @@
-"""The ``boligmatch`` console script: the engine's commands (``solver.cli``) plus the service's."""
+"""The ``boligmatch`` console script: the engine's commands (``solver.cli``) plus the service's.
+
+The database is ``BOLIGMATCH_DATABASE_URL`` (default: ``sqlite:///./boligmatch.db``).
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
 from solver.cli import app
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the latest revision."""
+    from .migrate import upgrade
+    from .settings import get_settings
+
+    upgrade(get_settings().database_url)
+    typer.echo("database at the latest revision", err=True)
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="admin, allocator, planner or caseworker")],
+    teams: Annotated[str, typer.Option(help="Case worker's teams, ';'-separated")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Add a user. The password is asked for (or read from stdin); it is never a default."""
+    from sqlmodel import Session, select
+
+    from .audit import audit
+    from .auth import hash_password
+    from .db import get_engine
+    from .models import Role, User
+
+    if role not in {r.value for r in Role}:
+        _fail(f"role {role!r} is not one of admin, allocator, planner, caseworker")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        _fail("the password must have at least 8 characters")
+    with Session(get_engine()) as session:
+        if session.exec(select(User).where(User.username == username)).first():
+            _fail(f"user {username!r} exists")
+        team_list = [t.strip() for t in teams.split(";") if t.strip()]
+        session.add(User(username=username, role=role, password_hash=hash_password(password),
+                         teams=team_list))  # fmt: skip
+        audit(session, "cli", "user.create", "user", username, role)
+        session.commit()
+    typer.echo(f"added {role} {username}", err=True)
+
+
+@app.command("import")
+def import_command(case_dir: Path) -> None:
+    """Import a case folder into the database (all or nothing)."""
+    from sqlmodel import Session
+
+    from solver.case import CaseError, read_case
+
+    from .audit import audit
+    from .db import get_engine
+    from .store import import_case, week_of
+
+    if not case_dir.is_dir():
+        _fail(f"{case_dir}: not a folder")
+    try:
+        case = read_case(case_dir)
+    except CaseError as exc:
+        _fail(str(exc))
+        return
+    with Session(get_engine()) as session:
+        counts = import_case(session, case)
+        week = week_of(case.policy.run_date)
+        audit(session, "cli", "import", "week", week, f"{len(case.youths)} youths")
+        session.commit()
+    typer.echo(json.dumps({"week": week, **counts}))
+
+
+@app.command("run")
+def run_command(
+    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48")],
+    force: Annotated[bool, typer.Option(help="Run again even if the week has a run")] = False,
+) -> None:
+    """Run the week's matching (the same as POST /api/v1/runs) and print its summary."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .models import Proposal, Run
+    from .runs import execute_run, request_run
+
+    engine = get_engine()
+    run, created = request_run(engine, week, "cli", force)
+    assert run.id is not None
+    if created:
+        execute_run(engine, run.id)
+    with Session(engine) as session:
+        done = session.get(Run, run.id)
+        assert done is not None
+        from sqlmodel import select
+
+        rows = session.exec(select(Proposal).where(Proposal.run_id == run.id)).all()
+        reasons: dict[str, int] = {}
+        for p in rows:
+            if p.reason:
+                reasons[p.reason] = reasons.get(p.reason, 0) + 1
+        summary = {
+            "run": run.id,
+            "week": week,
+            "created": created,
+            "status": done.status,
+            "result": done.result_status,
+            "housed": sum(1 for p in rows if p.dwelling_ref),
+            "unmatched_by_reason": dict(sorted(reasons.items())),
+            "error": done.error,
+        }
+    typer.echo(json.dumps(summary, indent=2))
+    if done.status == "failed":
+        raise typer.Exit(code=1)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Serve the API (OpenAPI docs at /api/docs)."""
+    import uvicorn
+
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port)
 
 
 def main() -> None:  # pragma: no cover - exercised through the console script

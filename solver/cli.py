@@ -17,6 +17,7 @@ app = typer.Typer(
     help="Boligmatch: exact, explainable weekly youth-housing allocation.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
 fixtures_app = typer.Typer(help="Generate realistic case folders.", no_args_is_help=True)
 app.add_typer(fixtures_app, name="fixtures")

@@ -1,0 +1,414 @@
+"""HTTP routes under /api/v1. Thin: validation, access control, audit; the work is elsewhere."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    HTTPException,
+    Path,
+    Query,
+    Request,
+    UploadFile,
+    status,
+)
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from solver.case import CaseError, CaseIssue, read_case_files
+from solver.queue import queue_info
+
+from .audit import audit
+from .auth import hash_password, issue_token, verify_password
+from .deps import (
+    Admin,
+    AggregateReader,
+    Allocator,
+    CurrentUser,
+    PersonReader,
+    SessionDep,
+    visible_youth,
+)
+from .models import (
+    AuditEvent,
+    DeclineReason,
+    Offer,
+    Proposal,
+    QuotaRecord,
+    Role,
+    Run,
+    TeamRecord,
+    User,
+    YouthRecord,
+    YouthStatus,
+)
+from .offers import expire_due, make_offer, transition
+from .runs import request_run
+from .settings import get_settings
+from .store import import_case, pool_case, week_of
+
+router = APIRouter(prefix="/api/v1")
+
+
+# ----------------------------------------------------------------------------- login, users
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+@router.post("/login/access-token", tags=["login"])
+def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    user = session.exec(select(User).where(User.username == form.username)).first()
+    if user is None or not user.active or not verify_password(form.password, user.password_hash):
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="Incorrect username or password")
+    settings = get_settings()
+    return Token(
+        access_token=issue_token(user.username, settings.secret_key, settings.token_minutes)
+    )
+
+
+class UserPublic(BaseModel):
+    username: str
+    role: Role
+    teams: list[str]
+
+
+class UserCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=8, max_length=256)
+    role: Role
+    teams: list[str] = []
+
+
+@router.get("/users/me", tags=["users"])
+def me(user: CurrentUser) -> UserPublic:
+    return UserPublic(username=user.username, role=Role(user.role), teams=user.teams)
+
+
+@router.get("/users", tags=["users"])
+def list_users(session: SessionDep, admin: Admin) -> list[UserPublic]:
+    users = session.exec(select(User).order_by(col(User.username))).all()
+    return [UserPublic(username=u.username, role=Role(u.role), teams=u.teams) for u in users]
+
+
+@router.post("/users", tags=["users"], status_code=201)
+def create_user(session: SessionDep, admin: Admin, body: UserCreate) -> UserPublic:
+    if session.exec(select(User).where(User.username == body.username)).first():
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="Username already exists")
+    session.add(User(username=body.username, role=body.role.value,
+                     password_hash=hash_password(body.password), teams=body.teams))  # fmt: skip
+    audit(session, admin.username, "user.create", "user", body.username, body.role.value)
+    session.commit()
+    return UserPublic(username=body.username, role=body.role, teams=body.teams)
+
+
+# ----------------------------------------------------------------------------- import
+SHEETS = {"youths", "units", "support", "quotas"}
+
+
+def _upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    """Case-folder files from loose files, one zip, or an Excel workbook."""
+    files: dict[str, bytes] = {}
+    for name, data in uploads:
+        base = name.rsplit("/", 1)[-1].lower()
+        if base.endswith(".zip"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                    for member in zf.namelist():
+                        short = member.rsplit("/", 1)[-1].lower()
+                        if short.endswith((".csv", ".toml")):
+                            files[short] = zf.read(member)
+            except zipfile.BadZipFile:
+                raise CaseError([CaseIssue(name, None, None, "not a readable zip file")]) from None
+        elif base.endswith((".xlsx", ".xlsm")):
+            try:
+                sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str)
+            except Exception as exc:  # openpyxl raises many kinds for a bad workbook
+                raise CaseError(
+                    [CaseIssue(name, None, None, f"not a readable workbook ({exc})")]
+                ) from None
+            for sheet, frame in sheets.items():
+                if sheet.strip().lower() in SHEETS:
+                    files[f"{sheet.strip().lower()}.csv"] = (
+                        frame.fillna("").to_csv(index=False).encode()
+                    )
+        else:
+            files[base] = data
+    return files
+
+
+class ImportResult(BaseModel):
+    week: str
+    youths_created: int
+    youths_updated: int
+    dwellings: int
+
+
+@router.post("/imports", tags=["imports"], status_code=201)
+async def create_import(
+    session: SessionDep,
+    user: Allocator,
+    files: Annotated[list[UploadFile], File(description="Case files, one zip, or one workbook")],
+) -> ImportResult:
+    """Import a week: all or nothing. A bad row answers 422 with every issue."""
+    uploads = [(f.filename or "upload", await f.read()) for f in files]
+    case = read_case_files(_upload_files(uploads))
+    counts = import_case(session, case)
+    week = week_of(case.policy.run_date)
+    audit(
+        session,
+        user.username,
+        "import",
+        "week",
+        week,
+        f"{len(case.youths)} youths, {len(case.units)} dwellings",
+    )
+    session.commit()
+    return ImportResult(week=week, **counts)
+
+
+# ----------------------------------------------------------------------------- runs
+class RunRequest(BaseModel):
+    week: str = Field(pattern=r"^\d{4}-W\d{2}$", examples=["2026-W48"])
+    force: bool = False
+
+
+class RunPublic(BaseModel):
+    id: int
+    week: str
+    generation: int
+    status: str
+    progress: str
+    result_status: str | None
+    objective: dict[str, Any]
+    timings: dict[str, Any]
+    input_hash: str
+    solver_version: str
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def _run_public(run: Run) -> RunPublic:
+    assert run.id is not None
+    return RunPublic(**run.model_dump(include=set(RunPublic.model_fields) - {"id"}), id=run.id)
+
+
+@router.post("/runs", tags=["runs"], status_code=202)
+def start_run(
+    request: Request, session: SessionDep, user: Allocator, body: RunRequest
+) -> RunPublic:
+    """Start the week's matching (or return the week's existing run unless ``force``)."""
+    from .db import get_engine
+
+    expire_due(session, user.username)
+    session.commit()
+    run, created = request_run(get_engine(), body.week, user.username, body.force)
+    if created:
+        request.app.state.start_run(run.id)
+    return _run_public(run)
+
+
+@router.get("/runs/{run_id}", tags=["runs"])
+def get_run(session: SessionDep, user: AggregateReader, run_id: int) -> RunPublic:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Run not found")
+    return _run_public(run)
+
+
+class ProposalPublic(BaseModel):
+    id: int
+    youth_ref: str
+    dwelling_ref: str | None
+    cost: int | None
+    fit: dict[str, int]
+    reason: str | None
+    detail: str | None
+    outranked_by: int
+
+
+@router.get("/runs/{run_id}/proposals", tags=["runs"])
+def get_proposals(session: SessionDep, user: Allocator, run_id: int) -> list[ProposalPublic]:
+    if session.get(Run, run_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Run not found")
+    rows = session.exec(
+        select(Proposal).where(Proposal.run_id == run_id).order_by(col(Proposal.id))
+    ).all()
+    audit(session, user.username, "read.proposals", "run", str(run_id))
+    session.commit()
+    return [ProposalPublic(**p.model_dump(exclude={"run_id"})) for p in rows]
+
+
+# ----------------------------------------------------------------------------- offers
+class OfferCreate(BaseModel):
+    proposal_id: int
+
+
+class OfferAction(BaseModel):
+    reason: DeclineReason | None = None
+    text: str | None = Field(default=None, max_length=500)
+
+
+class OfferPublic(BaseModel):
+    id: int
+    proposal_id: int
+    youth_ref: str
+    dwelling_ref: str
+    week: str
+    state: str
+    decline_reason: str | None
+    decline_text: str | None
+    expires_on: date
+
+
+def _offer_public(offer: Offer) -> OfferPublic:
+    return OfferPublic(**offer.model_dump(include=set(OfferPublic.model_fields)))
+
+
+@router.post("/offers", tags=["offers"], status_code=201)
+def create_offer(session: SessionDep, user: Allocator, body: OfferCreate) -> OfferPublic:
+    offer = make_offer(session, body.proposal_id, user.username, get_settings().offer_expiry_days)
+    session.commit()
+    return _offer_public(offer)
+
+
+@router.get("/offers", tags=["offers"])
+def list_offers(
+    session: SessionDep, user: Allocator, state: str | None = None
+) -> list[OfferPublic]:
+    query = select(Offer).order_by(col(Offer.id))
+    if state:
+        query = query.where(Offer.state == state)
+    audit(session, user.username, "read.offers", "offer", state or "*")
+    session.commit()
+    return [_offer_public(o) for o in session.exec(query).all()]
+
+
+@router.post("/offers/{offer_id}/{action}", tags=["offers"])
+def act_on_offer(
+    session: SessionDep,
+    user: Allocator,
+    offer_id: int,
+    action: Annotated[str, Path(pattern="^(accept|decline|expire|sign|move_in)$")],
+    body: OfferAction | None = None,
+) -> OfferPublic:
+    """accept / decline (reason) / expire / sign / move_in; 409 when the state forbids it."""
+    body = body or OfferAction()
+    offer = transition(session, offer_id, action, user.username, body.reason, body.text,
+                       get_settings().decline_pause_weeks)  # fmt: skip
+    session.commit()
+    return _offer_public(offer)
+
+
+# ----------------------------------------------------------------------------- youths, queue
+class YouthPublic(BaseModel):
+    ref: str
+    status: str
+    support_method: str
+    support_team: str | None
+    referred_on: date
+    urgent_by: date | None
+
+
+@router.get("/youths", tags=["youths"])
+def list_youths(session: SessionDep, user: PersonReader) -> list[YouthPublic]:
+    """Allocators see every youth; case workers only those of their own teams."""
+    query = select(YouthRecord).order_by(col(YouthRecord.ref))
+    if user.role == Role.CASEWORKER.value:
+        query = query.where(col(YouthRecord.support_team).in_(user.teams or [""]))
+    rows = session.exec(query).all()
+    audit(session, user.username, "read.youths", "youth", "*", f"{len(rows)} listed")
+    session.commit()
+    return [YouthPublic(**y.model_dump(include=set(YouthPublic.model_fields))) for y in rows]
+
+
+@router.get("/youths/{ref}", tags=["youths"])
+def get_youth(session: SessionDep, user: PersonReader, ref: str) -> YouthPublic:
+    youth = visible_youth(session, user, ref)
+    audit(session, user.username, "read.youth", "youth", ref)
+    session.commit()
+    return YouthPublic(**youth.model_dump(include=set(YouthPublic.model_fields)))
+
+
+class QueuePublic(BaseModel):
+    youth_ref: str
+    status: str
+    position: int | None
+    ahead: int | None
+    eligible_dwellings: int
+    pool_size: int
+    excluded_by_rule: dict[str, int]
+    blocks: list[str]
+    nearest_miss: str | None
+    what_would_help: str | None
+    proposals: list[ProposalPublic]
+    offers: list[OfferPublic]
+
+
+@router.get("/youths/{ref}/queue", tags=["youths"])
+def get_queue(session: SessionDep, user: PersonReader, ref: str) -> QueuePublic:
+    """Queue position (see ``solver.queue``), what excludes the youth, the nearest miss, and the
+    youth's history of proposals and offers."""
+    youth = visible_youth(session, user, ref)
+    case = pool_case(session, include=ref)
+    info = queue_info(case, ref) if case is not None else None
+    proposals = session.exec(
+        select(Proposal).where(Proposal.youth_ref == ref).order_by(col(Proposal.id))
+    ).all()
+    offers = session.exec(select(Offer).where(Offer.youth_ref == ref).order_by(col(Offer.id))).all()
+    audit(session, user.username, "read.queue", "youth", ref)
+    session.commit()
+    waiting = youth.status == YouthStatus.WAITING.value
+    return QueuePublic(
+        youth_ref=ref,
+        status=youth.status,
+        position=info.position if info and waiting else None,
+        ahead=info.ahead if info and waiting else None,
+        eligible_dwellings=info.eligible_dwellings if info else 0,
+        pool_size=info.pool_size if info else 0,
+        excluded_by_rule=info.excluded_by_rule if info else {},
+        blocks=list(info.blocks) if info else [],
+        nearest_miss=info.nearest_miss if info else None,
+        what_would_help=info.what_would_help if info else None,
+        proposals=[ProposalPublic(**p.model_dump(exclude={"run_id"})) for p in proposals],
+        offers=[_offer_public(o) for o in offers],
+    )
+
+
+# ----------------------------------------------------------------------------- aggregates, audit
+@router.get("/quotas", tags=["aggregates"])
+def list_quotas(session: SessionDep, user: AggregateReader) -> list[dict[str, Any]]:
+    return [q.model_dump() for q in session.exec(select(QuotaRecord)).all()]
+
+
+@router.get("/teams", tags=["aggregates"])
+def list_teams(session: SessionDep, user: AggregateReader) -> list[dict[str, Any]]:
+    return [t.model_dump() for t in session.exec(select(TeamRecord)).all()]
+
+
+@router.get("/audit", tags=["audit"])
+def list_audit(
+    session: SessionDep,
+    admin: Admin,
+    actor: str | None = None,
+    action: str | None = None,
+    object_ref: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict[str, Any]]:
+    query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if object_ref:
+        query = query.where(AuditEvent.object_ref == object_ref)
+    return [e.model_dump(mode="json") for e in session.exec(query).all()]

@@ -1,0 +1,71 @@
+"""The FastAPI application: ``create_app()``; served by ``boligmatch serve``."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from solver.case import CaseError
+
+from .db import get_engine
+from .logs import configure_logging
+from .offers import ConflictError, NotFoundError
+from .runs import execute_run
+from .settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging()
+    if settings.ephemeral_key:
+        log.warning("no BOLIGMATCH_SECRET_KEY: using an ephemeral key (tokens end on restart)")
+    app = FastAPI(
+        title="Boligmatch",
+        version="0.1.0",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        description="Weekly youth-housing allocation: imports, runs, offers, queue positions.",
+    )
+    # Runs execute in a worker thread of this process (documented in docs/service.md).
+    executor = ThreadPoolExecutor(max_workers=settings.run_workers, thread_name_prefix="run")
+    app.state.executor = executor
+
+    def start_run(run_id: int) -> Any:
+        return executor.submit(execute_run, get_engine(), run_id)
+
+    app.state.start_run = start_run
+
+    from .api import router
+
+    app.include_router(router)
+
+    @app.get("/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    @app.exception_handler(CaseError)
+    def case_error(_: Request, exc: CaseError) -> JSONResponse:
+        issues = [
+            {"file": i.file, "row": i.row, "column": i.column, "message": i.message}
+            for i in exc.issues
+        ]
+        return JSONResponse(status_code=422, content={"detail": str(exc), "issues": issues})
+
+    @app.exception_handler(ConflictError)
+    def conflict(_: Request, exc: ConflictError) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": str(exc)})
+
+    @app.exception_handler(NotFoundError)
+    def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_404_NOT_FOUND, content={"detail": str(exc)})
+
+    return app

@@ -1,0 +1,201 @@
+"""Tables. Personal data is limited to what allocation needs; youths are known by pseudonymous
+``ref`` only (never a CPR number). Gender and Greenlandic background are for outcome monitoring.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    ALLOCATOR = "allocator"
+    PLANNER = "planner"
+    CASEWORKER = "caseworker"
+
+
+class YouthStatus(StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    HOUSED = "housed"
+    WITHDRAWN = "withdrawn"
+
+
+class DwellingStatus(StrEnum):
+    VACANT = "vacant"
+    OFFERED = "offered"
+    LET = "let"
+    WITHDRAWN = "withdrawn"
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class OfferState(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    SIGNED = "signed"
+    MOVED_IN = "moved_in"
+
+
+class DeclineReason(StrEnum):
+    PET_NOT_ALLOWED = "pet_not_allowed"
+    AREA = "area"
+    TOO_EXPENSIVE = "too_expensive"
+    NO_CONTACT = "no_contact"
+    NOT_READY = "not_ready"
+    OTHER = "other"
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    role: str
+    password_hash: str
+    teams: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+
+
+class YouthRecord(SQLModel, table=True):
+    __tablename__ = "youth"
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(unique=True, index=True)
+    birth_date: date
+    referred_on: date
+    situation: str
+    income_type: str
+    support_method: str
+    monthly_income: int | None = None
+    rent_ceiling: int | None = None
+    pet: str = "none"
+    household_size: int = 1
+    needs_accessible: bool = False
+    support_team: str | None = Field(default=None, index=True)
+    urgent_by: date | None = None
+    preferred_areas: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    excluded_areas: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    gender: str | None = None
+    greenlandic: bool | None = None
+    status: str = Field(default=YouthStatus.WAITING.value, index=True)
+    paused_until: date | None = None
+    updated_at: datetime = Field(default_factory=now)
+
+
+class DwellingRecord(SQLModel, table=True):
+    __tablename__ = "dwelling"
+    __table_args__ = (UniqueConstraint("week", "ref", name="uq_dwelling_week_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(index=True)  # ISO week of the import, e.g. 2026-W48
+    ref: str = Field(index=True)
+    organisation: str
+    department: str
+    area: str
+    dwelling_type: str
+    rooms: int
+    size_m2: int | None = None
+    rent: int
+    utilities: int = 0
+    deposit: int | None = None
+    pets: str = "none"
+    accessible: bool = False
+    available_from: date
+    benefit_restricted: bool = False
+    status: str = Field(default=DwellingStatus.VACANT.value, index=True)
+
+
+class TeamRecord(SQLModel, table=True):
+    __tablename__ = "team"
+    team: str = Field(primary_key=True)
+    method: str
+    workers: int
+    caseload_cap: int | None = None
+    current_caseload: int
+
+
+class QuotaRecord(SQLModel, table=True):
+    __tablename__ = "quota"
+    organisation: str = Field(primary_key=True)
+    dwelling_type: str = Field(primary_key=True)
+    vacancies: int
+    claimed: int
+    rate: str | None = None  # exact fraction text, e.g. "1/4"
+
+
+class WeekPolicy(SQLModel, table=True):
+    __tablename__ = "week_policy"
+    week: str = Field(primary_key=True)
+    policy_toml: str
+
+
+class Run(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("week", "generation", name="uq_run_week_generation"),)
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(index=True)
+    generation: int = 1  # a forced re-run of a week is the next generation
+    status: str = RunStatus.QUEUED.value
+    progress: str = ""
+    input_hash: str = ""
+    input_snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    solver_version: str = ""
+    result_status: str | None = None
+    objective: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    timings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    error: str | None = None
+    created_by: str = ""
+    created_at: datetime = Field(default_factory=now)
+    finished_at: datetime | None = None
+
+
+class Proposal(SQLModel, table=True):
+    """One line of a run: a proposed match, or a youth not housed with its reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="run.id", index=True)
+    youth_ref: str = Field(index=True)
+    dwelling_ref: str | None = None
+    cost: int | None = None
+    fit: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON))
+    reason: str | None = None
+    detail: str | None = None
+    outranked_by: int = 0
+
+
+class Offer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    youth_ref: str = Field(index=True)
+    dwelling_ref: str
+    week: str
+    state: str = OfferState.OFFERED.value
+    decline_reason: str | None = None
+    decline_text: str | None = None
+    expires_on: date
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=now, index=True)
+    actor: str = Field(index=True)
+    action: str = Field(index=True)
+    object_type: str
+    object_ref: str = Field(index=True)
+    detail: str = ""

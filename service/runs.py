@@ -1,0 +1,113 @@
+"""Weekly runs: one per week unless forced, solved in the background, written all at once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from importlib.metadata import version
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from solver.domain import Case
+from solver.engine import WeekResult, run_case
+
+from .audit import audit
+from .models import Proposal, Run, RunStatus, now
+from .store import files_from_json, files_json, snapshot_case, snapshot_files, snapshot_hash
+
+log = logging.getLogger(__name__)
+
+Solver = Callable[..., WeekResult]
+
+
+def latest_run(session: Session, week: str) -> Run | None:
+    return session.exec(
+        select(Run).where(Run.week == week).order_by(col(Run.generation).desc())
+    ).first()
+
+
+def request_run(engine: Engine, week: str, actor: str, force: bool = False) -> tuple[Run, bool]:
+    """The week's run: a new one (``True``) or the existing one (``False``).
+
+    Uniqueness is the database's: two requests racing for the same (week, generation) insert
+    one row; the loser gets the winner's run.
+    """
+    with Session(engine) as session:
+        latest = latest_run(session, week)
+        if latest is not None and not force:
+            return latest, False
+        run = Run(week=week, generation=(latest.generation + 1) if latest else 1, created_by=actor)
+        session.add(run)
+        audit(session, actor, "run.request", "run", week, f"generation {run.generation}")
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            existing = latest_run(session, week)
+            assert existing is not None
+            return existing, False
+        session.refresh(run)
+        return run, True
+
+
+def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
+    """Snapshot the week, solve, and write every proposal and the status in one transaction.
+
+    Any failure marks the run failed with the error and leaves no proposal behind.
+    """
+    try:
+        with Session(engine) as session:
+            run = session.get(Run, run_id)
+            assert run is not None
+            files = snapshot_files(session, run.week)
+            run.status = RunStatus.RUNNING.value
+            run.input_snapshot = files_json(files)
+            run.input_hash = snapshot_hash(files)
+            run.solver_version = f"boligmatch {version('boligmatch')}, ortools {version('ortools')}"
+            session.add(run)
+            session.commit()
+        case: Case = snapshot_case(files_from_json(files_json(files)))
+
+        stages: list[str] = []
+
+        def progress(stage: str, seconds: float) -> None:
+            stages.append(stage)
+            with Session(engine) as s:
+                r = s.get(Run, run_id)
+                if r is not None:
+                    r.progress = stage
+                    s.add(r)
+                    s.commit()
+
+        result = solver(case, progress=progress)
+        with Session(engine) as session:
+            for m in result.matches:
+                session.add(Proposal(run_id=run_id, youth_ref=m.youth_ref, dwelling_ref=m.unit_ref,
+                                     cost=m.cost, fit=m.fit))  # fmt: skip
+            for u in result.unmatched:
+                session.add(Proposal(run_id=run_id, youth_ref=u.youth_ref, reason=u.reason,
+                                     detail=u.detail, outranked_by=u.outranked_by))  # fmt: skip
+            run = session.get(Run, run_id)
+            assert run is not None
+            run.status = RunStatus.DONE.value
+            run.result_status = result.status.value
+            run.objective = dict(result.summary.get("objective", {}))
+            run.timings = dict(result.summary.get("timings_s", {}))
+            run.params = {"solver_path": result.summary.get("solver_path")}
+            run.progress = "done"
+            run.finished_at = now()
+            session.add(run)
+            session.commit()
+        log.info("run finished", extra={"run_id": run_id, "housed": len(result.matches)})
+    except Exception as exc:  # the run fails as a whole; the database keeps no partial result
+        log.exception("run failed", extra={"run_id": run_id})
+        with Session(engine) as session:
+            run = session.get(Run, run_id)
+            if run is not None:
+                run.status = RunStatus.FAILED.value
+                run.error = f"{type(exc).__name__}: {exc}"[:500]
+                run.finished_at = now()
+                session.add(run)
+                session.commit()

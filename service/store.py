@@ -1,0 +1,201 @@
+"""Between the domain (``solver.domain.Case``) and the tables: import a case, snapshot a week."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from solver.case import policy_toml, read_case_files
+from solver.domain import Case
+
+from .models import (
+    DwellingRecord,
+    DwellingStatus,
+    QuotaRecord,
+    TeamRecord,
+    WeekPolicy,
+    YouthRecord,
+    YouthStatus,
+)
+
+
+def week_of(day: date) -> str:
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "label") and hasattr(value, "value") and isinstance(value.value, int):
+        return value.label  # Pet / PetPolicy
+    if hasattr(value, "value"):
+        return value.value
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def import_case(session: Session, case: Case) -> dict[str, int]:
+    """Store a validated case for its run week, in the caller's transaction.
+
+    Youths are upserted by ``ref`` (housed and withdrawn youths keep their status and history);
+    the week's vacant dwellings are replaced; teams, quota rows and the week's policy are
+    replaced by the file's.
+    """
+    week = week_of(case.policy.run_date)
+    existing = {y.ref: y for y in session.exec(select(YouthRecord)).all()}
+    created = updated = 0
+    for youth in case.youths:
+        fields = {k: _plain(v) for k, v in asdict(youth).items()}
+        record = existing.get(youth.ref)
+        if record is None:
+            session.add(YouthRecord(**fields))
+            created += 1
+        else:
+            for k, v in fields.items():
+                setattr(record, k, v)
+            session.add(record)
+            updated += 1
+    old = session.exec(
+        select(DwellingRecord).where(
+            DwellingRecord.week == week, DwellingRecord.status == DwellingStatus.VACANT.value
+        )
+    ).all()
+    for d in old:
+        session.delete(d)
+    session.flush()
+    kept = {
+        d.ref for d in session.exec(select(DwellingRecord).where(DwellingRecord.week == week)).all()
+    }
+    for unit in case.units:
+        if unit.ref not in kept:  # offered or let dwellings stay as they are
+            session.add(
+                DwellingRecord(week=week, **{k: _plain(v) for k, v in asdict(unit).items()})
+            )
+    for t in session.exec(select(TeamRecord)).all():
+        session.delete(t)
+    for q in session.exec(select(QuotaRecord)).all():
+        session.delete(q)
+    session.flush()
+    for team in case.teams:
+        session.add(TeamRecord(**{k: _plain(v) for k, v in asdict(team).items()}))
+    for quota in case.quotas:
+        fields = {k: _plain(v) for k, v in asdict(quota).items()}
+        fields["rate"] = str(quota.rate) if quota.rate is not None else None
+        session.add(QuotaRecord(**fields))
+    policy = session.get(WeekPolicy, week)
+    if policy is None:
+        session.add(WeekPolicy(week=week, policy_toml=policy_toml(case.policy)))
+    else:
+        policy.policy_toml = policy_toml(case.policy)
+        session.add(policy)
+    return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
+
+
+def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
+    """The week's input as case-folder files: the waiting youths, the week's vacant dwellings,
+    teams, quota rows and policy. A run stores it (and its hash) and solves exactly this."""
+    from solver.case import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
+
+    policy = session.get(WeekPolicy, week)
+    if policy is None:
+        raise LookupError(f"No import for week {week}.")
+    youths = session.exec(
+        select(YouthRecord)
+        .where(YouthRecord.status == YouthStatus.WAITING.value)
+        .order_by(col(YouthRecord.ref))
+    ).all()
+    dwellings = session.exec(
+        select(DwellingRecord)
+        .where(DwellingRecord.week == week, DwellingRecord.status == DwellingStatus.VACANT.value)
+        .order_by(col(DwellingRecord.ref))
+    ).all()
+    teams = session.exec(select(TeamRecord).order_by(col(TeamRecord.team))).all()
+    quotas = session.exec(select(QuotaRecord)).all()
+    return {
+        "youths.csv": _table(YOUTH_COLUMNS, list(youths)),
+        "units.csv": _table(UNIT_COLUMNS, list(dwellings)),
+        "support.csv": _table(SUPPORT_COLUMNS, list(teams)),
+        "quotas.csv": _table(QUOTA_COLUMNS, list(quotas)),
+        "policy.toml": policy.policy_toml.encode(),
+    }
+
+
+def _table(columns: Any, rows: list[Any]) -> bytes:
+    """Records as a case-format CSV (same columns as the import)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([c.name for c in columns])
+    for r in rows:
+        writer.writerow([_cell(getattr(r, c.name)) for c in columns])
+    return buf.getvalue().encode()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def snapshot_hash(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
+def snapshot_case(files: dict[str, bytes]) -> Case:
+    return read_case_files(files)
+
+
+def files_json(files: dict[str, bytes]) -> dict[str, str]:
+    return {k: v.decode() for k, v in files.items()}
+
+
+def files_from_json(data: dict[str, str]) -> dict[str, bytes]:
+    return {k: v.encode() for k, v in data.items()}
+
+
+def pool_case(session: Session, include: str | None = None, weeks_back: int = 12) -> Case | None:
+    """The queue's view: waiting youths (plus ``include``) over the latest week's vacancies and
+    the dwellings of the ``weeks_back`` weeks before it, under the latest week's policy."""
+    from solver.case import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
+
+    policies = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).all()
+    if not policies:
+        return None
+    weeks = {p.week for p in policies[: weeks_back + 1]}
+    youths = session.exec(
+        select(YouthRecord)
+        .where(
+            (YouthRecord.status == YouthStatus.WAITING.value) | (YouthRecord.ref == (include or ""))
+        )
+        .order_by(col(YouthRecord.ref))
+    ).all()
+    latest: dict[str, DwellingRecord] = {}
+    for d in session.exec(
+        select(DwellingRecord)
+        .where(col(DwellingRecord.week).in_(weeks))
+        .order_by(col(DwellingRecord.week))
+    ).all():
+        latest[d.ref] = d
+    teams = session.exec(select(TeamRecord).order_by(col(TeamRecord.team))).all()
+    files = {
+        "youths.csv": _table(YOUTH_COLUMNS, list(youths)),
+        "units.csv": _table(UNIT_COLUMNS, [latest[k] for k in sorted(latest)]),
+        "support.csv": _table(SUPPORT_COLUMNS, list(teams)),
+        "quotas.csv": _table(QUOTA_COLUMNS, []),
+        "policy.toml": policies[0].policy_toml.encode(),
+    }
+    return read_case_files(files)

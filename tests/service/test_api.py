@@ -1,0 +1,297 @@
+"""The HTTP API for every role: imports, runs, offers, queue, access control, audit."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from service import db
+from service.models import AuditEvent, DwellingRecord, QuotaRecord, TeamRecord, YouthRecord
+
+from .conftest import FIXTURES, auth, import_fixture, run_week, upload
+
+
+def test_health_answers_ok(client: TestClient) -> None:
+    """/health checks the database."""
+    assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_login_gives_a_token_and_a_wrong_password_does_not(client: TestClient) -> None:
+    """Good credentials give a bearer token; bad ones a 400 without saying which part failed."""
+    me = client.get("/api/v1/users/me", headers=auth(client, "cw_icm1")).json()
+    assert me == {"username": "cw_icm1", "role": "caseworker", "teams": ["ICM-1"]}
+    bad = client.post("/api/v1/login/access-token", data={"username": "alloc", "password": "nope"})
+    assert bad.status_code == 400 and bad.json()["detail"] == "Incorrect username or password"
+    assert (
+        client.get("/api/v1/users/me", headers={"Authorization": "Bearer forged.token"}).status_code
+        == 401
+    )
+
+
+def test_admin_creates_users_and_others_may_not(client: TestClient) -> None:
+    """Only admins manage users; a duplicate is 409."""
+    body = {"username": "new", "password": "long-enough-pw", "role": "planner"}
+    assert client.post("/api/v1/users", json=body, headers=auth(client, "alloc")).status_code == 403
+    assert client.post("/api/v1/users", json=body, headers=auth(client, "admin")).status_code == 201
+    assert client.post("/api/v1/users", json=body, headers=auth(client, "admin")).status_code == 409
+    names = [
+        u["username"] for u in client.get("/api/v1/users", headers=auth(client, "admin")).json()
+    ]
+    assert "new" in names
+
+
+def test_import_stores_the_week_and_reimport_updates_by_ref(client: TestClient) -> None:
+    """First import creates youths; the second updates them and replaces the vacancies."""
+    first = import_fixture(client)
+    assert first == {"week": "2026-W48", "youths_created": 60, "youths_updated": 0, "dwellings": 10}
+    second = import_fixture(client)
+    assert (second["youths_created"], second["youths_updated"]) == (0, 60)
+    with Session(db.get_engine()) as s:
+        assert len(s.exec(select(DwellingRecord)).all()) == 10
+
+
+def test_bad_import_answers_422_with_every_issue_and_changes_nothing(client: TestClient) -> None:
+    """One bad date and one bad money cell: both listed; the database stays empty."""
+    files = dict((f[1][0], f[1][1]) for f in upload(FIXTURES / "naestved"))
+    text = files["youths.csv"].decode().splitlines()
+    cells = text[1].split(",")
+    cells[1] = "2001-02-30"
+    text[1] = ",".join(cells)
+    files["youths.csv"] = ("\n".join(text) + "\n").encode()
+    files["units.csv"] = files["units.csv"].decode().replace(",B00001,", ",B00001,").encode()
+    units = files["units.csv"].decode().splitlines()
+    ucells = units[2].split(",")
+    ucells[7] = "-100"  # rent
+    units[2] = ",".join(ucells)
+    files["units.csv"] = ("\n".join(units) + "\n").encode()
+    r = client.post("/api/v1/imports", files=[("files", (k, v, "text/plain")) for k, v in files.items()],
+                    headers=auth(client, "alloc"))  # fmt: skip
+    assert r.status_code == 422
+    where = {(i["file"], i["row"], i["column"]) for i in r.json()["issues"]}
+    assert where == {("youths.csv", 2, "birth_date"), ("units.csv", 3, "rent")}
+    with Session(db.get_engine()) as s:
+        assert s.exec(select(YouthRecord)).all() == []
+
+
+def test_import_accepts_one_zip_and_an_excel_workbook(client: TestClient) -> None:
+    """The same case as a zip, and as a workbook with one sheet per file (plus policy.toml)."""
+    files = {f[1][0]: f[1][1] for f in upload(FIXTURES / "tiny")}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(f"tiny/{name}", data)
+    r = client.post("/api/v1/imports", files=[("files", ("tiny.zip", buf.getvalue(), "application/zip"))],
+                    headers=auth(client, "alloc"))  # fmt: skip
+    assert r.status_code == 201 and r.json()["youths_created"] == 9
+    xlsx = io.BytesIO()
+    with pd.ExcelWriter(xlsx) as writer:
+        for name in ("youths", "units", "support", "quotas"):
+            pd.read_csv(io.BytesIO(files[f"{name}.csv"]), dtype=str, keep_default_na=False).to_excel(
+                writer, sheet_name=name, index=False)  # fmt: skip
+    r = client.post(
+        "/api/v1/imports",
+        files=[("files", ("uge48.xlsx", xlsx.getvalue(), "application/vnd.ms-excel")),
+               ("files", ("policy.toml", files["policy.toml"], "text/plain"))],
+        headers=auth(client, "alloc"),
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    assert r.json()["youths_updated"] == 9
+
+
+def test_run_proceeds_in_the_background_and_lists_proposals_with_reasons(
+    client: TestClient,
+) -> None:
+    """202 at once, done later; matches carry fit terms, the unmatched a reason and detail."""
+    import_fixture(client, "tiny")
+    run = run_week(client)
+    assert run["status"] == "done" and run["result_status"] == "OPTIMAL"
+    assert run["input_hash"] and "ortools" in run["solver_version"]
+    proposals = client.get(
+        f"/api/v1/runs/{run['id']}/proposals", headers=auth(client, "alloc")
+    ).json()
+    matches = {p["youth_ref"]: p["dwelling_ref"] for p in proposals if p["dwelling_ref"]}
+    assert matches == {"T01": "U1", "T04": "U4", "T05": "U5", "T08": "U3"}
+    t02 = next(p for p in proposals if p["youth_ref"] == "T02")
+    assert t02["reason"] == "support_capacity" and "CTI-Syd" in t02["detail"]
+    assert set(next(p for p in proposals if p["dwelling_ref"])["fit"]) == {
+        "rent_share",
+        "area",
+        "availability",
+        "size",
+    }
+
+
+def test_one_run_per_week_unless_forced(client: TestClient) -> None:
+    """A second request returns the week's run; force makes the next generation."""
+    import_fixture(client, "tiny")
+    first = run_week(client)
+    again = client.post(
+        "/api/v1/runs", json={"week": "2026-W48"}, headers=auth(client, "alloc")
+    ).json()
+    assert again["id"] == first["id"]
+    forced = client.post(
+        "/api/v1/runs", json={"week": "2026-W48", "force": True}, headers=auth(client, "alloc")
+    )
+    assert forced.json()["generation"] == 2
+
+
+def test_run_for_a_week_without_import_fails_cleanly(client: TestClient) -> None:
+    """No import for the week: the run fails with a clear error, no 500."""
+    run = run_week(client, "2030-W01")
+    assert run["status"] == "failed" and "No import for week 2030-W01" in run["error"]
+
+
+def test_run_request_is_validated(client: TestClient) -> None:
+    """A malformed week is a 422 naming the field."""
+    r = client.post("/api/v1/runs", json={"week": "48"}, headers=auth(client, "alloc"))
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "week"]
+
+
+def _offer(client: TestClient, youth: str = "T01") -> tuple[int, dict]:
+    import_fixture(client, "tiny")
+    run = run_week(client)
+    headers = auth(client, "alloc")
+    proposals = client.get(f"/api/v1/runs/{run['id']}/proposals", headers=headers).json()
+    proposal = next(p for p in proposals if p["youth_ref"] == youth)
+    r = client.post("/api/v1/offers", json={"proposal_id": proposal["id"]}, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()["id"], headers
+
+
+def test_signing_updates_quota_ledger_and_cti_caseload(client: TestClient) -> None:
+    """offer → accept → sign → move in: BoligNord youth claims +1, CTI-Syd caseload +1."""
+    offer_id, headers = _offer(client, "T01")
+    for action in ("accept", "sign", "move_in"):
+        r = client.post(f"/api/v1/offers/{offer_id}/{action}", headers=headers)
+        assert r.status_code == 200, r.text
+    assert r.json()["state"] == "moved_in"
+    with Session(db.get_engine()) as s:
+        assert s.get(QuotaRecord, ("BoligNord", "youth")).claimed == 2  # type: ignore[union-attr]
+        assert s.get(TeamRecord, "CTI-Syd").current_caseload == 10  # type: ignore[union-attr]
+        youth = s.exec(select(YouthRecord).where(YouthRecord.ref == "T01")).one()
+        assert youth.status == "housed"
+
+
+def test_illegal_transition_is_409_with_a_clear_detail(client: TestClient) -> None:
+    """Signing an offer not yet accepted is refused."""
+    offer_id, headers = _offer(client)
+    r = client.post(f"/api/v1/offers/{offer_id}/sign", headers=headers)
+    assert r.status_code == 409 and r.json()["detail"] == "Cannot sign an offer that is offered."
+    assert client.post("/api/v1/offers/999/accept", headers=headers).status_code == 404
+
+
+def test_decline_returns_the_dwelling_and_keeps_the_youth_waiting(client: TestClient) -> None:
+    """A coded decline: youth waiting again, dwelling vacant for the next run."""
+    offer_id, headers = _offer(client, "T05")
+    r = client.post(f"/api/v1/offers/{offer_id}/decline", json={"reason": "area", "text": "far from school"},
+                    headers=headers)  # fmt: skip
+    assert r.status_code == 200 and r.json()["decline_reason"] == "area"
+    with Session(db.get_engine()) as s:
+        assert s.exec(select(YouthRecord).where(YouthRecord.ref == "T05")).one().status == "waiting"
+        assert (
+            s.exec(select(DwellingRecord).where(DwellingRecord.ref == "U5")).one().status
+            == "vacant"
+        )
+    bad = client.post(
+        f"/api/v1/offers/{offer_id}/decline", json={"reason": "weather"}, headers=headers
+    )
+    assert bad.status_code == 422
+
+
+def test_offer_for_an_unmatched_youth_is_409(client: TestClient) -> None:
+    """A proposal that houses nobody cannot become an offer; offering twice is refused."""
+    import_fixture(client, "tiny")
+    run = run_week(client)
+    headers = auth(client, "alloc")
+    proposals = client.get(f"/api/v1/runs/{run['id']}/proposals", headers=headers).json()
+    unmatched = next(p for p in proposals if p["dwelling_ref"] is None)
+    assert (
+        client.post(
+            "/api/v1/offers", json={"proposal_id": unmatched["id"]}, headers=headers
+        ).status_code
+        == 409
+    )
+    matched = next(p for p in proposals if p["dwelling_ref"])
+    assert (
+        client.post(
+            "/api/v1/offers", json={"proposal_id": matched["id"]}, headers=headers
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/api/v1/offers", json={"proposal_id": matched["id"]}, headers=headers
+        ).status_code
+        == 409
+    )
+
+
+def test_caseworker_sees_own_youths_and_gets_404_for_another_teams(client: TestClient) -> None:
+    """ICM-1's worker: own youth's queue 200; a CTI-1 youth and an unknown ref both 404."""
+    import_fixture(client)
+    with Session(db.get_engine()) as s:
+        own = s.exec(select(YouthRecord).where(YouthRecord.support_team == "ICM-1")).first()
+        other = s.exec(select(YouthRecord).where(YouthRecord.support_team == "CTI-1")).first()
+    assert own is not None and other is not None
+    headers = auth(client, "cw_icm1")
+    listed = client.get("/api/v1/youths", headers=headers).json()
+    assert listed and {y["support_team"] for y in listed} == {"ICM-1"}
+    q = client.get(f"/api/v1/youths/{own.ref}/queue", headers=headers)
+    assert q.status_code == 200 and q.json()["position"] >= 1
+    for ref in (other.ref, "NO-SUCH-REF"):
+        r = client.get(f"/api/v1/youths/{ref}/queue", headers=headers)
+        assert r.status_code == 404 and r.json() == {"detail": "Youth not found"}
+        assert client.get(f"/api/v1/youths/{ref}", headers=headers).status_code == 404
+
+
+def test_caseworker_cannot_run_or_change_offers_and_planner_sees_no_persons(
+    client: TestClient,
+) -> None:
+    """Role limits: 403 for the actions a role does not have."""
+    import_fixture(client, "tiny")
+    cw, planner = auth(client, "cw_icm1"), auth(client, "planner")
+    assert client.post("/api/v1/runs", json={"week": "2026-W48"}, headers=cw).status_code == 403
+    assert client.post("/api/v1/offers/1/accept", headers=cw).status_code == 403
+    assert (
+        client.post("/api/v1/imports", files=upload(FIXTURES / "tiny"), headers=cw).status_code
+        == 403
+    )
+    assert client.get("/api/v1/youths", headers=planner).status_code == 403
+    assert client.get("/api/v1/youths/T01/queue", headers=planner).status_code == 403
+    run = run_week(client)
+    assert client.get(f"/api/v1/runs/{run['id']}", headers=planner).status_code == 200
+    assert client.get(f"/api/v1/runs/{run['id']}/proposals", headers=planner).status_code == 403
+    assert client.get("/api/v1/quotas", headers=planner).status_code == 200
+    assert client.get("/api/v1/audit", headers=planner).status_code == 403
+
+
+def test_queue_reports_position_exclusions_nearest_miss_and_history(client: TestClient) -> None:
+    """tiny's T03 (large dog): excluded by pets, told what would help; history lists proposals."""
+    import_fixture(client, "tiny")
+    run_week(client)
+    q = client.get("/api/v1/youths/T03/queue", headers=auth(client, "alloc")).json()
+    assert q["eligible_dwellings"] == 0 and q["excluded_by_rule"]["pet_not_allowed"] >= 2
+    assert q["what_would_help"] == "a dwelling at ≤ 3,000 kr that allows a large dog"
+    assert q["proposals"][0]["reason"] == "pet_not_allowed"
+    t07 = client.get("/api/v1/youths/T07/queue", headers=auth(client, "alloc")).json()
+    assert t07["position"] == 4  # T01, T02 (U1, U2) and T04 (U2) are ahead and fit them too
+
+
+def test_person_level_reads_are_audited_and_filterable(client: TestClient) -> None:
+    """Each read of a youth's record by a person leaves an audit event with who and what."""
+    import_fixture(client, "tiny")
+    client.get("/api/v1/youths/T01", headers=auth(client, "alloc"))
+    client.get("/api/v1/youths/T01/queue", headers=auth(client, "alloc"))
+    events = client.get(
+        "/api/v1/audit", params={"object_ref": "T01"}, headers=auth(client, "admin")
+    ).json()
+    assert {(e["actor"], e["action"]) for e in events} >= {
+        ("alloc", "read.youth"),
+        ("alloc", "read.queue"),
+    }
+    with Session(db.get_engine()) as s:
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "import")).first() is not None
