@@ -20,10 +20,10 @@ from fastapi import (
     status,
 )
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlmodel import col, select
 
-from solver.case import CaseError, CaseIssue, read_case_files
+from solver.case import CaseError, CaseIssue, parse_week, read_case_files
 from solver.queue import queue_info
 
 from .audit import audit
@@ -56,6 +56,9 @@ from .settings import get_settings
 from .store import import_case, pool_case, week_of
 
 router = APIRouter(prefix="/api/v1")
+
+MAX_ID = 2**31 - 1  # the database's integer range: anything larger cannot exist
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 # ----------------------------------------------------------------------------- login, users
@@ -180,6 +183,12 @@ class RunRequest(BaseModel):
     week: str = Field(pattern=r"^\d{4}-W\d{2}$", examples=["2026-W48"])
     force: bool = False
 
+    @field_validator("week")
+    @classmethod
+    def _real_week(cls, value: str) -> str:
+        parse_week(value)  # raises ValueError for 2026-W00, 0000-W01, 2026-W54, ...
+        return value
+
 
 class RunPublic(BaseModel):
     id: int
@@ -218,7 +227,7 @@ def start_run(
 
 
 @router.get("/runs/{run_id}", tags=["runs"])
-def get_run(session: SessionDep, user: AggregateReader, run_id: int) -> RunPublic:
+def get_run(session: SessionDep, user: AggregateReader, run_id: Id) -> RunPublic:
     run = session.get(Run, run_id)
     if run is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Run not found")
@@ -237,7 +246,7 @@ class ProposalPublic(BaseModel):
 
 
 @router.get("/runs/{run_id}/proposals", tags=["runs"])
-def get_proposals(session: SessionDep, user: Allocator, run_id: int) -> list[ProposalPublic]:
+def get_proposals(session: SessionDep, user: Allocator, run_id: Id) -> list[ProposalPublic]:
     if session.get(Run, run_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Run not found")
     rows = session.exec(
@@ -250,7 +259,7 @@ def get_proposals(session: SessionDep, user: Allocator, run_id: int) -> list[Pro
 
 # ----------------------------------------------------------------------------- offers
 class OfferCreate(BaseModel):
-    proposal_id: int
+    proposal_id: int = Field(ge=1, le=MAX_ID)
 
 
 class OfferAction(BaseModel):
@@ -297,7 +306,7 @@ def list_offers(
 def act_on_offer(
     session: SessionDep,
     user: Allocator,
-    offer_id: int,
+    offer_id: Id,
     action: Annotated[str, Path(pattern="^(accept|decline|expire|sign|move_in)$")],
     body: OfferAction | None = None,
 ) -> OfferPublic:

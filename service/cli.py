@@ -105,10 +105,16 @@ def run_command(
     """Run the week's matching (the same as POST /api/v1/runs) and print its summary."""
     from sqlmodel import Session
 
+    from solver.case import parse_week
+
     from .db import get_engine
     from .models import Proposal, Run
     from .runs import execute_run, request_run
 
+    try:
+        parse_week(week)
+    except ValueError as exc:
+        _fail(str(exc))
     engine = get_engine()
     run, created = request_run(engine, week, "cli", force)
     assert run.id is not None
