@@ -24,7 +24,6 @@ from pydantic import BaseModel, Field, field_validator
 from sqlmodel import col, select
 
 from solver.case import CaseError, CaseIssue, parse_week, read_case_files
-from solver.queue import queue_info
 
 from .audit import audit
 from .auth import hash_password, issue_token, verify_password
@@ -51,9 +50,10 @@ from .models import (
     YouthStatus,
 )
 from .offers import expire_due, make_offer, transition
+from .poolcache import queue_model
 from .runs import request_run
 from .settings import get_settings
-from .store import import_case, pool_case, week_of
+from .store import import_case, week_of
 
 router = APIRouter(prefix="/api/v1")
 
@@ -368,8 +368,8 @@ def get_queue(session: SessionDep, user: PersonReader, ref: str) -> QueuePublic:
     """Queue position (see ``solver.queue``), what excludes the youth, the nearest miss, and the
     youth's history of proposals and offers."""
     youth = visible_youth(session, user, ref)
-    case = pool_case(session, include=ref)
-    info = queue_info(case, ref) if case is not None else None
+    model = queue_model(session)
+    info = model.info(ref) if model is not None and ref in model.index else None
     proposals = session.exec(
         select(Proposal).where(Proposal.youth_ref == ref).order_by(col(Proposal.id))
     ).all()

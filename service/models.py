@@ -199,3 +199,13 @@ class AuditEvent(SQLModel, table=True):
     object_type: str
     object_ref: str = Field(index=True)
     detail: str = ""
+
+
+class PoolVersion(SQLModel, table=True):
+    """One row: a fresh random token on every write that changes the queue's inputs (youths,
+    dwellings, teams, policy), in the same transaction. Caches of derived data key on it; a
+    random token (not a counter) never repeats, even across a recreated database."""
+
+    __tablename__ = "pool_version"
+    id: int = Field(default=1, primary_key=True)
+    token: str = ""

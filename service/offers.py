@@ -28,6 +28,7 @@ from .models import (
     YouthStatus,
     now,
 )
+from .store import bump_pool_version
 
 ACTIVE = (OfferState.OFFERED.value, OfferState.ACCEPTED.value)
 
@@ -93,6 +94,7 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
     dwelling.status = DwellingStatus.OFFERED.value
     session.add_all([offer, youth, dwelling])
     session.flush()
+    bump_pool_version(session)
     audit(session, actor, "offer.create", "offer", str(offer.id), f"proposal {proposal_id}")
     return offer
 
@@ -140,6 +142,7 @@ def transition(
     offer.state = target
     offer.updated_at = now()
     session.add_all([offer, youth, dwelling])
+    bump_pool_version(session)
     why = f"{reason.value}: {text or ''}" if reason else ""
     audit(session, actor, f"offer.{action}", "offer", str(offer.id), why)
     return offer

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import uuid
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from solver.case import policy_toml, read_case_files
@@ -17,6 +19,7 @@ from solver.domain import Case
 from .models import (
     DwellingRecord,
     DwellingStatus,
+    PoolVersion,
     QuotaRecord,
     TeamRecord,
     WeekPolicy,
@@ -94,6 +97,7 @@ def import_case(session: Session, case: Case) -> dict[str, int]:
     else:
         policy.policy_toml = policy_toml(case.policy)
         session.add(policy)
+    bump_pool_version(session)
     return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
 
 
@@ -167,8 +171,8 @@ def files_from_json(data: dict[str, str]) -> dict[str, bytes]:
     return {k: v.encode() for k, v in data.items()}
 
 
-def pool_case(session: Session, include: str | None = None, weeks_back: int = 12) -> Case | None:
-    """The queue's view: waiting youths (plus ``include``) over the latest week's vacancies and
+def pool_case(session: Session, weeks_back: int = 12) -> tuple[Case, list[str]] | None:
+    """The queue's view: every youth (with their statuses) over the latest week's vacancies and
     the dwellings of the ``weeks_back`` weeks before it, under the latest week's policy."""
     from solver.case import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
 
@@ -176,13 +180,7 @@ def pool_case(session: Session, include: str | None = None, weeks_back: int = 12
     if not policies:
         return None
     weeks = {p.week for p in policies[: weeks_back + 1]}
-    youths = session.exec(
-        select(YouthRecord)
-        .where(
-            (YouthRecord.status == YouthStatus.WAITING.value) | (YouthRecord.ref == (include or ""))
-        )
-        .order_by(col(YouthRecord.ref))
-    ).all()
+    youths = session.exec(select(YouthRecord).order_by(col(YouthRecord.ref))).all()
     latest: dict[str, DwellingRecord] = {}
     for d in session.exec(
         select(DwellingRecord)
@@ -198,4 +196,10 @@ def pool_case(session: Session, include: str | None = None, weeks_back: int = 12
         "quotas.csv": _table(QUOTA_COLUMNS, []),
         "policy.toml": policies[0].policy_toml.encode(),
     }
-    return read_case_files(files)
+    return read_case_files(files), [y.status for y in youths]
+
+
+def bump_pool_version(session: Session) -> None:
+    """Mark the queue's inputs changed (in the caller's transaction)."""
+    statement = update(PoolVersion).where(col(PoolVersion.id) == 1)
+    session.execute(statement.values(token=uuid.uuid4().hex))

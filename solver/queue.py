@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .domain import Case, Pet
-from .eligibility import RULES, columns, compute_eligibility
+from .eligibility import (
+    RULES,
+    Context,
+    UnitColumns,
+    YouthColumns,
+    columns,
+    compute_eligibility,
+)
 
 
 @dataclass(frozen=True)
@@ -33,53 +40,72 @@ class QueueInfo:
     what_would_help: str | None = None
 
 
-def queue_info(case: Case, youth_ref: str) -> QueueInfo:
-    """Queue position of ``youth_ref`` among ``case.youths`` (the waiting youths) over
-    ``case.units`` (the pool)."""
-    refs = [y.ref for y in case.youths]
-    i = refs.index(youth_ref)
-    elig = compute_eligibility(case)
-    n_u = len(case.units)
-    mine = np.zeros(n_u, dtype=bool)
-    mine[elig.unit_idx[elig.youth_idx == i]] = True
-    policy = case.policy
-    key = policy.priority_key(case.youths[i])
-    higher = np.array([policy.priority_key(y) < key for y in case.youths], dtype=bool)
-    competing = np.zeros(len(case.youths), dtype=bool)
-    hits = mine[elig.unit_idx] & higher[elig.youth_idx]
-    competing[elig.youth_idx[hits]] = True
-    ahead = int(competing.sum())
+class QueueModel:
+    """Everything the queue needs about one pool, computed once; ``info(ref)`` per youth.
 
-    blocks: list[str] = []
-    youth = case.youths[i]
-    if elig.youth_blocked[i]:
-        blocks.append(str(elig.youth_blocked[i]))
-    team = case.team_by_name().get(youth.support_team or "")
-    if team is not None and policy.free_slots(team) == 0:
-        blocks.append("support_capacity")
-    miss, helps = _nearest_miss(case, i)
-    return QueueInfo(
-        youth_ref=youth_ref,
-        position=ahead + 1,
-        ahead=ahead,
-        eligible_dwellings=int(mine.sum()),
-        pool_size=n_u,
-        excluded_by_rule={r: int(v[i]) for r, v in elig.rejected.items() if v[i]},
-        blocks=tuple(blocks),
-        nearest_miss=miss,
-        what_would_help=helps,
-    )
+    ``waiting`` marks the youths who count as competitors (default: all of ``case.youths``).
+    """
+
+    def __init__(self, case: Case, waiting: np.ndarray | None = None) -> None:
+        self.case = case
+        self.elig = compute_eligibility(case)
+        self.index = {y.ref: i for i, y in enumerate(case.youths)}
+        keys = [case.policy.priority_key(y) for y in case.youths]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self.rank = np.empty(len(keys), dtype=np.int64)
+        self.rank[order] = np.arange(len(keys))
+        n = len(case.youths)
+        self.waiting = np.ones(n, dtype=bool) if waiting is None else waiting
+        self.starts = np.searchsorted(self.elig.youth_idx, np.arange(n + 1))
+        self.teams = case.team_by_name()
+        self.columns = columns(case)
+
+    def info(self, youth_ref: str) -> QueueInfo:
+        i = self.index[youth_ref]
+        elig, case = self.elig, self.case
+        mine = np.zeros(len(case.units), dtype=bool)
+        mine[elig.unit_idx[self.starts[i] : self.starts[i + 1]]] = True
+        higher = (self.rank < self.rank[i]) & self.waiting
+        hits = mine[elig.unit_idx] & higher[elig.youth_idx]
+        ahead = len(np.unique(elig.youth_idx[hits]))
+        blocks: list[str] = []
+        youth = case.youths[i]
+        if elig.youth_blocked[i]:
+            blocks.append(str(elig.youth_blocked[i]))
+        team = self.teams.get(youth.support_team or "")
+        if team is not None and case.policy.free_slots(team) == 0:
+            blocks.append("support_capacity")
+        miss, helps = _nearest_miss(case, i, self.columns)
+        return QueueInfo(
+            youth_ref=youth_ref,
+            position=ahead + 1,
+            ahead=ahead,
+            eligible_dwellings=int(mine.sum()),
+            pool_size=len(case.units),
+            excluded_by_rule={r: int(v[i]) for r, v in elig.rejected.items() if v[i]},
+            blocks=tuple(blocks),
+            nearest_miss=miss,
+            what_would_help=helps,
+        )
+
+
+def queue_info(case: Case, youth_ref: str) -> QueueInfo:
+    """Queue position of ``youth_ref`` among ``case.youths`` (all waiting) over ``case.units``
+    (the pool)."""
+    return QueueModel(case).info(youth_ref)
 
 
 _PET = {Pet.CAT: "a cat", Pet.SMALL_DOG: "a small dog", Pet.LARGE_DOG: "a large dog"}
 
 
-def _nearest_miss(case: Case, i: int) -> tuple[str | None, str | None]:
+def _nearest_miss(
+    case: Case, i: int, cols: tuple[YouthColumns, UnitColumns, Context]
+) -> tuple[str | None, str | None]:
     """The pool dwelling failing the fewest rules for youth ``i`` (cheapest first), and what a
     dwelling would need to fit."""
     if not case.units:
         return None, None
-    ycols, ucols, ctx = columns(case)
+    ycols, ucols, ctx = cols
     one = ycols.take(slice(i, i + 1))
     fails = {name: rule(one, ucols, ctx)[0] for name, rule in RULES.items()}
     count = np.sum(list(fails.values()), axis=0)
