@@ -11,8 +11,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+DEMO_DB := sqlite:///out/demo.db
+
+# Import the naestved fixture into a fresh SQLite database, run week 2026-W48, print the summary.
 demo: $(VENV)/.installed
-	$(BIN)/boligmatch match data/fixtures/naestved --out out/naestved
+	mkdir -p out && rm -f out/demo.db out/demo.db-wal out/demo.db-shm
+	BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch db upgrade
+	BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch import data/fixtures/naestved
+	BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch run --week 2026-W48
+	@echo "demo users (local demo only, created explicitly here): demo-allocator / demo-caseworker (team ICM-1), password demo-password"
+	@echo demo-password | BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch user add demo-allocator --role allocator --password-stdin
+	@echo demo-password | BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch user add demo-caseworker --role caseworker --teams ICM-1 --password-stdin
+	@echo "serve it: BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch serve  (API docs: http://127.0.0.1:8000/api/docs)"
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check solver service tests benchmarks

@@ -94,13 +94,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--cap-seconds", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "BOLIGMATCH_DATABASE_URL": f"sqlite:///{tmp}/load.db",
                "BOLIGMATCH_SECRET_KEY": "load-test-secret"}  # fmt: skip
         refs = setup(env)
         port = free_port()
-        server = subprocess.Popen([str(BIN / "boligmatch"), "serve", "--port", str(port)], env=env,
+        cmd = [str(BIN / "boligmatch"), "serve", "--port", str(port), "--workers", str(args.workers)]
+        server = subprocess.Popen(cmd, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:

@@ -149,11 +149,13 @@ def run_command(
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (one per core)")] = 1,
 ) -> None:
     """Serve the API (OpenAPI docs at /api/docs)."""
     import uvicorn
 
-    uvicorn.run("service.app:create_app", factory=True, host=host, port=port)
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
+                access_log=False)  # fmt: skip
 
 
 def main() -> None:  # pragma: no cover - exercised through the console script
