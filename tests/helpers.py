@@ -1,7 +1,16 @@
-"""Factories for domain objects and case folders with sensible defaults (override any field)."""
+"""Test helpers shared across the suite.
+
+- ``make_youth``, ``make_unit``, ``make_team``, ``make_case``: domain objects with sensible
+  defaults (override any field by keyword).
+- ``write_folder``: a case written by ``write_case``, with whole files replaced by text.
+- ``youth_row``, ``unit_row``, ``team_row``, ``quota_row`` and ``write_csvs``: raw CSV rows as
+  ``dict[str, str]`` and a folder written from them, for testing the reader on exact cell text.
+"""
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -66,6 +75,8 @@ def make_case(
     quotas: list[QuotaGroup] | None = None,
     **policy: Any,
 ) -> Case:
+    """A case of the given entities (default: one ``make_youth()`` and one ``make_unit()``,
+    no teams or quotas) under ``Policy(run_date=RUN_DATE, **policy)``."""
     return Case(
         youths=tuple(youths if youths is not None else [make_youth()]),
         units=tuple(units if units is not None else [make_unit()]),
@@ -81,4 +92,87 @@ def write_folder(folder: Path, case: Case | None = None, **edits: str) -> Path:
     write_case(case or make_case(), folder)
     for name, text in edits.items():
         (folder / name.replace("_csv", ".csv").replace("_toml", ".toml")).write_text(text)
+    return folder
+
+
+# --------------------------------------------------------------------------- raw CSV rows
+
+
+def youth_row(**overrides: str) -> dict[str, str]:
+    """A valid youths.csv row with the required columns only: the same youth as
+    ``make_youth()``. Overrides add or replace cells (all text)."""
+    row = {
+        "ref": "Y1",
+        "birth_date": "2005-06-01",
+        "referred_on": "2025-11-01",
+        "situation": "couch",
+        "income_type": "cash_benefit",
+        "support_method": "none",
+    }
+    return row | overrides
+
+
+def unit_row(**overrides: str) -> dict[str, str]:
+    """A valid units.csv row: the same dwelling as ``make_unit()``."""
+    row = {
+        "ref": "U1",
+        "organisation": "BoligA",
+        "area": "Centrum",
+        "dwelling_type": "youth",
+        "rooms": "1",
+        "rent": "2800",
+        "utilities": "200",
+        "available_from": RUN_DATE.isoformat(),
+    }
+    return row | overrides
+
+
+def team_row(**overrides: str) -> dict[str, str]:
+    """A valid support.csv row: the same team as ``make_team()``."""
+    return {"team": "CTI-1", "method": "CTI", "workers": "1", "current_caseload": "9"} | overrides
+
+
+def quota_row(**overrides: str) -> dict[str, str]:
+    """A valid quotas.csv row: BoligA's youth dwellings, 8 vacancies, none claimed."""
+    row = {"organisation": "BoligA", "dwelling_type": "youth", "vacancies": "8", "claimed": "0"}
+    return row | overrides
+
+
+def write_csvs(
+    folder: Path,
+    *,
+    youths: Sequence[dict[str, str]] | None = None,
+    units: Sequence[dict[str, str]] | None = None,
+    support: Sequence[dict[str, str]] | None = None,
+    quotas: Sequence[dict[str, str]] | None = None,
+    policy: str | None = None,
+    sep: str = ",",
+    encoding: str = "utf-8",
+) -> Path:
+    """Write a case folder from raw rows and return it.
+
+    The header is every key of the rows in order of first appearance (a row without a key has
+    an empty cell there; an empty list writes the header of the default row only). ``youths``
+    and ``units`` default to one valid row each; ``support``, ``quotas`` and ``policy`` (TOML
+    text) are written only when given. ``encoding="utf-8-sig"`` adds a byte-order mark.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "youths.csv": (youths, youth_row),
+        "units.csv": (units, unit_row),
+        "support.csv": (support, team_row),
+        "quotas.csv": (quotas, quota_row),
+    }
+    for name, (rows, default) in tables.items():
+        if rows is None:
+            if name in ("support.csv", "quotas.csv"):
+                continue
+            rows = [default()]
+        header = list(dict.fromkeys(k for row in rows for k in row)) or list(default())
+        with (folder / name).open("w", newline="", encoding=encoding) as fh:
+            writer = csv.DictWriter(fh, header, delimiter=sep, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+    if policy is not None:
+        (folder / "policy.toml").write_text(policy, encoding="utf-8")
     return folder
