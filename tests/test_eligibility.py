@@ -3,6 +3,7 @@ result against a plain per-pair reference."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,10 +15,13 @@ from hypothesis import strategies as st
 from solver.domain import (
     Case,
     DwellingType,
+    FitWeights,
     IncomeType,
     Pet,
     PetPolicy,
     SupportMethod,
+    Unit,
+    Youth,
 )
 from solver.eligibility import RULE_ORDER, compute_eligibility, describe_block
 
@@ -117,50 +121,45 @@ def test_fit_terms_match_hand_computation() -> None:
     assert int(elig.cost[0]) == 500 * 1 + 1 * 150 + 7 * 10 + 1 * 100
 
 
-@pytest.mark.parametrize(
-    ("youth_kw", "units", "code", "detail"),
-    [
-        ({"pet": Pet.LARGE_DOG}, [make_unit("a"), make_unit("b"), make_unit("c", rent=5000)],
-         "pet_not_allowed", "2 dwellings within your ceiling of 3,000 kr; none allows a large dog"),
-        ({}, [make_unit("a", rent=3500), make_unit("b", rent=3300)],
-         "no_affordable_unit", "none of the 2 dwellings is within your ceiling of 3,000 kr (cheapest 3,500 kr)"),
-        ({"support_method": SupportMethod.ICM}, [make_unit()], "support_not_in_place", "no ICM team"),
-        ({}, [], "no_vacancies", "no vacant dwellings"),
-        ({"birth_date": date(1999, 1, 1)}, [make_unit()], "age_outside_youth_band", "you are 27"),
-    ],
-)  # fmt: skip
-def test_blocked_youth_gets_the_first_rule_that_leaves_nothing(
-    youth_kw: dict, units: list, code: str, detail: str
-) -> None:
-    """describe_block: stable code, a sentence built from the cascade."""
-    case = make_case([make_youth(**youth_kw)], units)
-    got_code, got_detail = describe_block(case, compute_eligibility(case), 0)
-    assert got_code == code
-    assert detail in got_detail
+def reference_rules(case: Case, y: Youth, u: Unit) -> dict[str, bool]:
+    """Plain per-pair statement of each rule (case-format.md): True = the rule rejects."""
+    p = case.policy
+    ceiling = y.rent_ceiling if y.rent_ceiling is not None else p.rent_ceiling[y.income_type]
+    age = y.age_on(p.run_date)
+    low, high = p.youth_dwelling_age
+    return {
+        "not_available_in_time": u.available_from > p.run_date + timedelta(days=p.availability_horizon_days),
+        "no_affordable_unit": u.rent + u.utilities > ceiling,
+        "benefit_restricted": y.income_type is IncomeType.CASH_BENEFIT and u.benefit_restricted,
+        "pet_not_allowed": y.pet.value > u.pets.value,
+        "household_too_large": y.household_size > p.persons_per_room * u.rooms,
+        "not_accessible": y.needs_accessible and not u.accessible,
+        "age_outside_youth_band": u.dwelling_type is DwellingType.YOUTH and not low <= age <= high,
+        "area_excluded": u.area in y.excluded_areas,
+    }  # fmt: skip
+
+
+def reference_fit(case: Case, y: Youth, u: Unit) -> dict[str, int]:
+    """Plain per-pair statement of the fit terms."""
+    p = case.policy
+    income = y.monthly_income if y.monthly_income else p.ceiling_for(y)
+    need = y.urgent_by if y.urgent_by is not None else p.run_date
+    return {
+        "rent_share": (u.rent + u.utilities) * 1000 // income,
+        "area": int(bool(y.preferred_areas) and u.area not in y.preferred_areas),
+        "availability": max(0, (u.available_from - need).days),
+        "size": max(0, u.rooms - math.ceil(y.household_size / p.persons_per_room)),
+    }
 
 
 def reference_eligible(case: Case) -> set[tuple[int, int]]:
-    """Plain per-pair statement of the rules (case-format.md), for comparison."""
-    p = case.policy
+    """Pairs no rule rejects, for youths whose support is in place."""
     out = set()
     for i, y in enumerate(case.youths):
         if y.support_method is SupportMethod.ICM and not y.support_team:
             continue
-        ceiling = y.rent_ceiling if y.rent_ceiling is not None else p.rent_ceiling[y.income_type]
-        age = y.age_on(p.run_date)
         for j, u in enumerate(case.units):
-            ok = (
-                u.available_from <= p.run_date + timedelta(days=p.availability_horizon_days)
-                and u.rent + u.utilities <= ceiling
-                and not (y.income_type is IncomeType.CASH_BENEFIT and u.benefit_restricted)
-                and y.pet.value <= u.pets.value
-                and y.household_size <= p.persons_per_room * u.rooms
-                and (u.accessible or not y.needs_accessible)
-                and (u.dwelling_type is not DwellingType.YOUTH
-                     or p.youth_dwelling_age[0] <= age <= p.youth_dwelling_age[1])
-                and u.area not in y.excluded_areas
-            )  # fmt: skip
-            if ok:
+            if not any(reference_rules(case, y, u).values()):
                 out.add((i, j))
     return out
 
@@ -170,25 +169,27 @@ AREAS = ["A", "B", "C"]
 
 @st.composite
 def random_cases(draw: st.DrawFn) -> Case:
+    """Small cases around every rule's boundary, under a random policy."""
     youths = []
     for i in range(draw(st.integers(0, 8))):
         method = draw(st.sampled_from(list(SupportMethod)))
         youths.append(
             make_youth(
                 f"Y{i}",
-                birth_date=date(1998, 1, 1) + timedelta(days=draw(st.integers(0, 365 * 12))),
+                birth_date=RUN_DATE - timedelta(days=draw(st.integers(365 * 15, 365 * 28))),
                 income_type=draw(st.sampled_from(list(IncomeType))),
-                rent_ceiling=draw(st.one_of(st.none(), st.integers(2000, 5000))),
+                monthly_income=draw(st.none() | st.integers(0, 12_000)),
+                rent_ceiling=draw(st.none() | st.integers(2000, 5000)),
                 pet=draw(st.sampled_from(list(Pet))),
-                household_size=draw(st.integers(1, 4)),
+                household_size=draw(st.integers(1, 5)),
                 needs_accessible=draw(st.booleans()),
                 support_method=method,
-                support_team=draw(st.sampled_from([None, "T"]))
-                if method is SupportMethod.ICM
-                else None,
-                excluded_areas=tuple(draw(st.lists(st.sampled_from(AREAS), max_size=2))),
+                support_team=draw(st.sampled_from([None, "T"])) if method is SupportMethod.ICM else None,
+                urgent_by=draw(st.none() | st.integers(-30, 60).map(lambda d: RUN_DATE + timedelta(days=d))),
+                preferred_areas=tuple(draw(st.lists(st.sampled_from([*AREAS, "Z"]), max_size=2))),
+                excluded_areas=tuple(draw(st.lists(st.sampled_from([*AREAS, "Z"]), max_size=2))),
             )
-        )
+        )  # fmt: skip
     units = [
         make_unit(
             f"U{j}",
@@ -204,21 +205,40 @@ def random_cases(draw: st.DrawFn) -> Case:
         )
         for j in range(draw(st.integers(0, 6)))
     ]
-    return make_case(youths, units)
+    low = draw(st.integers(16, 20))
+    policy = {
+        "youth_dwelling_age": (low, low + draw(st.integers(0, 10))),
+        "persons_per_room": draw(st.integers(1, 3)),
+        "availability_horizon_days": draw(st.integers(0, 90)),
+        "weights": FitWeights(*draw(st.lists(st.integers(0, 200), min_size=4, max_size=4))),
+    }
+    return make_case(youths, units, **policy)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(random_cases())
 def test_vectorised_rules_equal_the_per_pair_reference(case: Case) -> None:
-    """Same eligible pairs as the plain statement, sorted by youth then unit; counts agree."""
+    """Pairs (sorted by youth then unit), per-rule and cascade counts, fit terms and cost all
+    equal a plain per-pair statement of the rules."""
     elig = compute_eligibility(case)
     pairs = list(zip(elig.youth_idx.tolist(), elig.unit_idx.tolist(), strict=True))
     assert pairs == sorted(reference_eligible(case))
-    if case.youths:
-        left = elig.cascade[RULE_ORDER[-1]]
-        blocked = elig.youth_blocked != ""
-        counts = np.bincount(elig.youth_idx, minlength=len(case.youths))
-        assert np.array_equal(np.where(blocked, 0, left), counts)
+    for i, y in enumerate(case.youths):
+        verdicts = [reference_rules(case, y, u) for u in case.units]
+        alive = [True] * len(case.units)
+        for rule in RULE_ORDER:
+            assert elig.rejected[rule][i] == sum(v[rule] for v in verdicts), rule
+            alive = [a and not v[rule] for a, v in zip(alive, verdicts, strict=True)]
+            assert elig.cascade[rule][i] == sum(alive), rule
+        blocked = y.support_method is SupportMethod.ICM and not y.support_team
+        assert elig.youth_blocked[i] == ("support_not_in_place" if blocked else "")
+    w = case.policy.weights
+    for a, (i, j) in enumerate(pairs):
+        fit = reference_fit(case, case.youths[i], case.units[j])
+        assert {k: int(v[a]) for k, v in elig.fit.items()} == fit
+        cost = w.rent_share * fit["rent_share"] + w.area * fit["area"]
+        cost += w.availability * fit["availability"] + w.size * fit["size"]
+        assert elig.cost[a] == cost
 
 
 def test_large_case_is_processed_in_chunks_with_the_same_result() -> None:
@@ -229,3 +249,123 @@ def test_large_case_is_processed_in_chunks_with_the_same_result() -> None:
     expected = sum(sum(1 for j in range(8) if i % 4 <= j % 4) for i in range(4500))
     assert elig.n_pairs == expected
     assert np.all(np.diff(elig.youth_idx) >= 0)
+    assert elig.rejected["pet_not_allowed"][:8].tolist() == [0, 2, 4, 6, 0, 2, 4, 6]
+
+
+@pytest.mark.parametrize(("pet", "policy"), [(p, q) for p in Pet for q in PetPolicy])
+def test_pet_is_allowed_exactly_when_its_level_is_at_most_the_policys(
+    pet: Pet, policy: PetPolicy
+) -> None:
+    """none < cat < small dog < large dog against none < cats < small dogs < all."""
+    assert eligible({"pet": pet}, {"pets": policy}) == (pet.value <= policy.value)
+
+
+def test_empty_case_gives_empty_int64_arrays() -> None:
+    """No youths or no units: no pairs, arrays of the documented dtypes and lengths."""
+    for case in (make_case([], [make_unit()]), make_case([make_youth()], [])):
+        elig = compute_eligibility(case)
+        assert elig.n_pairs == 0
+        for arr in (elig.youth_idx, elig.unit_idx, elig.cost, *elig.fit.values()):
+            assert arr.dtype == np.int64 and len(arr) == 0
+        for counts in (*elig.rejected.values(), *elig.cascade.values()):
+            assert counts.dtype == np.int64 and len(counts) == len(case.youths)
+
+
+def test_cti_and_act_youths_are_never_blocked_by_support() -> None:
+    """Only ICM without a team is blocked; CTI/ACT capacity is the optimiser's, not a rule."""
+    youths = [
+        make_youth("a", support_method=SupportMethod.CTI, support_team="CTI-1"),
+        make_youth("b", support_method=SupportMethod.ACT, support_team="ACT-1"),
+        make_youth("c", support_method=SupportMethod.ICM, support_team=None),
+        make_youth("d"),
+    ]
+    elig = compute_eligibility(make_case(youths, [make_unit()]))
+    assert elig.youth_blocked.tolist() == ["", "", "support_not_in_place", ""]
+    assert elig.youth_idx.tolist() == [0, 1, 3]
+
+
+@pytest.mark.parametrize(
+    ("youth_kw", "unit_kw", "term", "value"),
+    [
+        ({}, {"rent": 2400, "utilities": 300}, "rent_share", 900),  # no income: 2,700 / 3,000 ceiling
+        ({"monthly_income": 0}, {"rent": 2400, "utilities": 300}, "rent_share", 900),
+        ({"monthly_income": 5753}, {"rent": 2400, "utilities": 300}, "rent_share", 469),
+        ({"preferred_areas": ("Centrum", "Syd")}, {}, "area", 0),
+        ({"preferred_areas": ("Syd",)}, {}, "area", 1),
+        ({}, {}, "area", 0),
+        ({}, {"available_from": RUN_DATE - timedelta(days=5)}, "availability", 0),
+        ({}, {"available_from": RUN_DATE + timedelta(days=9)}, "availability", 9),
+        ({"urgent_by": RUN_DATE - timedelta(days=3)}, {}, "availability", 3),
+        ({"household_size": 3}, {"rooms": 2}, "size", 0),
+        ({"household_size": 3}, {"rooms": 3}, "size", 1),
+        ({"household_size": 1}, {"rooms": 3}, "size", 2),
+    ],
+)  # fmt: skip
+def test_each_fit_term_on_a_hand_worked_pair(
+    youth_kw: dict, unit_kw: dict, term: str, value: int
+) -> None:
+    """Rent share falls back to the ceiling; area only counts with preferences; availability
+    counts from urgent_by (even past) or the run date; size counts rooms beyond ceil(n/2)."""
+    elig = compute_eligibility(make_case([make_youth(**youth_kw)], [make_unit(**unit_kw)]))
+    assert int(elig.fit[term][0]) == value
+
+
+DETAILS = [
+    ({}, [make_unit("a", available_from=RUN_DATE + timedelta(days=61))],
+     "not_available_in_time", "the only dwelling is not available within 60 days"),
+    ({}, [make_unit("a", rent=3500), make_unit("b", rent=3250),
+          make_unit("c", rent=1000, available_from=RUN_DATE + timedelta(days=90))],
+     "no_affordable_unit", "none of the 2 dwellings is within your ceiling of 3,000 kr (cheapest 3,450 kr)"),
+    ({"rent_ceiling": 12000}, [make_unit("a", rent=12500)],
+     "no_affordable_unit", "the only dwelling is not within your ceiling of 12,000 kr (cheapest 12,700 kr)"),
+    ({}, [make_unit("a", benefit_restricted=True), make_unit("b", benefit_restricted=True)],
+     "benefit_restricted", "2 dwellings within your ceiling of 3,000 kr; all use combined letting, "
+     "which excludes cash-benefit recipients"),
+    ({"pet": Pet.LARGE_DOG}, [make_unit("a"), make_unit("b"), make_unit("c"), make_unit("d", rent=5000)],
+     "pet_not_allowed", "3 dwellings within your ceiling of 3,000 kr; none allows a large dog"),
+    ({"pet": Pet.CAT}, [make_unit("a")],
+     "pet_not_allowed", "1 dwelling within your ceiling of 3,000 kr; it does not allow a cat"),
+    ({"household_size": 3}, [make_unit("a"), make_unit("b")],
+     "household_too_large", "2 dwellings fit your rent and pet; none has room for 3 persons"),
+    ({"needs_accessible": True}, [make_unit("a")],
+     "not_accessible", "1 dwelling fits your rent, pet and household; it is not accessible"),
+    ({"birth_date": date(1999, 1, 1)}, [make_unit("a"), make_unit("b")],
+     "age_outside_youth_band", "the 2 dwellings that fit otherwise are youth dwellings for ages 17–25; you are 27"),
+    ({"excluded_areas": ("Centrum",)}, [make_unit("a")],
+     "area_excluded", "the only dwelling that fits otherwise is in an area you must not be placed in"),
+    ({"support_method": SupportMethod.ICM}, [make_unit()],
+     "support_not_in_place", "ICM support is not in place yet: no ICM team is assigned, and housing waits for it"),
+    ({}, [], "no_vacancies", "there are no vacant dwellings this week"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("youth_kw", "units", "code", "detail"), DETAILS, ids=[d[2] for d in DETAILS]
+)
+def test_blocked_youth_gets_the_first_rule_that_leaves_nothing_and_one_sentence(
+    youth_kw: dict, units: list, code: str, detail: str
+) -> None:
+    """describe_block: the stable code and the exact sentence built from the cascade."""
+    case = make_case([make_youth(**youth_kw)], units)
+    assert describe_block(case, compute_eligibility(case), 0) == (code, detail)
+
+
+def test_every_reason_code_has_a_sentence_test() -> None:
+    """The table above covers every rule in RULE_ORDER and both youth-level codes."""
+    assert {d[2] for d in DETAILS} == {*RULE_ORDER, "support_not_in_place", "no_vacancies"}
+
+
+def test_the_cascade_names_the_earliest_rule_when_several_would_block() -> None:
+    """A dear dwelling that also bans the dog is reported as unaffordable (rule order)."""
+    youth = make_youth(pet=Pet.LARGE_DOG)
+    case = make_case([youth], [make_unit("a", rent=4000, pets=PetPolicy.NONE)])
+    elig = compute_eligibility(case)
+    assert elig.rejected["no_affordable_unit"][0] == 1 and elig.rejected["pet_not_allowed"][0] == 1
+    assert describe_block(case, elig, 0)[0] == "no_affordable_unit"
+
+
+def test_describing_a_youth_who_has_a_dwelling_is_an_error() -> None:
+    """describe_block is for youths with no eligible pair; others are the optimiser's to explain."""
+    case = make_case()
+    with pytest.raises(ValueError, match="nothing blocks it"):
+        describe_block(case, compute_eligibility(case), 0)
