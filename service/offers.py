@@ -4,13 +4,20 @@ Signing claims the dwelling against the quota ledger, adds the youth to the CTI/
 caseload (CTI starts when a home is allocated [003:254, 299]) and takes both out of the pool.
 A decline or expiry returns the dwelling to the next run and keeps the youth's priority (a
 configurable pause may apply). Every transition is audited; an illegal one is a ConflictError.
+
+Concurrency: every state change is a compare-and-set in the database (``UPDATE … WHERE state IN
+(allowed)``, checked by its row count), and the ledger and caseload are incremented in SQL, so two
+simultaneous requests (a double click, a retry) never both sign an offer, never count a claim
+twice and never offer one dwelling twice: the loser gets the 409.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, col, select
 
 from .audit import audit
 from .models import (
@@ -66,6 +73,21 @@ def _dwelling(session: Session, week: str, ref: str) -> DwellingRecord:
     return d
 
 
+def _compare_and_set(
+    session: Session, table: type[SQLModel], row_id: int, states: tuple[str, ...], **values: Any
+) -> bool:
+    """Set ``values`` on row ``row_id`` only while its status/state is one of ``states``; True
+    when this transaction made the change (the row is then locked until commit)."""
+    column = col(table.state) if table is Offer else col(table.status)  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(col(table.id) == row_id, column.in_(states))  # type: ignore[attr-defined]
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+
+
 def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int) -> Offer:
     """Turn a proposed match of a finished run into an offer."""
     proposal = session.get(Proposal, proposal_id)
@@ -83,6 +105,16 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
         raise ConflictError(f"The youth is {youth.status}, not waiting.")
     if dwelling.status != DwellingStatus.VACANT.value:
         raise ConflictError(f"The dwelling is {dwelling.status}, not vacant.")
+    assert youth.id is not None and dwelling.id is not None
+    waiting, vacant = (YouthStatus.WAITING.value,), (DwellingStatus.VACANT.value,)
+    if not _compare_and_set(session, YouthRecord, youth.id, waiting,
+                            status=YouthStatus.OFFERED.value):  # fmt: skip
+        raise ConflictError("The youth is no longer waiting.")
+    if not _compare_and_set(session, DwellingRecord, dwelling.id, vacant,
+                            status=DwellingStatus.OFFERED.value):  # fmt: skip
+        raise ConflictError("The dwelling is no longer vacant.")
+    session.refresh(youth)
+    session.refresh(dwelling)
     offer = Offer(
         proposal_id=proposal_id,
         youth_ref=youth.ref,
@@ -90,9 +122,7 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
         week=run.week,
         expires_on=date.today() + timedelta(days=expiry_days),
     )
-    youth.status = YouthStatus.OFFERED.value
-    dwelling.status = DwellingStatus.OFFERED.value
-    session.add_all([offer, youth, dwelling])
+    session.add(offer)
     session.flush()
     bump_pool_version(session)
     audit(session, actor, "offer.create", "offer", str(offer.id), f"proposal {proposal_id}")
@@ -121,27 +151,43 @@ def transition(
         raise ConflictError("A decline needs a reason.")
     youth = _youth(session, offer.youth_ref)
     dwelling = _dwelling(session, offer.week, offer.dwelling_ref)
+    changes: dict[str, Any] = {"state": target, "updated_at": now()}
+    if action in ("decline", "expire"):
+        changes.update(decline_reason=reason.value if reason else None, decline_text=text)
+    assert offer.id is not None
+    if not _compare_and_set(session, Offer, offer.id, allowed, **changes):
+        current = session.exec(select(Offer.state).where(Offer.id == offer.id)).one()
+        raise ConflictError(f"Cannot {action.replace('_', ' ')} an offer that is {current}.")
     if action in ("decline", "expire"):
         youth.status = YouthStatus.WAITING.value
         if pause_weeks:
             youth.paused_until = date.today() + timedelta(weeks=pause_weeks)
         dwelling.status = DwellingStatus.VACANT.value
-        offer.decline_reason = reason.value if reason else None
-        offer.decline_text = text
     elif action == "sign":
         youth.status = YouthStatus.HOUSED.value
         dwelling.status = DwellingStatus.LET.value
-        quota = session.get(QuotaRecord, (dwelling.organisation, dwelling.dwelling_type))
-        if quota is not None:
-            quota.claimed += 1
-            session.add(quota)
-        team = session.get(TeamRecord, youth.support_team) if youth.support_team else None
-        if team is not None and team.method in ("CTI", "ACT"):
-            team.current_caseload += 1
-            session.add(team)
-    offer.state = target
-    offer.updated_at = now()
-    session.add_all([offer, youth, dwelling])
+        session.execute(
+            update(QuotaRecord)
+            .where(
+                col(QuotaRecord.organisation) == dwelling.organisation,
+                col(QuotaRecord.dwelling_type) == dwelling.dwelling_type,
+            )
+            .values(claimed=col(QuotaRecord.claimed) + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if youth.support_team:
+            session.execute(
+                update(TeamRecord)
+                .where(
+                    col(TeamRecord.team) == youth.support_team,
+                    col(TeamRecord.method).in_(("CTI", "ACT")),
+                )
+                .values(current_caseload=col(TeamRecord.current_caseload) + 1)
+                .execution_options(synchronize_session=False)
+            )
+    session.add_all([youth, dwelling])
+    session.flush()
+    session.refresh(offer)
     bump_pool_version(session)
     why = f"{reason.value}: {text or ''}" if reason else ""
     audit(session, actor, f"offer.{action}", "offer", str(offer.id), why)
@@ -154,7 +200,12 @@ def expire_due(session: Session, actor: str, today: date | None = None) -> int:
     due = session.exec(
         select(Offer).where(Offer.state == OfferState.OFFERED.value, Offer.expires_on < today)
     ).all()
+    expired = 0
     for offer in due:
         assert offer.id is not None
-        transition(session, offer.id, "expire", actor)
-    return len(due)
+        try:
+            transition(session, offer.id, "expire", actor)
+            expired += 1
+        except ConflictError:  # answered or expired by a concurrent request meanwhile
+            continue
+    return expired
