@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import tomllib
 import uuid
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from solver.case import policy_toml, read_case_files
+from solver.case import parse_week, policy_toml, read_case_files
 from solver.domain import Case
 
 from .models import (
@@ -101,17 +102,29 @@ def import_case(session: Session, case: Case) -> dict[str, int]:
     return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
 
 
+def _run_date(policy: WeekPolicy) -> date:
+    """The run date of a stored week policy (its ``run_date``; else the week's Monday)."""
+    value = tomllib.loads(policy.policy_toml).get("run_date")
+    return date.fromisoformat(value) if isinstance(value, str) else parse_week(policy.week)
+
+
 def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
-    """The week's input as case-folder files: the waiting youths, the week's vacant dwellings,
-    teams, quota rows and policy. A run stores it (and its hash) and solves exactly this."""
+    """The week's input as case-folder files: the waiting youths (less those whose decline
+    pause lasts past the run date), the week's vacant dwellings, teams, quota rows and policy.
+    A run stores it (and its hash) and solves exactly this."""
     from solver.case import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
 
     policy = session.get(WeekPolicy, week)
     if policy is None:
         raise LookupError(f"No import for week {week}.")
+    run_date = _run_date(policy)
+    paused = col(YouthRecord.paused_until)
     youths = session.exec(
         select(YouthRecord)
-        .where(YouthRecord.status == YouthStatus.WAITING.value)
+        .where(
+            YouthRecord.status == YouthStatus.WAITING.value,
+            or_(paused.is_(None), paused <= run_date),
+        )
         .order_by(col(YouthRecord.ref))
     ).all()
     dwellings = session.exec(
