@@ -152,8 +152,24 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (one per core)")] = 1,
 ) -> None:
     """Serve the API (OpenAPI docs at /api/docs)."""
-    import uvicorn
+    import os
 
+    import uvicorn
+    from pydantic import ValidationError
+
+    from .settings import get_settings
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        _fail(exc.errors()[0]["msg"])
+        return
+    if settings.ephemeral_key and workers > 1:
+        # Each worker process reads its own settings: without this, every worker would sign
+        # with a different ephemeral key and reject the others' tokens.
+        os.environ["BOLIGMATCH_SECRET_KEY"] = settings.secret_key
+        typer.echo(f"no BOLIGMATCH_SECRET_KEY: an ephemeral key shared by the {workers} workers "
+                   "(tokens end on restart)", err=True)  # fmt: skip
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
                 access_log=False)  # fmt: skip
 
