@@ -337,15 +337,19 @@ def _quotas(rng: np.random.Generator, units: list[Unit]) -> list[QuotaGroup]:
 
 
 def tiny_case() -> Case:
-    """Nine youths, five dwellings, written by hand; ``data/fixtures/tiny/EXPECTED.md`` works
-    out the result."""
+    """Ten youths and five dwellings, written by hand so that each hard rule bites and six
+    reason codes appear, each unambiguously, and the result can be checked on paper:
+    ``data/fixtures/tiny/EXPECTED.md``."""
     d = date.fromisoformat
     teams = (
-        SupportTeam("CTI-Syd", SupportMethod.CTI, workers=1, current_caseload=9),  # 1 free slot
+        # 1 worker × cap 10 − caseload 9 = exactly 1 free slot, wanted by T01 and T02.
+        SupportTeam("CTI-Syd", SupportMethod.CTI, workers=1, current_caseload=9),
         SupportTeam("ICM-Nord", SupportMethod.ICM, workers=2, current_caseload=10),
     )
     quotas = (
-        QuotaGroup("BoligNord", DwellingType.YOUTH, vacancies=8, claimed=1),  # ⌊8/4⌋ − 1 = 1 left
+        # ⌊8 × ¼⌋ − 1 claimed = 1 remaining claim for the two BoligNord youth dwellings U1, U2.
+        QuotaGroup("BoligNord", DwellingType.YOUTH, vacancies=8, claimed=1),
+        # ⌊12 × ¼⌋ − 0 = 3 remaining for U3, U4: not binding. The rate is written explicitly.
         QuotaGroup("BoligSyd", DwellingType.FAMILY, vacancies=12, claimed=0, rate=Fraction(1, 4)),
     )
 
@@ -359,6 +363,7 @@ def tiny_case() -> Case:
         unit("U1", "BoligNord", "Nord", yb, 1, 2600, 200, PetPolicy.NONE, "2026-11-23"),
         unit("U2", "BoligNord", "Nord", yb, 1, 2750, 150, PetPolicy.CATS, "2026-12-01"),
         unit("U3", "BoligSyd", "Syd", fb, 2, 3100, 300, PetPolicy.ALL, "2026-11-23"),
+        # Combined letting: no cash-benefit recipients.
         unit("U4", "BoligSyd", "Syd", fb, 1, 2500, 250, PetPolicy.SMALL_DOGS, "2026-12-07", True),
         unit("U5", "Privat-1", "Centrum", pb, 1, 4200, 300, PetPolicy.ALL, "2026-11-30"),
     )
@@ -373,17 +378,24 @@ def tiny_case() -> Case:
     cash, su = IncomeType.CASH_BENEFIT, IncomeType.SU
     cti, icm, none = SupportMethod.CTI, SupportMethod.ICM, SupportMethod.NONE
     youths = (
+        # Urgent: eviction on 2026-12-05, inside the 28-day window.
         youth("T01", "2004-04-10", "2025-10-01", cash, 6767, cti, "CTI-Syd",
               urgent_by=d("2026-12-05"), situation=Situation.EVICTION_RISK),
-        youth("T02", "2003-08-01", "2025-01-15", cash, 6767, cti, "CTI-Syd"),
+        # Competes with T01 for CTI-Syd's one slot; on SU it also fits U3 and U4.
+        youth("T02", "2003-08-01", "2025-01-15", su, 6800, cti, "CTI-Syd"),
         youth("T03", "2002-02-02", "2025-02-01", cash, 5753, icm, "ICM-Nord", pet=Pet.LARGE_DOG),
         youth("T04", "2005-05-05", "2025-03-01", su, 6400, icm, "ICM-Nord", pet=Pet.CAT),
+        # 26 on the run date: outside the youth-dwelling band 17–25.
         youth("T05", "2000-05-01", "2025-06-01", IncomeType.JOB, 12000, none, None),
+        # ICM chosen at visitation, no team yet: support not in place.
         youth("T06", "2006-01-01", "2024-12-01", cash, 6767, icm, None),
         youth("T07", "2004-09-09", "2025-08-01", cash, 5753, none, None),
-        youth("T08", "2002-12-12", "2025-09-01", IncomeType.DISABILITY_PENSION, 14000, none, None,
+        youth("T08", "2002-12-12", "2025-09-01", IncomeType.DISABILITY_PENSION, 18000, none, None,
               household_size=3),
         youth("T09", "2003-03-03", "2025-10-15", su, 6200, none, None, excluded_areas=("Nord",)),
+        # The benefits office set a 2,500 kr ceiling (rent arrears): every dwelling costs more.
+        youth("T10", "2001-07-07", "2025-11-01", cash, 5753, none, None, rent_ceiling=2500,
+              situation=Situation.SHELTER),
     )  # fmt: skip
     return Case(youths, units, teams, quotas, Policy(run_date=RUN_DATE))
 

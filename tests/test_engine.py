@@ -140,7 +140,7 @@ def test_summary_reports_status_counts_objectives_and_timings() -> None:
     result = run_case(read_case(FIXTURES / "tiny"))
     s = result.summary
     assert s["status"] == "OPTIMAL" and s["solver_path"] == "flow"
-    assert s["counts"]["housed"] == 4 and s["counts"]["unmatched"] == 5
+    assert s["counts"]["housed"] == 4 and s["counts"]["unmatched"] == 6
     assert s["objective"]["stage1_housed"] == 4
     assert len(s["objective"]["stage2_priority_ranks"]) == 4
     assert s["objective"]["stage3_fit_cost"] == sum(m.cost for m in result.matches)
@@ -161,7 +161,7 @@ def test_outputs_are_written_together(tmp_path: Path) -> None:
         "availability",
         "size",
     ]
-    assert len(_rows(tmp_path / "out" / "unmatched.csv")) == 5
+    assert len(_rows(tmp_path / "out" / "unmatched.csv")) == 6
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["status"] == "OPTIMAL"
 
 

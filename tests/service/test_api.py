@@ -86,7 +86,7 @@ def test_import_accepts_one_zip_and_an_excel_workbook(client: TestClient) -> Non
             zf.writestr(f"tiny/{name}", data)
     r = client.post("/api/v1/imports", files=[("files", ("tiny.zip", buf.getvalue(), "application/zip"))],
                     headers=auth(client, "alloc"))  # fmt: skip
-    assert r.status_code == 201 and r.json()["youths_created"] == 9
+    assert r.status_code == 201 and r.json()["youths_created"] == 10
     xlsx = io.BytesIO()
     with pd.ExcelWriter(xlsx) as writer:
         for name in ("youths", "units", "support", "quotas"):
@@ -99,7 +99,7 @@ def test_import_accepts_one_zip_and_an_excel_workbook(client: TestClient) -> Non
         headers=auth(client, "alloc"),
     )  # fmt: skip
     assert r.status_code == 201, r.text
-    assert r.json()["youths_updated"] == 9
+    assert r.json()["youths_updated"] == 10
 
 
 def test_run_proceeds_in_the_background_and_lists_proposals_with_reasons(
