@@ -1,19 +1,34 @@
 """Seeded, documented generator of realistic case folders.
 
-Profiles (``PROFILES``): ``tiny`` is written by hand so a person can check its result
-(``data/fixtures/tiny/EXPECTED.md``); ``naestved``, ``copenhagen`` and ``national`` are drawn
-from a :class:`Profile` with ``numpy.random.default_rng(seed)``: the same profile and seed give
-identical files. Every constant cites where its number comes from (``../shared/domain.md``
-sections and ``[seed:line]``); where the documents are silent the number is marked an assumption.
+Four named profiles (:data:`PROFILES`, seeds in :data:`DEFAULT_SEEDS`):
+
+- ``tiny``: ten youths and five dwellings **written by hand** (:func:`tiny_case`) so a person can
+  check the optimiser's answer; ``data/fixtures/tiny/EXPECTED.md`` works it out step by step.
+- ``naestved``: a mid-size municipality, 60 waiting youths, 10 vacancies.
+- ``copenhagen``: a large municipality, 900 waiting youths, 80 vacancies.
+- ``national``: a stress case, 20,000 youths × 5,000 dwellings with at least 2 million
+  (youth, dwelling) pairs passing every hard rule; generated on demand, never committed.
+
+The random profiles are drawn from a :class:`Profile` with ``numpy.random.default_rng(seed)``,
+so the same profile and seed give identical files. Every fixture is pinned to the run date
+:data:`RUN_DATE` (written explicitly into ``policy.toml``), so it does not drift over time.
+
+Every number below says where it comes from: a section of ``../shared/domain.md`` (``§8``), a
+seed document line (``[004:4395-4398]``, files in ``../shared/seeds/``), a public source outside
+the seeds, or *assumption* where the documents are silent.
+
+Use ``generate_case("naestved", 48)`` for a :class:`~solver.domain.Case`, ``write_case_folder``
+to write one, and ``dataclasses.replace(PROFILES["naestved"], n_youths=200)`` for a variant.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -34,306 +49,579 @@ from .domain import (
     Youth,
 )
 
-RUN_DATE = date(2026, 11, 23)  # fixtures are pinned to one week (2026-W48) so they never drift
+T = TypeVar("T")
+
+# Fixtures are pinned to one week (Monday of 2026-W48) so their results never change.
+RUN_DATE = date(2026, 11, 23)
+
+DWELLING_TYPES = (DwellingType.YOUTH, DwellingType.FAMILY, DwellingType.PRIVATE)
+
+# Calibration defaults shared by the random profiles (each a Profile field, overridable).
+
+# Almen rents (domain.md §8, Landsbyggefonden, outside the seeds): youth dwellings ~958,
+# family dwellings ~835 kr/m²/year; private rentals dearer (assumption: 1,150).
+RENT_PER_M2_YEAR = (958, 835, 1150)
+# Dwelling sizes in m² by type (assumption), chosen so a typical youth dwelling (~35 m²) costs
+# about 2,550 kr + utilities and the median dwelling about 3,000 kr: around the cash-benefit
+# ceiling (domain.md §8: a 40 m² one-room flat ≈ 3,000 kr/month). Family dwellings claimed for
+# youth are the small ones.
+SIZE_M2 = ((22, 42), (35, 65), (25, 55))
+# Aconto utilities (heating, water) kr/month: assumption for small flats.
+UTILITIES = (100, 400)
+# Claimable vacancies by type: youth, family, private. The allocation right covers almen youth
+# and family dwellings (§ 59 stk. 3 [003:463; 000:539-546]); private landlords only by
+# agreement, so fewer (assumption).
+TYPE_SHARES = (0.5, 0.35, 0.15)
+# Department pet rules none/cats/small_dogs/all: fewer and fewer departments allow dogs, large
+# dogs most often banned [004:3918-3930]; the split itself is an assumption (65 % ban dogs).
+PET_POLICY_SHARES = (0.35, 0.30, 0.20, 0.15)
+
+# Ages in completed years at the run date: target group 17–25 (domain.md §1), the ICM youth
+# project 18–24 [000:253-276]; some 17–18, a few 25 and 26 at the youth-dwelling band's edge
+# (policy youth_dwelling_age = [17, 25]). The split is an assumption.
+AGE_SHARES = (
+    (17, 0.04), (18, 0.10), (19, 0.12), (20, 0.13), (21, 0.13),
+    (22, 0.13), (23, 0.12), (24, 0.11), (25, 0.08), (26, 0.04),
+)  # fmt: skip
+# Most waiting youth are on cash benefits: the 3,000 kr ceiling is theirs [004:4395-4398]; SU
+# students can pay more [004:4399-4409]. The split is an assumption.
+INCOME_SHARES = (
+    (IncomeType.CASH_BENEFIT, 0.68),
+    (IncomeType.SU, 0.12),
+    (IncomeType.DISABILITY_PENSION, 0.05),
+    (IncomeType.JOB, 0.08),
+    (IncomeType.NONE, 0.07),
+)
+# Living situations [000:213-246]: most homeless youth couch-surf, a smaller group stays in
+# § 110 shelters, a few sleep in a car. Half are at risk rather than homeless (eviction risk,
+# unstable home): women are 44 % overall, 49 % at risk and 39 % homeless [000:253-276], so
+# 0.49 r + 0.39 (1 − r) = 0.44 gives r = ½. The split within each half is an assumption.
+SITUATION_SHARES = (
+    (Situation.COUCH, 0.28),
+    (Situation.SHELTER, 0.10),
+    (Situation.STREET, 0.04),
+    (Situation.INSTITUTION_EXIT, 0.08),
+    (Situation.EVICTION_RISK, 0.22),
+    (Situation.UNSTABLE_HOME, 0.28),
+)
+AT_RISK = frozenset({Situation.EVICTION_RISK, Situation.UNSTABLE_HOME})
+# Support methods ICM/CTI (the youth project's methods [000:380-417]), ACT in the largest
+# cities [004:9781-9789], none. The split is an assumption.
+METHOD_SHARES = (
+    (SupportMethod.ICM, 0.40),
+    (SupportMethod.CTI, 0.25),
+    (SupportMethod.ACT, 0.05),
+    (SupportMethod.NONE, 0.30),
+)
+# Household sizes: mostly alone; a couple or a young parent with a child (assumption).
+HOUSEHOLD_SHARES = ((1, 0.88), (2, 0.09), (3, 0.03))
+
+# Monthly income by type (kr, before tax), used by the rent-share fit term. Cash benefit for
+# 18–24 living away from home: 6,767 kr for the first 6 months, then 5,753 kr [004:4341-4343].
+CASH_BENEFIT_RATES = (6767, 5753)
+CASH_BENEFIT_FIRST_MONTHS_SHARE = 0.3  # assumption: share still in their first 6 months
+# SU away from home ~6,800–7,100 kr (2024–2026 rates, outside the seeds); disability pension
+# and job incomes: assumptions.
+INCOME_RANGE = {
+    IncomeType.SU: (6800, 7100),
+    IncomeType.DISABILITY_PENSION: (17000, 21000),
+    IncomeType.JOB: (9000, 16000),
+}
+FEMALE_SHARE = {True: 0.49, False: 0.39}  # at risk / homeless [000:253-276]; 44 % overall
+OTHER_GENDER_SHARE = 0.01  # assumption
+GREENLANDIC_SHARE = 0.07  # 7 % Greenlandic background [000:253-276]
+# Caseload caps per worker: the policy defaults, ICM 8, CTI 10, ACT 10 (see solver.domain).
+CAP = Policy(run_date=RUN_DATE).caseload_cap
 
 
 @dataclass(frozen=True)
 class Profile:
-    """What a generated municipality looks like.
+    """What a generated municipality looks like; every share is a probability in [0, 1].
 
-    Shares are probabilities; money is kr/month.
+    Sizes
+        ``n_youths`` waiting youths, ``n_units`` vacancies the municipality may claim this week,
+        ``areas`` (districts), ``n_organisations`` almen housing organisations with
+        ``departments_per_type`` departments (afdelinger) per dwelling type each, and
+        ``n_private_landlords``. ``region_size`` > 0 splits the areas into regions of that many
+        areas and keeps every youth inside one region (expressed as excluded areas): a national
+        pool of many municipalities, each placing its own youth.
+    Support teams
+        ``n_cti_teams``, ``n_icm_teams``, ``n_act_teams`` with ``workers`` per team (a range);
+        CTI/ACT teams run near capacity with ``cti_free_slots`` / ``act_free_slots`` free slots
+        (ranges, inclusive); ``icm_without_team_share`` of ICM youths still wait for a team.
+    Dwellings
+        ``type_shares`` (youth, family, private), ``size_m2`` and ``rent_per_m2_year`` by type,
+        ``rent_scale`` (× all rents), ``rent_spread`` (± uniform noise), ``utilities`` (range),
+        ``pet_policy_shares`` (none, cats, small_dogs, all; drawn per department),
+        ``restricted_department_share`` of family departments with combined/flexible letting
+        (benefit_restricted), ``accessible_unit_share``, and ``available_within_days``
+        (available_from is the run date plus 0 … this many days; the policy horizon is 60).
+    Youths
+        ``age_shares``, ``income_shares``, ``situation_shares``, ``method_shares``,
+        ``household_shares`` as (value, share) pairs; ``dog_owner_share`` with
+        ``large_dog_share_of_dogs``, ``cat_share``; ``needs_accessible_share``;
+        ``preferred_area_share`` (1–2 preferred areas), ``excluded_area_share`` (one excluded
+        area); ``referred_days_ago`` (range); urgent_by is set for every youth at eviction risk or
+        leaving an institution and for ``other_urgent_share`` of the rest, at the run date plus
+        ``urgent_by_days`` (range; urgent when within the policy's 28 days).
+    Quotas
+        one row per almen (organisation, type) at the default rate ¼: a counting window of
+        about ``window_weeks`` weeks of vacancies like this one, and ``quota_tight_share`` of
+        groups whose remaining claims fall ``quota_shortfall`` (range) short of this week's
+        vacancies in the group.
     """
 
     n_youths: int
     n_units: int
+    areas: tuple[str, ...]
     n_organisations: int
-    n_areas: int
     n_cti_teams: int
     n_icm_teams: int
-    n_act_teams: int
-    # Areas a youth must not be placed outside of its region (national only): regions of this
-    # many areas; 0 = one municipality, no regional exclusion.
+    n_act_teams: int = 0
     region_size: int = 0
-    # Rent per m² per year: almen family ~835, youth ~958 kr (domain.md §8, Landsbyggefonden);
-    # private rentals dearer (assumption: 1,150).
-    rent_per_m2_year: tuple[int, int, int] = (958, 835, 1150)
-    # Shares of dwelling types among the municipality's claimable vacancies (assumption).
-    type_shares: tuple[float, float, float] = (0.5, 0.35, 0.15)
-    # Dwelling size in m²: youth 25–45, family 40–75, private 25–60 (assumption; a 40 m²
-    # one-room flat ≈ 3,000 kr/month, domain.md §8).
-    rent_scale: float = 1.0  # national: dearer on average, few cheap dwellings (domain.md §8)
-    dog_owner_share: float = 0.25  # ~20–30 % dog owners (issue 2; dog bans [004:3918-3930])
-    large_dog_share_of_dogs: float = 0.35  # "særligt større hunde" [004:3918-3930]; assumption
+    departments_per_type: int = 3  # assumption
+    n_private_landlords: int = 5  # assumption
+    # Support teams. Workers per team: assumption, the order of Copenhagen's youth unit with
+    # 28–32 youth in CTI/ICM [002:64]. CTI near capacity (domain.md §1: hard caseload limits).
+    workers: tuple[int, int] = (1, 4)
+    cti_free_slots: tuple[int, int] = (0, 2)
+    act_free_slots: tuple[int, int] = (0, 3)
+    icm_without_team_share: float = 0.08  # ICM starts at visitation [003:258, 299]; assumption
+    # Dwellings.
+    type_shares: tuple[float, float, float] = TYPE_SHARES
+    size_m2: tuple[tuple[int, int], ...] = SIZE_M2
+    rent_per_m2_year: tuple[int, int, int] = RENT_PER_M2_YEAR
+    rent_scale: float = 1.0
+    rent_spread: float = 0.1  # assumption: ±10 % between departments of one kind
+    utilities: tuple[int, int] = UTILITIES
+    pet_policy_shares: tuple[float, float, float, float] = PET_POLICY_SHARES
+    # "A few" departments use combined/flexible letting that excludes cash benefit recipients
+    # [004:3861-3880]; the share is an assumption.
+    restricted_department_share: float = 0.15
+    accessible_unit_share: float = 0.10  # assumption
+    # Vacancies are reported up to ~2½ months ahead (assumption); the 60-day horizon of the
+    # policy leaves about a fifth for a later run.
+    available_within_days: int = 75
+    # Youths.
+    age_shares: tuple[tuple[int, float], ...] = AGE_SHARES
+    income_shares: tuple[tuple[IncomeType, float], ...] = INCOME_SHARES
+    situation_shares: tuple[tuple[Situation, float], ...] = SITUATION_SHARES
+    method_shares: tuple[tuple[SupportMethod, float], ...] = METHOD_SHARES
+    household_shares: tuple[tuple[int, float], ...] = HOUSEHOLD_SHARES
+    # ~20–30 % own a dog (project brief; "a good part of homeless citizens have a dog"
+    # [004:3918-3930]); about a third of the dogs large (assumption).
+    dog_owner_share: float = 0.25
+    large_dog_share_of_dogs: float = 0.35
     cat_share: float = 0.08  # assumption
-    urgent_share: float = 0.12  # eviction/release dates (domain.md §3); assumption
-    icm_without_team_share: float = 0.08  # ICM visitation pending (domain.md §4.6); assumption
+    needs_accessible_share: float = 0.03  # assumption: "a few"
+    preferred_area_share: float = 0.30  # assumption
+    excluded_area_share: float = 0.10  # assumption (e.g. away from a former milieu)
+    referred_days_ago: tuple[int, int] = (7, 730)  # queue start over the past 1–2 years
+    other_urgent_share: float = 0.04  # e.g. a shelter stay ending (assumption)
+    urgent_by_days: tuple[int, int] = (-7, 75)  # assumption; about 4 in 10 inside 28 days
+    # Quotas.
+    window_weeks: int = 4  # assumption: the counting window holds ~4 weeks' vacancies
+    quota_tight_share: float = 1 / 3  # assumption: some groups are tight
+    quota_shortfall: tuple[int, int] = (1, 2)
+
+    def __post_init__(self) -> None:
+        if min(self.n_youths, self.n_units, self.n_organisations) < 1:
+            raise ValueError("A profile needs youths, dwellings and organisations.")
+        if min(self.n_cti_teams, self.n_icm_teams, self.n_act_teams) < 0:
+            raise ValueError("Negative number of teams.")
+        if not self.areas or len(set(self.areas)) != len(self.areas):
+            raise ValueError("Areas must be given and distinct.")
+        if self.region_size and len(self.areas) % self.region_size:
+            raise ValueError("The areas must split into whole regions.")
+        shares = [
+            self.icm_without_team_share,
+            self.restricted_department_share,
+            self.accessible_unit_share,
+            self.dog_owner_share + self.cat_share,
+            self.large_dog_share_of_dogs,
+            self.needs_accessible_share,
+            self.preferred_area_share,
+            self.excluded_area_share,
+            self.other_urgent_share,
+            self.quota_tight_share,
+        ]
+        if not all(0 <= s <= 1 for s in shares):
+            raise ValueError("A share outside [0, 1].")
+        for pairs in (
+            self.age_shares,
+            self.income_shares,
+            self.situation_shares,
+            self.method_shares,
+            self.household_shares,
+        ):
+            if any(s < 0 for _, s in pairs) or sum(s for _, s in pairs) <= 0:
+                raise ValueError("Shares must be non-negative with a positive sum.")
+
+
+# Copenhagen's ten districts (bydele), Vesterbro and Kongens Enghave counted as one.
+COPENHAGEN_DISTRICTS = (
+    "Indre By", "Østerbro", "Nørrebro", "Vesterbro/Kgs. Enghave", "Valby",
+    "Vanløse", "Brønshøj-Husum", "Bispebjerg", "Amager Øst", "Amager Vest",
+)  # fmt: skip
+
+
+def _areas(prefix: str, n: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}-{i + 1:02d}" for i in range(n))
 
 
 PROFILES: dict[str, Profile] = {
-    # Næstved, a participating ICM-youth municipality [001:31]: ~60 waiting, ~10 vacancies.
-    "naestved": Profile(60, 10, 3, 6, 2, 2, 0),
-    # Copenhagen's youth unit: ~100 youth in coordination, 28–32 in CTI/ICM [002:64]; youth 36 %
-    # of allocation applicants [004:4385-4391]. ~900 waiting, ~80 vacancies (issue 2).
-    "copenhagen": Profile(900, 80, 8, 12, 4, 4, 1),
-    # A national stress case (issue 2): 20,000 × 5,000 with ≥ 2 million eligible pairs; youth are
-    # placed within their own region (5 areas), and dwellings are dearer than in one
-    # municipality: cheap flats are scarce (Copenhagen < 3,000 kr: 4,000 → 1,300, [004:4421-4431]).
-    "national": Profile(20_000, 5_000, 60, 40, 60, 60, 10, region_size=5, rent_scale=1.1),
+    # Næstved, one of the ICM youth project's municipalities [001:31]: ~60 waiting youth and
+    # ~10 vacancies a week (project brief). Areas: the town's districts and its larger villages.
+    "naestved": Profile(
+        n_youths=60,
+        n_units=10,
+        areas=("Næstved C", "Næstved Nord", "Næstved Øst", "Fensmark", "Glumsø", "Karrebæksminde"),
+        n_organisations=3,
+        n_cti_teams=2,
+        n_icm_teams=2,
+    ),
+    # Copenhagen: youth were 36 % of the allocation applicants [004:4385-4391]; its youth unit
+    # has 100 youth in coordination and 28–32 in CTI/ICM [002:64]. ~900 waiting, ~80 vacancies
+    # (project brief). Areas: the city's ten districts (bydele).
+    "copenhagen": Profile(
+        n_youths=900,
+        n_units=80,
+        areas=COPENHAGEN_DISTRICTS,
+        n_organisations=8,
+        n_cti_teams=4,
+        n_icm_teams=3,
+        n_act_teams=1,
+    ),
+    # National stress case (project brief): 20,000 × 5,000, ≥ 2 million eligible pairs. Eight
+    # regions of five areas; each youth is placed within its own region. Rents 15 % dearer than
+    # one municipality's average: cheap flats are scarce (Copenhagen's dwellings under 3,000 kr
+    # fell from ~4,000 to ~1,300 in 2010–2012 [004:4421-4431]). This gives ~2.3 million eligible
+    # pairs with seed 2026, comfortably above the 2 million asked for.
+    "national": Profile(
+        n_youths=20_000,
+        n_units=5_000,
+        areas=_areas("Område", 40),
+        region_size=5,
+        n_organisations=60,
+        departments_per_type=6,
+        n_private_landlords=40,
+        n_cti_teams=60,
+        n_icm_teams=60,
+        n_act_teams=10,
+        rent_scale=1.15,
+    ),
 }
-DEFAULT_SEEDS = {"tiny": 0, "naestved": 48, "copenhagen": 2012, "national": 2026}
-
-# Income per month by type. Cash benefit 18–24 living away: 6,767 kr for 6 months, then 5,753 kr
-# [004:4341-4343]; SU, disability pension and job are assumptions for the fit term only.
-INCOME = {
-    IncomeType.CASH_BENEFIT: (5753, 6767),
-    IncomeType.SU: (6000, 6600),
-    IncomeType.DISABILITY_PENSION: (12000, 15000),
-    IncomeType.JOB: (9000, 16000),
-}
-# Most waiting youth are on cash benefits (domain.md §1, [004:4395-4398]); rest assumption.
-INCOME_SHARES = {
-    IncomeType.CASH_BENEFIT: 0.68,
-    IncomeType.SU: 0.12,
-    IncomeType.DISABILITY_PENSION: 0.05,
-    IncomeType.JOB: 0.08,
-    IncomeType.NONE: 0.07,
-}
-# Living situations [000:213-246]; shares are an assumption.
-SITUATION_SHARES = {
-    Situation.COUCH: 0.35,
-    Situation.SHELTER: 0.2,
-    Situation.STREET: 0.08,
-    Situation.EVICTION_RISK: 0.15,
-    Situation.UNSTABLE_HOME: 0.14,
-    Situation.INSTITUTION_EXIT: 0.08,
-}
-# Support methods: ICM and CTI are the youth project's methods [000:380-417]; shares assumption.
-METHOD_SHARES = {
-    SupportMethod.ICM: 0.4,
-    SupportMethod.CTI: 0.35,
-    SupportMethod.ACT: 0.05,
-    SupportMethod.NONE: 0.2,
-}
-# Department pet rules: fewer and fewer allow dogs [004:3918-3930]; shares assumption.
-PET_POLICY_SHARES = {
-    PetPolicy.NONE: 0.35,
-    PetPolicy.CATS: 0.3,
-    PetPolicy.SMALL_DOGS: 0.2,
-    PetPolicy.ALL: 0.15,
-}
-FEMALE_SHARE = 0.44  # women 44 % of ICM youth [000:253-276]
-GREENLANDIC_SHARE = 0.07  # 7 % Greenlandic background [000:253-276]
-RESTRICTED_DEPARTMENT_SHARE = 0.1  # combined/flexible letting [004:3861-3880]; assumption
-
-
-def _choice(rng: np.random.Generator, shares: dict, n: int) -> list:
-    keys = list(shares)
-    p = np.array([shares[k] for k in keys], dtype=float)
-    return [keys[i] for i in rng.choice(len(keys), size=n, p=p / p.sum())]
+# The documented seed of each profile (tiny is hand-made: the seed is ignored). Any seed works;
+# these are the ones of the committed folders and of `boligmatch fixtures generate` by default.
+DEFAULT_SEEDS: dict[str, int] = {"tiny": 0, "naestved": 48, "copenhagen": 2012, "national": 2026}
+PROFILE_NAMES = ("tiny", *PROFILES)
 
 
 def generate_case(profile: str | Profile, seed: int | None = None) -> Case:
-    """A case for a named profile (or a :class:`Profile`) and seed."""
+    """A case for a named profile (or a :class:`Profile`) and a seed.
+
+    Parameters
+    ----------
+    profile
+        ``"tiny"``, ``"naestved"``, ``"copenhagen"``, ``"national"`` or a :class:`Profile`.
+    seed
+        Seed of ``numpy.random.default_rng``. ``None`` means the named profile's documented
+        seed (:data:`DEFAULT_SEEDS`); a custom :class:`Profile` needs one. ``tiny`` is
+        hand-made and ignores it.
+
+    Returns
+    -------
+    Case
+        The same (profile, seed) always gives an equal case, and so identical files.
+    """
     if isinstance(profile, str):
         if profile == "tiny":
             return tiny_case()
         if profile not in PROFILES:
-            raise KeyError(f"unknown profile {profile!r} (tiny, {', '.join(PROFILES)})")
+            raise KeyError(f"Unknown profile {profile!r}; known: {', '.join(PROFILE_NAMES)}.")
         seed = DEFAULT_SEEDS[profile] if seed is None else seed
         profile = PROFILES[profile]
-    rng = np.random.default_rng(seed if seed is not None else 0)
-    p = profile
-    areas = [f"Område-{i + 1:02d}" for i in range(p.n_areas)]
-    orgs = [f"Boligorg-{i + 1:02d}" for i in range(p.n_organisations)]
-
-    teams = _teams(rng, p)
-    units = _units(rng, p, orgs, areas)
-    youths = _youths(rng, p, areas, teams)
-    quotas = _quotas(rng, units)
-    return Case(tuple(youths), tuple(units), tuple(teams), tuple(quotas), Policy(run_date=RUN_DATE))
+    if seed is None:
+        raise ValueError("A custom profile needs a seed.")
+    rng = np.random.default_rng(seed)
+    teams = _teams(rng, profile)
+    units = _units(rng, profile)
+    youths = _youths(rng, profile, teams)
+    quotas = _quotas(rng, profile, units)
+    return Case(youths, units, teams, quotas, Policy(run_date=RUN_DATE))
 
 
-def _teams(rng: np.random.Generator, p: Profile) -> list[SupportTeam]:
-    teams = []
-    # CTI teams near capacity: 0–2 free slots (issue 2); cap 10 per worker [003:254].
-    for i in range(p.n_cti_teams):
-        workers = int(rng.integers(2, 5))
-        free = int(rng.integers(0, 3))
-        teams.append(SupportTeam(f"CTI-{i + 1}", SupportMethod.CTI, workers, workers * 10 - free))
-    # ICM: caseload cap 8 [000:482; 003:258]; support starts at visitation, so no move-in cap.
-    for i in range(p.n_icm_teams):
-        workers = int(rng.integers(3, 7))
-        teams.append(
-            SupportTeam(
-                f"ICM-{i + 1}", SupportMethod.ICM, workers, workers * 8 - int(rng.integers(0, 4))
-            )
-        )
-    # ACT: cap 10 [004:9781-9789].
-    for i in range(p.n_act_teams):
-        workers = int(rng.integers(4, 8))
-        free = int(rng.integers(0, 4))
-        teams.append(SupportTeam(f"ACT-{i + 1}", SupportMethod.ACT, workers, workers * 10 - free))
-    return teams
+def write_case_folder(case: Case, folder: Path | str) -> None:
+    """Write ``case`` as a case folder (``youths.csv``, ``units.csv``, ``support.csv``,
+    ``quotas.csv``, ``policy.toml`` with an explicit ``run_date``), via
+    :func:`solver.case.write_case`."""
+    write_case(case, Path(folder))
 
 
-def _units(rng: np.random.Generator, p: Profile, orgs: list[str], areas: list[str]) -> list[Unit]:
-    types = [DwellingType.YOUTH, DwellingType.FAMILY, DwellingType.PRIVATE]
-    kinds = rng.choice(3, size=p.n_units, p=np.array(p.type_shares))
-    n_depts = 4
-    restricted = rng.random((len(orgs), n_depts)) < RESTRICTED_DEPARTMENT_SHARE
-    dept_pets = np.array(_choice(rng, PET_POLICY_SHARES, len(orgs) * n_depts)).reshape(
-        len(orgs), n_depts
+def generate_command(profile: str, seed: int | None, out: Path) -> None:
+    """``boligmatch fixtures generate PROFILE [--seed N] --out DIR``: write a fresh case folder.
+
+    ``seed=None`` takes the profile's documented seed (:data:`DEFAULT_SEEDS`).
+    """
+    write_case_folder(generate_case(profile, seed), out)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _draw(rng: np.random.Generator, pairs: Sequence[tuple[T, float]], n: int) -> list[T]:
+    """``n`` values drawn with the given shares (normalised)."""
+    p = np.array([s for _, s in pairs], dtype=float)
+    picks = rng.choice(len(pairs), size=n, p=p / p.sum())
+    return [pairs[int(i)][0] for i in picks]
+
+
+def _between(rng: np.random.Generator, lo_hi: tuple[int, int], n: int) -> np.ndarray:
+    """``n`` integers uniform in the inclusive range."""
+    return rng.integers(lo_hi[0], lo_hi[1] + 1, size=n)
+
+
+def _birthday(birth: date, years: int) -> date:
+    """The ``years``-th birthday (29 February → 1 March in common years)."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:
+        return date(birth.year + years, 3, 1)
+
+
+def _teams(rng: np.random.Generator, p: Profile) -> tuple[SupportTeam, ...]:
+    """Teams of each method. CTI/ACT: caseload = workers × cap − free slots, the cap left to the
+    policy (CTI 10 [003:254], ACT 10 [004:9781-9789]). ICM: support has started, so its caseload
+    is at most workers × 8 [000:482]; it limits no move-in."""
+    teams: list[SupportTeam] = []
+    plan = (
+        (SupportMethod.CTI, p.n_cti_teams, p.cti_free_slots),
+        (SupportMethod.ICM, p.n_icm_teams, (0, 3)),  # ICM room: assumption, unused by rules
+        (SupportMethod.ACT, p.n_act_teams, p.act_free_slots),
     )
-    dept_area = rng.integers(0, len(areas), size=(len(orgs), n_depts))
+    for method, n, free_range in plan:
+        workers = _between(rng, p.workers, n)
+        free = _between(rng, free_range, n)
+        for i in range(n):
+            caseload = max(0, int(workers[i]) * CAP[method] - int(free[i]))
+            teams.append(SupportTeam(f"{method.value}-{i + 1}", method, int(workers[i]), caseload))
+    return tuple(teams)
+
+
+def _units(rng: np.random.Generator, p: Profile) -> tuple[Unit, ...]:
+    """Vacancies: almen youth/family dwellings in departments (each with an area, a pet rule,
+    and for family departments maybe combined letting), and private rentals."""
+    n, n_org, n_dep = p.n_units, p.n_organisations, p.departments_per_type
+    # Department attributes, indexed [organisation, type (0 youth, 1 family), department].
+    dep_area = rng.integers(0, len(p.areas), size=(n_org, 2, n_dep))
+    dep_pets = rng.choice(4, size=(n_org, 2, n_dep), p=np.array(p.pet_policy_shares))
+    dep_restricted = rng.random((n_org, 2, n_dep)) < p.restricted_department_share
+    dep_restricted[:, 0, :] = False  # combined letting is a family-housing tool [004:3861-3880]
+
+    kind = rng.choice(3, size=n, p=np.array(p.type_shares) / sum(p.type_shares))
+    org = rng.integers(0, n_org, size=n)
+    dep = rng.integers(0, n_dep, size=n)
+    landlord = rng.integers(0, p.n_private_landlords, size=n)
+    private_area = rng.integers(0, len(p.areas), size=n)
+    private_pets = rng.choice(4, size=n, p=np.array(p.pet_policy_shares))
+    lo = np.array([r[0] for r in p.size_m2])[kind]
+    hi = np.array([r[1] for r in p.size_m2])[kind]
+    size = rng.integers(lo, hi + 1)
+    noise = rng.uniform(1 - p.rent_spread, 1 + p.rent_spread, size=n)
+    per_m2 = np.array(p.rent_per_m2_year, dtype=float)[kind] * p.rent_scale
+    rent = (np.round(size * per_m2 / 12 * noise / 10) * 10).astype(np.int64)  # whole tens
+    utilities = _between(rng, (p.utilities[0] // 10, p.utilities[1] // 10), n) * 10
+    accessible = rng.random(n) < p.accessible_unit_share
+    available = rng.integers(0, p.available_within_days + 1, size=n)
+    two_room_youth = rng.random(n) < 0.1  # a few youth dwellings have 2 rooms (assumption)
+
     units = []
-    for i in range(p.n_units):
-        kind = types[int(kinds[i])]
-        if kind is DwellingType.YOUTH:
-            size, rooms = int(rng.integers(24, 46)), 1
-        elif kind is DwellingType.FAMILY:
-            size = int(rng.integers(40, 76))
-            rooms = 1 if size < 50 else (2 if size < 68 else 3)
+    for i in range(n):
+        k = int(kind[i])
+        dwelling_type = DWELLING_TYPES[k]
+        m2 = int(size[i])
+        if dwelling_type is DwellingType.PRIVATE:
+            organisation = f"Privat-{int(landlord[i]) + 1:02d}"
+            department = organisation
+            area = p.areas[int(private_area[i])]
+            pets = PetPolicy(int(private_pets[i]))
+            restricted = False
+            rooms = 1 if m2 < 45 else 2  # assumption
         else:
-            size = int(rng.integers(25, 61))
-            rooms = 1 if size < 45 else 2
-        rate = p.rent_per_m2_year[int(kinds[i])] * p.rent_scale
-        rent = int(round(size * rate / 12 * rng.uniform(0.9, 1.1), -1))
-        utilities = int(rng.integers(10, 41)) * 10
-        if kind is DwellingType.PRIVATE:
-            org, dept_i = f"Privat-{int(rng.integers(1, 6))}", 0
-            pets = PetPolicy(int(rng.integers(0, 4)))
-            area = areas[int(rng.integers(0, len(areas)))]
-            is_restricted = False
-        else:
-            o = int(rng.integers(0, len(orgs)))
-            dept_i = int(rng.integers(0, n_depts))
-            org = orgs[o]
-            pets = PetPolicy(int(dept_pets[o, dept_i]))
-            area = areas[int(dept_area[o, dept_i])]
-            is_restricted = bool(restricted[o, dept_i]) and kind is DwellingType.FAMILY
+            o, d = int(org[i]), int(dep[i])
+            organisation = f"Boligorg-{o + 1:02d}"
+            department = f"{organisation}-afd{k * n_dep + d + 1:02d}"
+            area = p.areas[int(dep_area[o, k, d])]
+            pets = PetPolicy(int(dep_pets[o, k, d]))
+            restricted = bool(dep_restricted[o, k, d])
+            if dwelling_type is DwellingType.YOUTH:
+                rooms = 2 if two_room_youth[i] and m2 >= 40 else 1
+            else:
+                rooms = 1 if m2 < 50 else (2 if m2 < 68 else 3)  # assumption
         units.append(
             Unit(
                 ref=f"B{i + 1:05d}",
-                organisation=org,
-                department=f"{org}-afd{dept_i + 1}",
+                organisation=organisation,
+                department=department,
                 area=area,
-                dwelling_type=kind,
+                dwelling_type=dwelling_type,
                 rooms=rooms,
-                size_m2=size,
-                rent=rent,
-                utilities=utilities,
-                deposit=rent * 3,
+                size_m2=m2,
+                rent=int(rent[i]),
+                utilities=int(utilities[i]),
+                deposit=int(rent[i]) * 3,  # at most 3 months' rent (lejeloven; outside seeds)
                 pets=pets,
-                accessible=bool(rng.random() < 0.1),
-                # Most vacancies come free within the 60-day horizon; some later (assumption).
-                available_from=RUN_DATE + timedelta(days=int(rng.integers(0, 76))),
-                benefit_restricted=is_restricted,
+                accessible=bool(accessible[i]),
+                available_from=RUN_DATE + timedelta(days=int(available[i])),
+                benefit_restricted=restricted,
             )
         )
-    return units
+    return tuple(units)
 
 
 def _youths(
-    rng: np.random.Generator, p: Profile, areas: list[str], teams: list[SupportTeam]
-) -> list[Youth]:
+    rng: np.random.Generator, p: Profile, teams: tuple[SupportTeam, ...]
+) -> tuple[Youth, ...]:
+    """Waiting youths, drawn column by column."""
+    n = p.n_youths
     by_method: dict[SupportMethod, list[str]] = {}
     for t in teams:
         by_method.setdefault(t.method, []).append(t.team)
-    incomes = _choice(rng, INCOME_SHARES, p.n_youths)
-    situations = _choice(rng, SITUATION_SHARES, p.n_youths)
-    methods = _choice(rng, METHOD_SHARES, p.n_youths)
+
+    ages = _draw(rng, p.age_shares, n)
+    days_into_year = rng.integers(0, 365, size=n)
+    referred = _between(rng, p.referred_days_ago, n)
+    incomes = _draw(rng, p.income_shares, n)
+    first_months = rng.random(n) < CASH_BENEFIT_FIRST_MONTHS_SHARE
+    amount_u = rng.random(n)
+    situations = _draw(rng, p.situation_shares, n)
+    methods = _draw(rng, p.method_shares, n)
+    team_pick = rng.random(n)
+    no_team = rng.random(n) < p.icm_without_team_share
+    pet_u = rng.random(n)
+    large_u = rng.random(n)
+    households = _draw(rng, p.household_shares, n)
+    accessible = rng.random(n) < p.needs_accessible_share
+    other_urgent = rng.random(n) < p.other_urgent_share
+    urgent_days = _between(rng, p.urgent_by_days, n)
+    region = rng.integers(0, len(p.areas) // p.region_size if p.region_size else 1, size=n)
+    preferred_u = rng.random(n)
+    n_preferred = rng.integers(1, 3, size=n)
+    area_picks = rng.random((n, 3))
+    excluded_u = rng.random(n)
+    gender_u = rng.random(n)
+    greenlandic = rng.random(n) < GREENLANDIC_SHARE
+
     youths = []
-    for i in range(p.n_youths):
-        # Ages 17–25, a few just past the youth-dwelling band (domain.md §1; assumption).
-        age_days = int(rng.integers(17 * 365 + 30, 26 * 365 + 200))
+    for i in range(n):
+        # Birth date: `age` completed years on the run date, anywhere within that year.
+        age = ages[i]
+        birth = date(RUN_DATE.year - age, RUN_DATE.month, RUN_DATE.day) - timedelta(
+            days=int(days_into_year[i])
+        )
+        # Referred at 17 or later (the target group's lower age, domain.md §1), a week ago at least.
+        since_17 = max(7, (RUN_DATE - _birthday(birth, 17)).days)
         income = incomes[i]
-        lo_hi = INCOME.get(income)
+        if income is IncomeType.CASH_BENEFIT:
+            amount: int | None = CASH_BENEFIT_RATES[0 if first_months[i] else 1]
+        elif income in INCOME_RANGE:
+            lo, hi = INCOME_RANGE[income]
+            amount = int(round(lo + (hi - lo) * amount_u[i], -1))
+        else:
+            amount = None
         method = methods[i]
         if method is not SupportMethod.NONE and method not in by_method:
-            method = SupportMethod.NONE
+            method = SupportMethod.NONE  # the profile has no team of that method
         team = None
         if method is not SupportMethod.NONE:
-            team = str(rng.choice(by_method[method]))
-            if method is SupportMethod.ICM and rng.random() < p.icm_without_team_share:
-                team = None
-        r = rng.random()
-        if r < p.dog_owner_share:
-            pet = Pet.LARGE_DOG if rng.random() < p.large_dog_share_of_dogs else Pet.SMALL_DOG
-        elif r < p.dog_owner_share + p.cat_share:
+            options = by_method[method]
+            team = options[int(team_pick[i] * len(options))]
+            if method is SupportMethod.ICM and no_team[i]:
+                team = None  # visitation done, ICM team not yet assigned: not eligible
+        if pet_u[i] < p.dog_owner_share:
+            pet = Pet.LARGE_DOG if large_u[i] < p.large_dog_share_of_dogs else Pet.SMALL_DOG
+        elif pet_u[i] < p.dog_owner_share + p.cat_share:
             pet = Pet.CAT
         else:
             pet = Pet.NONE
         situation = situations[i]
         urgent_by = None
-        if situation in (Situation.EVICTION_RISK, Situation.INSTITUTION_EXIT) or rng.random() < (
-            p.urgent_share / 3
-        ):
-            urgent_by = RUN_DATE + timedelta(days=int(rng.integers(-7, 75)))
-        preferred: tuple[str, ...] = ()
-        excluded: tuple[str, ...] = ()
+        # Eviction and release dates are what urgent_by records (domain.md §3).
+        if situation in (Situation.EVICTION_RISK, Situation.INSTITUTION_EXIT) or other_urgent[i]:
+            urgent_by = RUN_DATE + timedelta(days=int(urgent_days[i]))
+        # Areas: own region only (national), some preferences and exclusions inside it.
         if p.region_size:
-            region = int(rng.integers(0, len(areas) // p.region_size))
-            own = set(areas[region * p.region_size : (region + 1) * p.region_size])
-            excluded = tuple(a for a in areas if a not in own)
-            preferred = (str(rng.choice(sorted(own))),)
+            r = int(region[i])
+            own = p.areas[r * p.region_size : (r + 1) * p.region_size]
+            outside = tuple(a for a in p.areas if a not in own)
         else:
-            if rng.random() < 0.3:
-                preferred = tuple(
-                    sorted(set(rng.choice(areas, size=int(rng.integers(1, 3))).tolist()))
-                )
-            if rng.random() < 0.1:
-                excluded = (str(rng.choice(areas)),)
-                preferred = tuple(a for a in preferred if a not in excluded)
-        g = rng.random()
-        gender = Gender.FEMALE if g < FEMALE_SHARE else (Gender.MALE if g < 0.98 else Gender.OTHER)
+            own, outside = p.areas, ()
+        preferred: tuple[str, ...] = ()
+        if preferred_u[i] < p.preferred_area_share:
+            picks = {own[int(area_picks[i, j] * len(own))] for j in range(int(n_preferred[i]))}
+            preferred = tuple(sorted(picks))
+        excluded = outside
+        if excluded_u[i] < p.excluded_area_share:
+            away = own[int(area_picks[i, 2] * len(own))]
+            preferred = tuple(a for a in preferred if a != away)
+            excluded = tuple(sorted({*outside, away}))
+        female = FEMALE_SHARE[situation in AT_RISK]
+        g = gender_u[i]
+        gender = (
+            Gender.FEMALE
+            if g < female
+            else (Gender.OTHER if g >= 1 - OTHER_GENDER_SHARE else Gender.MALE)
+        )
         youths.append(
             Youth(
                 ref=f"U{i + 1:05d}",
-                birth_date=RUN_DATE - timedelta(days=age_days),
-                referred_on=RUN_DATE - timedelta(days=int(rng.integers(7, 700))),
+                birth_date=birth,
+                referred_on=RUN_DATE - timedelta(days=min(int(referred[i]), since_17)),
                 situation=situation,
                 income_type=income,
                 support_method=method,
-                monthly_income=int(rng.integers(*lo_hi)) if lo_hi else None,
+                monthly_income=amount,
                 pet=pet,
-                household_size=int(rng.choice([1, 2, 3], p=[0.9, 0.08, 0.02])),
-                needs_accessible=bool(rng.random() < 0.03),
+                household_size=households[i],
+                needs_accessible=bool(accessible[i]),
                 support_team=team,
                 urgent_by=urgent_by,
                 preferred_areas=preferred,
                 excluded_areas=excluded,
                 gender=gender,
-                greenlandic=bool(rng.random() < GREENLANDIC_SHARE),
+                greenlandic=bool(greenlandic[i]),
             )
         )
-    return youths
+    return tuple(youths)
 
 
-def _quotas(rng: np.random.Generator, units: list[Unit]) -> list[QuotaGroup]:
-    """One row per almen (organisation, type): vacancies in the counting window and claims so
-    far, at the default rate of one in four (almenboligloven § 59 stk. 3 [003:463])."""
-    keys = sorted(
-        {
-            (u.organisation, u.dwelling_type)
-            for u in units
-            if u.dwelling_type is not DwellingType.PRIVATE
-        }
-    )
-    counts: dict[tuple[str, DwellingType], int] = {}
+def _quotas(
+    rng: np.random.Generator, p: Profile, units: tuple[Unit, ...]
+) -> tuple[QuotaGroup, ...]:
+    """One row per almen (organisation, type) at the default rate ¼ (almenboligloven § 59
+    stk. 3 [003:463; 000:539-546]); private landlords have none.
+
+    The counting window holds about ``window_weeks`` weeks of vacancies like this one (this
+    week's included), and earlier claims leave one remaining claim per vacancy this week, except
+    in ``quota_tight_share`` of groups, which are ``quota_shortfall`` claims short.
+    """
+    here: dict[tuple[str, DwellingType], int] = {}
     for u in units:
-        counts[(u.organisation, u.dwelling_type)] = (
-            counts.get((u.organisation, u.dwelling_type), 0) + 1
-        )
+        if u.dwelling_type is not DwellingType.PRIVATE:
+            key = (u.organisation, u.dwelling_type)
+            here[key] = here.get(key, 0) + 1
     quotas = []
-    for org, kind in keys:
-        here = counts[(org, kind)]
-        vacancies = here * 4 + int(rng.integers(0, 12))
-        # Most groups have a claim for each of this week's vacancies; a third are tight, with
-        # one or two fewer (assumption: the window's earlier claims used them).
-        short = int(rng.integers(1, 3)) if rng.random() < 1 / 3 else 0
-        remaining = max(0, here - short)
-        quotas.append(QuotaGroup(org, kind, vacancies, vacancies // 4 - remaining))
-    return quotas
+    for (org, kind), count in sorted(here.items()):
+        vacancies = count * p.window_weeks * 4 + int(rng.integers(0, 4))
+        tight = rng.random() < p.quota_tight_share
+        short = int(_between(rng, p.quota_shortfall, 1)[0]) if tight else 0
+        remaining = max(0, count - short)
+        claimed = vacancies // 4 - remaining
+        quotas.append(QuotaGroup(org, kind, vacancies, claimed))
+    return tuple(quotas)
+
+
+# --------------------------------------------------------------------------- tiny
 
 
 def tiny_case() -> Case:
@@ -398,8 +686,3 @@ def tiny_case() -> Case:
               situation=Situation.SHELTER),
     )  # fmt: skip
     return Case(youths, units, teams, quotas, Policy(run_date=RUN_DATE))
-
-
-def generate_command(profile: str, seed: int | None, out: Path) -> None:
-    """``boligmatch fixtures generate PROFILE --seed N --out DIR``."""
-    write_case(generate_case(profile, seed), Path(out))
