@@ -117,6 +117,22 @@ def create_user(session: SessionDep, admin: Admin, body: UserCreate) -> UserPubl
 SHEETS = {"youths", "units", "support", "quotas"}
 
 
+def _excel_cell(value: Any) -> str:
+    """A workbook cell as the case format writes it: date cells as YYYY-MM-DD, whole numbers
+    without a decimal part, booleans as true/false, empty cells empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
     """Case-folder files from loose files, one zip, or an Excel workbook."""
     files: dict[str, bytes] = {}
@@ -133,16 +149,15 @@ def _upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
                 raise CaseError([CaseIssue(name, None, None, "not a readable zip file")]) from None
         elif base.endswith((".xlsx", ".xlsm")):
             try:
-                sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str)
+                sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object)
             except Exception as exc:  # openpyxl raises many kinds for a bad workbook
                 raise CaseError(
                     [CaseIssue(name, None, None, f"not a readable workbook ({exc})")]
                 ) from None
             for sheet, frame in sheets.items():
                 if sheet.strip().lower() in SHEETS:
-                    files[f"{sheet.strip().lower()}.csv"] = (
-                        frame.fillna("").to_csv(index=False).encode()
-                    )
+                    text = frame.map(_excel_cell).to_csv(index=False)
+                    files[f"{sheet.strip().lower()}.csv"] = text.encode()
         else:
             files[base] = data
     return files

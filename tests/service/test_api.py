@@ -102,6 +102,22 @@ def test_import_accepts_one_zip_and_an_excel_workbook(client: TestClient) -> Non
     assert r.json()["youths_updated"] == 10
 
 
+def test_excel_date_number_and_boolean_cells_are_read_as_the_format_writes_them() -> None:
+    """Real workbook cells (dates, floats, booleans) become ISO dates, whole numbers, true/false."""
+    from datetime import datetime
+
+    from service.api import _upload_files
+
+    frame = pd.DataFrame({"ref": ["U1"], "organisation": ["A"], "area": ["C"], "dwelling_type": ["youth"],
+                          "rooms": [1.0], "rent": [2800], "available_from": [datetime(2026, 11, 23)],
+                          "accessible": [True], "size_m2": [float("nan")]})  # fmt: skip
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf) as writer:
+        frame.to_excel(writer, sheet_name="units", index=False)
+    text = _upload_files([("book.xlsx", buf.getvalue())])["units.csv"].decode()
+    assert text.splitlines()[1] == "U1,A,C,youth,1,2800,2026-11-23,true,"
+
+
 def test_run_proceeds_in_the_background_and_lists_proposals_with_reasons(
     client: TestClient,
 ) -> None:
