@@ -21,6 +21,8 @@ app = typer.Typer(
 )
 fixtures_app = typer.Typer(help="Generate realistic case folders.", no_args_is_help=True)
 app.add_typer(fixtures_app, name="fixtures")
+scenario_app = typer.Typer(help="What-if scenarios: simulate weeks, compare.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
 
 
 def _fail(message: str) -> None:
@@ -93,6 +95,58 @@ def fixtures_generate(
     except (KeyError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(f"wrote {out}", err=True)
+
+
+@scenario_app.command("run")
+def scenario_run(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files (scenarios/*.toml).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for tables and plots.")] = Path(
+        "out/scenarios"
+    ),
+    workers: Annotated[
+        int | None, typer.Option(help="Local worker processes (default: one per core).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler, tcp://HOST:PORT.", envvar="BOLIGMATCH_DASK_SCHEDULER"),
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option(help="Override every file's replications.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Simulate scenarios against their baseline; print the differences, write CSV/JSON/plots."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from .kpi import format_table
+    from .scenario import ScenarioError, load_scenario
+    from .simulate import run_scenarios
+
+    specs, issues = [], []
+    for f in files:
+        try:
+            specs.append(load_scenario(f))
+        except ScenarioError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        _fail("\nerror: ".join(issues))
+    console = Console(stderr=True)
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=console, disable=quiet,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("replications", total=None)
+        result = run_scenarios(
+            specs,
+            replications=replications,
+            workers=workers,
+            scheduler=scheduler,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    paths = result.write(out)
+    Console().print(format_table(result.table()))
+    typer.echo(f"wrote {', '.join(str(p) for p in paths.values())}", err=True)
 
 
 def main() -> None:  # pragma: no cover - exercised through the console script
