@@ -16,6 +16,8 @@ from .db import get_engine
 from .logs import configure_logging
 from .offers import ConflictError, NotFoundError
 from .runs import execute_run
+from .scenarios import JobRequestError
+from .scenarios import execute as execute_scenarios
 from .settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -42,9 +44,21 @@ def create_app() -> FastAPI:
 
     app.state.start_run = start_run
 
+    # Planning jobs get their own thread, so a long simulation never delays a weekly run; the
+    # replications themselves run in processes or on Dask (service/scenarios.py).
+    scenario_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenario")
+    app.state.scenario_executor = scenario_executor
+
+    def start_scenario(job_id: int) -> Any:
+        return scenario_executor.submit(execute_scenarios, get_engine(), job_id)
+
+    app.state.start_scenario = start_scenario
+
     from .api import router
+    from .api_scenarios import router as scenario_router
 
     app.include_router(router)
+    app.include_router(scenario_router)
 
     @app.get("/health", tags=["ops"])
     def health() -> dict[str, str]:
@@ -59,6 +73,10 @@ def create_app() -> FastAPI:
             for i in exc.issues
         ]
         return JSONResponse(status_code=422, content={"detail": str(exc), "issues": issues})
+
+    @app.exception_handler(JobRequestError)
+    def job_request_error(_: Request, exc: JobRequestError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": str(exc), "issues": exc.issues})
 
     @app.exception_handler(ConflictError)
     def conflict(_: Request, exc: ConflictError) -> JSONResponse:

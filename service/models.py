@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -38,6 +38,13 @@ class DwellingStatus(StrEnum):
 
 
 class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class JobStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
@@ -209,3 +216,20 @@ class PoolVersion(SQLModel, table=True):
     __tablename__ = "pool_version"
     id: int = Field(default=1, primary_key=True)
     token: str = ""
+
+
+class ScenarioJob(SQLModel, table=True):
+    """A planning job: scenarios simulated against their baselines (``service.scenarios``)."""
+
+    __tablename__ = "scenario_job"
+    id: int | None = Field(default=None, primary_key=True)
+    names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    request: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default=JobStatus.QUEUED.value, index=True)
+    progress_done: int = 0
+    progress_total: int = 0
+    error: str | None = None
+    result_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_by: str = ""
+    created_at: datetime = Field(default_factory=now)
+    finished_at: datetime | None = None

@@ -155,7 +155,7 @@ def run_case(
     matches = _matches(case, week, result)
     stage("explain", t)
     summary = _summary(case, week, result, matches, unmatched, timings)
-    log.info(
+    log.debug(
         "week matched: status=%s housed=%d unmatched=%d",
         result.status,
         len(matches),

@@ -950,6 +950,19 @@ def _run_dask(
 # --------------------------------------------------------------------------- scenarios
 
 
+def planned_replications(specs: Sequence[ScenarioSpec], replications: int | None = None) -> int:
+    """How many replications :func:`run_scenarios` will simulate for ``specs``: theirs, plus one
+    implicit baseline per group of scenarios that share a pairing key and bring none."""
+    total = 0
+    groups: dict[tuple[Any, ...], tuple[bool, int]] = {}
+    for s in specs:
+        reps = replications if replications is not None else s.replications
+        total += reps
+        has_base, _ = groups.get(s.pairing_key(), (False, reps))
+        groups[s.pairing_key()] = (has_base or s.is_baseline, reps)
+    return total + sum(reps for has_base, reps in groups.values() if not has_base)
+
+
 def run_scenarios(
     items: Iterable[str | Path | ScenarioSpec],
     *,

@@ -73,6 +73,7 @@ def client(database_url: str) -> Iterator[TestClient]:
     with TestClient(app) as c:
         yield c
     app.state.executor.shutdown(wait=True)
+    app.state.scenario_executor.shutdown(wait=True, cancel_futures=True)
 
 
 def auth(client: TestClient, username: str) -> dict[str, str]:

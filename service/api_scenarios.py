@@ -1,0 +1,149 @@
+"""HTTP routes for planning jobs under /api/v1/scenarios: planners and admins only.
+
+Aggregates only: a scenario result holds counts, shares and waits over simulated replications,
+never a person, so these reads are not person-level reads (starting a job is audited).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+from .deps import SessionDep, require
+from .models import Role, ScenarioJob, User
+from .scenarios import (
+    MAX_REPLICATIONS,
+    PLOT_TYPES,
+    available,
+    get_job,
+    job_csv,
+    job_plot,
+    job_public,
+    job_table,
+    list_jobs,
+    start_job,
+)
+
+router = APIRouter(prefix="/api/v1/scenarios", tags=["scenarios"])
+
+Planner = Annotated[User, Depends(require(Role.ADMIN, Role.PLANNER))]
+JobId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+class AvailableScenario(BaseModel):
+    name: str
+    title: str
+    description: str
+    file: str
+    base: str
+    horizon_weeks: int | None
+    replications: int | None
+    changes: int
+
+
+class JobRequest(BaseModel):
+    names: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=50, description="Shipped scenario names (file stems)."
+    )
+    toml: list[Annotated[str, Field(max_length=100_000)]] = Field(
+        default_factory=list, max_length=20, description="Scenario files' text, same format."
+    )
+    replications: int | None = Field(
+        default=None, ge=1, le=MAX_REPLICATIONS, description="Override every scenario's."
+    )
+
+
+class JobPublic(BaseModel):
+    id: int
+    names: list[str]
+    status: str
+    progress_done: int
+    progress_total: int
+    error: str | None
+    created_by: str
+    created_at: datetime
+    finished_at: datetime | None
+    meta: dict[str, Any] | None
+
+
+class ComparisonRowPublic(BaseModel):
+    scenario: str
+    baseline_name: str
+    kpi: str
+    label: str
+    unit: str
+    baseline: str
+    scenario_value: str
+    difference: str
+    significant: bool
+
+
+class JobDetail(JobPublic):
+    table: list[ComparisonRowPublic]
+
+
+def _job(session: SessionDep, job_id: int) -> ScenarioJob:
+    job = get_job(session, job_id)
+    if job is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Scenario job not found")
+    return job
+
+
+@router.get("/available")
+def list_available(user: Planner) -> list[AvailableScenario]:
+    """The shipped scenario files (``scenarios/*.toml``)."""
+    return [AvailableScenario(**a) for a in available()]
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
+def create_job(request: Request, session: SessionDep, user: Planner, body: JobRequest) -> JobPublic:
+    """Start a planning job in the background; poll ``GET /api/v1/scenarios/{id}``."""
+    job = start_job(session, user.username, body.names, body.replications, body.toml)
+    assert job.id is not None
+    request.app.state.start_scenario(job.id)
+    return JobPublic(**job_public(job))
+
+
+@router.get("")
+def list_all(session: SessionDep, user: Planner) -> list[JobPublic]:
+    return [JobPublic(**job_public(j)) for j in list_jobs(session)]
+
+
+@router.get("/{job_id}")
+def read_job(session: SessionDep, user: Planner, job_id: JobId) -> JobDetail:
+    """Status, progress and, when done, the comparison table (mean [95 % interval])."""
+    job = _job(session, job_id)
+    return JobDetail(**job_public(job), table=[ComparisonRowPublic(**r) for r in job_table(job)])
+
+
+@router.get("/{job_id}/comparison.csv", response_class=PlainTextResponse)
+def read_csv(session: SessionDep, user: Planner, job_id: JobId) -> Response:
+    job = _job(session, job_id)
+    if job.result_json is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"Job {job_id} is {job.status}")
+    return Response(
+        job_csv(job),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="scenarios-{job_id}.csv"'},
+    )
+
+
+@router.get("/{job_id}/plots/{name}.{fmt}")
+def read_plot(
+    session: SessionDep,
+    user: Planner,
+    job_id: JobId,
+    name: Annotated[str, Path(pattern="^(queue_length|wait_distribution)$")],
+    fmt: Annotated[str, Path(pattern="^(png|svg)$")],
+) -> Response:
+    job = _job(session, job_id)
+    if job.result_json is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"Job {job_id} is {job.status}")
+    data = job_plot(job, name, fmt)
+    if data is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="No such plot")
+    return Response(data, media_type=PLOT_TYPES[fmt])

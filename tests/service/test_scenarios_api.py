@@ -1,0 +1,168 @@
+"""Planning jobs over the API: roles, validation naming the field, background progress, results
+(table, CSV, plots) retrievable later, the live database as a base, failures recorded."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service import scenarios
+
+from .conftest import auth, import_fixture
+
+SMALL = """
+name = "two more dwellings"
+base = "naestved"
+horizon_weeks = 4
+replications = 2
+seed = 7
+
+[[changes]]
+kind = "add_dwellings"
+organisation = "{org}"
+dwelling_type = "youth"
+rent = 2500
+count = 2
+"""
+
+
+@pytest.fixture(autouse=True)
+def _one_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Replications in the test process (the process pool is covered in tests/test_simulate.py)."""
+    monkeypatch.setenv("BOLIGMATCH_SCENARIO_WORKERS", "1")
+    scenarios.scenario_settings.cache_clear()
+    yield
+    scenarios.scenario_settings.cache_clear()
+
+
+def _org() -> str:
+    from solver.case import read_case
+
+    from .conftest import FIXTURES
+
+    return read_case(FIXTURES / "naestved").units[0].organisation
+
+
+def wait_job(
+    client: TestClient, job_id: int, headers: dict[str, str], timeout: float = 120
+) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/scenarios/{job_id}", headers=headers).json()
+        if body["status"] in ("done", "failed"):
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"scenario job {job_id} did not finish")
+
+
+def test_only_planners_and_admins_reach_scenarios(client: TestClient) -> None:
+    for user, code in [("alloc", 403), ("cw_icm1", 403), ("planner", 200), ("admin", 200)]:
+        r = client.get("/api/v1/scenarios/available", headers=auth(client, user))
+        assert r.status_code == code, (user, r.text)
+        # an invalid request: admitted roles get 422 (nothing starts), the others 403
+        r = client.post("/api/v1/scenarios", json={"names": ["nope"]}, headers=auth(client, user))
+        assert r.status_code == (403 if code == 403 else 422), (user, r.text)
+    assert client.get("/api/v1/scenarios").status_code == 401
+
+
+def test_available_lists_the_shipped_files(client: TestClient) -> None:
+    body = client.get("/api/v1/scenarios/available", headers=auth(client, "planner")).json()
+    names = {a["name"] for a in body}
+    assert {"baseline", "more-youth-dwellings", "one-more-cti-worker", "quota-one-in-three",
+            "rent-subsidy-500", "half-dog-friendly"} <= names  # fmt: skip
+    extra = next(a for a in body if a["name"] == "more-youth-dwellings")
+    assert extra["base"] == "copenhagen" and extra["changes"] >= 1 and extra["description"]
+
+
+def test_bad_requests_name_the_field_and_write_nothing(client: TestClient) -> None:
+    h = auth(client, "planner")
+    cases = [
+        ({"names": ["no-such-scenario"]}, "names[0]"),
+        ({"names": []}, "names"),
+        ({"toml": ["base = "]}, "toml[0]: is not valid TOML"),
+        ({"toml": ['base = "/etc"']}, "toml[0]: base: must be one of"),
+        ({"toml": [SMALL.format(org=_org()).replace('"youth"', '"castle"')]},
+         "changes[1].dwelling_type"),
+        ({"toml": [SMALL.format(org=_org()).replace("horizon_weeks = 4", "horizon_weeks = 0")]},
+         "horizon_weeks"),
+    ]  # fmt: skip
+    for body, needle in cases:
+        r = client.post("/api/v1/scenarios", json=body, headers=h)
+        assert r.status_code == 422, (body, r.text)
+        assert needle in r.text, (needle, r.text)
+    r = client.post("/api/v1/scenarios", json={"names": ["baseline"], "replications": 0}, headers=h)
+    assert r.status_code == 422 and "replications" in r.text
+    assert client.get("/api/v1/scenarios", headers=h).json() == []
+
+
+def test_a_job_runs_in_the_background_and_its_results_stay_retrievable(
+    client: TestClient,
+) -> None:
+    h = auth(client, "planner")
+    r = client.post("/api/v1/scenarios", json={"toml": [SMALL.format(org=_org())]}, headers=h)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["status"] in ("queued", "running", "done") and job["progress_total"] == 4
+    body = wait_job(client, job["id"], h)
+    assert body["status"] == "done", body
+    assert body["progress_done"] == body["progress_total"] == 4  # scenario + its baseline
+    housed = next(row for row in body["table"] if row["kpi"] == "housed")
+    assert housed["scenario"] == "two more dwellings" and housed["baseline_name"] == "baseline"
+    assert "[" in housed["difference"]  # mean [lo, hi] over 2 replications
+
+    listed = client.get("/api/v1/scenarios", headers=h).json()
+    assert [j["id"] for j in listed] == [job["id"]]
+
+    r = client.get(f"/api/v1/scenarios/{job['id']}/comparison.csv", headers=h)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {row["kpi"] for row in rows} >= {"housed", "queue_end", "wait_median_weeks"}
+    assert all(row["replications"] == "2" for row in rows if row["kpi"] == "housed")
+
+    png = client.get(f"/api/v1/scenarios/{job['id']}/plots/queue_length.png", headers=h)
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    svg = client.get(f"/api/v1/scenarios/{job['id']}/plots/wait_distribution.svg", headers=h)
+    assert svg.status_code == 200 and b"<svg" in svg.content
+    assert client.get(f"/api/v1/scenarios/{job['id']}/plots/other.png", headers=h).status_code in (
+        404,
+        422,
+    )
+    assert client.get("/api/v1/scenarios/999999", headers=h).status_code == 404
+
+    audit = client.get("/api/v1/audit", headers=auth(client, "admin")).json()
+    assert any(e["action"] == "scenario.start" for e in audit)
+
+
+def test_the_live_database_is_a_base(client: TestClient) -> None:
+    h = auth(client, "planner")
+    text = SMALL.format(org=_org()).replace('base = "naestved"', 'base = "database"')
+    r = client.post("/api/v1/scenarios", json={"toml": [text]}, headers=h)
+    assert r.status_code == 422 and "nothing has been imported" in r.text
+    import_fixture(client)
+    r = client.post("/api/v1/scenarios", json={"toml": [text]}, headers=h)
+    assert r.status_code == 202, r.text
+    body = wait_job(client, r.json()["id"], h)
+    assert body["status"] == "done", body
+
+
+def test_a_failing_simulation_marks_the_job_failed(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import solver.simulate
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated crash")
+
+    monkeypatch.setattr(solver.simulate, "run_scenarios", boom)
+    h = auth(client, "planner")
+    r = client.post("/api/v1/scenarios", json={"toml": [SMALL.format(org=_org())]}, headers=h)
+    body = wait_job(client, r.json()["id"], h)
+    assert body["status"] == "failed" and "simulated crash" in body["error"]
+    assert body["table"] == []
+    r = client.get(f"/api/v1/scenarios/{body['id']}/comparison.csv", headers=h)
+    assert r.status_code == 409
