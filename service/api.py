@@ -54,6 +54,7 @@ from .poolcache import queue_model
 from .runs import request_run
 from .settings import get_settings
 from .store import import_case, week_of
+from .waitcache import expected_wait
 
 router = APIRouter(prefix="/api/v1")
 
@@ -363,6 +364,22 @@ def get_youth(session: SessionDep, user: PersonReader, ref: str) -> YouthPublic:
     return YouthPublic(**youth.model_dump(include=set(YouthPublic.model_fields)))
 
 
+class ExpectedWait(BaseModel):
+    """Weeks until housed under current conditions, simulated (``service.waitcache``)."""
+
+    status: str = Field(description="ready | stale | computing | unavailable")
+    reason: str | None = None
+    weeks: int | None = Field(default=None, description="Simulated horizon in weeks.")
+    replications: int | None = None
+    p_housed_within_horizon: float | None = None
+    quantiles: dict[str, int | None] | None = Field(
+        default=None, description="Week by which the chance of being housed reaches q."
+    )
+    cdf: list[float] | None = Field(default=None, description="P(housed by week k), k = 0…")
+    housed_share: float | None = None
+    left_share: float | None = None
+
+
 class QueuePublic(BaseModel):
     youth_ref: str
     status: str
@@ -374,6 +391,7 @@ class QueuePublic(BaseModel):
     blocks: list[str]
     nearest_miss: str | None
     what_would_help: str | None
+    expected_wait: ExpectedWait
     proposals: list[ProposalPublic]
     offers: list[OfferPublic]
 
@@ -403,6 +421,9 @@ def get_queue(session: SessionDep, user: PersonReader, ref: str) -> QueuePublic:
         blocks=list(info.blocks) if info else [],
         nearest_miss=info.nearest_miss if info else None,
         what_would_help=info.what_would_help if info else None,
+        expected_wait=ExpectedWait(**expected_wait(session, ref))
+        if waiting
+        else ExpectedWait(status="unavailable", reason=f"youth is {youth.status}"),
         proposals=[ProposalPublic(**p.model_dump(exclude={"run_id"})) for p in proposals],
         offers=[_offer_public(o) for o in offers],
     )

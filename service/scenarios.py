@@ -56,6 +56,10 @@ class ScenarioSettings(BaseSettings):
     scenarios_dir: Path = REPO_SCENARIOS
     scenario_workers: int = 0  # 0 = one local process per core
     dask_scheduler: str | None = None  # tcp://HOST:PORT
+    # Expected waits on the queue page (service/waitcache.py); 0 replications switches them off.
+    expected_wait_weeks: int = 26
+    expected_wait_replications: int = 20
+    expected_wait_seed: int = 0
 
 
 @lru_cache

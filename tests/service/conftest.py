@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from service import db, settings
+from service import db, scenarios, settings, waitcache
 from service.auth import hash_password
 from service.migrate import upgrade
 from service.models import Role, User
@@ -42,6 +42,11 @@ def database_url(
     url = _fresh_url(request.param, tmp_path)
     monkeypatch.setenv("BOLIGMATCH_DATABASE_URL", url)
     monkeypatch.setenv("BOLIGMATCH_SECRET_KEY", "test-secret")
+    # Expected waits (a background simulation per pool version): small, so tests stay quick.
+    monkeypatch.setenv("BOLIGMATCH_EXPECTED_WAIT_REPLICATIONS", "3")
+    monkeypatch.setenv("BOLIGMATCH_EXPECTED_WAIT_WEEKS", "6")
+    scenarios.scenario_settings.cache_clear()
+    waitcache.reset()
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
     upgrade(url)
