@@ -1,4 +1,4 @@
-"""Command line for the matching engine: ``boligmatch match`` and ``boligmatch fixtures``.
+"""Command line for the engine: ``boligmatch match``, ``queue``, ``fixtures`` and ``scenario``.
 
 The console script (``service.cli:main``) mounts this app and adds the service commands.
 Bad input ends with one line on stderr naming file, row and column, exit code 2, and nothing
@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from .domain import Case
 
 app = typer.Typer(
     help="Boligmatch: exact, explainable weekly youth-housing allocation.",
@@ -30,6 +33,19 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+def _read(case_dir: Path) -> Case:
+    """The case folder, or exit 2 with one line naming the file/row/column."""
+    from .case import CaseError, read_case
+
+    if not case_dir.is_dir():
+        _fail(f"{case_dir}: not a folder")
+    try:
+        return read_case(case_dir)
+    except CaseError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
 @app.command()
 def match(
     case_dir: Annotated[Path, typer.Argument(help="Case folder (see docs/case-format).")],
@@ -40,17 +56,10 @@ def match(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
     """Match one week: write matches.csv, unmatched.csv and summary.json to OUT."""
-    from .case import CaseError, read_case
     from .engine import run_case, write_result
     from .problem import SolveParams
 
-    if not case_dir.is_dir():
-        _fail(f"{case_dir}: not a folder")
-    try:
-        case = read_case(case_dir)
-    except CaseError as exc:
-        _fail(str(exc))
-        return
+    case = _read(case_dir)
 
     def progress(stage: str, seconds: float) -> None:
         if not quiet:
@@ -95,6 +104,44 @@ def fixtures_generate(
     except (KeyError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(f"wrote {out}", err=True)
+
+
+@app.command("queue")
+def queue_command(
+    case_dir: Annotated[Path, typer.Argument(help="Case folder (case-format.md).")],
+    ref: Annotated[str, typer.Argument(help="The youth's pseudonymous reference.")],
+    weeks: Annotated[int, typer.Option(min=1, help="Expected wait: weeks simulated.")] = 26,
+    replications: Annotated[
+        int, typer.Option(min=0, help="Expected wait: replications (0 = skip it).")
+    ] = 20,
+    seed: Annotated[int, typer.Option(min=0, help="Expected wait: random seed.")] = 0,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+) -> None:
+    """One youth's queue position, what excludes them, the nearest miss and the expected wait."""
+    from .queue import QueueModel
+    from .simulate import expected_wait
+
+    case = _read(case_dir)
+    model = QueueModel(case)
+    if ref not in model.index:
+        _fail(f"{case_dir}: no youth {ref!r} in youths.csv")
+    info = model.info(ref)
+    out: dict[str, object] = {
+        "youth_ref": ref,
+        "position": info.position,
+        "ahead": info.ahead,
+        "eligible_dwellings": info.eligible_dwellings,
+        "pool_size": info.pool_size,
+        "excluded_by_rule": info.excluded_by_rule,
+        "blocks": list(info.blocks),
+        "nearest_miss": info.nearest_miss,
+        "what_would_help": info.what_would_help,
+    }
+    if replications:
+        dist = expected_wait(case, ref, weeks=weeks, replications=replications, seed=seed,
+                             workers=workers)  # fmt: skip
+        out["expected_wait"] = dist.to_dict()
+    typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
 @scenario_app.command("run")
