@@ -13,11 +13,30 @@ from typing import Annotated
 import typer
 
 from solver.cli import app
+from solver.domain import Case
+from solver.scenario import register_base_loader
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+
+
+def _database_case(_: str) -> Case:
+    """``base = "database"`` in a scenario file run from the CLI: the latest imported week."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .scenarios import live_case
+
+    with Session(get_engine()) as session:
+        try:
+            return live_case(session)
+        except LookupError as exc:
+            raise ValueError(f"the database: {exc}") from None
+
+
+register_base_loader("database", _database_case)
 
 
 def _fail(message: str) -> None:

@@ -144,3 +144,22 @@ def test_serve_in_production_without_a_key_refuses_to_start(
     result = runner.invoke(app, ["serve"])
     assert result.exit_code == 2 and "BOLIGMATCH_SECRET_KEY must be set" in result.stderr
     assert no_secret == {}
+
+
+def test_scenario_run_from_the_cli_can_start_from_the_live_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    """``base = "database"``: the latest imported week; before any import, exit 2 naming base."""
+    f = tmp_path / "live.toml"
+    f.write_text('base = "database"\nhorizon_weeks = 3\nreplications = 2\n', encoding="utf-8")
+    out = tmp_path / "out"
+    empty = runner.invoke(app, ["scenario", "run", str(f), "--out", str(out), "-q"])
+    assert empty.exit_code == 2 and "base: the database: nothing has been imported" in empty.stderr
+    assert runner.invoke(app, ["import", str(FIXTURES / "naestved")]).exit_code == 0
+    done = runner.invoke(
+        app, ["scenario", "run", str(f), "--out", str(out), "-q", "--workers", "1"]
+    )
+    assert done.exit_code == 0, done.output
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    assert result["baselines"][0]["spec"]["base"] == "database"
+    assert len(result["baselines"][0]["replications"]) == 2
