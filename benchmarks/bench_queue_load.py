@@ -1,15 +1,23 @@
-"""Load on the queue-position endpoint: copenhagen fixture, one server process, loopback only.
+"""Load on the queue-position endpoint: copenhagen fixture, a server subprocess, loopback only.
 
-Sets up a temporary SQLite database (migrate, import copenhagen, run week 2026-W48, add one
-allocator), starts ``boligmatch serve`` on 127.0.0.1 in a child process, then fires a bounded
-number of GET /api/v1/youths/{ref}/queue requests from this process with N concurrent clients
-(hard time cap), and prints requests/s, p50/p99 latency and errors.
+Sets up a fresh database (a temporary SQLite file by default, or ``--database-url`` for a
+scratch PostgreSQL database whose ``public`` schema is dropped and recreated): migrate, import
+copenhagen, run week 2026-W48, add one allocator. Starts ``boligmatch serve`` on 127.0.0.1 in a
+child process and, for each number of concurrent clients, drives two endpoints of that server:
 
-When Debian's ``wrk`` is installed (``apt-get install wrk``), it generates the load instead (C,
-so the client does not eat the cores the server needs), for ``--seconds`` per level; otherwise an
-httpx client in this process does, bounded by ``--requests``.
+* ``GET /api/v1/youths/{ref}/queue`` (random refs, bearer token; audited, so one write each);
+* ``GET /health`` (one ``SELECT 1``): the floor this server, machine and client can do, measured
+  in the same run, so the table reads as a ratio ("queue p99 ÷ health p99") as well as in ms.
 
-Run: ``.venv/bin/python benchmarks/bench_queue_load.py [--requests 2000] [--concurrency 1 10 50]``
+Load generator: Debian's ``wrk`` when installed (``apt-get install wrk``; C, so the client eats
+little of the cores the server needs), ``--seconds`` per level; otherwise an httpx client in
+this process, ``--requests`` per level. Either way every level is bounded in time (wrk's
+duration, or ``--cap-seconds``) and the whole script in requests × levels.
+
+The server's CPU time per request (user + system, from /proc, over the server and its worker
+processes) is the cost that does not depend on how the load generator shares the machine.
+
+Run: ``.venv/bin/python benchmarks/bench_queue_load.py [--workers 2] [--seconds 10]``
 Target (issue 3): p99 ≤ 100 ms at 50 concurrent clients, zero errors.
 """
 
@@ -19,6 +27,8 @@ import argparse
 import asyncio
 import os
 import random
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -31,12 +41,25 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PASSWORD = "load-test-password"
+TARGET_P99_MS = 100.0
+TARGET_CLIENTS = 50
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def reset_postgres(url: str) -> None:
+    """Empty a scratch PostgreSQL database (drop and recreate schema ``public``)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
 
 
 def setup(env: dict[str, str]) -> list[str]:
@@ -53,12 +76,35 @@ def setup(env: dict[str, str]) -> list[str]:
     return [line.split(",", 1)[0] for line in text]
 
 
-async def fire(base: str, refs: list[str], n: int, concurrency: int, cap_s: float) -> dict:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        r = await client.post("/api/v1/login/access-token",
-                              data={"username": "load", "password": PASSWORD})  # fmt: skip
-        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        await client.get(f"/api/v1/youths/{refs[0]}/queue", headers=headers)  # warm-up
+def process_tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and all its descendants (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry)] = int(fields[1])
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent and p not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(cpu.get(p, 0.0) for p in tree)
+
+
+# ----------------------------------------------------------------------------- httpx client
+async def fire_httpx(
+    base: str, paths: list[str], headers: dict[str, str], n: int, concurrency: int, cap_s: float
+) -> dict:
+    async with httpx.AsyncClient(base_url=base, timeout=30, headers=headers) as client:
         latencies: list[float] = []
         errors = 0
         issued = 0
@@ -69,10 +115,10 @@ async def fire(base: str, refs: list[str], n: int, concurrency: int, cap_s: floa
             nonlocal errors, issued
             while issued < n and time.monotonic() < deadline:
                 issued += 1
-                ref = rng.choice(refs)
+                path = rng.choice(paths)
                 t = time.perf_counter()
                 try:
-                    resp = await client.get(f"/api/v1/youths/{ref}/queue", headers=headers)
+                    resp = await client.get(path)
                     if resp.status_code != 200:
                         errors += 1
                 except httpx.HTTPError:
@@ -86,41 +132,38 @@ async def fire(base: str, refs: list[str], n: int, concurrency: int, cap_s: floa
     return {
         "requests": len(lat),
         "errors": errors,
-        "wall_s": wall,
         "rps": len(lat) / wall,
         "p50_ms": 1000 * lat[len(lat) // 2],
         "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
-        "max_ms": 1000 * lat[-1],
     }
 
 
-def fire_wrk(base: str, refs: list[str], token: str, concurrency: int, seconds: int) -> dict:
-    """Drive the server with wrk (random refs, bearer token) and parse its latency report."""
-    import re
-    import shutil
-
-    assert shutil.which("wrk")
+# ----------------------------------------------------------------------------- wrk
+def fire_wrk(base: str, paths: list[str], token: str, concurrency: int, seconds: int) -> dict:
+    """Drive the server with wrk (random paths, bearer token) and parse its latency report."""
     lua = (
-        "refs = {"
-        + ",".join(f'"{r}"' for r in refs)
+        "paths = {"
+        + ",".join(f'"{p}"' for p in paths)
         + "}\n"
         + (
             "math.randomseed(2026)\n"
             "request = function()\n"
-            "  local ref = refs[math.random(#refs)]\n"
-            f'  return wrk.format("GET", "/api/v1/youths/" .. ref .. "/queue", '
-            f'{{["Authorization"] = "Bearer {token}"}})\n'
+            "  local path = paths[math.random(#paths)]\n"
+            f'  return wrk.format("GET", path, {{["Authorization"] = "Bearer {token}"}})\n'
             "end\n"
         )
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(lua)
-    threads = min(2, concurrency)
-    cmd = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", fh.name]
-    out = subprocess.run(
-        [*cmd, base], capture_output=True, text=True, timeout=seconds + 30, check=True
-    ).stdout
-    os.unlink(fh.name)
+    try:
+        threads = min(2, concurrency)
+        cmd = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "10s",
+               "--latency", "-s", fh.name, base]  # fmt: skip
+        out = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=seconds + 30, check=True
+        ).stdout
+    finally:
+        os.unlink(fh.name)
 
     def ms(label: str) -> float:
         m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
@@ -137,61 +180,86 @@ def fire_wrk(base: str, refs: list[str], token: str, concurrency: int, seconds: 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     assert rps, out
     return {"requests": total, "errors": errors, "rps": float(rps.group(1)),
-            "p50_ms": ms("50"), "p99_ms": ms("99"), "max_ms": float("nan")}  # fmt: skip
+            "p50_ms": ms("50"), "p99_ms": ms("99")}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
-    parser.add_argument("--cap-seconds", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
-    parser.add_argument("--seconds", type=int, default=15, help="seconds per level with wrk")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, TARGET_CLIENTS])
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--seconds", type=int, default=10, help="seconds per level with wrk")
+    parser.add_argument("--requests", type=int, default=3000, help="requests per level (httpx)")
+    parser.add_argument("--cap-seconds", type=float, default=30.0, help="time cap (httpx)")
+    parser.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto")
+    parser.add_argument(
+        "--database-url", default="", help="scratch PostgreSQL database (EMPTIED); default: SQLite"
+    )
     args = parser.parse_args()
+    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "BOLIGMATCH_DATABASE_URL": f"sqlite:///{tmp}/load.db",
+        url = args.database_url or f"sqlite:///{tmp}/load.db"
+        if url.startswith("postgresql"):
+            reset_postgres(url)
+        env = {**os.environ, "BOLIGMATCH_DATABASE_URL": url,
                "BOLIGMATCH_SECRET_KEY": "load-test-secret"}  # fmt: skip
         refs = setup(env)
+        queue_paths = [f"/api/v1/youths/{ref}/queue" for ref in refs]
         port = free_port()
-        cmd = [
-            str(BIN / "boligmatch"),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ]
+        cmd = [str(BIN / "boligmatch"), "serve", "--port", str(port),
+               "--workers", str(args.workers)]  # fmt: skip
         server = subprocess.Popen(cmd, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         base = f"http://127.0.0.1:{port}"
+        rows: list[tuple[int, dict, dict, float]] = []
         try:
-            for _ in range(100):
+            for _ in range(200):
                 try:
                     if httpx.get(f"{base}/health", timeout=1).status_code == 200:
                         break
                 except httpx.HTTPError:
-                    time.sleep(0.1)
-            import shutil
+                    pass
+                time.sleep(0.1)
+            login = httpx.post(f"{base}/api/v1/login/access-token",
+                               data={"username": "load", "password": PASSWORD})  # fmt: skip
+            token = login.json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
 
-            if shutil.which("wrk"):
-                login = httpx.post(f"{base}/api/v1/login/access-token",
-                                   data={"username": "load", "password": PASSWORD})  # fmt: skip
-                token = login.json()["access_token"]
-                rows = [(c, fire_wrk(base, refs, token, c, args.seconds)) for c in args.concurrency]
-            else:
-                rows = [
-                    (c, asyncio.run(fire(base, refs, args.requests, c, args.cap_seconds)))
-                    for c in args.concurrency
-                ]
+            def fire(paths: list[str], clients: int, seconds: int | None = None) -> dict:
+                if use_wrk:
+                    return fire_wrk(base, paths, token, clients, seconds or args.seconds)
+                n = args.requests if seconds is None else 50 * clients
+                return asyncio.run(fire_httpx(base, paths, headers, n, clients, args.cap_seconds))
+
+            # Warm-up (discarded): every worker builds its queue model for the pool version.
+            fire(queue_paths, 4 * args.workers, seconds=3)
+            for clients in args.concurrency:
+                health = fire(["/health"], clients)
+                before = process_tree_cpu(server.pid)
+                queue = fire(queue_paths, clients)
+                cpu_ms = 1000 * (process_tree_cpu(server.pid) - before) / max(1, queue["requests"])
+                rows.append((clients, queue, health, cpu_ms))
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print("| concurrent clients | requests | errors | req/s | p50 ms | p99 ms | max ms (httpx) |")
-    print("|---|---|---|---|---|---|---|")
-    for c, r in rows:
-        top = "–" if r["max_ms"] != r["max_ms"] else f"{r['max_ms']:.1f}"  # NaN under wrk
-        print(f"| {c} | {r['requests']} | {r['errors']} | {r['rps']:.0f} | {r['p50_ms']:.1f} "
-              f"| {r['p99_ms']:.1f} | {top} |")  # fmt: skip
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    client = "wrk" if use_wrk else "httpx (in this process)"
+    print(f"queue endpoint, copenhagen, {backend}, {args.workers} worker process(es), "
+          f"load by {client}, {os.cpu_count()} cores shared by server and client")  # fmt: skip
+    print("| clients | queue req/s | queue p50 ms | queue p99 ms | errors queue/health "
+          "| health req/s | health p99 ms | p99 ÷ health p99 | server CPU ms/req |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for clients, q, h, cpu_ms in rows:
+        ratio = q["p99_ms"] / h["p99_ms"] if h["p99_ms"] > 0 else float("nan")
+        print(f"| {clients} | {q['rps']:.0f} | {q['p50_ms']:.1f} | {q['p99_ms']:.1f} "
+              f"| {q['errors']}/{h['errors']} | {h['rps']:.0f} | {h['p99_ms']:.1f} | {ratio:.2f} "
+              f"| {cpu_ms:.2f} |")  # fmt: skip
+    at_target = [r for r in rows if r[0] == TARGET_CLIENTS]
+    if at_target:
+        _, q, h, _ = at_target[0]
+        met = q["p99_ms"] <= TARGET_P99_MS and q["errors"] == 0
+        print(f"target p99 ≤ {TARGET_P99_MS:.0f} ms at {TARGET_CLIENTS} clients, zero errors: "
+              f"{'met' if met else 'NOT met'} (p99 {q['p99_ms']:.1f} ms, "
+              f"{q['errors']} errors)")  # fmt: skip
 
 
 if __name__ == "__main__":
