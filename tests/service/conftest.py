@@ -101,16 +101,21 @@ def import_fixture(client: TestClient, name: str = "naestved") -> dict:
     return r.json()
 
 
-def wait_for_run(
-    client: TestClient, run_id: int, headers: dict[str, str], timeout: float = 60
-) -> dict:
+def wait_done(client: TestClient, url: str, headers: dict[str, str], timeout: float = 60) -> dict:
+    """Poll a background job's URL until its status is done or failed."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        body = client.get(f"/api/v1/runs/{run_id}", headers=headers).json()
+        body = client.get(url, headers=headers).json()
         if body["status"] in ("done", "failed"):
             return body
         time.sleep(0.05)
-    raise AssertionError(f"run {run_id} did not finish")
+    raise AssertionError(f"{url} did not finish")
+
+
+def wait_for_run(
+    client: TestClient, run_id: int, headers: dict[str, str], timeout: float = 60
+) -> dict:
+    return wait_done(client, f"/api/v1/runs/{run_id}", headers, timeout)
 
 
 def run_week(client: TestClient, week: str = "2026-W48") -> dict:

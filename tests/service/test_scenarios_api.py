@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from service import scenarios
 
-from .conftest import auth, import_fixture
+from .conftest import auth, import_fixture, wait_done
 
 SMALL = """
 name = "two more dwellings"
@@ -48,16 +47,8 @@ def _org() -> str:
     return read_case(FIXTURES / "naestved").units[0].organisation
 
 
-def wait_job(
-    client: TestClient, job_id: int, headers: dict[str, str], timeout: float = 120
-) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        body = client.get(f"/api/v1/scenarios/{job_id}", headers=headers).json()
-        if body["status"] in ("done", "failed"):
-            return body
-        time.sleep(0.1)
-    raise AssertionError(f"scenario job {job_id} did not finish")
+def wait_job(client: TestClient, job_id: int, headers: dict[str, str]) -> dict:
+    return wait_done(client, f"/api/v1/scenarios/{job_id}", headers, timeout=120)
 
 
 def test_only_planners_and_admins_reach_scenarios(client: TestClient) -> None:
