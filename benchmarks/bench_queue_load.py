@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -183,6 +185,25 @@ def fire_wrk(base: str, paths: list[str], token: str, concurrency: int, seconds:
             "p50_ms": ms("50"), "p99_ms": ms("99")}  # fmt: skip
 
 
+def warm_up(base: str, path: str, headers: dict[str, str], workers: int) -> None:
+    """Until every worker answers with its caches built: the queue model and the expected-wait
+    simulation (computed once per pool version in a process of its own, ~10 s on copenhagen;
+    measuring while it runs would measure it). Bounded: 300 s."""
+    deadline = time.monotonic() + 300
+    streak = 0
+    # A new connection per request, so that every worker process gets some of them.
+    headers = {**headers, "Connection": "close"}
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        while streak < 20 * workers:
+            if time.monotonic() > deadline:
+                raise SystemExit("warm-up: expected wait not ready after 300 s")
+            body = client.get(path).json()
+            ready = body.get("expected_wait", {}).get("status") in (None, "ready", "unavailable")
+            streak = streak + 1 if ready else 0
+            if not ready:
+                time.sleep(0.2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, TARGET_CLIENTS])
@@ -207,7 +228,9 @@ def main() -> None:
         port = free_port()
         cmd = [str(BIN / "boligmatch"), "serve", "--port", str(port),
                "--workers", str(args.workers)]  # fmt: skip
-        server = subprocess.Popen(cmd, env=env,
+        # A session of its own: the server's workers and their helper processes (the expected
+        # wait's process pool) are ended together at the end.
+        server = subprocess.Popen(cmd, env=env, start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         rows: list[tuple[int, dict, dict, float]] = []
@@ -230,8 +253,7 @@ def main() -> None:
                 n = args.requests if seconds is None else 50 * clients
                 return asyncio.run(fire_httpx(base, paths, headers, n, clients, args.cap_seconds))
 
-            # Warm-up (discarded): every worker builds its queue model for the pool version.
-            fire(queue_paths, 4 * args.workers, seconds=3)
+            warm_up(base, queue_paths[0], headers, args.workers)
             for clients in args.concurrency:
                 health = fire(["/health"], clients)
                 before = process_tree_cpu(server.pid)
@@ -239,8 +261,12 @@ def main() -> None:
                 cpu_ms = 1000 * (process_tree_cpu(server.pid) - before) / max(1, queue["requests"])
                 rows.append((clients, queue, health, cpu_ms))
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(server.pid, signal.SIGKILL)  # stragglers of the group
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     client = "wrk" if use_wrk else "httpx (in this process)"
     print(f"queue endpoint, copenhagen, {backend}, {args.workers} worker process(es), "

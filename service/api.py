@@ -16,30 +16,39 @@ from fastapi import (
     Path,
     Query,
     Request,
+    Response,
     UploadFile,
     status,
 )
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field, field_validator
-from sqlmodel import col, select
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session, col, select
 
 from solver.case import CaseError, CaseIssue, parse_week, read_case_files
 
-from .audit import audit
+from .audit import audit, audit_read
 from .auth import hash_password, issue_token, verify_password
+from .db import get_engine, read_connection, run_db
 from .deps import (
+    PERSON_ROLES,
     Admin,
     AggregateReader,
     Allocator,
     CurrentUser,
     PersonReader,
     SessionDep,
-    visible_youth,
+    authorize,
+    oauth2,
+    visible_youth_row,
 )
 from .models import (
     AuditEvent,
     DeclineReason,
     Offer,
+    PoolVersion,
     Proposal,
     QuotaRecord,
     Role,
@@ -50,7 +59,7 @@ from .models import (
     YouthStatus,
 )
 from .offers import expire_due, make_offer, transition
-from .poolcache import queue_model
+from .poolcache import pool_version, queue_info
 from .runs import request_run
 from .settings import get_settings
 from .store import import_case, week_of
@@ -356,12 +365,27 @@ def list_youths(session: SessionDep, user: PersonReader) -> list[YouthPublic]:
     return [YouthPublic(**y.model_dump(include=set(YouthPublic.model_fields))) for y in rows]
 
 
-@router.get("/youths/{ref}", tags=["youths"])
-def get_youth(session: SessionDep, user: PersonReader, ref: str) -> YouthPublic:
-    youth = visible_youth(session, user, ref)
-    audit(session, user.username, "read.youth", "youth", ref)
-    session.commit()
-    return YouthPublic(**youth.model_dump(include=set(YouthPublic.model_fields)))
+BearerToken = Annotated[str, Depends(oauth2)]
+
+
+def _json(model: BaseModel) -> Response:
+    """The model as its ``response_model`` would serialise it, without validating it again."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
+def _youth_page(token: str, ref: str) -> tuple[str, YouthPublic]:
+    with read_connection() as conn:
+        user = authorize(conn, token, PERSON_ROLES)
+        youth = visible_youth_row(conn, user, ref)
+    return user.username, YouthPublic(**youth._mapping)
+
+
+@router.get("/youths/{ref}", tags=["youths"], response_model=YouthPublic)
+async def get_youth(token: BearerToken, ref: str) -> Response:
+    """One youth (admin, allocator, or a case worker of the youth's team; others 404)."""
+    username, youth = await run_db(_youth_page, token, ref)
+    await audit_read(get_engine(), username, "read.youth", "youth", ref)
+    return _json(youth)
 
 
 class ExpectedWait(BaseModel):
@@ -396,21 +420,39 @@ class QueuePublic(BaseModel):
     offers: list[OfferPublic]
 
 
-@router.get("/youths/{ref}/queue", tags=["youths"])
-def get_queue(session: SessionDep, user: PersonReader, ref: str) -> QueuePublic:
-    """Queue position (see ``solver.queue``), what excludes the youth, the nearest miss, and the
-    youth's history of proposals and offers."""
-    youth = visible_youth(session, user, ref)
-    model = queue_model(session)
-    info = model.info(ref) if model is not None and ref in model.index else None
-    proposals = session.exec(
-        select(Proposal).where(Proposal.youth_ref == ref).order_by(col(Proposal.id))
-    ).all()
-    offers = session.exec(select(Offer).where(Offer.youth_ref == ref).order_by(col(Offer.id))).all()
-    audit(session, user.username, "read.queue", "youth", ref)
-    session.commit()
-    waiting = youth.status == YouthStatus.WAITING.value
-    return QueuePublic(
+_PROPOSALS = (
+    core_select(*(col(getattr(Proposal, f)) for f in ProposalPublic.model_fields))
+    .where(col(Proposal.youth_ref) == bindparam("ref"))
+    .order_by(col(Proposal.id))
+)
+_OFFERS = (
+    core_select(*(col(getattr(Offer, f)) for f in OfferPublic.model_fields))
+    .where(col(Offer.youth_ref) == bindparam("ref"))
+    .order_by(col(Offer.id))
+)
+
+
+def _queue_page(token: str, ref: str) -> tuple[str, QueuePublic]:
+    """Everything but the audit, on one connection: the user (401/403), the youth (404), the
+    cached queue info, the history."""
+    with read_connection() as conn:
+        user = authorize(conn, token, PERSON_ROLES)
+        youth = visible_youth_row(conn, user, ref)
+        version = pool_version(conn)
+        info = queue_info(conn, ref, version)
+        proposals = conn.execute(_PROPOSALS, {"ref": ref}).all()
+        offers = conn.execute(_OFFERS, {"ref": ref}).all()
+        waiting = youth.status == YouthStatus.WAITING.value
+        if waiting:
+            with Session(bind=conn) as session:
+                # The version row as just read in this transaction: its lookup needs no query.
+                row = PoolVersion(id=1, token=version)
+                make_transient_to_detached(row)
+                session.add(row)
+                wait = ExpectedWait(**expected_wait(session, ref))
+        else:
+            wait = ExpectedWait(status="unavailable", reason=f"youth is {youth.status}")
+    return user.username, QueuePublic(
         youth_ref=ref,
         status=youth.status,
         position=info.position if info and waiting else None,
@@ -421,12 +463,19 @@ def get_queue(session: SessionDep, user: PersonReader, ref: str) -> QueuePublic:
         blocks=list(info.blocks) if info else [],
         nearest_miss=info.nearest_miss if info else None,
         what_would_help=info.what_would_help if info else None,
-        expected_wait=ExpectedWait(**expected_wait(session, ref))
-        if waiting
-        else ExpectedWait(status="unavailable", reason=f"youth is {youth.status}"),
-        proposals=[ProposalPublic(**p.model_dump(exclude={"run_id"})) for p in proposals],
-        offers=[_offer_public(o) for o in offers],
+        expected_wait=wait,
+        proposals=[ProposalPublic(**p._mapping) for p in proposals],
+        offers=[OfferPublic(**o._mapping) for o in offers],
     )
+
+
+@router.get("/youths/{ref}/queue", tags=["youths"], response_model=QueuePublic)
+async def get_queue(token: BearerToken, ref: str) -> Response:
+    """Queue position (see ``solver.queue``), what excludes the youth, the nearest miss, and the
+    youth's history of proposals and offers. Answered once the read is audited."""
+    username, page = await run_db(_queue_page, token, ref)
+    await audit_read(get_engine(), username, "read.queue", "youth", ref)
+    return _json(page)
 
 
 # ----------------------------------------------------------------------------- aggregates, audit

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -189,8 +189,24 @@ def serve(
         os.environ["BOLIGMATCH_SECRET_KEY"] = settings.secret_key
         typer.echo(f"no BOLIGMATCH_SECRET_KEY: an ephemeral key shared by the {workers} workers "
                    "(tokens end on restart)", err=True)  # fmt: skip
-    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
-                access_log=False)  # fmt: skip
+    # httptools + uvloop (uvicorn[standard]); no access log (a line per request costs CPU and
+    # the structured logs carry what matters).
+    uvicorn.run("service.cli:serving_app", factory=True, host=host, port=port, workers=workers,
+                access_log=False, http="httptools", loop="uvloop")  # fmt: skip
+
+
+def serving_app() -> Any:
+    """``create_app()`` for ``serve``, with everything loaded at start-up moved out of the
+    garbage collector's sight (``gc.freeze``): a full collection otherwise walks those ~140,000
+    long-lived objects and stops the worker for ~45 ms, a visible share of the p99."""
+    import gc
+
+    from .app import create_app
+
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def main() -> None:  # pragma: no cover - exercised through the console script

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event
+from anyio import CapacityLimiter, to_thread
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from .settings import get_settings
+
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -18,6 +25,8 @@ def make_engine(url: str) -> Engine:
         kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
+        else:  # a file: connections are cheap, and a short pool makes threads queue for one
+            kwargs.update(pool_size=10, max_overflow=40)
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -28,10 +37,53 @@ def make_engine(url: str) -> Engine:
             # WAL + NORMAL: no corruption on a crash; the last commits may be lost on power
             # loss. The production database is PostgreSQL.
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Read pages through a memory map (no read() copies; a read transaction that finds
+            # the WAL changed must drop its page cache, and re-reading is then cheap).
+            cur.execute("PRAGMA mmap_size=268435456")
             cur.close()
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def db_threads(url: str) -> int:
+    """Threads per process for the async routes' database work (``BOLIGMATCH_DB_THREADS``;
+    0: 2 for SQLite, whose reads are in-process CPU work under the GIL, 8 for a server)."""
+    configured = get_settings().db_threads
+    if configured > 0:
+        return configured
+    return 2 if url.startswith("sqlite") else 8
+
+
+async def run_db(fn: Callable[..., T], *args: Any) -> T:
+    """Blocking database work from an async route: one trip to a worker thread for the lot.
+
+    At most ``db_threads`` such calls run at once per process; the rest wait their turn in
+    order on the event loop. (Without the limit, 40 threads take turns holding the GIL under
+    load, and the extra switching costs more CPU per request and long tails.)"""
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = CapacityLimiter(db_threads(get_settings().database_url))
+    return await to_thread.run_sync(fn, *args, limiter=limiter)
+
+
+@contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A connection whose reads share one snapshot: one read transaction (SQLite, which
+    otherwise starts one per statement, each re-validating its page cache against the WAL) or
+    the usual transaction (PostgreSQL). Nothing is committed; it ends with a rollback."""
+    engine = get_engine()
+    with engine.connect() as conn:
+        # (An in-memory database's one shared connection may be inside another's transaction.)
+        if conn.dialect.name == "sqlite" and not isinstance(engine.pool, StaticPool):
+            conn.exec_driver_sql("BEGIN")
+        yield conn
 
 
 @lru_cache

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     offer_expiry_days: int = 7
     decline_pause_weeks: int = 0  # declining keeps priority by default (domain.md §6)
     run_workers: int = 1
+    db_threads: int = 0  # concurrent database calls of the async read routes (0: by database)
     ephemeral_key: bool = False  # set when dev generated the key: tokens end on restart
 
     @model_validator(mode="after")
