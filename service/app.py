@@ -60,6 +60,14 @@ def create_app() -> FastAPI:
     app.include_router(router)
     app.include_router(scenario_router)
 
+    from fastapi.staticfiles import StaticFiles
+
+    from .web import STATIC_DIR
+    from .web import router as web_router
+
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
     @app.get("/health", tags=["ops"])
     def health() -> dict[str, str]:
         with get_engine().connect() as conn:

@@ -1,0 +1,17 @@
+"""Web pages in Danish for each role, served by the same app (``docs/web.md``).
+
+``router`` holds every page; ``STATIC_DIR`` is mounted at ``/static`` by ``service.app``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import allocator, pages, planner, youths
+from .render import STATIC_DIR
+
+router = APIRouter(include_in_schema=False)
+for _module in (pages, allocator, youths, planner):
+    router.include_router(_module.router)
+
+__all__ = ["STATIC_DIR", "router"]

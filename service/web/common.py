@@ -1,0 +1,66 @@
+"""What every page module shares: the router's route class, role dependencies, the context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from ..deps import SessionDep
+from ..models import Role
+from .session import ALL_ROLES, PageUser, page_user
+
+MAX_ID = 2**31 - 1
+
+
+def requires(*roles: Role) -> Callable[[Request, Any], PageUser]:
+    """A dependency: the signed-in user, who must have one of ``roles`` (all when none)."""
+    allowed = frozenset(r.value for r in roles) if roles else ALL_ROLES
+
+    def dependency(request: Request, session: SessionDep) -> PageUser:
+        return page_user(request, session, allowed)
+
+    return dependency
+
+
+AnyUser = Annotated[PageUser, Depends(requires())]
+AllocatorUser = Annotated[PageUser, Depends(requires(Role.ADMIN, Role.ALLOCATOR))]
+PersonReaderUser = Annotated[
+    PageUser, Depends(requires(Role.ADMIN, Role.ALLOCATOR, Role.CASEWORKER))
+]
+AggregateUser = Annotated[PageUser, Depends(requires(Role.ADMIN, Role.ALLOCATOR, Role.PLANNER))]
+PlannerUser = Annotated[PageUser, Depends(requires(Role.ADMIN, Role.PLANNER))]
+AdminUser = Annotated[PageUser, Depends(requires(Role.ADMIN))]
+
+# The navigation: (path, Danish label, roles that see it).
+NAV: list[tuple[str, str, frozenset[str]]] = [
+    ("/", "Forside", ALL_ROLES),
+    ("/anvisning", "Anvisning", frozenset({"admin", "allocator"})),
+    ("/anvisning/tilbud", "Tilbud", frozenset({"admin", "allocator"})),
+    ("/kapacitet", "Kvoter og teams", frozenset({"admin", "allocator", "planner"})),
+    ("/unge", "Unge", frozenset({"admin", "allocator", "caseworker"})),
+    ("/planlaegning", "Planlægning", frozenset({"admin", "planner"})),
+    ("/admin/brugere", "Brugere", frozenset({"admin"})),
+    ("/admin/log", "Revisionslog", frozenset({"admin"})),
+]
+
+
+def nav_for(user: PageUser) -> list[tuple[str, str]]:
+    items = [(path, text) for path, text, roles in NAV if user.role in roles]
+    if user.role == "caseworker":
+        items = [(p, "Mine unge" if p == "/unge" else t) for p, t in items]
+    return items
+
+
+def context(request: Request, user: PageUser, **values: Any) -> dict[str, Any]:
+    """The template context of a signed-in page."""
+    path = request.url.path
+    nav = nav_for(user)
+    # The current section: the longest nav path that prefixes this page's path.
+    current = max(
+        (p for p, _ in nav if p == path or (p != "/" and path.startswith(p + "/"))),
+        key=len,
+        default="/" if path == "/" else "",
+    )
+    return {"user": user, "nav": nav, "current": current, "csrf": user.csrf, **values}

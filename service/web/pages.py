@@ -1,0 +1,271 @@
+"""Login, logout, the role-aware start page, and the admin pages (users, audit log)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from ..audit import audit
+from ..auth import hash_password, issue_token, verify_password
+from ..deps import SessionDep
+from ..models import AuditEvent, Role, Run, ScenarioJob, User, YouthRecord, YouthStatus
+from ..settings import get_settings
+from .common import AdminUser, AnyUser, context
+from .render import render
+from .session import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    PageRoute,
+    check_csrf,
+    check_login_csrf,
+    new_login_csrf,
+    safe_next,
+    set_session_cookie,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+_LOCAL = ZoneInfo("Europe/Copenhagen")
+
+
+# ----------------------------------------------------------------------------- login, logout
+def _login_form(
+    request: Request, next_url: str, error: str | None = None, username: str = "", status: int = 200
+) -> Response:
+    token = new_login_csrf()
+    response = render(
+        request,
+        "login.html",
+        {"csrf": token, "next": next_url, "error": error, "username": username},
+        status_code=status,
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        max_age=3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/login",
+    )
+    return response
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    return _login_form(request, safe_next(next))
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=500)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    target = safe_next(next)
+    if not check_login_csrf(request, csrf_token):
+        return _login_form(
+            request,
+            target,
+            "Formularen var udløbet. Prøv at logge ind igen.",
+            username,
+            status=403,
+        )
+    user = session.exec(select(User).where(User.username == username)).first() if username else None
+    if user is None or not user.active or not verify_password(password, user.password_hash):
+        return _login_form(
+            request, target, "Forkert brugernavn eller adgangskode.", username, status=400
+        )
+    settings = get_settings()
+    token = issue_token(user.username, settings.secret_key, settings.token_minutes)
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, token)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, user: AnyUser, csrf_token: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    check_csrf(user, csrf_token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# ----------------------------------------------------------------------------- start page
+@router.get("/")
+def start(request: Request, session: SessionDep, user: AnyUser) -> Response:
+    facts: dict[str, Any] = {}
+    if user.role in ("admin", "allocator", "planner"):
+        facts["latest_run"] = session.exec(select(Run).order_by(col(Run.id).desc())).first()
+    if user.role in ("admin", "planner"):
+        facts["latest_job"] = session.exec(
+            select(ScenarioJob).order_by(col(ScenarioJob.id).desc())
+        ).first()
+    if user.role in ("admin", "allocator", "caseworker"):
+        query = select(func.count()).select_from(YouthRecord)
+        query = query.where(YouthRecord.status == YouthStatus.WAITING.value)
+        if user.role == "caseworker":
+            query = query.where(col(YouthRecord.support_team).in_(user.teams or ("",)))
+        facts["waiting"] = session.exec(query).one()
+    return render(request, "start.html", context(request, user, **facts))
+
+
+# ----------------------------------------------------------------------------- admin: users
+_USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+_TEAM = re.compile(r"^[A-Za-z0-9ÆØÅæøå._ -]{1,64}$")
+
+
+def _users_page(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    *,
+    errors: list[str] | None = None,
+    form: dict[str, str] | None = None,
+    created: str | None = None,
+    status: int = 200,
+) -> Response:
+    users = session.exec(select(User).order_by(col(User.username))).all()
+    return render(
+        request,
+        "admin/users.html",
+        context(
+            request,
+            user,
+            users=users,
+            roles=list(Role),
+            errors=errors or [],
+            form=form or {},
+            created=created,
+        ),
+        status_code=status,
+    )
+
+
+@router.get("/admin/brugere")
+def users_page(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    oprettet: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    created = oprettet if oprettet and _USERNAME.match(oprettet) else None
+    return _users_page(request, session, user, created=created)
+
+
+@router.post("/admin/brugere")
+def create_user(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    username: Annotated[str, Form(max_length=1000)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    role: Annotated[str, Form(max_length=100)] = "",
+    teams: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(user, csrf_token)
+    username = username.strip()
+    team_list = [t.strip() for t in teams.split(",") if t.strip()]
+    errors = []
+    if not _USERNAME.match(username):
+        errors.append(
+            "Brugernavnet skal være 1–64 tegn: bogstaver a–z, tal, punktum, bindestreg, @ eller _."
+        )
+    elif session.exec(select(User).where(User.username == username)).first():
+        errors.append("Brugernavnet findes allerede.")
+    if not 8 <= len(password) <= 256:
+        errors.append("Adgangskoden skal være mindst 8 og højst 256 tegn.")
+    if role not in {r.value for r in Role}:
+        errors.append("Vælg en rolle.")
+    if any(not _TEAM.match(t) for t in team_list):
+        errors.append("Teams skrives adskilt af komma, fx ICM-1, CTI-2.")
+    if role == Role.CASEWORKER.value and not team_list:
+        errors.append("En sagsbehandler skal have mindst ét team.")
+    if errors:
+        form = {"username": username, "role": role, "teams": teams}
+        return _users_page(request, session, user, errors=errors, form=form, status=400)
+    session.add(
+        User(username=username, role=role, password_hash=hash_password(password), teams=team_list)
+    )
+    audit(session, user.username, "user.create", "user", username, role)
+    session.commit()
+    return RedirectResponse(f"/admin/brugere?oprettet={username}", status_code=303)
+
+
+# ----------------------------------------------------------------------------- admin: audit log
+AUDIT_LIMIT = 500
+
+
+def _parse_day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@router.get("/admin/log")
+def audit_page(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    bruger: Annotated[str, Query(max_length=200)] = "",
+    handling: Annotated[str, Query(max_length=200)] = "",
+    objekt: Annotated[str, Query(max_length=200)] = "",
+    fra: Annotated[str, Query(max_length=20)] = "",
+    til: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    errors = []
+    start_day, end_day = _parse_day(fra), _parse_day(til)
+    if fra and start_day is None:
+        errors.append("Fra-datoen er ikke en gyldig dato.")
+    if til and end_day is None:
+        errors.append("Til-datoen er ikke en gyldig dato.")
+    if start_day and end_day and end_day < start_day:
+        errors.append("Til-datoen ligger før fra-datoen.")
+    query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(AUDIT_LIMIT)
+    if bruger:
+        query = query.where(AuditEvent.actor == bruger)
+    if handling:
+        query = query.where(AuditEvent.action == handling)
+    if objekt:
+        query = query.where(AuditEvent.object_ref == objekt)
+    if start_day:  # days are Danish days; the log stores UTC
+        start = datetime.combine(start_day, time.min, tzinfo=_LOCAL).astimezone(UTC)
+        query = query.where(col(AuditEvent.at) >= start)
+    if end_day:
+        end = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=_LOCAL)
+        query = query.where(col(AuditEvent.at) < end.astimezone(UTC))
+    events = [] if errors else session.exec(query).all()
+    actors = session.exec(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)).all()
+    actions = session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    filters = {"bruger": bruger, "handling": handling, "objekt": objekt, "fra": fra, "til": til}
+    return render(
+        request,
+        "admin/audit.html",
+        context(
+            request,
+            user,
+            events=events,
+            actors=actors,
+            actions=actions,
+            filters=filters,
+            errors=errors,
+            limit=AUDIT_LIMIT,
+        ),
+        status_code=400 if errors else 200,
+    )

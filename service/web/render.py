@@ -1,0 +1,76 @@
+"""Jinja2 templates (``service/templates``) with Danish number and date filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request, Response
+from fastapi.templating import Jinja2Templates
+
+from . import texts
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+_LOCAL = ZoneInfo("Europe/Copenhagen")
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def dk_number(value: Any) -> str:
+    """1234567 -> '1.234.567' (Danish thousands separator)."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+        return text.replace(",", "X").replace(".", ",").replace("X", ".")
+    return str(value)
+
+
+def dk_date(value: Any) -> str:
+    """A date as 23.11.2026; a datetime as 23.11.2026 14:05 in Danish time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(_LOCAL).strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def dk_percent(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{100 * float(value):.0f} %"
+
+
+templates.env.filters["dk_number"] = dk_number
+templates.env.filters["dk_date"] = dk_date
+templates.env.filters["dk_percent"] = dk_percent
+templates.env.globals["t"] = texts
+templates.env.globals["label"] = texts.label
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    return templates.TemplateResponse(
+        request, name, context or {}, status_code=status_code, headers=headers
+    )
+
+
+def error_page(request: Request, status_code: int, message: str, title: str | None) -> Response:
+    """The error page (no navigation: the user may not be known)."""
+    return render(
+        request,
+        "error.html",
+        {"title": title or "Fejl", "message": message, "status_code": status_code},
+        status_code=status_code,
+    )

@@ -1,0 +1,212 @@
+"""Cookie sessions, CSRF tokens and the page route class that turns errors into Danish pages.
+
+The session cookie holds the service's own bearer token (``service.auth.issue_token``), so a
+page request is authorised by exactly the code the API uses (``service.deps.authorize``): the
+user row is read on every request, and deactivating a user or changing their role takes effect
+at once. The cookie is HttpOnly and SameSite=Lax (Secure when the request came over HTTPS).
+
+CSRF: every POST form carries a hidden ``csrf_token``. Signed in, it is an HMAC of the session
+token under the secret key (bound to the session, nothing stored). The login form, before any
+session exists, uses a double-submit cookie: a random value in a cookie and the same value in
+the form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+from sqlmodel import Session
+
+from ..deps import Principal, authorize
+from ..models import Role
+from ..offers import ConflictError, NotFoundError
+from ..settings import get_settings
+
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "boligmatch_session"
+LOGIN_CSRF_COOKIE = "boligmatch_login_csrf"
+ALL_ROLES = frozenset(r.value for r in Role)
+
+
+class LoginRequired(Exception):
+    """No valid session: the page answers with a redirect to the login form."""
+
+
+class PageError(Exception):
+    """An error page with a status code and a Danish message."""
+
+    def __init__(self, status_code: int, message: str, title: str | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+        self.title = title
+
+
+@dataclass(frozen=True, slots=True)
+class PageUser:
+    """The signed-in user of a page request."""
+
+    username: str
+    role: str
+    teams: tuple[str, ...]
+    token: str
+    csrf: str
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(self.username, self.role, self.teams)
+
+
+def csrf_for(token: str) -> str:
+    """The CSRF token bound to a session token."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, b"csrf|" + token.encode(), hashlib.sha256).hexdigest()
+
+
+def page_user(request: Request, session: Session, roles: frozenset[str] = ALL_ROLES) -> PageUser:
+    """The session's user if active and in ``roles``; LoginRequired / PageError(403) otherwise."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token:
+        raise LoginRequired
+    try:
+        principal = authorize(session, token, roles)
+    except HTTPException as exc:
+        if exc.status_code == 401:
+            raise LoginRequired from None
+        message = "Din rolle giver ikke adgang til denne side."
+        raise PageError(403, message, "Ingen adgang") from None
+    return PageUser(principal.username, principal.role, principal.teams, token, csrf_for(token))
+
+
+def check_csrf(user: PageUser, submitted: str) -> None:
+    """A POST form's token must match the session's (403 otherwise)."""
+    if not submitted or not hmac.compare_digest(submitted, user.csrf):
+        raise PageError(
+            403,
+            "Sikkerhedstjekket af formularen mislykkedes. Genindlæs siden og prøv igen.",
+            "Formularen kunne ikke godkendes",
+        )
+
+
+def new_login_csrf() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def check_login_csrf(request: Request, submitted: str) -> bool:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    return bool(cookie and submitted and hmac.compare_digest(cookie, submitted))
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=get_settings().token_minutes * 60,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after login (never another site)."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 32 for c in target)
+    ):
+        return "/"
+    return target
+
+
+# Security headers on every page: no framing, scripts and styles from this origin only.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _login_redirect(request: Request) -> Response:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    url = "/login" if request.method != "GET" or target == "/" else f"/login?next={quote(target)}"
+    if request.headers.get("HX-Request"):
+        return Response(status_code=401, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+_HTTP_MESSAGES = {
+    404: ("Ikke fundet", "Siden eller oplysningen findes ikke, eller du har ikke adgang til den."),
+    403: ("Ingen adgang", "Din rolle giver ikke adgang til denne side."),
+    409: ("Kan ikke udføres", "Handlingen passer ikke til den nuværende tilstand."),
+}
+
+
+class PageRoute(APIRoute):
+    """A page route: login redirects, Danish error pages (never a 500 for bad input), security
+    and no-store headers on every answer."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                response = await original(request)
+            except LoginRequired:
+                response = _login_redirect(request)
+            except PageError as exc:
+                response = _error(request, exc.status_code, exc.message, exc.title)
+            except RequestValidationError:
+                response = _error(
+                    request,
+                    400,
+                    "Nogle af de indtastede værdier er ugyldige. Gå tilbage og ret dem.",
+                    "Ugyldige værdier",
+                )
+            except HTTPException as exc:
+                if exc.status_code == 401:
+                    response = _login_redirect(request)
+                else:
+                    title, message = _HTTP_MESSAGES.get(
+                        exc.status_code, ("Fejl", "Forespørgslen kunne ikke udføres.")
+                    )
+                    response = _error(request, exc.status_code, message, title)
+            except NotFoundError:
+                title, message = _HTTP_MESSAGES[404]
+                response = _error(request, 404, message, title)
+            except ConflictError:
+                title, message = _HTTP_MESSAGES[409]
+                response = _error(request, 409, message, title)
+            for name, value in PAGE_HEADERS.items():
+                response.headers.setdefault(name, value)
+            response.headers.setdefault("Cache-Control", "no-store")
+            return response
+
+        return handler
+
+
+def _error(request: Request, status_code: int, message: str, title: str | None) -> Response:
+    from .render import error_page
+
+    return error_page(request, status_code, message, title)

@@ -1,0 +1,211 @@
+"""Fixtures for the web pages.
+
+- ``client``: a TestClient on a fresh SQLite database (schema by the migrations) with one user
+  per role; ``login(client, name)`` signs in through the login form like a browser.
+- ``server``: the app served by uvicorn in a subprocess on a free port, against its own
+  temporary SQLite database, for the browser tests; ``browser``: Debian's chromium through
+  Playwright (never a downloaded browser).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from service import db, scenarios, settings, waitcache
+from service.auth import hash_password
+from service.migrate import upgrade
+from service.models import Role, User
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "data" / "fixtures"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct-horse-battery"
+USERS = {
+    "admin": (Role.ADMIN, []),
+    "alloc": (Role.ALLOCATOR, []),
+    "planner": (Role.PLANNER, []),
+    "cw_icm1": (Role.CASEWORKER, ["ICM-1"]),
+    "cw_cti1": (Role.CASEWORKER, ["CTI-1"]),
+}
+CASE_FILES = ("youths.csv", "units.csv", "support.csv", "quotas.csv", "policy.toml")
+
+# A small planning scenario on the naestved fixture: a few seconds in one process.
+SMALL_SCENARIO = """
+name = "to ekstra ungdomsboliger"
+description = "Næstved med to ekstra ungdomsboliger til 2.500 kr."
+base = "naestved"
+horizon_weeks = 4
+replications = 2
+seed = 7
+
+[[changes]]
+kind = "add_dwellings"
+organisation = "Boligorg-01"
+dwelling_type = "youth"
+rent = 2500
+count = 2
+"""
+
+
+def write_scenarios(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "two-more-dwellings.toml").write_text(SMALL_SCENARIO, encoding="utf-8")
+    return folder
+
+
+def seed_users(url: str) -> None:
+    engine = db.make_engine(url)
+    hashed = hash_password(PASSWORD)
+    with Session(engine) as session:
+        for name, (role, teams) in USERS.items():
+            session.add(User(username=name, role=role.value, password_hash=hashed, teams=teams))
+        session.commit()
+    engine.dispose()
+
+
+def fixture_uploads(name: str = "naestved") -> list[tuple[str, tuple[str, bytes, str]]]:
+    folder = FIXTURES / name
+    return [("files", (f, (folder / f).read_bytes(), "text/plain")) for f in CASE_FILES]
+
+
+# ----------------------------------------------------------------------------- TestClient
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    monkeypatch.setenv("BOLIGMATCH_DATABASE_URL", url)
+    monkeypatch.setenv("BOLIGMATCH_SECRET_KEY", "web-test-secret")
+    monkeypatch.setenv("BOLIGMATCH_EXPECTED_WAIT_REPLICATIONS", "0")
+    monkeypatch.setenv("BOLIGMATCH_SCENARIO_WORKERS", "1")
+    monkeypatch.setenv("BOLIGMATCH_SCENARIOS_DIR", str(write_scenarios(tmp_path / "scenarios")))
+    scenarios.scenario_settings.cache_clear()
+    waitcache.reset()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    upgrade(url)
+    seed_users(url)
+    yield url
+    db.get_engine().dispose()
+    settings.get_settings.cache_clear()
+    scenarios.scenario_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[TestClient]:
+    from service.app import create_app
+
+    app = create_app()
+    with TestClient(app, follow_redirects=False) as c:
+        yield c
+    app.state.executor.shutdown(wait=True)
+    app.state.scenario_executor.shutdown(wait=True, cancel_futures=True)
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    m = _CSRF.search(html)
+    assert m, "no CSRF field on the page"
+    return m.group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Sign in through the form; returns the session's CSRF token (from the start page)."""
+    client.cookies.clear()
+    page = client.get("/login")
+    r = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_of(page.text)},
+    )
+    assert r.status_code == 303, r.text
+    start = client.get("/")
+    assert start.status_code == 200
+    return csrf_of(start.text)
+
+
+def wait_for(client: TestClient, url: str, text: str, timeout: float = 120) -> str:
+    """Poll a page until it contains ``text``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(url).text
+        if text in body:
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"{url} never showed {text!r}")
+
+
+# ----------------------------------------------------------------------------- live server
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app under uvicorn in a subprocess (its own settings and database); the base URL."""
+    tmp = tmp_path_factory.mktemp("web-server")
+    url = f"sqlite:///{tmp / 'server.db'}"
+    upgrade(url)
+    seed_users(url)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BOLIGMATCH_DATABASE_URL": url,
+        "BOLIGMATCH_SECRET_KEY": "web-browser-secret",
+        "BOLIGMATCH_EXPECTED_WAIT_REPLICATIONS": "3",
+        "BOLIGMATCH_EXPECTED_WAIT_WEEKS": "6",
+        "BOLIGMATCH_SCENARIO_WORKERS": "1",
+        "BOLIGMATCH_SCENARIOS_DIR": str(write_scenarios(tmp / "scenarios")),
+    }
+    log = (tmp / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError((tmp / "server.log").read_text(errors="replace"))
+        time.sleep(0.2)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield chromium
+        chromium.close()

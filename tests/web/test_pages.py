@@ -1,0 +1,326 @@
+"""The pages without a browser: who may open what, CSRF, login, audit, and no 500 for bad input.
+
+The access rules must be the API's: a case worker sees only their own teams' youths, and another
+team's youth by URL is the same 404 page as a youth that does not exist.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from service import db
+from service.models import AuditEvent
+
+from .conftest import FIXTURES, PASSWORD, csrf_of, fixture_uploads, login, wait_for
+
+# page -> roles that may open it (the others: 403 page)
+PAGES = {
+    "/": {"admin", "alloc", "planner", "cw_icm1"},
+    "/anvisning": {"admin", "alloc"},
+    "/anvisning/tilbud": {"admin", "alloc"},
+    "/kapacitet": {"admin", "alloc", "planner"},
+    "/unge": {"admin", "alloc", "cw_icm1"},
+    "/planlaegning": {"admin", "planner"},
+    "/admin/brugere": {"admin"},
+    "/admin/log": {"admin"},
+}
+
+
+def _youths() -> list[dict[str, str]]:
+    with (FIXTURES / "naestved" / "youths.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _ref_of_team(team: str) -> str:
+    return next(y["ref"] for y in _youths() if y["support_team"] == team)
+
+
+def _import(client: TestClient) -> None:
+    token = login(client, "alloc")
+    r = client.post("/anvisning/import", data={"csrf_token": token}, files=fixture_uploads())
+    assert r.status_code == 303, r.text
+    assert r.headers["location"].startswith("/anvisning?uge=2026-W48&nye=60")
+
+
+def _events(**where: str) -> list[AuditEvent]:
+    with Session(db.get_engine()) as session:
+        query = select(AuditEvent).order_by(col(AuditEvent.id))
+        for key, value in where.items():
+            query = query.where(getattr(AuditEvent, key) == value)
+        return list(session.exec(query).all())
+
+
+def test_unauthenticated_pages_redirect_to_login(client: TestClient) -> None:
+    for path in PAGES:
+        r = client.get(path)
+        assert r.status_code == 303, path
+        assert r.headers["location"].startswith("/login"), path
+    r = client.get("/unge/U00001")
+    assert r.headers["location"] == "/login?next=/unge/U00001"
+    # a poll from htmx gets a redirect htmx understands
+    r = client.get("/anvisning/koersler/1/status", headers={"HX-Request": "true"})
+    assert r.status_code == 401 and r.headers["HX-Redirect"].startswith("/login")
+    assert client.get("/login").status_code == 200
+
+
+@pytest.mark.parametrize("user", ["admin", "alloc", "planner", "cw_icm1"])
+def test_each_role_reaches_its_pages_and_only_those(client: TestClient, user: str) -> None:
+    login(client, user)
+    for path, allowed in PAGES.items():
+        r = client.get(path)
+        if user in allowed:
+            assert r.status_code == 200, (user, path, r.text[:300])
+            assert 'lang="da"' in r.text
+            assert "no-store" in r.headers["cache-control"]
+            assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        else:
+            assert r.status_code == 403, (user, path)
+            assert "Ingen adgang" in r.text
+
+
+def test_login_sets_a_protected_cookie_and_rejects_bad_passwords(client: TestClient) -> None:
+    page = client.get("/login")
+    assert '<label for="username">Brugernavn</label>' in page.text
+    token = csrf_of(page.text)
+    r = client.post("/login", data={"username": "alloc", "password": "nope", "csrf_token": token})
+    assert r.status_code == 400 and "Forkert brugernavn eller adgangskode" in r.text
+    page = client.get("/login?next=/kapacitet")
+    r = client.post(
+        "/login",
+        data={"username": "alloc", "password": PASSWORD, "csrf_token": csrf_of(page.text),
+              "next": "/kapacitet"},
+    )  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == "/kapacitet"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    # an open redirect is not possible
+    page = client.get("/login")
+    r = client.post(
+        "/login",
+        data={"username": "alloc", "password": PASSWORD, "csrf_token": csrf_of(page.text),
+              "next": "//evil.example/x"},
+    )  # fmt: skip
+    assert r.headers["location"] == "/"
+
+
+def test_login_without_the_form_token_is_refused(client: TestClient) -> None:
+    client.get("/login")
+    r = client.post("/login", data={"username": "alloc", "password": PASSWORD})
+    assert r.status_code == 403 and "Formularen var udløbet" in r.text
+    assert "boligmatch_session" not in r.headers.get("set-cookie", "")
+
+
+def test_posts_without_csrf_are_refused_and_change_nothing(client: TestClient) -> None:
+    login(client, "admin")
+    attempts = [
+        ("/anvisning/import", {}, fixture_uploads()),
+        ("/anvisning/koersler", {"week": "2026-W48"}, None),
+        ("/anvisning/tilbud", {"proposal_id": "1"}, None),
+        ("/anvisning/tilbud/1/accept", {}, None),
+        ("/admin/brugere", {"username": "x1", "password": "long-enough", "role": "admin"}, None),
+        ("/planlaegning", {"names": "two-more-dwellings"}, None),
+        ("/logout", {}, None),
+    ]
+    for path, data, files in attempts:
+        for token in (None, "forged"):
+            body = dict(data) | ({"csrf_token": token} if token else {})
+            r = client.post(path, data=body, files=files)
+            assert r.status_code == 403, (path, token, r.status_code)
+            assert "Sikkerhedstjekket" in r.text
+    assert not [e for e in _events() if e.action != "read.offers"]  # nothing was written
+    assert client.get("/").status_code == 200  # still signed in: logout was refused too
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    token = login(client, "planner")
+    r = client.post("/logout", data={"csrf_token": token})
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert client.get("/planlaegning").status_code == 303
+
+
+def test_caseworker_sees_only_own_teams_youths(client: TestClient) -> None:
+    _import(client)
+    mine, other = _ref_of_team("ICM-1"), _ref_of_team("CTI-2")
+    login(client, "cw_icm1")
+    listing = client.get("/unge").text
+    icm1 = {y["ref"] for y in _youths() if y["support_team"] == "ICM-1"}
+    shown = set(__import__("re").findall(r'href="/unge/(U\d+)"', listing))
+    assert shown == icm1
+    assert other not in listing
+    page = client.get(f"/unge/{mine}")
+    assert page.status_code == 200
+    assert f"Ung {mine}" in page.text and 'id="position"' in page.text
+    # another team's youth and a youth that does not exist: the same 404 page
+    probe = client.get(f"/unge/{other}")
+    missing = client.get("/unge/U99999")
+    assert probe.status_code == missing.status_code == 404
+    assert probe.text == missing.text
+    assert other not in probe.text
+    # the read is audited as the API does, the refused one is not
+    reads = _events(actor="cw_icm1", action="read.queue")
+    assert [e.object_ref for e in reads] == [mine]
+    assert _events(actor="cw_icm1", action="read.youths")
+
+
+def test_allocator_sees_every_youth_and_reads_are_audited(client: TestClient) -> None:
+    _import(client)
+    login(client, "alloc")
+    listing = client.get("/unge").text
+    assert all(y["ref"] in listing for y in _youths())
+    other = _ref_of_team("CTI-2")
+    assert client.get(f"/unge/{other}").status_code == 200
+    assert [e.object_ref for e in _events(actor="alloc", action="read.queue")] == [other]
+
+
+def test_week_run_offer_and_sign_through_the_pages(client: TestClient) -> None:
+    _import(client)
+    token = login(client, "alloc")
+    before = client.get("/kapacitet").text
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "2026-W48"})
+    assert r.status_code == 303
+    run_url = r.headers["location"]
+    page = wait_for(client, run_url, "Unge uden bolig i denne kørsel")
+    assert _events(actor="alloc", action="read.proposals")
+    proposal = int(__import__("re").search(r'name="proposal_id" value="(\d+)"', page).group(1))
+    r = client.post("/anvisning/tilbud", data={"csrf_token": token, "proposal_id": proposal})
+    assert r.status_code == 303
+    offer_id = int(r.headers["location"].rsplit("-", 1)[1])
+    # a second offer from the same proposal: a Danish 409, not a 500
+    r = client.post("/anvisning/tilbud", data={"csrf_token": token, "proposal_id": proposal})
+    assert r.status_code == 409 and "kan ikke længere blive til et tilbud" in r.text
+    # signing before accepting is refused with a reason
+    r = client.post(f"/anvisning/tilbud/{offer_id}/sign", data={"csrf_token": token})
+    assert r.status_code == 409 and "Kun et accepteret tilbud" in r.text
+    for action in ("accept", "sign"):
+        r = client.post(f"/anvisning/tilbud/{offer_id}/{action}", data={"csrf_token": token})
+        assert r.status_code == 303, r.text
+    offers = client.get("/anvisning/tilbud").text
+    assert "Kontrakt underskrevet" in offers
+    assert before != client.get("/kapacitet").text  # the ledger moved (checked exactly in e2e)
+    assert [e.action for e in _events(actor="alloc") if e.action.startswith("offer.")] == [
+        "offer.create", "offer.accept", "offer.sign"]  # fmt: skip
+
+
+def test_bad_form_values_answer_danish_pages_never_500(client: TestClient) -> None:
+    token = login(client, "admin")
+    cases = [
+        ("/anvisning/koersler", {"week": "2026-W99"}, 400, "findes ikke"),
+        ("/anvisning/koersler", {"week": "uge 48"}, 400, "ÅÅÅÅ-Uuu"),
+        ("/anvisning/koersler", {"week": "2026-W47"}, 400, "ikke importeret"),
+        ("/anvisning/tilbud", {"proposal_id": "abc"}, 400, "ugyldige"),
+        ("/anvisning/tilbud", {"proposal_id": "99999"}, 409, "kan ikke længere"),
+        ("/anvisning/tilbud/99999/accept", {}, 404, "findes ikke"),
+        ("/anvisning/tilbud/1/decline", {"reason": "bored"}, 400, "Vælg en årsag"),
+        ("/anvisning/tilbud/1/explode", {}, 400, "Ugyldige værdier"),
+        ("/admin/brugere", {"username": "a b", "password": "x", "role": "king"}, 400,
+         "Adgangskoden skal"),
+        ("/admin/brugere", {"username": "admin", "password": "long-enough", "role": "admin"},
+         400, "findes allerede"),
+        ("/admin/brugere", {"username": "cw9", "password": "long-enough", "role": "caseworker"},
+         400, "mindst ét team"),
+        ("/planlaegning", {}, 400, "Vælg mindst ét scenarie"),
+        ("/planlaegning", {"names": "no-such"}, 400, "no scenario"),
+        ("/planlaegning", {"names": "two-more-dwellings", "replications": "lots"}, 400,
+         "helt tal"),
+        ("/planlaegning", {"names": "two-more-dwellings", "replications": "0"}, 400,
+         "mellem 1 og"),
+    ]  # fmt: skip
+    for path, data, status, text in cases:
+        r = client.post(path, data={"csrf_token": token, **data})
+        assert r.status_code == status, (path, data, r.status_code, r.text[:500])
+        assert text in r.text, (path, data)
+    gets = [
+        ("/anvisning/koersler/0", 400),
+        ("/anvisning/koersler/99999999999", 400),
+        ("/anvisning/koersler/424242", 404),
+        ("/planlaegning/424242", 404),
+        ("/planlaegning/1/figurer/secret.png", 400),
+        ("/admin/log?fra=2026-13-45", 400),
+        ("/admin/log?fra=2026-11-30&til=2026-11-01", 400),
+        ("/unge/" + "x" * 100, 400),
+    ]
+    for path, status in gets:
+        r = client.get(path)
+        assert r.status_code == status, (path, r.status_code)
+        assert 'lang="da"' in r.text
+
+
+def test_bad_upload_shows_every_row_error_and_imports_nothing(client: TestClient) -> None:
+    token = login(client, "alloc")
+    text = (FIXTURES / "naestved" / "youths.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[2] = lines[2].replace("2008-09-09", "2008-13-09", 1)  # row 3, birth_date
+    files = fixture_uploads()
+    files[0] = ("files", ("youths.csv", "\n".join(lines).encode(), "text/csv"))
+    r = client.post("/anvisning/import", data={"csrf_token": token}, files=files)
+    assert r.status_code == 422
+    assert "Intet er importeret" in r.text
+    row = __import__("re").search(
+        r"<tr><td>youths\.csv</td><td class=\"num\">3</td><td>birth_date</td>", r.text
+    )
+    assert row, r.text
+    assert not _events(action="import")
+    # not a zip at all, and no file chosen
+    files = [("files", ("week.zip", b"not a zip", "application/zip"))]
+    r = client.post("/anvisning/import", data={"csrf_token": token}, files=files)
+    assert r.status_code == 422 and "week.zip" in r.text
+    files = [("files", ("", b"", "application/octet-stream"))]
+    r = client.post("/anvisning/import", data={"csrf_token": token}, files=files)
+    assert r.status_code in (400, 422)
+
+
+def test_admin_creates_a_user_who_can_log_in(client: TestClient) -> None:
+    token = login(client, "admin")
+    r = client.post(
+        "/admin/brugere",
+        data={"csrf_token": token, "username": "cw_new", "password": "long-enough-pw",
+              "role": "caseworker", "teams": "ICM-2, CTI-1"},
+    )  # fmt: skip
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "Brugeren cw_new er oprettet" in page and "ICM-2, CTI-1" in page
+    assert _events(action="user.create", object_ref="cw_new")
+    login(client, "cw_new", "long-enough-pw")
+    assert "Mine unge" in client.get("/").text
+
+
+def test_audit_log_filters_by_user_action_and_date(client: TestClient) -> None:
+    _import(client)
+    login(client, "cw_icm1")
+    ref = _ref_of_team("ICM-1")
+    client.get(f"/unge/{ref}")
+    login(client, "admin")
+    page = client.get("/admin/log?bruger=cw_icm1&handling=read.queue").text
+    assert page.count('class="actor"') == 1 and f"<td>{ref}</td>" in page
+    everything = client.get("/admin/log").text
+    assert everything.count('class="actor"') == 2  # the import and the read
+    assert 'data-action="import"' in everything
+    assert 'data-action="import"' not in page
+    assert client.get("/admin/log?fra=2000-01-01&til=2000-01-02").text.count('class="actor"') == 0
+
+
+def test_planner_runs_a_scenario_and_downloads_the_comparison(client: TestClient) -> None:
+    token = login(client, "planner")
+    page = client.get("/planlaegning").text
+    assert "to ekstra ungdomsboliger" in page
+    r = client.post(
+        "/planlaegning",
+        data={"csrf_token": token, "names": "two-more-dwellings", "replications": "2"},
+    )
+    assert r.status_code == 303
+    url = r.headers["location"]
+    done = wait_for(client, url, "Hent sammenligningen som CSV")
+    assert "Unge der fik bolig" in done and "Grundlag" in done
+    csv_r = client.get(f"{url}/sammenligning.csv")
+    assert csv_r.status_code == 200 and csv_r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(csv_r.text)))
+    assert rows and "housed" in {r["kpi"] for r in rows}
+    png = client.get(f"{url}/figurer/queue_length.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    login(client, "alloc")
+    assert client.get(f"{url}/sammenligning.csv").status_code == 403
