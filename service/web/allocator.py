@@ -44,6 +44,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 _WEEK = re.compile(r"^\d{4}-W\d{2}$")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+OFFERS_SHOWN = 500
 
 
 # ----------------------------------------------------------------------------- overview, import
@@ -267,7 +268,7 @@ def _offers_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    query = select(Offer).order_by(col(Offer.id).desc())
+    query = select(Offer).order_by(col(Offer.id).desc()).limit(OFFERS_SHOWN)
     if state:
         query = query.where(Offer.state == state)
     offers = session.exec(query).all()

@@ -190,6 +190,15 @@ AUDIT_ACTIONS = {
     "scenario.start": "Scenarie startet",
 }
 
+OBJECT_TYPES = {
+    "youth": "Ung",
+    "run": "Kørsel",
+    "offer": "Tilbud",
+    "user": "Bruger",
+    "week": "Uge",
+    "scenario_job": "Planlægningskørsel",
+}
+
 
 def label(table: dict[str, str], code: str | None) -> str:
     """The Danish word for ``code``, or the code itself."""

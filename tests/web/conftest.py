@@ -206,6 +206,6 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--lang=da-DK"])
         yield chromium
         chromium.close()

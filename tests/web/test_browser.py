@@ -10,11 +10,14 @@ Screenshots of the main pages (1366×768) go to docs/screenshots/.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -38,8 +41,12 @@ def nav(page: Any, name: str) -> None:
 
 
 def shot(page: Any, name: str) -> None:
+    """The viewport as a small PNG (256 colours) in docs/screenshots/."""
+    from PIL import Image
+
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    image.quantize(colors=256).save(SCREENSHOTS / f"{name}.png", optimize=True)
 
 
 @pytest.fixture
@@ -178,6 +185,10 @@ def test_allocator_imports_runs_offers_signs_and_sees_the_ledger(open_as: Any) -
     offer_row.get_by_role("button", name=re.compile("^Kontrakt underskrevet")).click()
     assert "Kontrakten er registreret" in page.locator("[role=status]").inner_text()
     assert "Kontrakt underskrevet" in page.locator("tr[id^=tilbud-]", has_text=youth).inner_text()
+    offer_row = page.locator("tr[id^=tilbud-]", has_text=youth)
+    offer_row.get_by_role("button", name=re.compile("^Flyttet ind")).click()
+    assert "Indflytningen er registreret." in page.locator("[role=status]").inner_text()
+    assert "Flyttet ind" in page.locator("tr[id^=tilbud-]", has_text=youth).inner_text()
 
     # offer the second and decline it with a reason, by keyboard-reachable controls
     page.goto(page.url.split("/anvisning")[0] + "/anvisning")
@@ -269,7 +280,7 @@ def test_admin_filters_the_audit_log_and_creates_a_user(server: str, open_as: An
     nav(page, "Revisionslog")
     page.get_by_label("Bruger").select_option("cw_cti1")
     page.get_by_label("Handling").select_option("read.queue")
-    today = time.strftime("%Y-%m-%d")
+    today = datetime.now(ZoneInfo("Europe/Copenhagen")).date().isoformat()  # the log's days
     page.get_by_label("Fra dato").fill(today)
     page.get_by_label("Til dato").fill(today)
     page.get_by_role("button", name="Filtrér").click()

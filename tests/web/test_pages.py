@@ -185,6 +185,10 @@ def test_week_run_offer_and_sign_through_the_pages(client: TestClient) -> None:
     assert r.status_code == 303
     run_url = r.headers["location"]
     page = wait_for(client, run_url, "Unge uden bolig i denne kørsel")
+    # the htmx poll of a finished run reloads the page; a plain GET is just the fragment
+    status = client.get(f"{run_url}/status", headers={"HX-Request": "true"})
+    assert status.headers["HX-Refresh"] == "true" and "Færdig" in status.text
+    assert "hx-get" not in client.get(f"{run_url}/status").text
     assert _events(actor="alloc", action="read.proposals")
     proposal = int(__import__("re").search(r'name="proposal_id" value="(\d+)"', page).group(1))
     r = client.post("/anvisning/tilbud", data={"csrf_token": token, "proposal_id": proposal})
@@ -324,3 +328,19 @@ def test_planner_runs_a_scenario_and_downloads_the_comparison(client: TestClient
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     login(client, "alloc")
     assert client.get(f"{url}/sammenligning.csv").status_code == 403
+
+
+def test_a_running_job_polls_its_status_with_htmx(client: TestClient) -> None:
+    from service.models import Run
+
+    with Session(db.get_engine()) as session:
+        session.add(Run(week="2026-W48", status="running", progress="stage1_count"))
+        session.commit()
+    login(client, "alloc")
+    page = client.get("/anvisning/koersler/1").text
+    assert 'hx-get="/anvisning/koersler/1/status"' in page and 'hx-trigger="every 1s"' in page
+    assert "trin 1 løst" in page and "Unge uden bolig" not in page
+    fragment = client.get("/anvisning/koersler/1/status", headers={"HX-Request": "true"})
+    assert "HX-Refresh" not in fragment.headers and "hx-get" in fragment.text
+    assert '<script src="/static/htmx.min.js"' in page
+    assert client.get("/static/htmx.min.js").text.startswith("/*! htmx 2.0.11")
