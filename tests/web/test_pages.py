@@ -344,3 +344,34 @@ def test_a_running_job_polls_its_status_with_htmx(client: TestClient) -> None:
     assert "HX-Refresh" not in fragment.headers and "hx-get" in fragment.text
     assert '<script src="/static/htmx.min.js"' in page
     assert client.get("/static/htmx.min.js").text.startswith("/*! htmx 2.0.11")
+
+
+def test_one_zip_or_one_workbook_imports_the_week(client: TestClient) -> None:
+    import zipfile
+
+    import pandas as pd
+
+    token = login(client, "alloc")
+    folder = FIXTURES / "naestved"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in ("youths.csv", "units.csv", "support.csv", "quotas.csv", "policy.toml"):
+            zf.write(folder / name, f"naestved/{name}")
+    files = [("files", ("uge48.zip", buf.getvalue(), "application/zip"))]
+    r = client.post("/anvisning/import", data={"csrf_token": token}, files=files)
+    assert r.status_code == 303 and "nye=60" in r.headers["location"]
+    book = io.BytesIO()
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for sheet in ("youths", "units", "support", "quotas"):
+            pd.read_csv(folder / f"{sheet}.csv", dtype=str).to_excel(
+                writer, sheet_name=sheet, index=False
+            )
+    files = [
+        ("files", ("uge48.xlsx", book.getvalue(), "application/vnd.ms-excel")),
+        ("files", ("policy.toml", (folder / "policy.toml").read_bytes(), "text/plain")),
+    ]
+    r = client.post("/anvisning/import", data={"csrf_token": token}, files=files)
+    assert r.status_code == 303, r.text[:2000]
+    assert "nye=0&opdaterede=60&boliger=10" in r.headers["location"]
+    page = client.get(r.headers["location"]).text
+    assert "Uge 2026-W48 er importeret: 0 nye unge, 60 opdaterede, 10 ledige boliger" in page
