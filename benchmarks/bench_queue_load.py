@@ -15,7 +15,8 @@ this process, ``--requests`` per level. Either way every level is bounded in tim
 duration, or ``--cap-seconds``) and the whole script in requests × levels.
 
 The server's CPU time per request (user + system, from /proc, over the server and its worker
-processes) is the cost that does not depend on how the load generator shares the machine.
+processes) is the cost that does not depend on how the load generator shares the machine; with
+PostgreSQL, its server processes' CPU per request is shown too (the machine's, all databases).
 
 Run: ``.venv/bin/python benchmarks/bench_queue_load.py [--workers 2] [--seconds 10]``
 Target (issue 3): p99 ≤ 100 ms at 50 concurrent clients, zero errors.
@@ -78,11 +79,10 @@ def setup(env: dict[str, str]) -> list[str]:
     return [line.split(",", 1)[0] for line in text]
 
 
-def process_tree_cpu(pid: int) -> float:
-    """User + system CPU seconds of ``pid`` and all its descendants (Linux /proc)."""
+def _proc_table() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, command name, user + system CPU seconds) of every process (/proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
+    rows = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -90,16 +90,26 @@ def process_tree_cpu(pid: int) -> float:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        parents[int(entry)] = int(fields[1])
-        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+        rows.append((int(entry), int(fields[1]), name,
+                     (int(fields[11]) + int(fields[12])) / ticks))  # fmt: skip
+    return rows
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds of ``pid`` with all its descendants, and of the PostgreSQL server processes
+    (their backends serve the load too; 0 without PostgreSQL). Exited backends are missed."""
+    table = _proc_table()
     tree, frontier = {pid}, [pid]
     while frontier:
         parent = frontier.pop()
-        children = [p for p, pp in parents.items() if pp == parent and p not in tree]
+        children = [p for p, pp, _, _ in table if pp == parent and p not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(cpu.get(p, 0.0) for p in tree)
+    ours = sum(cpu for p, _, _, cpu in table if p in tree)
+    postgres = sum(cpu for _, _, name, cpu in table if name.startswith("postgres"))
+    return ours, postgres
 
 
 # ----------------------------------------------------------------------------- httpx client
@@ -233,7 +243,7 @@ def main() -> None:
         server = subprocess.Popen(cmd, env=env, start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         base = f"http://127.0.0.1:{port}"
-        rows: list[tuple[int, dict, dict, float]] = []
+        rows: list[tuple[int, dict, dict, tuple[float, float]]] = []
         try:
             for _ in range(200):
                 try:
@@ -256,9 +266,11 @@ def main() -> None:
             warm_up(base, queue_paths[0], headers, args.workers)
             for clients in args.concurrency:
                 health = fire(["/health"], clients)
-                before = process_tree_cpu(server.pid)
+                before = cpu_seconds(server.pid)
                 queue = fire(queue_paths, clients)
-                cpu_ms = 1000 * (process_tree_cpu(server.pid) - before) / max(1, queue["requests"])
+                after = cpu_seconds(server.pid)
+                n = max(1, queue["requests"])
+                cpu_ms = (1000 * (after[0] - before[0]) / n, 1000 * (after[1] - before[1]) / n)
                 rows.append((clients, queue, health, cpu_ms))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -272,13 +284,14 @@ def main() -> None:
     print(f"queue endpoint, copenhagen, {backend}, {args.workers} worker process(es), "
           f"load by {client}, {os.cpu_count()} cores shared by server and client")  # fmt: skip
     print("| clients | queue req/s | queue p50 ms | queue p99 ms | errors queue/health "
-          "| health req/s | health p99 ms | p99 ÷ health p99 | server CPU ms/req |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| health req/s | health p99 ms | p99 ÷ health p99 | server CPU ms/req "
+          "| PostgreSQL CPU ms/req |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for clients, q, h, cpu_ms in rows:
         ratio = q["p99_ms"] / h["p99_ms"] if h["p99_ms"] > 0 else float("nan")
         print(f"| {clients} | {q['rps']:.0f} | {q['p50_ms']:.1f} | {q['p99_ms']:.1f} "
               f"| {q['errors']}/{h['errors']} | {h['rps']:.0f} | {h['p99_ms']:.1f} | {ratio:.2f} "
-              f"| {cpu_ms:.2f} |")  # fmt: skip
+              f"| {cpu_ms[0]:.2f} | {cpu_ms[1]:.2f} |")  # fmt: skip
     at_target = [r for r in rows if r[0] == TARGET_CLIENTS]
     if at_target:
         _, q, h, _ = at_target[0]

@@ -40,9 +40,8 @@ from .deps import (
     CurrentUser,
     PersonReader,
     SessionDep,
-    authorize,
     oauth2,
-    visible_youth_row,
+    person_read,
 )
 from .models import (
     AuditEvent,
@@ -59,7 +58,7 @@ from .models import (
     YouthStatus,
 )
 from .offers import expire_due, make_offer, transition
-from .poolcache import pool_version, queue_info
+from .poolcache import queue_info
 from .runs import request_run
 from .settings import get_settings
 from .store import import_case, week_of
@@ -375,9 +374,8 @@ def _json(model: BaseModel) -> Response:
 
 def _youth_page(token: str, ref: str) -> tuple[str, YouthPublic]:
     with read_connection() as conn:
-        user = authorize(conn, token, PERSON_ROLES)
-        youth = visible_youth_row(conn, user, ref)
-    return user.username, YouthPublic(**youth._mapping)
+        read = person_read(conn, token, PERSON_ROLES, ref)
+    return read.user.username, YouthPublic(**read.youth)
 
 
 @router.get("/youths/{ref}", tags=["youths"], response_model=YouthPublic)
@@ -436,13 +434,12 @@ def _queue_page(token: str, ref: str) -> tuple[str, QueuePublic]:
     """Everything but the audit, on one connection: the user (401/403), the youth (404), the
     cached queue info, the history."""
     with read_connection() as conn:
-        user = authorize(conn, token, PERSON_ROLES)
-        youth = visible_youth_row(conn, user, ref)
-        version = pool_version(conn)
+        read = person_read(conn, token, PERSON_ROLES, ref)
+        version, youth_status = read.pool_version, read.youth["status"]
         info = queue_info(conn, ref, version)
         proposals = conn.execute(_PROPOSALS, {"ref": ref}).all()
         offers = conn.execute(_OFFERS, {"ref": ref}).all()
-        waiting = youth.status == YouthStatus.WAITING.value
+        waiting = youth_status == YouthStatus.WAITING.value
         if waiting:
             with Session(bind=conn) as session:
                 # The version row as just read in this transaction: its lookup needs no query.
@@ -451,10 +448,10 @@ def _queue_page(token: str, ref: str) -> tuple[str, QueuePublic]:
                 session.add(row)
                 wait = ExpectedWait(**expected_wait(session, ref))
         else:
-            wait = ExpectedWait(status="unavailable", reason=f"youth is {youth.status}")
-    return user.username, QueuePublic(
+            wait = ExpectedWait(status="unavailable", reason=f"youth is {youth_status}")
+    return read.user.username, QueuePublic(
         youth_ref=ref,
-        status=youth.status,
+        status=youth_status,
         position=info.position if info and waiting else None,
         ahead=info.ahead if info and waiting else None,
         eligible_dwellings=info.eligible_dwellings if info else 0,

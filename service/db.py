@@ -43,7 +43,9 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A pool as large as the threads that use it at once (run_db's limit, the sync routes'
+    # thread pool): connections made and dropped above pool_size cost a server process each.
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=10)
 
 
 _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
@@ -75,13 +77,16 @@ async def run_db(fn: Callable[..., T], *args: Any) -> T:
 
 @contextmanager
 def read_connection() -> Iterator[Connection]:
-    """A connection whose reads share one snapshot: one read transaction (SQLite, which
-    otherwise starts one per statement, each re-validating its page cache against the WAL) or
-    the usual transaction (PostgreSQL). Nothing is committed; it ends with a rollback."""
+    """A connection for reads only. SQLite: one read transaction for all of them (it otherwise
+    starts one per statement, each re-validating its page cache against the WAL), so they also
+    share one snapshot. A server database: autocommit, which spares the BEGIN and ROLLBACK round
+    trips and changes nothing for reads (READ COMMITTED takes a snapshot per statement)."""
     engine = get_engine()
     with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
         # (An in-memory database's one shared connection may be inside another's transaction.)
-        if conn.dialect.name == "sqlite" and not isinstance(engine.pool, StaticPool):
+        elif not isinstance(engine.pool, StaticPool):
             conn.exec_driver_sql("BEGIN")
         yield conn
 

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import Connection, Row, bindparam
+from sqlalchemy import Connection, Executable, Row, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from .auth import read_token
 from .db import get_session
-from .models import Role, User, YouthRecord
+from .models import PoolVersion, Role, User, YouthRecord
 from .settings import get_settings
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token")
@@ -93,12 +93,8 @@ _YOUTH = core_select(*(col(getattr(YouthRecord, c)) for c in YOUTH_COLUMNS)).whe
 )
 
 
-def authorize(db: Connection | Session, token: str, roles: Collection[str]) -> Principal:
-    """The token's user if active and in ``roles``: 401 / 403 exactly as ``current_user`` and
-    ``require``. The user row is read on every request, so deactivating a user (or changing
-    their role or teams) takes effect on their very next request."""
-    username = read_token(token, get_settings().secret_key)
-    row = db.execute(_USER, {"username": username}).first() if username else None
+def _principal(username: str | None, row: Any, roles: Collection[str]) -> Principal:
+    """401 unless an active user; 403 unless in ``roles`` (as ``current_user`` + ``require``)."""
     if username is None or row is None or not row.active:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -110,9 +106,65 @@ def authorize(db: Connection | Session, token: str, roles: Collection[str]) -> P
     return Principal(username, row.role, tuple(row.teams or ()))
 
 
+def authorize(db: Connection | Session, token: str, roles: Collection[str]) -> Principal:
+    """The token's user if active and in ``roles``: 401 / 403 exactly as ``current_user`` and
+    ``require``. The user row is read on every request, so deactivating a user (or changing
+    their role or teams) takes effect on their very next request."""
+    username = read_token(token, get_settings().secret_key)
+    row = db.execute(_USER, {"username": username}).first() if username else None
+    return _principal(username, row, roles)
+
+
 def visible_youth_row(db: Connection | Session, user: Principal, ref: str) -> Row[Any]:
     """The youth's ``YOUTH_COLUMNS`` if this user may see them; 404 otherwise."""
     youth = db.execute(_YOUTH, {"ref": ref}).first()
     if youth is None or not _may_see(user, youth.support_team):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Youth not found")
     return youth
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRead:
+    user: Principal
+    youth: dict[str, Any]  # YOUTH_COLUMNS
+    pool_version: str  # '' before the first import
+
+
+# The user, the youth and the pool version in one statement (one round trip to PostgreSQL).
+_USER_YOUTH: Executable = (
+    core_select(
+        col(User.role),
+        col(User.teams),
+        col(User.active),
+        *(col(getattr(YouthRecord, c)).label(f"y_{c}") for c in YOUTH_COLUMNS),
+        core_select(col(PoolVersion.token))
+        .where(col(PoolVersion.id) == 1)
+        .scalar_subquery()
+        .label("pool_version"),
+    )
+    .select_from(
+        User.__table__.outerjoin(  # type: ignore[attr-defined]
+            YouthRecord.__table__,  # type: ignore[attr-defined]
+            col(YouthRecord.ref) == bindparam("ref"),
+        )
+    )
+    .where(col(User.username) == bindparam("username"))
+)
+
+
+def person_read(
+    db: Connection | Session, token: str, roles: Collection[str], ref: str
+) -> PersonRead:
+    """``authorize`` + ``visible_youth_row`` (same 401, 403, 404 in that order) and the pool
+    version, in one query."""
+    username = read_token(token, get_settings().secret_key)
+    # No ref holds a NUL character, and PostgreSQL refuses one in a text parameter: NULL
+    # matches nothing (404 after the user checks, as for any unknown ref).
+    params = {"username": username, "ref": None if "\x00" in ref else ref}
+    row = db.execute(_USER_YOUTH, params).first() if username else None
+    user = _principal(username, row, roles)
+    assert row is not None
+    if row.y_ref is None or not _may_see(user, row.y_support_team):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Youth not found")
+    youth = {c: getattr(row, f"y_{c}") for c in YOUTH_COLUMNS}
+    return PersonRead(user, youth, row.pool_version or "")

@@ -77,6 +77,15 @@ def test_bad_tokens_and_unknown_users_get_401(client: TestClient) -> None:
     assert client.get(QUEUE, headers=headers).status_code == 401
 
 
+def test_a_ref_with_a_nul_character_is_just_not_found(client: TestClient) -> None:
+    """(PostgreSQL refuses NUL in text parameters; that must not become a 500.)"""
+    import_fixture(client, "tiny")
+    for path in ("/api/v1/youths/T%0001/queue", "/api/v1/youths/%00"):
+        assert client.get(path, headers=auth(client, "alloc")).status_code == 404
+        assert client.get(path, headers=auth(client, "planner")).status_code == 403
+        assert client.get(path).status_code == 401
+
+
 def test_every_answered_read_is_committed_and_refused_reads_are_not_audited(
     client: TestClient,
 ) -> None:
