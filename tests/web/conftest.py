@@ -32,7 +32,9 @@ from service.models import Role, User
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "data" / "fixtures"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Where the browser tests save their screenshots (committed); BOLIGMATCH_SCREENSHOT_DIR overrides
+# it, e.g. to keep a shared working tree clean.
+SCREENSHOTS = Path(os.environ.get("BOLIGMATCH_SCREENSHOT_DIR") or ROOT / "docs" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery"
 USERS = {
