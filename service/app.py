@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, status
@@ -12,11 +14,12 @@ from sqlalchemy import text
 
 from solver.case import CaseError
 
+from . import waitcache
 from .db import get_engine
 from .logs import configure_logging
 from .offers import ConflictError, NotFoundError
 from .runs import execute_run
-from .scenarios import JobRequestError
+from .scenarios import JobRequestError, interrupt_pending
 from .scenarios import execute as execute_scenarios
 from .settings import get_settings
 
@@ -28,7 +31,18 @@ def create_app() -> FastAPI:
     configure_logging()
     if settings.ephemeral_key:
         log.warning("no BOLIGMATCH_SECRET_KEY: using an ephemeral key (tokens end on restart)")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Stopping: queued planning jobs will not run here (marked failed, so nobody waits for
+        # them); the running one finishes; the expected-wait process ends with the server.
+        app.state.scenario_executor.shutdown(wait=False, cancel_futures=True)
+        interrupt_pending(get_engine())
+        waitcache.shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Boligmatch",
         version="0.1.0",
         docs_url="/api/docs",

@@ -268,6 +268,22 @@ def execute(engine: Engine, job_id: int) -> None:
                     session.commit()
 
 
+def interrupt_pending(engine: Engine) -> None:
+    """Mark this process's jobs that never started as failed (the server is stopping)."""
+    ids = list(_pending)
+    _pending.clear()
+    if not ids:
+        return
+    with Session(engine) as session:
+        for job in session.exec(select(ScenarioJob).where(col(ScenarioJob.id).in_(ids))).all():
+            if job.status == JobStatus.QUEUED.value:
+                job.status = JobStatus.FAILED.value
+                job.error = "interrupted: the server stopped before the job started; start it again"
+                job.finished_at = now()
+                session.add(job)
+        session.commit()
+
+
 def get_job(session: Session, job_id: int) -> ScenarioJob | None:
     return session.get(ScenarioJob, job_id)
 

@@ -121,6 +121,16 @@ def wait_until_ready(timeout: float = 120.0) -> None:
         time.sleep(0.05)
 
 
+def shutdown() -> None:
+    """End the simulation process (server shutdown); the next request would start a new one."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+        _running.clear()
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def reset() -> None:
     """Forget every result (tests)."""
     with _lock:

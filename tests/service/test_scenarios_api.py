@@ -157,3 +157,30 @@ def test_a_failing_simulation_marks_the_job_failed(
     assert body["table"] == []
     r = client.get(f"/api/v1/scenarios/{body['id']}/comparison.csv", headers=h)
     assert r.status_code == 409
+
+
+def test_stopping_the_server_fails_jobs_that_never_started_and_ends_the_wait_process(
+    database_url: str,
+) -> None:
+    """A queued job would otherwise stay 'queued' forever after a restart; the expected-wait
+    process would outlive the server."""
+    from sqlmodel import Session
+
+    from service import db, waitcache
+    from service.app import create_app
+    from service.models import ScenarioJob
+
+    app = create_app()
+    with TestClient(app), Session(db.get_engine()) as session:
+        job = ScenarioJob(names=["x"], request={"names": ["x"]}, created_by="planner")
+        session.add(job)
+        session.commit()
+        session.refresh(job)
+        assert job.id is not None
+        scenarios._pending[job.id] = []  # recorded, its thread not yet started
+        waitcache._executor()  # the expected-wait process is up
+    with Session(db.get_engine()) as session:
+        stopped = session.get(ScenarioJob, job.id)
+        assert stopped is not None and stopped.status == "failed"
+        assert "server stopped" in (stopped.error or "")
+    assert waitcache._pool is None and job.id not in scenarios._pending
