@@ -24,7 +24,6 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from solver.case import CaseError, CaseIssue, parse_week, read_case_files
@@ -47,7 +46,6 @@ from .models import (
     AuditEvent,
     DeclineReason,
     Offer,
-    PoolVersion,
     Proposal,
     QuotaRecord,
     Role,
@@ -142,7 +140,7 @@ def _excel_cell(value: Any) -> str:
     return str(value)
 
 
-def _upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
+def upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
     """Case-folder files from loose files, one zip, or an Excel workbook."""
     files: dict[str, bytes] = {}
     for name, data in uploads:
@@ -187,7 +185,7 @@ async def create_import(
 ) -> ImportResult:
     """Import a week: all or nothing. A bad row answers 422 with every issue."""
     uploads = [(f.filename or "upload", await f.read()) for f in files]
-    case = read_case_files(_upload_files(uploads))
+    case = read_case_files(upload_files(uploads))
     counts = import_case(session, case)
     week = week_of(case.policy.run_date)
     audit(
@@ -372,7 +370,7 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-def _youth_page(token: str, ref: str) -> tuple[str, YouthPublic]:
+def youth_page(token: str, ref: str) -> tuple[str, YouthPublic]:
     with read_connection() as conn:
         read = person_read(conn, token, PERSON_ROLES, ref)
     return read.user.username, YouthPublic(**read.youth)
@@ -381,7 +379,7 @@ def _youth_page(token: str, ref: str) -> tuple[str, YouthPublic]:
 @router.get("/youths/{ref}", tags=["youths"], response_model=YouthPublic)
 async def get_youth(token: BearerToken, ref: str) -> Response:
     """One youth (admin, allocator, or a case worker of the youth's team; others 404)."""
-    username, youth = await run_db(_youth_page, token, ref)
+    username, youth = await run_db(youth_page, token, ref)
     await audit_read(get_engine(), username, "read.youth", "youth", ref)
     return _json(youth)
 
@@ -430,7 +428,7 @@ _OFFERS = (
 )
 
 
-def _queue_page(token: str, ref: str) -> tuple[str, QueuePublic]:
+def queue_page(token: str, ref: str) -> tuple[str, QueuePublic]:
     """Everything but the audit, on one connection: the user (401/403), the youth (404), the
     cached queue info, the history."""
     with read_connection() as conn:
@@ -441,12 +439,8 @@ def _queue_page(token: str, ref: str) -> tuple[str, QueuePublic]:
         offers = conn.execute(_OFFERS, {"ref": ref}).all()
         waiting = youth_status == YouthStatus.WAITING.value
         if waiting:
-            with Session(bind=conn) as session:
-                # The version row as just read in this transaction: its lookup needs no query.
-                row = PoolVersion(id=1, token=version)
-                make_transient_to_detached(row)
-                session.add(row)
-                wait = ExpectedWait(**expected_wait(session, ref))
+            with Session(bind=conn) as session:  # the version was read in this transaction
+                wait = ExpectedWait(**expected_wait(session, ref, token=version))
         else:
             wait = ExpectedWait(status="unavailable", reason=f"youth is {youth_status}")
     return read.user.username, QueuePublic(
@@ -470,7 +464,7 @@ def _queue_page(token: str, ref: str) -> tuple[str, QueuePublic]:
 async def get_queue(token: BearerToken, ref: str) -> Response:
     """Queue position (see ``solver.queue``), what excludes the youth, the nearest miss, and the
     youth's history of proposals and offers. Answered once the read is audited."""
-    username, page = await run_db(_queue_page, token, ref)
+    username, page = await run_db(queue_page, token, ref)
     await audit_read(get_engine(), username, "read.queue", "youth", ref)
     return _json(page)
 

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 
 from solver.case import CaseError
 
@@ -99,6 +100,20 @@ def create_app() -> FastAPI:
     @app.exception_handler(JobRequestError)
     def job_request_error(_: Request, exc: JobRequestError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(exc), "issues": exc.issues})
+
+    @app.exception_handler(DataError)
+    def data_error(_: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot store (e.g. a NUL character, which PostgreSQL refuses in
+        # text): the request's fault, and the transaction is rolled back with the session.
+        log.warning(
+            "request value refused by the database", extra={"error": type(exc.orig).__name__}
+        )
+        detail = (
+            "text may not contain NUL (0x00) characters"
+            if "NUL" in str(exc.orig)
+            else "a value in the request cannot be stored"
+        )
+        return JSONResponse(status_code=422, content={"detail": detail})
 
     @app.exception_handler(ConflictError)
     def conflict(_: Request, exc: ConflictError) -> JSONResponse:

@@ -85,12 +85,15 @@ def _start(key: str, token: str, session: Session) -> None:
     future.add_done_callback(done)
 
 
-def expected_wait(session: Session, ref: str) -> dict[str, Any]:
-    """The youth's expected-wait answer (see the module docstring); never blocks on the work."""
+def expected_wait(session: Session, ref: str, token: str | None = None) -> dict[str, Any]:
+    """The youth's expected-wait answer (see the module docstring); never blocks on the work.
+
+    ``token``: the pool version if the caller has just read it (saves the query)."""
     if not scenario_settings().expected_wait_replications:
         return {"status": "unavailable", "reason": "switched off"}
-    row = session.get(PoolVersion, 1)
-    token = row.token if row is not None else ""
+    if token is None:
+        row = session.get(PoolVersion, 1)
+        token = row.token if row is not None else ""
     key = str(session.get_bind().engine.url)
     with _lock:
         ready = _ready.get(key)

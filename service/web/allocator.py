@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from solver.case import CaseError, parse_week, read_case_files
 
-from ..api import _upload_files
+from ..api import upload_files
 from ..audit import audit
 from ..db import get_engine
 from ..deps import SessionDep
@@ -130,7 +130,7 @@ async def import_files(
             import_error="Vælg filerne fra en sagsmappe, én zip-fil eller én Excel-fil.",
         )
     try:
-        case = read_case_files(_upload_files(uploads))
+        case = read_case_files(upload_files(uploads))
     except CaseError as exc:
         issues = [
             {"file": i.file, "row": i.row, "column": i.column, "message": i.message}

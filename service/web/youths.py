@@ -1,6 +1,6 @@
 """Youth pages: the list (a case worker's own teams only) and one youth's queue page.
 
-Access and audit are the API's: ``service.api._queue_page`` checks the user and the youth
+Access and audit are the API's: ``service.api.queue_page`` checks the user and the youth
 (another team's youth is a 404, the same as a youth that does not exist) and the read is
 recorded with ``audit_read`` before the page is answered.
 """
@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select as core_select
 from sqlmodel import col
 
-from ..api import _queue_page
+from ..api import queue_page
 from ..audit import audit, audit_read
 from ..db import get_engine, run_db
 from ..deps import SessionDep
@@ -64,7 +64,7 @@ def youth_list(request: Request, session: SessionDep, user: PersonReaderUser) ->
 async def youth_page(request: Request, session: SessionDep, user: PersonReaderUser, ref: Ref):
     """Queue position, exclusions per rule, nearest miss, expected wait, proposals and offers.
     Another team's youth: 404, exactly as for a youth that does not exist."""
-    username, page = await run_db(_queue_page, user.token, ref)
+    username, page = await run_db(queue_page, user.token, ref)
     await audit_read(get_engine(), username, "read.queue", "youth", ref)
     wait = page.expected_wait
     quantiles = wait.quantiles or {}
