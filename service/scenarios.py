@@ -350,12 +350,13 @@ def _plot(job_id: int, text: str, name: str, fmt: str) -> bytes:
     result = _result(job_id, text)
     draw = {"queue_length": plot_queue_length, "wait_distribution": plot_wait_distribution}[name]
     with tempfile.TemporaryDirectory() as tmp:
-        paths = draw(result, Path(tmp) / name)
+        paths = draw(result, Path(tmp) / name, lang="da")  # the planners' language
         return io.BytesIO(paths[f"{name}_{fmt}"].read_bytes()).getvalue()
 
 
 def job_plot(job: ScenarioJob, name: str, fmt: str) -> bytes | None:
-    """A plot of a finished job (``queue_length`` or ``wait_distribution``, png or svg)."""
+    """A plot of a finished job (``queue_length`` or ``wait_distribution``, png or svg), with
+    Danish axis texts: the planners read them on their pages."""
     if name not in PLOTS or fmt not in PLOT_TYPES or job.result_json is None or job.id is None:
         return None
     return _plot(job.id, job.result_json, name, fmt)

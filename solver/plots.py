@@ -16,6 +16,30 @@ from matplotlib.figure import Figure
 if TYPE_CHECKING:
     from .kpi import ComparisonResult, ScenarioResult
 
+# Axis texts: English for the CLI and files, Danish for the planner's pages.
+TEXTS = {
+    "en": {
+        "week": "week",
+        "waiting": "youths waiting",
+        "queue_title": "Queue length (mean, 95 % interval over replications)",
+        "per_bin": "share per {width}-week bin",
+        "wait_x": "weeks from referral to move-in",
+        "share_housed": "share of those housed",
+        "within_title": "Housed within x weeks",
+        "hist_title": "Wait distribution of those housed",
+    },
+    "da": {
+        "week": "uge",
+        "waiting": "ventende unge",
+        "queue_title": "Kølængde (gennemsnit, 95 %-interval over gentagelserne)",
+        "per_bin": "andel pr. {width} uger",
+        "wait_x": "uger fra henvisning til indflytning",
+        "share_housed": "andel af dem, der fik bolig",
+        "within_title": "Fik bolig inden for x uger",
+        "hist_title": "Ventetid for dem, der fik bolig",
+    },
+}
+
 _COLORS = ("#222222", "#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f")
 
 
@@ -32,8 +56,11 @@ def _save(fig: Figure, stem: Path, key: str) -> dict[str, Path]:
     return {f"{key}_png": png, f"{key}_svg": svg}
 
 
-def plot_queue_length(comparison: ComparisonResult, stem: Path) -> dict[str, Path]:
+def plot_queue_length(
+    comparison: ComparisonResult, stem: Path, lang: str = "en"
+) -> dict[str, Path]:
     """Youths waiting at the end of each week: mean over replications with its 95 % band."""
+    t = TEXTS[lang]
     fig = Figure(figsize=(8, 4.5), layout="constrained")
     ax = fig.add_subplot()
     for k, result in enumerate(_series(comparison)):
@@ -49,17 +76,20 @@ def plot_queue_length(comparison: ComparisonResult, stem: Path) -> dict[str, Pat
         ax.plot(weeks, mean, style, color=color, label=result.name, linewidth=1.6)
         if not np.isnan(lo).all():
             ax.fill_between(weeks, lo, hi, color=color, alpha=0.15, linewidth=0)
-    ax.set_xlabel("week")
-    ax.set_ylabel("youths waiting")
-    ax.set_title("Queue length (mean, 95 % interval over replications)")
+    ax.set_xlabel(t["week"])
+    ax.set_ylabel(t["waiting"])
+    ax.set_title(t["queue_title"])
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize="small")
     return _save(fig, Path(stem), "queue_length")
 
 
-def plot_wait_distribution(comparison: ComparisonResult, stem: Path) -> dict[str, Path]:
+def plot_wait_distribution(
+    comparison: ComparisonResult, stem: Path, lang: str = "en"
+) -> dict[str, Path]:
     """Waits of the youths housed during the horizon: share housed within x weeks (all
     replications pooled), and the histogram of waits."""
+    t = TEXTS[lang]
     fig = Figure(figsize=(10, 4.5), layout="constrained")
     cdf_ax, hist_ax = fig.subplots(1, 2)
     for k, result in enumerate(_series(comparison)):
@@ -76,13 +106,13 @@ def plot_wait_distribution(comparison: ComparisonResult, stem: Path) -> dict[str
         binned = padded.reshape(-1, width).sum(axis=1) / hist.sum()
         edges = np.arange(len(binned) + 1) * width
         hist_ax.stairs(binned, edges, color=color, linestyle=style, label=result.name)
-        hist_ax.set_ylabel(f"share per {width}-week bin")
-    cdf_ax.set_xlabel("weeks from referral to move-in")
-    cdf_ax.set_ylabel("share of those housed")
-    cdf_ax.set_title("Housed within x weeks")
+        hist_ax.set_ylabel(t["per_bin"].format(width=width))
+    cdf_ax.set_xlabel(t["wait_x"])
+    cdf_ax.set_ylabel(t["share_housed"])
+    cdf_ax.set_title(t["within_title"])
     cdf_ax.grid(alpha=0.3)
     cdf_ax.legend(loc="lower right", fontsize="small")
-    hist_ax.set_xlabel("weeks from referral to move-in")
-    hist_ax.set_title("Wait distribution of those housed")
+    hist_ax.set_xlabel(t["wait_x"])
+    hist_ax.set_title(t["hist_title"])
     hist_ax.grid(alpha=0.3)
     return _save(fig, Path(stem), "wait_distribution")

@@ -134,6 +134,8 @@ def _grouped(job: ScenarioJob, headline: bool) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for row in job_table(job, headline=headline):
         row = {**row, "label_da": texts.KPIS.get(row["kpi"], row["label"])}
+        for key in ("baseline", "scenario_value", "difference"):
+            row[key] = texts.decimal_comma(row[key])
         row["unit_da"] = texts.label(texts.UNITS, row["unit"])
         groups[(row["scenario"], row["baseline_name"])].append(row)
     if headline:

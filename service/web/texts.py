@@ -205,3 +205,8 @@ def label(table: dict[str, str], code: str | None) -> str:
     if code is None:
         return ""
     return table.get(code, code)
+
+
+def decimal_comma(value: str) -> str:
+    """``"46.0 [33.3, 58.7]"`` as Danish writes it: ``"46,0 [33,3; 58,7]"``."""
+    return value.replace(", ", "; ").replace(".", ",")

@@ -119,6 +119,7 @@ def test_a_job_runs_in_the_background_and_its_results_stay_retrievable(
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     svg = client.get(f"/api/v1/scenarios/{job['id']}/plots/wait_distribution.svg", headers=h)
     assert svg.status_code == 200 and b"<svg" in svg.content
+    assert b"uger fra henvisning til indflytning" in svg.content  # Danish axis texts
     assert client.get(f"/api/v1/scenarios/{job['id']}/plots/other.png", headers=h).status_code in (
         404,
         422,

@@ -316,7 +316,7 @@ def test_planner_runs_a_scenario_and_compares_it(open_as: Any) -> None:
     assert table.first.locator("thead th").all_inner_texts() == [
         "Nøgletal", "Enhed", "Grundlag", "Scenarie", "Forskel"]  # fmt: skip
     housed = table.locator("tr[data-kpi=housed] td").all_inner_texts()
-    assert housed[0] == "unge" and re.match(r"-?\d+\.\d \[", housed[1])
+    assert housed[0] == "unge" and re.match(r"-?\d+,\d \[-?\d+,\d; ", housed[1])
     assert page.locator(".plots img").count() == 2
     page.wait_for_function(
         "() => [...document.querySelectorAll('.plots img')]"

@@ -375,3 +375,11 @@ def test_one_zip_or_one_workbook_imports_the_week(client: TestClient) -> None:
     assert "nye=0&opdaterede=60&boliger=10" in r.headers["location"]
     page = client.get(r.headers["location"]).text
     assert "Uge 2026-W48 er importeret: 0 nye unge, 60 opdaterede, 10 ledige boliger" in page
+
+
+def test_intervals_are_written_with_a_decimal_comma() -> None:
+    from service.web.texts import decimal_comma
+
+    assert decimal_comma("46.0 [33.3, 58.7]") == "46,0 [33,3; 58,7]"
+    assert decimal_comma("-0.10 [-0.10, -0.10]") == "-0,10 [-0,10; -0,10]"
+    assert decimal_comma("–") == "–"
