@@ -19,10 +19,11 @@ demo: $(VENV)/.installed
 	BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch db upgrade
 	BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch import data/fixtures/naestved
 	BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch run --week 2026-W48
-	@echo "demo users (local demo only, created explicitly here): demo-allocator / demo-caseworker (team ICM-1), password demo-password"
+	@echo "demo users (local demo only, created explicitly here): demo-allocator / demo-caseworker (team ICM-1) / demo-planner, password demo-password"
 	@echo demo-password | BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch user add demo-allocator --role allocator --password-stdin
 	@echo demo-password | BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch user add demo-caseworker --role caseworker --teams ICM-1 --password-stdin
-	@echo "serve it: BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch serve  (API docs: http://127.0.0.1:8000/api/docs)"
+	@echo demo-password | BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch user add demo-planner --role planner --password-stdin
+	@echo "serve it: BOLIGMATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/boligmatch serve  (pages: http://127.0.0.1:8000/, API docs: http://127.0.0.1:8000/api/docs)"
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check solver service tests benchmarks
