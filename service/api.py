@@ -59,7 +59,7 @@ from .offers import expire_due, make_offer, transition
 from .poolcache import queue_info
 from .runs import request_run
 from .settings import get_settings
-from .store import import_case, week_of
+from .store import import_week
 from .waitcache import expected_wait
 
 router = APIRouter(prefix="/api/v1")
@@ -186,17 +186,7 @@ async def create_import(
     """Import a week: all or nothing. A bad row answers 422 with every issue."""
     uploads = [(f.filename or "upload", await f.read()) for f in files]
     case = read_case_files(upload_files(uploads))
-    counts = import_case(session, case)
-    week = week_of(case.policy.run_date)
-    audit(
-        session,
-        user.username,
-        "import",
-        "week",
-        week,
-        f"{len(case.youths)} youths, {len(case.units)} dwellings",
-    )
-    session.commit()
+    week, counts = import_week(session, case, user.username)
     return ImportResult(week=week, **counts)
 
 

@@ -97,9 +97,8 @@ def import_command(case_dir: Path) -> None:
 
     from solver.case import CaseError, read_case
 
-    from .audit import audit
     from .db import get_engine
-    from .store import import_case, week_of
+    from .store import import_week
 
     if not case_dir.is_dir():
         _fail(f"{case_dir}: not a folder")
@@ -109,10 +108,7 @@ def import_command(case_dir: Path) -> None:
         _fail(str(exc))
         return
     with Session(get_engine()) as session:
-        counts = import_case(session, case)
-        week = week_of(case.policy.run_date)
-        audit(session, "cli", "import", "week", week, f"{len(case.youths)} youths")
-        session.commit()
+        week, counts = import_week(session, case, "cli")
     typer.echo(json.dumps({"week": week, **counts}))
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from solver.case import parse_week, policy_toml, read_case_files
 from solver.domain import Case
 
+from .audit import audit
 from .models import (
     DwellingRecord,
     DwellingStatus,
@@ -100,6 +101,17 @@ def import_case(session: Session, case: Case) -> dict[str, int]:
         session.add(policy)
     bump_pool_version(session)
     return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
+
+
+def import_week(session: Session, case: Case, actor: str) -> tuple[str, dict[str, int]]:
+    """Import a validated case, audit it and commit: the one import path of the API, the pages
+    and the CLI. Returns the run week and the counts of :func:`import_case`."""
+    counts = import_case(session, case)
+    week = week_of(case.policy.run_date)
+    detail = f"{len(case.youths)} youths, {len(case.units)} dwellings"
+    audit(session, actor, "import", "week", week, detail)
+    session.commit()
+    return week, counts
 
 
 def _run_date(policy: WeekPolicy) -> date:

@@ -1,6 +1,6 @@
 """The allocation office's pages: import, the week's run, proposals, offers, quotas and teams.
 
-Every action calls the service's own functions (``store.import_case``, ``runs.request_run``,
+Every action calls the service's own functions (``store.import_week``, ``runs.request_run``,
 ``offers.make_offer`` / ``offers.transition``) with the same audit events as the API.
 """
 
@@ -33,7 +33,7 @@ from ..offers import ConflictError, NotFoundError, expire_due, make_offer, trans
 from ..runs import request_run
 from ..scenarios import live_case
 from ..settings import get_settings
-from ..store import import_case, week_of
+from ..store import import_week, week_of
 from . import texts
 from .common import MAX_ID, AggregateUser, AllocatorUser, context
 from .render import render
@@ -144,17 +144,7 @@ async def import_files(
             status=422,
             import_error="Intet er importeret: filerne har fejl.",
         )
-    counts = import_case(session, case)
-    week = week_of(case.policy.run_date)
-    audit(
-        session,
-        user.username,
-        "import",
-        "week",
-        week,
-        f"{len(case.youths)} youths, {len(case.units)} dwellings",
-    )
-    session.commit()
+    week, counts = import_week(session, case, user.username)
     url = (
         f"/anvisning?uge={week}&nye={counts['youths_created']}"
         f"&opdaterede={counts['youths_updated']}&boliger={counts['dwellings']}"
