@@ -43,6 +43,8 @@ from .deps import (
     person_read,
 )
 from .models import (
+    TEAM_PATTERN,
+    USERNAME_PATTERN,
     AuditEvent,
     DeclineReason,
     Offer,
@@ -92,10 +94,10 @@ class UserPublic(BaseModel):
 
 
 class UserCreate(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: str = Field(pattern=USERNAME_PATTERN, description="Letters, digits, . _ @ -")
     password: str = Field(min_length=8, max_length=256)
     role: Role
-    teams: list[str] = []
+    teams: list[Annotated[str, Field(pattern=TEAM_PATTERN)]] = Field(default=[], max_length=50)
 
 
 @router.get("/users/me", tags=["users"])

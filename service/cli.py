@@ -6,6 +6,7 @@ The database is ``BOLIGMATCH_DATABASE_URL`` (default: ``sqlite:///./boligmatch.d
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,7 +59,7 @@ def db_upgrade() -> None:
 def user_add(
     username: str,
     role: Annotated[str, typer.Option(help="admin, allocator, planner or caseworker")],
-    teams: Annotated[str, typer.Option(help="Case worker's teams, ';'-separated")] = "",
+    teams: Annotated[str, typer.Option(help="Case worker's teams, ',' or ';'-separated")] = "",
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input")
     ] = False,
@@ -69,10 +70,16 @@ def user_add(
     from .audit import audit
     from .auth import hash_password
     from .db import get_engine
-    from .models import Role, User
+    from .models import TEAM_PATTERN, USERNAME_PATTERN, Role, User
 
+    if not re.match(USERNAME_PATTERN, username):
+        _fail(f"user name {username!r}: 1-64 letters, digits, '.', '_', '@' or '-'")
     if role not in {r.value for r in Role}:
         _fail(f"role {role!r} is not one of admin, allocator, planner, caseworker")
+    team_list = [t.strip() for t in re.split("[,;]", teams) if t.strip()]
+    for team in team_list:
+        if not re.match(TEAM_PATTERN, team):
+            _fail(f"team {team!r}: 1-64 letters, digits, spaces, '.', '_' or '-'")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -82,7 +89,6 @@ def user_add(
     with Session(get_engine()) as session:
         if session.exec(select(User).where(User.username == username)).first():
             _fail(f"user {username!r} exists")
-        team_list = [t.strip() for t in teams.split(";") if t.strip()]
         session.add(User(username=username, role=role, password_hash=hash_password(password),
                          teams=team_list))  # fmt: skip
         audit(session, "cli", "user.create", "user", username, role)

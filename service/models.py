@@ -69,6 +69,11 @@ class DeclineReason(StrEnum):
     OTHER = "other"
 
 
+# One rule for user names and team names, wherever users are created (API, pages, CLI).
+USERNAME_PATTERN = r"^[A-Za-z0-9._@-]{1,64}$"
+TEAM_PATTERN = r"^[A-Za-z0-9ÆØÅæøå._ -]{1,64}$"
+
+
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True, index=True)

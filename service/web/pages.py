@@ -15,7 +15,17 @@ from sqlmodel import col, select
 from ..audit import audit
 from ..auth import hash_password, issue_token, verify_password
 from ..deps import SessionDep
-from ..models import AuditEvent, Role, Run, ScenarioJob, User, YouthRecord, YouthStatus
+from ..models import (
+    TEAM_PATTERN,
+    USERNAME_PATTERN,
+    AuditEvent,
+    Role,
+    Run,
+    ScenarioJob,
+    User,
+    YouthRecord,
+    YouthStatus,
+)
 from ..settings import get_settings
 from .common import AdminUser, AnyUser, context
 from .render import render
@@ -123,8 +133,8 @@ def start(request: Request, session: SessionDep, user: AnyUser) -> Response:
 
 
 # ----------------------------------------------------------------------------- admin: users
-_USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
-_TEAM = re.compile(r"^[A-Za-z0-9ÆØÅæøå._ -]{1,64}$")
+_USERNAME = re.compile(USERNAME_PATTERN)
+_TEAM = re.compile(TEAM_PATTERN)
 
 
 def _users_page(

@@ -163,3 +163,16 @@ def test_scenario_run_from_the_cli_can_start_from_the_live_database(
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert result["baselines"][0]["spec"]["base"] == "database"
     assert len(result["baselines"][0]["replications"]) == 2
+
+
+def test_user_add_applies_the_same_name_rules_as_the_api(database_url: str) -> None:
+    for args, needle in [(["a b", "--role", "planner"], "user name"),
+                         (["cw", "--role", "caseworker", "--teams", "ICM-1,Bad/Team"], "team")]:  # fmt: skip
+        r = runner.invoke(app, ["user", "add", *args, "--password-stdin"], input="long-password\n")
+        assert r.exit_code == 2 and needle in r.stderr, r.output
+    ok = runner.invoke(app, ["user", "add", "cw", "--role", "caseworker", "--teams", "ICM-1, CTI-2",
+                             "--password-stdin"], input="long-password\n")  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    with Session(db.get_engine()) as s:
+        user = s.exec(select(User).where(User.username == "cw")).one()
+        assert user.teams == ["ICM-1", "CTI-2"]
