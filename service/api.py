@@ -39,6 +39,7 @@ from .deps import (
     CurrentUser,
     PersonReader,
     SessionDep,
+    end_sessions,
     oauth2,
     person_read,
 )
@@ -98,6 +99,15 @@ class UserCreate(BaseModel):
     password: str = Field(min_length=8, max_length=256)
     role: Role
     teams: list[Annotated[str, Field(pattern=TEAM_PATTERN)]] = Field(default=[], max_length=50)
+
+
+@router.post("/logout", tags=["auth"], status_code=status.HTTP_204_NO_CONTENT)
+def logout(session: SessionDep, user: CurrentUser) -> Response:
+    """End every token issued to this user so far (all devices); log in again for a new one."""
+    end_sessions(session, user.username)
+    audit(session, user.username, "logout", "user", user.username)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/users/me", tags=["users"])

@@ -33,14 +33,27 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
 def issue_token(username: str, secret: str, minutes: int) -> str:
-    payload = _b64(json.dumps({"sub": username, "exp": int(time.time()) + minutes * 60}).encode())
+    """A signed token for ``username``: expires after ``minutes``; ``iat`` (ms) lets a logout
+    end every token issued before it (``User.sessions_valid_from``)."""
+    claims = {"sub": username, "exp": int(time.time()) + minutes * 60, "iat": now_ms()}
+    payload = _b64(json.dumps(claims).encode())
     sig = _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
     return f"{payload}.{sig}"
 
 
 def read_token(token: str, secret: str) -> str | None:
     """The username in a valid, unexpired token; None otherwise."""
+    claims = read_claims(token, secret)
+    return claims[0] if claims else None
+
+
+def read_claims(token: str, secret: str) -> tuple[str, int] | None:
+    """(username, issued-at in ms) of a valid, unexpired token; None otherwise."""
     try:
         payload, sig = token.split(".")
         expected = _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
@@ -49,6 +62,6 @@ def read_token(token: str, secret: str) -> str | None:
         data = json.loads(_unb64(payload))
         if int(data["exp"]) < time.time():
             return None
-        return str(data["sub"])
+        return str(data["sub"]), int(data.get("iat", 0))
     except (ValueError, KeyError, TypeError, json.JSONDecodeError):
         return None

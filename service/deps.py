@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import Connection, Executable, Row, bindparam
+from sqlalchemy import Connection, Executable, Row, bindparam, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from .auth import read_token
+from .auth import now_ms, read_claims
 from .db import get_session
 from .models import PoolVersion, Role, User, YouthRecord
 from .settings import get_settings
@@ -22,10 +22,15 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token")
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def _claims(token: str) -> tuple[str | None, int]:
+    claims = read_claims(token, get_settings().secret_key)
+    return claims if claims else (None, 0)
+
+
 def current_user(session: SessionDep, token: Annotated[str, Depends(oauth2)]) -> User:
-    username = read_token(token, get_settings().secret_key)
+    username, issued = _claims(token)
     user = session.exec(select(User).where(User.username == username)).first() if username else None
-    if user is None or not user.active:
+    if user is None or not user.active or issued < user.sessions_valid_from:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="Not authenticated",
@@ -84,18 +89,19 @@ class Principal:
     teams: tuple[str, ...]
 
 
-_USER = core_select(col(User.role), col(User.teams), col(User.active)).where(
-    col(User.username) == bindparam("username")
-)
+_USER = core_select(
+    col(User.role), col(User.teams), col(User.active), col(User.sessions_valid_from)
+).where(col(User.username) == bindparam("username"))
 YOUTH_COLUMNS = ("ref", "status", "support_method", "support_team", "referred_on", "urgent_by")
 _YOUTH = core_select(*(col(getattr(YouthRecord, c)) for c in YOUTH_COLUMNS)).where(
     col(YouthRecord.ref) == bindparam("ref")
 )
 
 
-def _principal(username: str | None, row: Any, roles: Collection[str]) -> Principal:
-    """401 unless an active user; 403 unless in ``roles`` (as ``current_user`` + ``require``)."""
-    if username is None or row is None or not row.active:
+def _principal(username: str | None, issued: int, row: Any, roles: Collection[str]) -> Principal:
+    """401 unless an active user whose token was issued after their last logout; 403 unless in
+    ``roles`` (as ``current_user`` + ``require``)."""
+    if username is None or row is None or not row.active or issued < row.sessions_valid_from:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="Not authenticated",
@@ -110,9 +116,9 @@ def authorize(db: Connection | Session, token: str, roles: Collection[str]) -> P
     """The token's user if active and in ``roles``: 401 / 403 exactly as ``current_user`` and
     ``require``. The user row is read on every request, so deactivating a user (or changing
     their role or teams) takes effect on their very next request."""
-    username = read_token(token, get_settings().secret_key)
+    username, issued = _claims(token)
     row = db.execute(_USER, {"username": username}).first() if username else None
-    return _principal(username, row, roles)
+    return _principal(username, issued, row, roles)
 
 
 def visible_youth_row(db: Connection | Session, user: Principal, ref: str) -> Row[Any]:
@@ -136,6 +142,7 @@ _USER_YOUTH: Executable = (
         col(User.role),
         col(User.teams),
         col(User.active),
+        col(User.sessions_valid_from),
         *(col(getattr(YouthRecord, c)).label(f"y_{c}") for c in YOUTH_COLUMNS),
         core_select(col(PoolVersion.token))
         .where(col(PoolVersion.id) == 1)
@@ -157,14 +164,21 @@ def person_read(
 ) -> PersonRead:
     """``authorize`` + ``visible_youth_row`` (same 401, 403, 404 in that order) and the pool
     version, in one query."""
-    username = read_token(token, get_settings().secret_key)
+    username, issued = _claims(token)
     # No ref holds a NUL character, and PostgreSQL refuses one in a text parameter: NULL
     # matches nothing (404 after the user checks, as for any unknown ref).
     params = {"username": username, "ref": None if "\x00" in ref else ref}
     row = db.execute(_USER_YOUTH, params).first() if username else None
-    user = _principal(username, row, roles)
+    user = _principal(username, issued, row, roles)
     assert row is not None
     if row.y_ref is None or not _may_see(user, row.y_support_team):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Youth not found")
     youth = {c: getattr(row, f"y_{c}") for c in YOUTH_COLUMNS}
     return PersonRead(user, youth, row.pool_version or "")
+
+
+def end_sessions(session: Session, username: str) -> None:
+    """Log out: every token issued to ``username`` until now stops working (all devices), in
+    the caller's transaction."""
+    statement = update(User).where(col(User.username) == username)
+    session.execute(statement.values(sessions_valid_from=now_ms() + 1))

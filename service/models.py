@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -81,6 +81,9 @@ class User(SQLModel, table=True):
     password_hash: str
     teams: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = True
+    # Tokens issued before this instant (ms since the epoch) are void: logging out sets it.
+    sessions_valid_from: int = Field(default=0, sa_column=Column(BigInteger, nullable=False,
+                                                                 server_default="0"))  # fmt: skip
 
 
 class YouthRecord(SQLModel, table=True):

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from ..audit import audit
 from ..auth import hash_password, issue_token, verify_password
-from ..deps import SessionDep
+from ..deps import SessionDep, end_sessions
 from ..models import (
     TEAM_PATTERN,
     USERNAME_PATTERN,
@@ -105,9 +105,16 @@ def login(
 
 @router.post("/logout")
 def logout(
-    request: Request, user: AnyUser, csrf_token: Annotated[str, Form(max_length=200)] = ""
+    request: Request,
+    session: SessionDep,
+    user: AnyUser,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    """Log out: the cookie goes, and the token in it (and any other of this user's) ends."""
     check_csrf(user, csrf_token)
+    end_sessions(session, user.username)
+    audit(session, user.username, "logout", "user", user.username)
+    session.commit()
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

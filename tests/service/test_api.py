@@ -321,3 +321,21 @@ def test_nul_characters_are_refused_with_422_not_a_server_error(client: TestClie
     assert r.status_code == 422 and "username" in r.text, r.text  # the user-name rule
     r = client.get("/api/v1/audit", params={"actor": "x\x00y"}, headers=h)
     assert r.status_code in (200, 422), r.text
+
+
+def test_logout_voids_every_token_of_the_user_on_every_path(client: TestClient) -> None:
+    """Both tokens stop working, on the ordinary dependencies and on the hot read path."""
+    import_fixture(client)
+    first, second = auth(client, "cw_icm1"), auth(client, "cw_icm1")
+    ref = next(y["ref"] for y in client.get("/api/v1/youths", headers=first).json())
+    assert client.get(f"/api/v1/youths/{ref}/queue", headers=second).status_code == 200
+    assert client.post("/api/v1/logout", headers=first).status_code == 204
+    for h in (first, second):
+        assert client.get("/api/v1/users/me", headers=h).status_code == 401
+        assert client.get(f"/api/v1/youths/{ref}/queue", headers=h).status_code == 401
+        assert client.get(f"/api/v1/youths/{ref}", headers=h).status_code == 401
+    fresh = auth(client, "cw_icm1")
+    assert client.get(f"/api/v1/youths/{ref}/queue", headers=fresh).status_code == 200
+    assert client.get("/api/v1/users/me", headers=auth(client, "alloc")).status_code == 200
+    events = client.get("/api/v1/audit", params={"action": "logout"}, headers=auth(client, "admin"))
+    assert [e["actor"] for e in events.json()] == ["cw_icm1"]

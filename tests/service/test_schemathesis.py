@@ -19,7 +19,13 @@ def test_no_generated_request_gets_a_server_error(client: TestClient) -> None:
     run_week(client)
     headers = auth(client, "admin")
     api = schemathesis.openapi.from_asgi("/api/openapi.json", client.app)
-    operations = [result.ok() for result in api.get_all_operations()]
+    # POST /logout takes no input and would void the admin's token for every later operation
+    # (tested on its own in test_api.py).
+    operations = [
+        op
+        for op in (result.ok() for result in api.get_all_operations())
+        if op.path != "/api/v1/logout"
+    ]
     assert len(operations) >= 15
     failures: list[str] = []
     for op in operations:

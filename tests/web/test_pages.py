@@ -143,6 +143,20 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     assert client.get("/planlaegning").status_code == 303
 
 
+def test_logout_ends_the_token_itself_not_only_the_cookie(client: TestClient) -> None:
+    """A copy of the cookie (another tab, a shared PC's saved state) is void after logging out."""
+    from service.web.session import SESSION_COOKIE
+
+    token = login(client, "planner")
+    kept = client.cookies.get(SESSION_COOKIE)
+    assert kept
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    client.cookies.set(SESSION_COOKIE, kept)
+    assert client.get("/planlaegning").status_code == 303  # back to the login form
+    login(client, "planner")  # a new login works at once
+    assert client.get("/planlaegning").status_code == 200
+
+
 def test_caseworker_sees_only_own_teams_youths(client: TestClient) -> None:
     _import(client)
     mine, other = _ref_of_team("ICM-1"), _ref_of_team("CTI-2")
