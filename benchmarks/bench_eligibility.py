@@ -35,7 +35,7 @@ from solver.domain import (  # noqa: E402
     Unit,
     Youth,
 )
-from solver.eligibility import columns, compute_eligibility  # noqa: E402
+from solver.engine.eligibility import columns, compute_eligibility  # noqa: E402
 
 RUN_DATE = date(2026, 11, 23)
 AREAS = [f"area-{k:02d}" for k in range(40)]

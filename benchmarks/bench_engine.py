@@ -33,20 +33,20 @@ from ortools.graph.python import max_flow, min_cost_flow
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from solver.case import read_case  # noqa: E402
+from solver.caseio.read import read_case  # noqa: E402
+from solver.core.check import check_allocation  # noqa: E402
+from solver.core.network import SINK, SOURCE, FlowNetwork, split_groups  # noqa: E402
+from solver.core.problem import MatchProblem, Side  # noqa: E402
+from solver.core.solve import solve  # noqa: E402
 from solver.domain import Case  # noqa: E402
-from solver.engine import build_problem  # noqa: E402
-from solver.flow import SINK, SOURCE, FlowNetwork, split_groups  # noqa: E402
-from solver.problem import MatchProblem, Side  # noqa: E402
-from solver.solve import solve  # noqa: E402
-from solver.validate import check_allocation  # noqa: E402
+from solver.engine.week import build_problem  # noqa: E402
 
 
 def load(name: str) -> Case:
     folder = ROOT / "data" / "fixtures" / name
     if folder.exists():
         return read_case(folder)
-    from solver.fixtures import generate_case
+    from solver.fixtures.generate import generate_case
 
     return generate_case(name, seed=2026)
 

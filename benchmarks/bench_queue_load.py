@@ -283,9 +283,11 @@ def main() -> None:
     client = "wrk" if use_wrk else "httpx (in this process)"
     print(f"queue endpoint, copenhagen, {backend}, {args.workers} worker process(es), "
           f"load by {client}, {os.cpu_count()} cores shared by server and client")  # fmt: skip
-    print("| clients | queue req/s | queue p50 ms | queue p99 ms | errors queue/health "
-          "| health req/s | health p99 ms | p99 ÷ health p99 | server CPU ms/req "
-          "| PostgreSQL CPU ms/req |")
+    print(
+        "| clients | queue req/s | queue p50 ms | queue p99 ms | errors queue/health "
+        "| health req/s | health p99 ms | p99 ÷ health p99 | server CPU ms/req "
+        "| PostgreSQL CPU ms/req |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for clients, q, h, cpu_ms in rows:
         ratio = q["p99_ms"] / h["p99_ms"] if h["p99_ms"] > 0 else float("nan")

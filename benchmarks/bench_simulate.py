@@ -24,9 +24,9 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from solver.engine import run_case  # noqa: E402
-from solver.scenario import load_scenario  # noqa: E402
-from solver.simulate import run_replications  # noqa: E402
+from solver.engine.week import run_case  # noqa: E402
+from solver.planning.scenario import load_scenario  # noqa: E402
+from solver.planning.simulate import run_replications  # noqa: E402
 
 
 def main() -> None:

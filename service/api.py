@@ -26,7 +26,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from solver.case import CaseError, CaseIssue, parse_week, read_case_files
+from solver.caseio.read import CaseError, CaseIssue, parse_week, read_case_files
 
 from .audit import audit, audit_read
 from .auth import hash_password, issue_token, verify_password
@@ -464,7 +464,7 @@ def queue_page(token: str, ref: str) -> tuple[str, QueuePublic]:
 
 @router.get("/youths/{ref}/queue", tags=["youths"], response_model=QueuePublic)
 async def get_queue(token: BearerToken, ref: str) -> Response:
-    """Queue position (see ``solver.queue``), what excludes the youth, the nearest miss, and the
+    """Queue position (``solver.engine.queue``), what excludes the youth, the nearest miss, and the
     youth's history of proposals and offers. Answered once the read is audited."""
     username, page = await run_db(queue_page, token, ref)
     await audit_read(get_engine(), username, "read.queue", "youth", ref)

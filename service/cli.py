@@ -15,7 +15,7 @@ import typer
 
 from solver.cli import app
 from solver.domain import Case
-from solver.scenario import register_base_loader
+from solver.planning.scenario import register_base_loader
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
@@ -101,7 +101,7 @@ def import_command(case_dir: Path) -> None:
     """Import a case folder into the database (all or nothing)."""
     from sqlmodel import Session
 
-    from solver.case import CaseError, read_case
+    from solver.caseio.read import CaseError, read_case
 
     from .db import get_engine
     from .store import import_week
@@ -126,7 +126,7 @@ def run_command(
     """Run the week's matching (the same as POST /api/v1/runs) and print its summary."""
     from sqlmodel import Session
 
-    from solver.case import parse_week
+    from solver.caseio.read import parse_week
 
     from .db import get_engine
     from .models import Proposal, Run

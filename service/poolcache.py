@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import Connection, select
 from sqlmodel import Session, col
 
-from solver.queue import QueueInfo, QueueModel
+from solver.engine.queue import QueueInfo, QueueModel
 
 from .models import PoolVersion, YouthStatus
 from .store import pool_case

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from solver.domain import Case
-from solver.engine import WeekResult, run_case
+from solver.engine.week import WeekResult, run_case
 
 from .audit import audit
 from .models import Proposal, Run, RunStatus, now

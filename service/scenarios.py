@@ -1,9 +1,11 @@
 """Planning jobs: what-if scenarios run in the background, their results kept in the database.
 
-A job is one ``solver.simulate.run_scenarios`` call over shipped scenario files (``scenarios/``)
+A job is one ``solver.planning.simulate.run_scenarios`` call over shipped scenario files
+(``scenarios/``)
 and/or scenario TOML sent with the request, each compared with its baseline. The job row holds
 the request, the progress (replications done of all) and, when done, the whole result as JSON
-(``solver.kpi.ComparisonResult``), so tables, CSV and plots are rebuilt from it at any time.
+(``solver.planning.kpi.ComparisonResult``), so tables, CSV and plots are rebuilt from it at any
+time.
 
 A scenario whose ``base`` is ``"database"`` starts from the live data: the latest imported
 week's snapshot, exactly what that week's run would solve (``store.snapshot_files``).
@@ -29,8 +31,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from solver.domain import Case
-from solver.kpi import HEADLINE_KPIS, ComparisonResult, write_comparison_csv
-from solver.scenario import (
+from solver.planning.kpi import HEADLINE_KPIS, ComparisonResult, write_comparison_csv
+from solver.planning.scenario import (
     FIXTURE_NAMES,
     ScenarioError,
     ScenarioSpec,
@@ -188,7 +190,7 @@ def start_job(
     if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:
         raise JobRequestError([f"replications: must be between 1 and {MAX_REPLICATIONS}"])
     specs = _specs(session, names, tomls or [])
-    from solver.simulate import planned_replications
+    from solver.planning.simulate import planned_replications
 
     total = planned_replications(specs, replications)
     job = ScenarioJob(
@@ -237,7 +239,7 @@ def execute(engine: Engine, job_id: int) -> None:
                         s.add(j)
                         s.commit()
 
-            from solver.simulate import run_scenarios
+            from solver.planning.simulate import run_scenarios
 
             settings = scenario_settings()
             result = run_scenarios(
@@ -345,7 +347,7 @@ def job_csv(job: ScenarioJob) -> str:
 
 @lru_cache(maxsize=32)
 def _plot(job_id: int, text: str, name: str, fmt: str) -> bytes:
-    from solver.plots import plot_queue_length, plot_wait_distribution
+    from solver.reports.plots import plot_queue_length, plot_wait_distribution
 
     result = _result(job_id, text)
     draw = {"queue_length": plot_queue_length, "wait_distribution": plot_wait_distribution}[name]

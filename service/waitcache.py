@@ -1,7 +1,8 @@
 """Expected waits for the queue page: one simulation per pool version, computed off the request.
 
 The distribution of weeks until a youth is housed comes from the planning simulation run on the
-current conditions (``solver.simulate.expected_waits``: the latest imported week's snapshot, no
+current conditions (``solver.planning.simulate.expected_waits``: the latest imported week's
+snapshot, no
 changes, ``BOLIGMATCH_EXPECTED_WAIT_REPLICATIONS`` replications over
 ``BOLIGMATCH_EXPECTED_WAIT_WEEKS`` weeks). One run serves every youth, so it is computed once per
 pool version in a separate process (the simulation is CPU-bound Python; in a thread it would
@@ -41,7 +42,7 @@ _failed: dict[str, tuple[str, str]] = {}
 
 
 def _compute(case: Case, weeks: int, replications: int, seed: int) -> dict[str, dict[str, Any]]:
-    from solver.simulate import expected_waits
+    from solver.planning.simulate import expected_waits
 
     out = expected_waits(case, weeks=weeks, replications=replications, seed=seed, workers=1)
     return {ref: dist.to_dict() for ref, dist in out.items()}

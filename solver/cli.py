@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from .domain import Case
+    from solver.domain import Case
 
 app = typer.Typer(
     help="Boligmatch: exact, explainable weekly youth-housing allocation.",
@@ -35,7 +35,7 @@ def _fail(message: str) -> None:
 
 def _read(case_dir: Path) -> Case:
     """The case folder, or exit 2 with one line naming the file/row/column."""
-    from .case import CaseError, read_case
+    from solver.caseio.read import CaseError, read_case
 
     if not case_dir.is_dir():
         _fail(f"{case_dir}: not a folder")
@@ -56,8 +56,8 @@ def match(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
     """Match one week: write matches.csv, unmatched.csv and summary.json to OUT."""
-    from .engine import run_case, write_result
-    from .problem import SolveParams
+    from solver.core.problem import SolveParams
+    from solver.engine.week import run_case, write_result
 
     case = _read(case_dir)
 
@@ -97,7 +97,7 @@ def fixtures_generate(
     ] = None,
 ) -> None:
     """Generate a case folder from a named, calibrated profile."""
-    from .fixtures import generate_command
+    from solver.fixtures.generate import generate_command
 
     try:
         generate_command(profile, seed, out)
@@ -118,8 +118,8 @@ def queue_command(
     workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
 ) -> None:
     """One youth's queue position, what excludes them, the nearest miss and the expected wait."""
-    from .queue import QueueModel
-    from .simulate import expected_wait
+    from solver.engine.queue import QueueModel
+    from solver.planning.simulate import expected_wait
 
     case = _read(case_dir)
     model = QueueModel(case)
@@ -166,9 +166,9 @@ def scenario_run(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from .kpi import format_table
-    from .scenario import ScenarioError, load_scenario
-    from .simulate import run_scenarios
+    from solver.planning.kpi import format_table
+    from solver.planning.scenario import ScenarioError, load_scenario
+    from solver.planning.simulate import run_scenarios
 
     specs, issues = [], []
     for f in files:

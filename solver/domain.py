@@ -176,7 +176,7 @@ class QuotaGroup:
 
 @dataclass(frozen=True, slots=True)
 class FitWeights:
-    """Integer weights of the third-stage fit terms (see ``solver.eligibility.fit_terms``)."""
+    """Integer weights of the third-stage fit terms (``solver.engine.eligibility.fit_terms``)."""
 
     rent_share: int = 1  # per mille of monthly income spent on rent + utilities
     area: int = 150  # 1 when the youth has preferred areas and the dwelling is in none of them

@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, Response, Uploa
 from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
 
-from solver.case import CaseError, parse_week, read_case_files
+from solver.caseio.read import CaseError, parse_week, read_case_files
 
 from ..api import upload_files
 from ..audit import audit

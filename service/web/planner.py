@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request, Response
 from fastapi.responses import RedirectResponse
 
-from solver.kpi import HEADLINE_KPIS
+from solver.planning.kpi import HEADLINE_KPIS
 
 from ..deps import SessionDep
 from ..models import JobStatus, ScenarioJob

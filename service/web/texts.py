@@ -20,7 +20,7 @@ RUN_STATUS = {
     "failed": "Fejlede",
 }
 
-# The stage a run has just finished (solver.engine / solver.solve progress names).
+# The stage a run has just finished (solver.engine.week / solver.core.solve progress names).
 RUN_PROGRESS = {
     "": "venter på at starte",
     "eligibility": "regler kontrolleret",
@@ -79,7 +79,8 @@ DECLINE_REASONS = {
     "other": "Andet",
 }
 
-# Why a youth was not housed in a run (solver.explain) and hard rules (solver.eligibility).
+# Why a youth was not housed in a run (solver.engine.explain) and hard rules
+# (solver.engine.eligibility).
 REASONS = {
     "not_available_in_time": "Ingen bolig ledig i tide",
     "no_affordable_unit": "Ingen bolig inden for huslejeloftet",
@@ -129,7 +130,7 @@ EXPECTED_WAIT_REASONS = {
     "not waiting in the latest week": "venter ikke i seneste uge",
 }
 
-# End-of-horizon KPIs of a planning job (solver.kpi.END_KPIS).
+# End-of-horizon KPIs of a planning job (solver.planning.kpi.END_KPIS).
 KPIS = {
     "housed": "Unge der fik bolig",
     "wait_median_weeks": "Median ventetid for dem der fik bolig",

@@ -92,7 +92,7 @@ _MISS = re.compile(r"^(?P<ref>\S+) \((?P<cost>[\d,]+) kr\) fails: (?P<rules>.+)$
 
 
 def danish_nearest_miss(text: str | None) -> dict[str, Any] | None:
-    """``solver.queue``'s "B00003 (3,120 kr) fails: pet_not_allowed, …" as parts in Danish."""
+    """``solver.engine.queue``'s "B00003 (3,120 kr) fails: pet_not_allowed, …" in Danish parts."""
     if not text:
         return None
     m = _MISS.match(text)
@@ -111,7 +111,7 @@ _PETS = {"a cat": "en kat", "a small dog": "en lille hund", "a large dog": "en s
 
 
 def danish_what_would_help(text: str | None) -> str | None:
-    """``solver.queue``'s "a dwelling at ≤ 3,000 kr that allows a large dog …" in Danish."""
+    """``solver.engine.queue``'s "a dwelling at ≤ 3,000 kr that allows a large dog …" in Danish."""
     if not text:
         return None
     rest = text.removeprefix("a dwelling")

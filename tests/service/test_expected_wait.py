@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from service import db, waitcache
 from service.scenarios import live_case, scenario_settings
-from solver.simulate import expected_wait
+from solver.planning.simulate import expected_wait
 
 from .conftest import auth, import_fixture, run_week
 

@@ -32,7 +32,7 @@ count = 2
 
 @pytest.fixture(autouse=True)
 def _one_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Replications in the test process (the process pool is covered in tests/test_simulate.py)."""
+    """Replications in the test process (the process pool is covered in tests/planning/test_simulate.py)."""
     monkeypatch.setenv("BOLIGMATCH_SCENARIO_WORKERS", "1")
     scenarios.scenario_settings.cache_clear()
     yield
@@ -40,7 +40,7 @@ def _one_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _org() -> str:
-    from solver.case import read_case
+    from solver.caseio.read import read_case
 
     from .conftest import FIXTURES
 
@@ -145,12 +145,12 @@ def test_the_live_database_is_a_base(client: TestClient) -> None:
 def test_a_failing_simulation_marks_the_job_failed(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import solver.simulate
+    import solver.planning.simulate
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(solver.simulate, "run_scenarios", boom)
+    monkeypatch.setattr(solver.planning.simulate, "run_scenarios", boom)
     h = auth(client, "planner")
     r = client.post("/api/v1/scenarios", json={"toml": [SMALL.format(org=_org())]}, headers=h)
     body = wait_job(client, r.json()["id"], h)

@@ -1,0 +1,118 @@
+"""Plots of a scenario comparison, written as PNG and SVG.
+
+Uses matplotlib's object API on the Agg canvas (no ``pyplot`` state), so it is safe to call from
+a web worker or thread. Files carry no creation date, so the same result gives the same SVG.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from solver.planning.kpi import ComparisonResult, ScenarioResult
+
+# Axis texts: English for the CLI and files, Danish for the planner's pages.
+TEXTS = {
+    "en": {
+        "week": "week",
+        "waiting": "youths waiting",
+        "queue_title": "Queue length (mean, 95 % interval over replications)",
+        "per_bin": "share per {width}-week bin",
+        "wait_x": "weeks from referral to move-in",
+        "share_housed": "share of those housed",
+        "within_title": "Housed within x weeks",
+        "hist_title": "Wait distribution of those housed",
+    },
+    "da": {
+        "week": "uge",
+        "waiting": "ventende unge",
+        "queue_title": "Kølængde (gennemsnit, 95 %-interval over gentagelserne)",
+        "per_bin": "andel pr. {width} uger",
+        "wait_x": "uger fra henvisning til indflytning",
+        "share_housed": "andel af dem, der fik bolig",
+        "within_title": "Fik bolig inden for x uger",
+        "hist_title": "Ventetid for dem, der fik bolig",
+    },
+}
+
+_COLORS = ("#222222", "#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f")
+
+
+def _series(comparison: ComparisonResult) -> list[ScenarioResult]:
+    return [*comparison.baselines, *comparison.scenarios]
+
+
+def _save(fig: Figure, stem: Path, key: str) -> dict[str, Path]:
+    FigureCanvasAgg(fig)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    fig.savefig(png, dpi=120, metadata={"Software": None})
+    fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    return {f"{key}_png": png, f"{key}_svg": svg}
+
+
+def plot_queue_length(
+    comparison: ComparisonResult, stem: Path, lang: str = "en"
+) -> dict[str, Path]:
+    """Youths waiting at the end of each week: mean over replications with its 95 % band."""
+    t = TEXTS[lang]
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    for k, result in enumerate(_series(comparison)):
+        ivs = result.weekly("queue")
+        if not ivs:
+            continue
+        weeks = np.arange(1, len(ivs) + 1)
+        mean = np.array([iv.mean for iv in ivs])
+        lo = np.array([iv.lo for iv in ivs])
+        hi = np.array([iv.hi for iv in ivs])
+        color = _COLORS[k % len(_COLORS)]
+        style = "--" if result.baseline is None else "-"
+        ax.plot(weeks, mean, style, color=color, label=result.name, linewidth=1.6)
+        if not np.isnan(lo).all():
+            ax.fill_between(weeks, lo, hi, color=color, alpha=0.15, linewidth=0)
+    ax.set_xlabel(t["week"])
+    ax.set_ylabel(t["waiting"])
+    ax.set_title(t["queue_title"])
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize="small")
+    return _save(fig, Path(stem), "queue_length")
+
+
+def plot_wait_distribution(
+    comparison: ComparisonResult, stem: Path, lang: str = "en"
+) -> dict[str, Path]:
+    """Waits of the youths housed during the horizon: share housed within x weeks (all
+    replications pooled), and the histogram of waits."""
+    t = TEXTS[lang]
+    fig = Figure(figsize=(10, 4.5), layout="constrained")
+    cdf_ax, hist_ax = fig.subplots(1, 2)
+    for k, result in enumerate(_series(comparison)):
+        hist = result.waits()
+        if hist.sum() == 0:
+            continue
+        color = _COLORS[k % len(_COLORS)]
+        style = "--" if result.baseline is None else "-"
+        weeks = np.arange(len(hist) + 1)
+        cdf = np.concatenate([[0.0], np.cumsum(hist) / hist.sum()])
+        cdf_ax.step(weeks, cdf, style, where="post", color=color, label=result.name)
+        width = max(1, int(np.ceil(len(hist) / 30)))  # about 30 bars whatever the horizon
+        padded = np.concatenate([hist, np.zeros((-len(hist)) % width, dtype=hist.dtype)])
+        binned = padded.reshape(-1, width).sum(axis=1) / hist.sum()
+        edges = np.arange(len(binned) + 1) * width
+        hist_ax.stairs(binned, edges, color=color, linestyle=style, label=result.name)
+        hist_ax.set_ylabel(t["per_bin"].format(width=width))
+    cdf_ax.set_xlabel(t["wait_x"])
+    cdf_ax.set_ylabel(t["share_housed"])
+    cdf_ax.set_title(t["within_title"])
+    cdf_ax.grid(alpha=0.3)
+    cdf_ax.legend(loc="lower right", fontsize="small")
+    hist_ax.set_xlabel(t["wait_x"])
+    hist_ax.set_title(t["hist_title"])
+    hist_ax.grid(alpha=0.3)
+    return _save(fig, Path(stem), "wait_distribution")

@@ -1,0 +1,87 @@
+"""Hypothesis strategies for small random matching problems."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from solver.core.problem import CapacityGroup, MatchProblem, Side
+
+
+def _partition(
+    draw: st.DrawFn, n: int, n_blocks: int, side: Side, prefix: str
+) -> list[CapacityGroup]:
+    """Disjoint groups over some of ``range(n)``, each with a capacity below its size or not."""
+    labels = draw(st.lists(st.integers(-1, n_blocks - 1), min_size=n, max_size=n))
+    groups = []
+    for b in range(n_blocks):
+        members = np.array([i for i, lab in enumerate(labels) if lab == b], dtype=np.int64)
+        if len(members):
+            cap = draw(st.integers(0, len(members)))
+            groups.append(CapacityGroup(f"{prefix}{b}", side, members, cap))
+    return groups
+
+
+@st.composite
+def problems(
+    draw: st.DrawFn,
+    max_candidates: int = 7,
+    max_units: int = 5,
+    side_constraints: bool = False,
+) -> MatchProblem:
+    """A random problem: arcs, costs, a rank permutation, team and quota partitions and,
+    optionally, overlapping unit groups (the non-network case)."""
+    n_c = draw(st.integers(1, max_candidates))
+    n_u = draw(st.integers(1, max_units))
+    pairs = [(c, u) for c in range(n_c) for u in range(n_u)]
+    keep = draw(st.lists(st.booleans(), min_size=len(pairs), max_size=len(pairs)))
+    costs = draw(st.lists(st.integers(0, 9), min_size=len(pairs), max_size=len(pairs)))
+    arcs = [(c, u, k) for (c, u), on, k in zip(pairs, keep, costs, strict=True) if on]
+    rank = draw(st.permutations(list(range(n_c))))
+    groups = _partition(draw, n_c, 2, Side.CANDIDATE, "team")
+    groups += _partition(draw, n_u, 2, Side.UNIT, "quota")
+    if side_constraints:
+        # Departments cut across quota groups; tight capacities so they bind often.
+        labels = draw(st.lists(st.integers(0, 1), min_size=n_u, max_size=n_u))
+        for b in (0, 1):
+            members = np.array([u for u, lab in enumerate(labels) if lab == b], dtype=np.int64)
+            if len(members) > 1:
+                cap = draw(st.integers(0, min(2, len(members) - 1)))
+                groups.append(CapacityGroup(f"department{b}", Side.UNIT, members, cap))
+    return MatchProblem.from_arcs(n_c, n_u, arcs, rank=rank, groups=tuple(groups))
+
+
+@st.composite
+def medium_problems(draw: st.DrawFn) -> MatchProblem:
+    """30–150 candidates, 10–60 units, sparse arcs, several tight teams and quota groups."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    n_c = int(rng.integers(30, 151))
+    n_u = int(rng.integers(10, 61))
+    density = float(rng.uniform(0.02, 0.25))
+    mask = rng.random((n_c, n_u)) < density
+    cand, unit = np.nonzero(mask)
+    cost = rng.integers(0, 50, len(cand))
+    n_teams = int(rng.integers(1, 13))
+    team = rng.integers(-1, n_teams, n_c)
+    quota = rng.integers(-1, 4, n_u)
+    groups = []
+    for t in range(n_teams):
+        members = np.flatnonzero(team == t).astype(np.int64)
+        if len(members):
+            cap = int(rng.integers(0, max(1, len(members) // 2) + 1))
+            groups.append(CapacityGroup(f"team{t}", Side.CANDIDATE, members, cap))
+    for q in range(4):
+        members = np.flatnonzero(quota == q).astype(np.int64)
+        if len(members):
+            cap = int(rng.integers(0, len(members) + 1))
+            groups.append(CapacityGroup(f"quota{q}", Side.UNIT, members, cap))
+    return MatchProblem(
+        n_candidates=n_c,
+        n_units=n_u,
+        arc_candidate=cand.astype(np.int64),
+        arc_unit=unit.astype(np.int64),
+        arc_cost=cost.astype(np.int64),
+        rank=rng.permutation(n_c).astype(np.int64),
+        groups=tuple(groups),
+    )
