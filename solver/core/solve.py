@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 from solver.core.cpsat import solve_with_side_constraints
-from solver.core.network import FlowNetwork, fit_flow, priority_flow, split_groups
+from solver.core.network import FlowNetwork, fit_flow, maximum_flow, split_groups
 from solver.core.problem import (
     CapacityGroup,
     IntArray,
@@ -58,7 +58,7 @@ def solve(
     stage("network", t)
 
     t = time.perf_counter()
-    flow, housed_count = priority_flow(net)
+    flow, housed_count = maximum_flow(net)
     stage("stage1_count", t)
     log.debug("stage 1: %d of %d candidates can be matched", housed_count, problem.n_candidates)
 
