@@ -36,17 +36,25 @@ def split_groups(
 ) -> tuple[list[CapacityGroup], list[CapacityGroup], list[CapacityGroup]]:
     """(candidate layer, unit layer, side constraints).
 
-    Groups are taken in the problem's order. A candidate group joins the candidate layer when it
-    is disjoint from the groups already there; a unit group joins the unit layer when it is
-    disjoint from, inside, or around each group already there (the layer stays laminar). A group
-    whose capacity is at least its size binds nothing and is dropped.
+    Groups are taken tightest first (capacity ÷ size, then the problem's order), so the groups
+    most likely to bind are carried by the network and the ones left as side constraints
+    rarely bind (then no side-constraint solve is needed at all). A candidate group joins the
+    candidate layer when it is disjoint from the groups already there; a unit group joins the
+    unit layer when it is disjoint from, inside, or around each group already there (the layer
+    stays laminar). A group whose capacity is at least its size binds nothing and is dropped.
     """
     candidate_layer: list[CapacityGroup] = []
     unit_layer: list[CapacityGroup] = []
     taken = np.zeros(problem.n_candidates, dtype=bool)
     forest = _Laminar(problem.n_units)
     side: list[CapacityGroup] = []
-    for g in problem.groups:
+    sizes = [len(np.unique(g.members)) for g in problem.groups]
+    tightest = sorted(
+        range(len(problem.groups)),
+        key=lambda i: problem.groups[i].capacity / max(sizes[i], 1),
+    )
+    for i in tightest:
+        g = problem.groups[i]
         members = np.unique(g.members)
         if g.capacity >= len(members):
             continue
@@ -85,7 +93,7 @@ class _Laminar:
                 return False  # k and members cross
         parent = min(around, key=lambda k: self.size[k], default=-1)
         new = len(self.size)
-        for k, n in inside.items():
+        for k in inside:
             if k not in around and self.parent[k] == parent:
                 self.parent[k] = new  # a top set inside members
         self.parent.append(parent)

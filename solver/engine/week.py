@@ -208,6 +208,7 @@ def _summary(
             "stage3_fit_cost": result.fit_cost,
         },
         "proven_optimal": result.proven,
+        "gap": result.gap,
         "solver_path": result.solver_path,
         "timings_s": {k: round(v, 4) for k, v in timings.items()},
     }

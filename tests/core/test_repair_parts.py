@@ -90,7 +90,9 @@ def test_residual_graph_lists_exactly_the_usable_half_arcs_of_every_node(
     for v in range(net.n_nodes):
         assert set(res.out_half_arcs(v)) == _plain_out(net, flow, res.blocked, v)
     for u in range(problem.n_units):
-        into = [a for a in range(net.pair.start, net.pair.stop) if net.head[a] == net.unit_node0 + u]
+        into = [
+            a for a in range(net.pair.start, net.pair.stop) if net.head[a] == net.unit_node0 + u
+        ]
         carrying = [a for a in into if flow[a] > 0]
         assert res.holder[u] == (carrying[0] if carrying else -1)
 

@@ -172,7 +172,8 @@ def test_departments_nested_in_quota_groups_stay_on_the_exact_network_path(
 
 def test_split_groups_puts_nested_unit_groups_in_the_network_and_crossing_ones_aside() -> None:
     """Inside, around and disjoint groups join the unit layer; a crossing one is a side
-    constraint; a candidate group overlapping a team is one too."""
+    constraint; a candidate group overlapping a team is one too (equally tight groups are
+    taken in the problem's order)."""
 
     def unit(name: str, members: list[int], cap: int = 0) -> CapacityGroup:
         return CapacityGroup(name, Side.UNIT, np.array(members), cap)
@@ -189,4 +190,15 @@ def test_split_groups_puts_nested_unit_groups_in_the_network_and_crossing_ones_a
     c_layer, u_layer, side = split_groups(problem)
     assert [g.name for g in c_layer] == ["team:t"]
     assert [g.name for g in u_layer] == ["quota:a", "quota:b", "dep:inside", "dep:org"]
-    assert [g.name for g in side] == ["team:u", "dep:cross"]
+    assert sorted(g.name for g in side) == ["dep:cross", "team:u"]
+
+
+def test_split_groups_carries_the_tighter_of_two_crossing_groups_in_the_network() -> None:
+    """A department limit of 1 over four units crossing a quota group with 3 of 4 claims left:
+    the department (tighter) joins the network, the quota group is the side constraint."""
+    quota = CapacityGroup("quota:a", Side.UNIT, np.array([0, 1, 2, 3]), 3)
+    department = CapacityGroup("department:x", Side.UNIT, np.array([2, 3, 4, 5]), 1)
+    problem = MatchProblem.from_arcs(1, 6, [(0, 0, 0)], groups=(quota, department))
+    _, u_layer, side = split_groups(problem)
+    assert [g.name for g in u_layer] == ["department:x"]
+    assert [g.name for g in side] == ["quota:a"]

@@ -74,7 +74,7 @@ class DeadNodes(NamedTuple):
 @njit(cache=True)
 def region_reaches(rid: int, t: int, region_ptr: IntArray, region_hubs: IntArray) -> bool:
     """Whether closed region ``rid`` can reach target ``t``."""
-    for k in range(region_ptr[rid], region_ptr[rid + 1]):
+    for k in range(region_ptr[rid], region_ptr[rid + 1]):  # noqa: SIM110 (compiled loop)
         if region_hubs[k] == t:
             return True
     return False

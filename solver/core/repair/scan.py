@@ -171,7 +171,9 @@ def _scan(
             adj, indptr = adjacency(tail, head, n_nodes, unit0, n_units)
             built = True
         stats[0] += 1
-        r, rows = dead_row(target, rows, row_of, row_target, region, region_ptr, region_hubs, counts)
+        r, rows = dead_row(
+            target, rows, row_of, row_target, region, region_ptr, region_hubs, counts
+        )
         stamp += 1
         found, path_len, n_visited, n_reach, closed = find_path(
             c0 + c, target, adj, indptr, tail, head, cap, flow, holder, blocked, unit0,
