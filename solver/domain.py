@@ -72,6 +72,19 @@ class Gender(StrEnum):
     OTHER = "other"
 
 
+class DeclineReason(StrEnum):
+    """Why a youth declined an offer, as the allocation office records it (domain.md §6-7): dog
+    bans make youth decline [004:3918-3930]; "cannot pay the rent", "does not want own home"
+    [004:8136-8158, 12050-12074]."""
+
+    PET_NOT_ALLOWED = "pet_not_allowed"
+    AREA = "area"
+    TOO_EXPENSIVE = "too_expensive"
+    NO_CONTACT = "no_contact"
+    NOT_READY = "not_ready"
+    OTHER = "other"
+
+
 class Pet(IntEnum):
     """A youth's pet, ordered by how often housing departments ban it [004:3918-3930]."""
 
