@@ -65,7 +65,8 @@ from solver.core.network import SINK, SOURCE, FlowNetwork, split_groups  # noqa:
 from solver.core.problem import MatchProblem, Side, SolveParams  # noqa: E402
 from solver.core.solve import solve  # noqa: E402
 from solver.domain import Case  # noqa: E402
-from solver.engine.week import build_problem, run_case  # noqa: E402
+from solver.engine.build import build_problem  # noqa: E402
+from solver.engine.week import run_case  # noqa: E402
 from solver.fixtures.generate import PROFILES, generate_case  # noqa: E402
 
 SEED = 2026  # the national profile's documented seed, used for every generated variant
