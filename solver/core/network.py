@@ -21,11 +21,12 @@ accepts any maximum flow. Stage 3 is one min-cost flow over the housed candidate
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
-from solver.core.problem import CapacityGroup, IntArray, MatchProblem, Side
+from solver.core.problem import CapacityGroup, IntArray, MatchProblem, NodeArray, Side
 
 SOURCE = 0
 SINK = 1
@@ -105,12 +106,16 @@ class _Laminar:
 
 @dataclass
 class FlowNetwork:
-    """Arc arrays of the network for one problem; arc ranges are named slices."""
+    """Arc arrays of the network for one problem; arc ranges are named slices.
+
+    ``tail`` and ``head`` are int32 (OR-Tools' node index type): OR-Tools then reads them as
+    they are, where int64 arrays are first converted, a copy of each at the peak of a solve.
+    """
 
     problem: MatchProblem
     n_nodes: int
-    tail: IntArray
-    head: IntArray
+    tail: NodeArray
+    head: NodeArray
     cap: IntArray
     entry: slice  # S/G → candidate, one per candidate, in candidate order
     pair: slice  # candidate → unit, one per problem arc, in arc order
@@ -171,8 +176,8 @@ class FlowNetwork:
         return cls(
             problem=problem,
             n_nodes=n_nodes,
-            tail=np.concatenate(parts_tail),
-            head=np.concatenate(parts_head),
+            tail=np.concatenate(parts_tail).astype(np.int32),
+            head=np.concatenate(parts_head).astype(np.int32),
             cap=np.concatenate(parts_cap),
             entry=slice(0, n_c),
             pair=slice(p0, p0 + problem.n_arcs),
@@ -203,8 +208,7 @@ class FlowNetwork:
         status = smcf.solve() if supply is not None else smcf.solve_max_flow_with_min_cost()
         if status != smcf.OPTIMAL:
             raise RuntimeError(f"Min-cost flow ended with status {status}.")
-        flows = np.asarray(smcf.flows(np.arange(self.n_arcs, dtype=np.int64)), dtype=np.int64)
-        return flows, int(smcf.optimal_cost())
+        return _flows(smcf, self.n_arcs), int(smcf.optimal_cost())
 
     def chosen_arcs(self, flow: IntArray) -> IntArray:
         """Problem arc indices carrying flow."""
@@ -221,8 +225,20 @@ def maximum_flow(net: FlowNetwork) -> tuple[IntArray, int]:
     status = smf.solve(SOURCE, SINK)
     if status != smf.OPTIMAL:
         raise RuntimeError(f"Maximum flow ended with status {status}.")
-    flow = np.asarray(smf.flows(np.arange(net.n_arcs, dtype=np.int64)), dtype=np.int64)
-    return flow, int(smf.optimal_flow())
+    return _flows(smf, net.n_arcs), int(smf.optimal_flow())
+
+
+_CHUNK = 1 << 20
+
+
+def _flows(solver: Any, n_arcs: int) -> IntArray:
+    """Every arc's flow, read in chunks: no arc-index array and no second copy of the flows
+    while the solver still holds its graph (the peak memory of a solve; 50k × 10k: 11.5M arcs)."""
+    out = np.empty(n_arcs, dtype=np.int64)
+    for start in range(0, n_arcs, _CHUNK):
+        stop = min(start + _CHUNK, n_arcs)
+        out[start:stop] = solver.flows(np.arange(start, stop, dtype=np.int64))
+    return out
 
 
 def priority_flow(net: FlowNetwork) -> tuple[IntArray, int]:

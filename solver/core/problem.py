@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
+NodeArray = npt.NDArray[np.int32]  # node indices of a network (OR-Tools' index type)
 
 
 class Side(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from solver.core.problem import IntArray
+from solver.core.problem import IntArray, NodeArray
 
 NONE = -1
 
@@ -24,7 +24,7 @@ def push_cycle(
     last: int,
     flow: IntArray,
     holder: IntArray,
-    head: IntArray,
+    head: NodeArray,
     unit0: int,
     pair0: int,
     exit0: int,

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from numba import njit
 
 from solver.core.network import FlowNetwork
-from solver.core.problem import IntArray
+from solver.core.problem import IntArray, NodeArray
 
 NONE = -1
 
@@ -39,8 +39,8 @@ class Residual:
 
     adj: IntArray
     indptr: IntArray
-    tail: IntArray
-    head: IntArray
+    tail: NodeArray
+    head: NodeArray
     cap: IntArray
     flow: IntArray
     holder: IntArray
@@ -99,7 +99,7 @@ def holders(net: FlowNetwork, flow: IntArray) -> IntArray:
 
 @njit(cache=True)
 def adjacency(
-    tail: IntArray, head: IntArray, n_nodes: int, unit0: int, n_units: int
+    tail: NodeArray, head: NodeArray, n_nodes: int, unit0: int, n_units: int
 ) -> tuple[IntArray, IntArray]:
     """Half-arcs grouped by the node they leave, unit nodes left out (a counting sort: O(arcs),
     stable, so each node's half-arcs are in increasing order)."""
@@ -136,7 +136,7 @@ def usable(h: int, flow: IntArray, cap: IntArray, blocked: npt.NDArray[np.uint8]
 
 
 @njit(cache=True)
-def other_end(h: int, tail: IntArray, head: IntArray) -> int:
+def other_end(h: int, tail: NodeArray, head: NodeArray) -> int:
     """The node half-arc ``h`` leads to."""
     a = h >> 1
     return tail[a] if h & 1 else head[a]

@@ -33,7 +33,7 @@ import numpy.typing as npt
 from numba import njit
 
 from solver.core.network import SOURCE, FlowNetwork
-from solver.core.problem import IntArray
+from solver.core.problem import IntArray, NodeArray
 from solver.core.repair.dead import DeadNodes, dead_row, record_failure
 from solver.core.repair.push import push_cycle
 from solver.core.repair.residual import adjacency, holders
@@ -107,8 +107,8 @@ def _scan(
     flow: IntArray,
     holder: IntArray,
     blocked: npt.NDArray[np.uint8],
-    tail: IntArray,
-    head: IntArray,
+    tail: NodeArray,
+    head: NodeArray,
     cap: IntArray,
     pred: IntArray,
     team_arc: IntArray,

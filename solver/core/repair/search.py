@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from solver.core.problem import IntArray
+from solver.core.problem import IntArray, NodeArray
 from solver.core.repair.dead import add_region_hubs
 from solver.core.repair.residual import other_end, unit_out, usable
 
@@ -37,8 +37,8 @@ def find_path(
     target: int,
     adj: IntArray,
     indptr: IntArray,
-    tail: IntArray,
-    head: IntArray,
+    tail: NodeArray,
+    head: NodeArray,
     cap: IntArray,
     flow: IntArray,
     holder: IntArray,
