@@ -96,6 +96,7 @@ class YouthRecord(SQLModel, table=True):
     excluded_areas: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     gender: str | None = None
     greenlandic: bool | None = None
+    case_worker: str | None = Field(default=None, index=True)
     status: str = Field(default=YouthStatus.WAITING.value, index=True)
     paused_until: date | None = None
     updated_at: datetime = Field(default_factory=now)
@@ -120,6 +121,8 @@ class DwellingRecord(SQLModel, table=True):
     accessible: bool = False
     available_from: date
     benefit_restricted: bool = False
+    address: str | None = None
+    contact: str | None = None
     status: str = Field(default=DwellingStatus.VACANT.value, index=True)
 
 
@@ -130,6 +133,7 @@ class TeamRecord(SQLModel, table=True):
     workers: int
     caseload_cap: int | None = None
     current_caseload: int
+    shared_caseload: bool | None = None
 
 
 class QuotaRecord(SQLModel, table=True):
