@@ -528,6 +528,32 @@ class Policy:
         return slots
 
 
+class DecisionKind(StrEnum):
+    PIN = "pin"  # this youth gets this dwelling
+    # This pair is excluded; with only a youth: not matched this run; only a dwelling: withheld.
+    BAN = "ban"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The allocator's own decision for this run (case-format ``decisions.csv``): the optimiser
+    proposes, the allocation office decides (domain.md §5a). ``row`` is its row in the file."""
+
+    kind: DecisionKind
+    reason: str
+    youth_ref: str | None = None
+    unit_ref: str | None = None
+    row: int | None = None
+
+    @property
+    def withholds_youth(self) -> bool:
+        return self.kind is DecisionKind.BAN and self.unit_ref is None
+
+    @property
+    def withholds_unit(self) -> bool:
+        return self.kind is DecisionKind.BAN and self.youth_ref is None
+
+
 @dataclass(frozen=True)
 class Case:
     """One week's input: the case folder after validation."""
@@ -537,6 +563,7 @@ class Case:
     teams: tuple[SupportTeam, ...]
     quotas: tuple[QuotaGroup, ...]
     policy: Policy
+    decisions: tuple[Decision, ...] = ()
 
     def team_by_name(self) -> dict[str, SupportTeam]:
         return {t.team: t for t in self.teams}

@@ -57,7 +57,16 @@ from solver.caseio.schema import (
     Column,
     Row,
 )
-from solver.domain import Case, QuotaGroup, SupportMethod, SupportTeam, Unit, Youth
+from solver.domain import (
+    Case,
+    Decision,
+    DecisionKind,
+    QuotaGroup,
+    SupportMethod,
+    SupportTeam,
+    Unit,
+    Youth,
+)
 
 _ESCAPED_FORMULA = r"^'(?='*[=+\-@\t\r])"
 
@@ -214,6 +223,53 @@ def _team_issues(row: Row, methods: Mapping[str, SupportMethod | None] | None) -
     return []
 
 
+def _decision_issues(rows: list[Row], youths: list[Row], units: list[Row]) -> list[CaseIssue]:
+    """decisions.csv against the case: a reference on every row (both for a pin), refs that
+    exist, at most one pin per youth and per dwelling, and no pin that a ban contradicts."""
+    name = "decisions.csv"
+    known_youths = {r["ref"] for r in youths}
+    known_units = {r["ref"] for r in units}
+    out: list[CaseIssue] = []
+    pins_by_youth: dict[str, int] = {}
+    pins_by_unit: dict[str, int] = {}
+    bans: list[Row] = []
+    for r in rows:
+        kind, youth, unit, row = r["kind"], r["youth_ref"], r["unit_ref"], r["_row"]
+        if kind is None:
+            continue  # the kind cell is reported already
+        if youth is None and unit is None:
+            out.append(CaseIssue(name, row, "youth_ref", "decision_needs_ref"))
+            continue
+        if kind is DecisionKind.PIN and (youth is None or unit is None):
+            column = "unit_ref" if unit is None else "youth_ref"
+            out.append(CaseIssue(name, row, column, "pin_needs_both"))
+            continue
+        if youth is not None and youth not in known_youths:
+            out.append(CaseIssue(name, row, "youth_ref", "decision_unknown_youth", {"ref": youth}))
+        if unit is not None and unit not in known_units:
+            out.append(CaseIssue(name, row, "unit_ref", "decision_unknown_unit", {"ref": unit}))
+        if kind is DecisionKind.BAN:
+            bans.append(r)
+            continue
+        for key, seen, column in ((youth, pins_by_youth, "youth_ref"),
+                                  (unit, pins_by_unit, "unit_ref")):  # fmt: skip
+            if key in seen:
+                params = {"ref": key, "first": seen[key]}
+                out.append(CaseIssue(name, row, column, "pin_twice", params))
+            else:
+                seen[key] = row
+    pinned_pairs = {(r["youth_ref"], r["unit_ref"]): r["_row"] for r in rows
+                    if r["kind"] is DecisionKind.PIN}  # fmt: skip
+    for ban in bans:
+        y, u = ban["youth_ref"], ban["unit_ref"]
+        for (py, pu), pin_row in pinned_pairs.items():
+            if (y is None or y == py) and (u is None or u == pu):
+                column = "youth_ref" if y is not None else "unit_ref"
+                params = {"row": pin_row}
+                out.append(CaseIssue(name, ban["_row"], column, "ban_contradicts_pin", params))
+    return out
+
+
 def read_case(folder: Path, *, today: date | None = None) -> Case:
     """Read and validate a case folder.
 
@@ -249,6 +305,7 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
     unit_rows = tables["units.csv"] or []
     team_rows = tables["support.csv"]
     quota_rows = tables["quotas.csv"] or []
+    decision_rows = tables["decisions.csv"] or []
 
     issues += _duplicates("youths.csv", youth_rows, lambda r: r["ref"], "ref")
     issues += _duplicates("units.csv", unit_rows, lambda r: r["ref"], "ref")
@@ -264,6 +321,7 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
             params = {"born": born.isoformat()}
             issues.append(CaseIssue("youths.csv", r["_row"], "birth_date", "born_after_referral",
                                     params))  # fmt: skip
+    issues += _decision_issues(decision_rows, youth_rows, unit_rows)
     if issues:
         raise CaseError(sorted(issues, key=_reading_order))
 
@@ -278,7 +336,11 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
     )
     teams = tuple(SupportTeam(**{c.name: r[c.name] for c in SUPPORT_COLUMNS}) for r in team_rows)
     quotas = tuple(QuotaGroup(**{c.name: r[c.name] for c in QUOTA_COLUMNS}) for r in quota_rows)
-    return Case(youths=youths, units=units, teams=teams, quotas=quotas, policy=policy)
+    decisions = tuple(
+        Decision(r["kind"], r["reason"], r["youth_ref"], r["unit_ref"], r["_row"])
+        for r in decision_rows
+    )
+    return Case(youths, units, teams, quotas, policy, decisions)
 
 
 def _reading_order(issue: CaseIssue) -> tuple[int, int, int]:

@@ -54,6 +54,21 @@ EXPLAIN: dict[str, Entry] = {
             "{ceiling:kr} (den billigste koster {cheapest:kr})",
         },
     },
+    "explain.deposit_too_high": {
+        "count": "left",
+        "en": {
+            "one": "1 dwelling within your ceiling of {ceiling:kr}; its deposit is above your "
+            "limit of {limit:kr} ({lowest:kr})",
+            "other": "{left} dwellings within your ceiling of {ceiling:kr}; all ask a deposit "
+            "above your limit of {limit:kr} (the lowest is {lowest:kr})",
+        },
+        "da": {
+            "one": "1 bolig ligger inden for dit huslejeloft på {ceiling:kr}; dens indskud er over "
+            "din grænse på {limit:kr} ({lowest:kr})",
+            "other": "{left} boliger ligger inden for dit huslejeloft på {ceiling:kr}; de kræver "
+            "alle et indskud over din grænse på {limit:kr} (det laveste er {lowest:kr})",
+        },
+    },
     "explain.benefit_restricted": {
         "count": "left",
         "en": {
@@ -211,6 +226,43 @@ EXPLAIN: dict[str, Entry] = {
             "{higher} unge med højere prioritet fik resten",
         },
     },
+    "explain.withheld": {
+        "en": "the allocation office decided you are not matched this run: {reason}",
+        "da": "boliganvisningen har besluttet, at du ikke matches i denne kørsel: {reason}",
+    },
+    "explain.pinned": {
+        "count": "banned",
+        "en": {
+            "zero": "the allocation office gave the dwellings you fit to other youths by decision "
+            "({dwellings})",
+            "one": "the allocation office gave {dwellings} of the dwellings you fit to other "
+            "youths by decision and excluded the other one for you",
+            "other": "the allocation office gave {dwellings} of the dwellings you fit to other "
+            "youths by decision and excluded the other {banned} for you",
+        },
+        "da": {
+            "zero": "boliganvisningen har besluttet at give de boliger, du passer til, til andre "
+            "unge ({dwellings})",
+            "one": "boliganvisningen har besluttet at give {dwellings} af de boliger, du passer "
+            "til, til andre unge og har udelukket den sidste for dig",
+            "other": "boliganvisningen har besluttet at give {dwellings} af de boliger, du passer "
+            "til, til andre unge og har udelukket de andre {banned} for dig",
+        },
+    },
+    "explain.banned": {
+        "count": "dwellings",
+        "en": {
+            "one": "the allocation office excluded the dwelling you fit for you this run",
+            "other": "the allocation office excluded all {dwellings} dwellings you fit for you "
+            "this run",
+        },
+        "da": {
+            "one": "boliganvisningen har udelukket den bolig, du passer til, for dig i denne "
+            "kørsel",
+            "other": "boliganvisningen har udelukket alle {dwellings} boliger, du passer til, for "
+            "dig i denne kørsel",
+        },
+    },
     "explain.lowers_housed_count": {
         "en": "housing you this week would have lowered the number of youths housed",
         "da": "hvis du fik en bolig i denne uge, ville færre unge i alt få en bolig",
@@ -225,6 +277,10 @@ REASONS = _words(
         "no_affordable_unit": (
             "Ingen bolig inden for huslejeloftet",
             "No dwelling within the rent ceiling",
+        ),
+        "deposit_too_high": (
+            "Indskuddet er over grænsen",
+            "The deposit is above the limit",
         ),
         "benefit_restricted": (
             "Kombineret udlejning udelukker kontanthjælpsmodtagere",
@@ -263,6 +319,12 @@ REASONS = _words(
             "Ville give færre unge en bolig i denne uge",
             "Would lower the number housed this week",
         ),
+        "withheld": ("Holdt ude af kørslen ved beslutning", "Withheld from the run by decision"),
+        "pinned": (
+            "Boligerne er givet til andre ved beslutning",
+            "The dwellings were given to others by decision",
+        ),
+        "banned": ("Udelukket ved beslutning", "Excluded by decision"),
     },
 )
 
@@ -371,6 +433,44 @@ CASE: dict[str, Entry] = {
     "case.born_after_referral": {
         "en": "{born:q} is after referred_on",
         "da": "{born:q} ligger efter referred_on",
+    },
+    "case.decision_needs_ref": {
+        "en": "give youth_ref, unit_ref or both",
+        "da": "angiv youth_ref, unit_ref eller begge",
+    },
+    "case.pin_needs_both": {
+        "en": "a pin needs both youth_ref and unit_ref",
+        "da": "en fastlåsning kræver både youth_ref og unit_ref",
+    },
+    "case.decision_unknown_youth": {
+        "en": "{ref:q} is not a youth in youths.csv",
+        "da": "{ref:q} er ikke en ung i youths.csv",
+    },
+    "case.decision_unknown_unit": {
+        "en": "{ref:q} is not a dwelling in units.csv",
+        "da": "{ref:q} er ikke en bolig i units.csv",
+    },
+    "case.pin_twice": {
+        "en": "{ref:q} is pinned twice (first on row {first:plain})",
+        "da": "{ref:q} er fastlåst to gange (første gang i række {first:plain})",
+    },
+    "case.ban_contradicts_pin": {
+        "en": "contradicts the pin on row {row:plain}",
+        "da": "modsiger fastlåsningen i række {row:plain}",
+    },
+    "case.pin_not_eligible": {
+        "en": "the pinned youth does not fit the dwelling: {rules:Llist.reason}",
+        "da": "den unge passer ikke til boligen: {rules:Llist.reason}",
+    },
+    "case.pin_team_full": {
+        "en": "team {team} has {slots} free slots for new move-ins and {pins} pins",
+        "da": "team {team} har {slots} ledige pladser til nye indflytninger og {pins} "
+        "fastlåsninger",
+    },
+    "case.pin_group_full": {
+        "en": "{group:groups} allows {remaining} more claims this run and has {pins} pins",
+        "da": "{group:groups} tillader {remaining} anvisninger mere i denne kørsel og har {pins} "
+        "fastlåsninger",
     },
     "case.encoding": {
         "en": "is neither UTF-8 nor Windows-1252 text",
