@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -223,50 +223,43 @@ def _team_issues(row: Row, methods: Mapping[str, SupportMethod | None] | None) -
     return []
 
 
-def _decision_issues(rows: list[Row], youths: list[Row], units: list[Row]) -> list[CaseIssue]:
+def check_decisions(
+    decisions: Sequence[Decision], youth_refs: set[str], unit_refs: set[str]
+) -> list[CaseIssue]:
     """decisions.csv against the case: a reference on every row (both for a pin), refs that
-    exist, at most one pin per youth and per dwelling, and no pin that a ban contradicts."""
+    exist, at most one pin per youth and per dwelling, and no ban that contradicts a pin."""
     name = "decisions.csv"
-    known_youths = {r["ref"] for r in youths}
-    known_units = {r["ref"] for r in units}
     out: list[CaseIssue] = []
-    pins_by_youth: dict[str, int] = {}
-    pins_by_unit: dict[str, int] = {}
-    bans: list[Row] = []
-    for r in rows:
-        kind, youth, unit, row = r["kind"], r["youth_ref"], r["unit_ref"], r["_row"]
-        if kind is None:
-            continue  # the kind cell is reported already
+    first_pin: dict[tuple[str, str | None], int | None] = {}
+    for d in decisions:
+        youth, unit, row = d.youth_ref, d.unit_ref, d.row
         if youth is None and unit is None:
             out.append(CaseIssue(name, row, "youth_ref", "decision_needs_ref"))
             continue
-        if kind is DecisionKind.PIN and (youth is None or unit is None):
+        if d.kind is DecisionKind.PIN and (youth is None or unit is None):
             column = "unit_ref" if unit is None else "youth_ref"
             out.append(CaseIssue(name, row, column, "pin_needs_both"))
             continue
-        if youth is not None and youth not in known_youths:
+        if youth is not None and youth not in youth_refs:
             out.append(CaseIssue(name, row, "youth_ref", "decision_unknown_youth", {"ref": youth}))
-        if unit is not None and unit not in known_units:
+        if unit is not None and unit not in unit_refs:
             out.append(CaseIssue(name, row, "unit_ref", "decision_unknown_unit", {"ref": unit}))
-        if kind is DecisionKind.BAN:
-            bans.append(r)
+        if d.kind is not DecisionKind.PIN:
             continue
-        for key, seen, column in ((youth, pins_by_youth, "youth_ref"),
-                                  (unit, pins_by_unit, "unit_ref")):  # fmt: skip
-            if key in seen:
-                params = {"ref": key, "first": seen[key]}
+        for column, key in (("youth_ref", youth), ("unit_ref", unit)):
+            seen = first_pin.setdefault((column, key), row)
+            if seen != row:
+                params = {"ref": key, "first": seen}
                 out.append(CaseIssue(name, row, column, "pin_twice", params))
-            else:
-                seen[key] = row
-    pinned_pairs = {(r["youth_ref"], r["unit_ref"]): r["_row"] for r in rows
-                    if r["kind"] is DecisionKind.PIN}  # fmt: skip
-    for ban in bans:
-        y, u = ban["youth_ref"], ban["unit_ref"]
-        for (py, pu), pin_row in pinned_pairs.items():
-            if (y is None or y == py) and (u is None or u == pu):
-                column = "youth_ref" if y is not None else "unit_ref"
-                params = {"row": pin_row}
-                out.append(CaseIssue(name, ban["_row"], column, "ban_contradicts_pin", params))
+    pins = [d for d in decisions if d.kind is DecisionKind.PIN and d.youth_ref and d.unit_ref]
+    for ban in decisions:
+        if ban.kind is not DecisionKind.BAN:
+            continue
+        for pin in pins:
+            if ban.youth_ref in (None, pin.youth_ref) and ban.unit_ref in (None, pin.unit_ref):
+                column = "youth_ref" if ban.youth_ref is not None else "unit_ref"
+                params = {"row": pin.row}
+                out.append(CaseIssue(name, ban.row, column, "ban_contradicts_pin", params))
     return out
 
 
@@ -321,7 +314,14 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
             params = {"born": born.isoformat()}
             issues.append(CaseIssue("youths.csv", r["_row"], "birth_date", "born_after_referral",
                                     params))  # fmt: skip
-    issues += _decision_issues(decision_rows, youth_rows, unit_rows)
+    decisions = tuple(
+        Decision(r["kind"], r["reason"], r["youth_ref"], r["unit_ref"], r["_row"])
+        for r in decision_rows
+        if r["kind"] is not None and r["reason"] is not None
+    )
+    issues += check_decisions(
+        decisions, {r["ref"] for r in youth_rows}, {r["ref"] for r in unit_rows}
+    )
     if issues:
         raise CaseError(sorted(issues, key=_reading_order))
 
@@ -336,10 +336,6 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
     )
     teams = tuple(SupportTeam(**{c.name: r[c.name] for c in SUPPORT_COLUMNS}) for r in team_rows)
     quotas = tuple(QuotaGroup(**{c.name: r[c.name] for c in QUOTA_COLUMNS}) for r in quota_rows)
-    decisions = tuple(
-        Decision(r["kind"], r["reason"], r["youth_ref"], r["unit_ref"], r["_row"])
-        for r in decision_rows
-    )
     return Case(youths, units, teams, quotas, policy, decisions)
 
 

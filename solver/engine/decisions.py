@@ -22,8 +22,8 @@ import numpy as np
 from solver.caseio.issues import CaseError, CaseIssue
 from solver.core.problem import CapacityGroup, Side
 from solver.domain import Case, Decision, DecisionKind
-from solver.engine.eligibility import Eligibility, columns
-from solver.engine.rules import RULES, BoolArray
+from solver.engine.eligibility import Eligibility, rules_rejecting
+from solver.engine.rules import BoolArray
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def apply_decisions(case: Case, elig: Eligibility, groups: list[CapacityGroup]) 
             assert i is not None and j is not None  # the reader checked the references
             arc = arc_of.get((i, j))
             if arc is None:
-                rules = _rules_against(case, i, j) or [str(elig.youth_blocked[i])]
+                rules = rules_rejecting(case, i, j) or [str(elig.youth_blocked[i])]
                 issues.append(_issue(d, "youth_ref", "pin_not_eligible", rules=rules))
             else:
                 pins.append(Pin(i, j, arc, d))
@@ -130,13 +130,6 @@ def apply_decisions(case: Case, elig: Eligibility, groups: list[CapacityGroup]) 
 
 def _issue(d: Decision, column: str, code: str, **params: object) -> CaseIssue:
     return CaseIssue("decisions.csv", d.row, column, code, dict(params))
-
-
-def _rules_against(case: Case, i: int, j: int) -> list[str]:
-    """The hard rules that reject youth ``i`` for dwelling ``j``."""
-    ycols, ucols, ctx = columns(case)
-    one, unit = ycols.take(slice(i, i + 1)), j
-    return [name for name, rule in RULES.items() if bool(rule(one, ucols, ctx)[0, unit])]
 
 
 def _capacity_issues(pins: list[Pin], groups: list[CapacityGroup]) -> list[CaseIssue]:

@@ -199,3 +199,11 @@ def fit_terms(
         "availability": np.maximum(0, u.available_day[ui] - y.need_day[yi]),
         "size": np.maximum(0, u.rooms[ui] - needed),
     }
+
+
+def rules_rejecting(case: Case, youth_index: int, unit_index: int) -> list[str]:
+    """The hard rules that reject one youth for one dwelling, in ``RULE_ORDER`` (an allocator's
+    pin or override is checked with the very rules of the run)."""
+    ycols, ucols, ctx = columns(case)
+    one = ycols.take(slice(youth_index, youth_index + 1))
+    return [name for name, rule in RULES.items() if bool(rule(one, ucols, ctx)[0, unit_index])]

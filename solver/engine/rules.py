@@ -18,20 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from solver.domain import RULE_CODES
+
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-RULE_ORDER = (
-    "not_available_in_time",
-    "no_affordable_unit",
-    "deposit_too_high",
-    "benefit_restricted",
-    "pet_not_allowed",
-    "household_too_large",
-    "not_accessible",
-    "age_outside_youth_band",
-    "area_excluded",
-)
+RULE_ORDER = RULE_CODES
 
 
 @dataclass(frozen=True)

@@ -320,6 +320,7 @@ REASONS = _words(
             "Would lower the number housed this week",
         ),
         "withheld": ("Holdt ude af kørslen ved beslutning", "Withheld from the run by decision"),
+        "pin": ("Fastlåst af boliganvisningen", "Pinned by the allocation office"),
         "pinned": (
             "Boligerne er givet til andre ved beslutning",
             "The dwellings were given to others by decision",
@@ -647,6 +648,22 @@ WORDS: dict[str, Entry] = {
         },
     ),
     **_words(
+        "override_reason",
+        {
+            "social_assessment": ("Faglig vurdering", "Professional assessment"),
+            "urgent_situation": ("Akut situation", "Acute situation"),
+            "continuity": (
+                "Nærhed til netværk, skole eller støtte",
+                "Near the youth's network, school or support",
+            ),
+            "landlord_agreement": (
+                "Aftale med boligorganisationen",
+                "Agreed with the housing organisation",
+            ),
+            "other": ("Andet", "Other"),
+        },
+    ),
+    **_words(
         "fit",
         {
             "rent_share": ("Husleje af indkomst", "Rent share of income"),
@@ -720,6 +737,10 @@ WORDS: dict[str, Entry] = {
             "user.create": ("Bruger oprettet", "User created"),
             "logout": ("Logget ud", "Logged out"),
             "scenario.start": ("Scenarie startet", "Scenario started"),
+            "decision.create": ("Beslutning truffet", "Decision made"),
+            "decision.revoke": ("Beslutning trukket tilbage", "Decision revoked"),
+            "offer.override": ("Tilbud uden for forslaget", "Offer outside the proposal"),
+            "policy.priority": ("Prioritering valgt", "Priority scheme chosen"),
         },
     ),
     **_words(
@@ -731,6 +752,7 @@ WORDS: dict[str, Entry] = {
             "user": ("Bruger", "User"),
             "week": ("Uge", "Week"),
             "scenario_job": ("Planlægningskørsel", "Planning job"),
+            "decision": ("Beslutning", "Decision"),
         },
     ),
 }
@@ -842,9 +864,98 @@ PLOTS = _words(
 )
 PLOTS["plot.per_bin"] = {"da": "andel pr. {width} uger", "en": "share per {width}-week bin"}
 
+# --------------------------------------------------------------------------- priority
+# Where a youth stands on each criterion of the municipality's scheme (solver.engine.priority).
+PRIORITY: dict[str, Entry] = {
+    "standing.urgency": {
+        "en": "urgent: needs a home by {by}",
+        "da": "haster: skal have bolig senest {by}",
+    },
+    "standing.urgency.not": {"en": "not urgent", "da": "haster ikke"},
+    "standing.situation": {
+        "en": "situation: {situation:L.situation} (number {place} of {of} in the scheme's order)",
+        "da": "boligsituation: {situation:L.situation} (nr. {place} af {of} i ordningens "
+        "rækkefølge)",
+    },
+    "standing.waiting": {
+        "en": "referred {since}: {weeks} weeks waiting",
+        "da": "henvist {since}: {weeks} ugers ventetid",
+    },
+    "standing.points": {"en": "{points} points", "da": "{points} point"},
+    **_words(
+        "criterion",
+        {
+            "urgency": ("Hastende", "Urgency"),
+            "situation": ("Boligsituation", "Housing situation"),
+            "waiting": ("Ventetid", "Waiting time"),
+            "points": ("Point", "Points"),
+        },
+    ),
+    **_words(
+        "preset",
+        {
+            "standard": ("Standard: hastende, så ventetid", "Standard: urgency, then waiting"),
+            "situation": (
+                "Boligsituation: hastende, så gade og herberg før sofa og udsættelse, så ventetid",
+                "Situation: urgency, then street and shelter before couch and eviction risk, "
+                "then waiting",
+            ),
+            "points": (
+                "Point: situation, hastende og ventetid vægtet sammen",
+                "Points: situation, urgency and waiting weighed together",
+            ),
+            "custom": ("Kommunens egen ordning", "The municipality's own scheme"),
+        },
+    ),
+    **_words(
+        "situation",
+        {
+            "couch": ("sofasurfer", "couch-surfing"),
+            "shelter": ("herberg (§ 110)", "shelter (§ 110)"),
+            "street": ("gade eller bil", "street or car"),
+            "eviction_risk": ("udsættelsestruet", "at risk of eviction"),
+            "unstable_home": ("ustabil bolig", "unstable home"),
+            "institution_exit": ("udskrivning/løsladelse", "leaving an institution"),
+        },
+    ),
+}
+
 # --------------------------------------------------------------------------- service requests
 # A wrong value in a request to the service (service.usecases.errors.Problem).
 REQUEST: dict[str, Entry] = {
+    "request.override_text": {
+        "en": "an offer outside the proposal needs the office's reason in words",
+        "da": "Et tilbud uden for forslaget kræver en begrundelse i ord.",
+    },
+    "request.override_rule_holds": {
+        "en": "the rule {rule:L.reason} holds (give a dispensation where the policy allows one)",
+        "da": "Reglen »{rule:L.reason}« gælder (giv dispensation, hvor politikken tillader det).",
+    },
+    "request.override_not_waivable": {
+        "en": "the policy does not allow a dispensation from {rule:L.reason}",
+        "da": "Politikken tillader ikke dispensation fra »{rule:L.reason}«.",
+    },
+    "request.decision_kind": {"en": "kind is pin or ban", "da": "Vælg fastlås eller udeluk."},
+    "request.decision_reason": {
+        "en": "give the reason (at most {max} characters)",
+        "da": "Skriv begrundelsen (højst {max} tegn).",
+    },
+    "request.decision_needs_ref": {
+        "en": "give a youth, a dwelling or both",
+        "da": "Angiv en ung, en bolig eller begge.",
+    },
+    "request.decision_youth_not_waiting": {
+        "en": "{ref:q} is not waiting in this week",
+        "da": "{ref:q} venter ikke i denne uge.",
+    },
+    "request.decision_unit_not_vacant": {
+        "en": "{ref:q} is not a vacant dwelling of this week",
+        "da": "{ref:q} er ikke en ledig bolig i denne uge.",
+    },
+    "request.priority_preset": {
+        "en": "not one of the schemes {allowed:list}",
+        "da": "Vælg en af ordningerne {allowed:list}.",
+    },
     "request.username_invalid": {
         "en": "user name {username:q}: 1-64 letters, digits, '.', '_', '@' or '-'",
         "da": "Brugernavnet {username:q} skal være 1–64 tegn: bogstaver a–z, tal, punktum, "
@@ -885,4 +996,5 @@ CATALOGUE: dict[str, Entry] = {
     **KPI_UNITS,
     **PLOTS,
     **REQUEST,
+    **PRIORITY,
 }
