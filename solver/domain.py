@@ -144,6 +144,7 @@ class Youth:
     excluded_areas: tuple[str, ...] = ()
     gender: Gender | None = None  # monitoring only
     greenlandic: bool | None = None  # monitoring only
+    case_worker: str | None = None  # user name of the responsible ICM/CTI/ACT worker
 
     def age_on(self, day: date) -> int:
         """Completed years on ``day``."""
@@ -169,6 +170,8 @@ class Unit:
     pets: PetPolicy = PetPolicy.NONE
     accessible: bool = False
     benefit_restricted: bool = False  # combined/flexible letting [004:3861-3880]
+    address: str | None = None  # as the allocator and the youth know the dwelling
+    contact: str | None = None  # the housing organisation's letting contact
 
     @property
     def monthly_cost(self) -> int:
@@ -183,6 +186,15 @@ class SupportTeam:
     workers: int
     current_caseload: int
     caseload_cap: int | None = None  # per worker; None = policy default
+    shared_caseload: bool | None = None  # None = the method's default (ACT shares)
+
+    @property
+    def shares_caseload(self) -> bool:
+        """The team's workers share one caseload, so each sees all its youths (default: ACT
+        does, ICM and CTI do not)."""
+        if self.shared_caseload is not None:
+            return self.shared_caseload
+        return self.method is SupportMethod.ACT
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +250,37 @@ def _default_ceilings() -> dict[IncomeType, int]:
 def _default_caps() -> dict[SupportMethod, int]:
     # ICM 8 [000:482; 003:258], CTI 10 [003:254], ACT 10 [004:9781-9789].
     return {SupportMethod.ICM: 8, SupportMethod.CTI: 10, SupportMethod.ACT: 10}
+
+
+# The hard rules' codes, in the cascade that names a blocked youth's reason
+# (solver.engine.rules implements one function per code, in this order).
+RULE_CODES = (
+    "not_available_in_time",
+    "no_affordable_unit",
+    "deposit_too_high",
+    "benefit_restricted",
+    "pet_not_allowed",
+    "household_too_large",
+    "not_accessible",
+    "age_outside_youth_band",
+    "area_excluded",
+)
+# Rules an allocator may dispense with for one offer, with an audited dispensation: the youth's
+# own area exclusion (they may agree to the area after all) and the availability horizon (a
+# dwelling free later than the horizon). The rent ceiling, letting restrictions, pets, size,
+# accessibility, the age band and the deposit limit are others' rules or the youth's needs; the
+# quota and team capacity are never waived (domain.md §5a).
+DEFAULT_WAIVABLE = ("area_excluded", "not_available_in_time")
+
+
+def _rule_codes(values: Any) -> Any:
+    for value in values if isinstance(values, list | tuple) else [values]:
+        if value not in RULE_CODES:
+            raise PydanticCustomError(
+                "not_a_rule", "{value!r} is not a rule ({allowed})",
+                {"value": value, "allowed": ", ".join(RULE_CODES)},
+            )  # fmt: skip
+    return values
 
 
 class Criterion(StrEnum):
@@ -442,6 +485,11 @@ class Policy:
     priority: PriorityScheme = Field(
         default_factory=PriorityScheme, description="The municipality's priority scheme."
     )
+    waivable: Annotated[tuple[str, ...], BeforeValidator(_rule_codes)] = Field(
+        default=DEFAULT_WAIVABLE,
+        description="Hard rules an allocator may dispense with for one offer outside the "
+        "proposal, with an audited dispensation (quota and team capacity never).",
+    )
     deposit_ceiling: dict[IncomeType, Count] = Field(
         default_factory=dict,
         description="kr by income_type compared with the dwelling's deposit (indskud); an "
@@ -516,6 +564,32 @@ class Policy:
         return slots
 
 
+class DecisionKind(StrEnum):
+    PIN = "pin"  # this youth gets this dwelling
+    # This pair is excluded; with only a youth: not matched this run; only a dwelling: withheld.
+    BAN = "ban"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The allocator's own decision for this run (case-format ``decisions.csv``): the optimiser
+    proposes, the allocation office decides (domain.md §5a). ``row`` is its row in the file."""
+
+    kind: DecisionKind
+    reason: str
+    youth_ref: str | None = None
+    unit_ref: str | None = None
+    row: int | None = None
+
+    @property
+    def withholds_youth(self) -> bool:
+        return self.kind is DecisionKind.BAN and self.unit_ref is None
+
+    @property
+    def withholds_unit(self) -> bool:
+        return self.kind is DecisionKind.BAN and self.youth_ref is None
+
+
 @dataclass(frozen=True)
 class Case:
     """One week's input: the case folder after validation."""
@@ -525,6 +599,7 @@ class Case:
     teams: tuple[SupportTeam, ...]
     quotas: tuple[QuotaGroup, ...]
     policy: Policy
+    decisions: tuple[Decision, ...] = ()
 
     def team_by_name(self) -> dict[str, SupportTeam]:
         return {t.team: t for t in self.teams}

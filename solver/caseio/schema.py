@@ -21,6 +21,7 @@ from solver.caseio.cells import (
     enum,
 )
 from solver.domain import (
+    DecisionKind,
     DwellingType,
     Gender,
     IncomeType,
@@ -30,7 +31,7 @@ from solver.domain import (
     SupportMethod,
 )
 
-FILES = ("youths.csv", "units.csv", "support.csv", "quotas.csv", "policy.toml")
+FILES = ("youths.csv", "units.csv", "support.csv", "quotas.csv", "decisions.csv", "policy.toml")
 REQUIRED_FILES = ("youths.csv", "units.csv")
 
 
@@ -71,6 +72,7 @@ YOUTH_COLUMNS = (
     Column("excluded_areas", LIST, False, ()),
     Column("gender", enum(GENDERS), False),
     Column("greenlandic", BOOL, False),
+    Column("case_worker", TEXT, False),
 )
 UNIT_COLUMNS = (
     Column("ref", TEXT),
@@ -87,6 +89,8 @@ UNIT_COLUMNS = (
     Column("accessible", BOOL, False, False),
     Column("available_from", DATE),
     Column("benefit_restricted", BOOL, False, False),
+    Column("address", TEXT, False),
+    Column("contact", TEXT, False),
 )
 SUPPORT_COLUMNS = (
     Column("team", TEXT),
@@ -94,6 +98,7 @@ SUPPORT_COLUMNS = (
     Column("workers", COUNT),
     Column("caseload_cap", COUNT, False),  # default: the policy's cap for the method
     Column("current_caseload", COUNT),
+    Column("shared_caseload", BOOL, False),  # default: true for ACT, false otherwise
 )
 QUOTA_COLUMNS = (
     Column("organisation", TEXT),
@@ -102,11 +107,18 @@ QUOTA_COLUMNS = (
     Column("claimed", COUNT),
     Column("rate", RATE, False),  # default: policy.default_quota_rate
 )
+DECISION_COLUMNS = (
+    Column("youth_ref", TEXT, False),
+    Column("unit_ref", TEXT, False),
+    Column("kind", enum({k.value: k for k in DecisionKind})),
+    Column("reason", TEXT),
+)
 COLUMNS = {
     "youths.csv": YOUTH_COLUMNS,
     "units.csv": UNIT_COLUMNS,
     "support.csv": SUPPORT_COLUMNS,
     "quotas.csv": QUOTA_COLUMNS,
+    "decisions.csv": DECISION_COLUMNS,
 }
 
 Row = dict[str, Any]  # column name -> value (default where empty or bad), plus "_row"
