@@ -467,11 +467,13 @@ def main() -> None:
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     rows = [in_child(measure, name) for name in args.cases]
     by_case = {r["case"]: r for r in rows}
     lines = [
-        f"Machine: {platform.processor() or platform.machine()}, "
-        f"{mp.cpu_count()} cores; `.venv/bin/python benchmarks/bench_engine.py`.",
+        f"Machine: {platform.processor() or platform.machine()}, {mp.cpu_count()} cores, "
+        f"shared (1-minute load average {load_before:.1f} at the start); "
+        "`.venv/bin/python benchmarks/bench_engine.py`.",
         "",
         *engine_table(rows),
     ]
