@@ -15,10 +15,12 @@ their own), and prints
 
 1. **solve ÷ one bare min-cost flow** (target ≤ 2×): the bare flow is one OR-Tools min-cost
    maximum flow over the same arcs and costs, source → youths → dwellings → sink, no team or quota
-   nodes, timed in the same child; with the stage times, peak memory, the housed count and the
-   priority inversions of Boligmatch, vacancy-by-vacancy greedy and a plain maximum matching;
+   nodes, timed in the same child (each side the best of two); with the stage times, peak
+   memory, the housed count and the priority inversions of Boligmatch, vacancy-by-vacancy greedy
+   and a plain maximum matching;
 2. **the whole ``boligmatch match`` process ÷ one bare flow** on the national cases (target ≤ 3×):
-   the case is written to a folder and the console script runs on it as a user would;
+   the case is written to a folder and the console script runs on it as a user would; the bare
+   flow is timed again in a fresh child right after it (best of two);
 3. **peak memory of the 50k case** against its 2 GB budget and against a child that only reads
    the case and runs the bare flow;
 4. **the non-network path**: copenhagen with ``per_department = 1`` (departments nest in the quota
@@ -247,9 +249,14 @@ def measure(name: str) -> dict[str, Any]:
     week = build_problem(case)
     prep = time.perf_counter() - started
     problem = week.problem
-    started = time.perf_counter()
-    result = solve(problem)
-    solve_s = time.perf_counter() - started
+    solve_s, result = float("inf"), None
+    for _ in range(2):  # the best of two, as for the bare flow
+        started = time.perf_counter()
+        candidate = solve(problem)
+        seconds = time.perf_counter() - started
+        if seconds < solve_s:
+            solve_s, result = seconds, candidate
+    assert result is not None
     peak = peak_mb()
     assert check_allocation(problem, result) == []
     row: dict[str, Any] = {
@@ -282,6 +289,12 @@ def measure(name: str) -> dict[str, Any]:
         )
     row["bare_mcf_s"] = min(bare_min_cost_flow(problem) for _ in range(2))
     return row
+
+
+def measure_bare_time(name: str) -> float:
+    """The best of two bare flows on the case (a fresh child)."""
+    problem = build_problem(load(name)).problem
+    return min(bare_min_cost_flow(problem) for _ in range(2))
 
 
 def measure_bare_memory(name: str) -> dict[str, Any]:
@@ -407,8 +420,8 @@ def process_table(rows: list[dict[str, Any]]) -> list[str]:
     ]
     for r in rows:
         out.append(
-            f"| {r['case']} | {r['process_s']:.2f} | {r['bare_mcf_s']:.2f} "
-            f"| {_ratio(r['process_s'], r['bare_mcf_s'], PROCESS_TARGET)} |"
+            f"| {r['case']} | {r['process_s']:.2f} | {r['process_bare_s']:.2f} "
+            f"| {_ratio(r['process_s'], r['process_bare_s'], PROCESS_TARGET)} |"
         )
     return out
 
@@ -480,7 +493,9 @@ def main() -> None:
     process_rows = [by_case[c] for c in PROCESS_CASES if c in by_case]
     if process_rows and not args.no_process:
         for r in process_rows:
+            # The process and its peer measured back to back (the machine is shared).
             r["process_s"] = run_process(r["case"])
+            r["process_bare_s"] = in_child(measure_bare_time, r["case"])
         lines += ["", *process_table(process_rows)]
     if MEMORY_CASE in by_case:
         bare_peak = in_child(measure_bare_memory, MEMORY_CASE)["peak_mb"]
