@@ -52,6 +52,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check solver service tests benchmarks
 	$(BIN)/ruff format --check solver service tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/pytest -q tests/test_layers.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
