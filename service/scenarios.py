@@ -39,6 +39,7 @@ from solver.planning.scenario import (
     load_scenario,
     parse_scenario,
 )
+from solver.resources import SCENARIOS_DIR
 
 from .audit import audit
 from .models import JobStatus, ScenarioJob, WeekPolicy, now
@@ -46,7 +47,6 @@ from .store import snapshot_case, snapshot_files
 
 log = logging.getLogger(__name__)
 
-REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 PLOTS = ("queue_length", "wait_distribution")
 PLOT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 MAX_REPLICATIONS = 1000  # per scenario, from the API; the CLI has no cap
@@ -55,7 +55,7 @@ MAX_REPLICATIONS = 1000  # per scenario, from the API; the CLI has no cap
 class ScenarioSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOLIGMATCH_", extra="ignore")
 
-    scenarios_dir: Path = REPO_SCENARIOS
+    scenarios_dir: Path = SCENARIOS_DIR
     scenario_workers: int = 0  # 0 = one local process per core
     dask_scheduler: str | None = None  # tcp://HOST:PORT
     # Expected waits on the queue page (service/waitcache.py); 0 replications switches them off.

@@ -57,12 +57,13 @@ def forbid(source: str, *modules: str) -> Contract:
 # fmt: off
 CONTRACTS = (
     allow("solver.domain"),
+    allow("solver.resources"),
     allow("solver.core"),
     allow("solver.caseio", "solver.domain"),
     allow("solver.engine", "solver.domain", "solver.core", "solver.caseio"),
     allow("solver.fixtures", "solver.domain", "solver.caseio"),
     allow("solver.reports", "solver.domain", "solver.planning.kpi"),
-    allow("solver.planning", "solver.domain", "solver.core", "solver.caseio", "solver.engine", "solver.fixtures", "solver.reports"),
+    allow("solver.planning", "solver.resources", "solver.domain", "solver.core", "solver.caseio", "solver.engine", "solver.fixtures", "solver.reports"),
     forbid("solver", "service"),
 )
 # fmt: on
