@@ -39,7 +39,7 @@ from solver.core.network import SINK, SOURCE, FlowNetwork, split_groups  # noqa:
 from solver.core.problem import MatchProblem, Side  # noqa: E402
 from solver.core.solve import solve  # noqa: E402
 from solver.domain import Case  # noqa: E402
-from solver.engine.week import build_problem  # noqa: E402
+from solver.engine.build import build_problem  # noqa: E402
 
 
 def load(name: str) -> Case:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import date, datetime
 from typing import Annotated, Any
 
-import pandas as pd
 from fastapi import (
     APIRouter,
     Depends,
@@ -26,7 +23,9 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from solver.caseio.read import CaseError, CaseIssue, parse_week, read_case_files
+from solver.caseio.read import read_case_files
+from solver.caseio.uploads import upload_files
+from solver.caseio.weeks import parse_week
 
 from .audit import audit, audit_read
 from .auth import hash_password, issue_token, verify_password
@@ -133,55 +132,6 @@ def create_user(session: SessionDep, admin: Admin, body: UserCreate) -> UserPubl
 
 
 # ----------------------------------------------------------------------------- import
-SHEETS = {"youths", "units", "support", "quotas"}
-
-
-def _excel_cell(value: Any) -> str:
-    """A workbook cell as the case format writes it: date cells as YYYY-MM-DD, whole numbers
-    without a decimal part, booleans as true/false, empty cells empty."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, datetime | pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
-    """Case-folder files from loose files, one zip, or an Excel workbook."""
-    files: dict[str, bytes] = {}
-    for name, data in uploads:
-        base = name.rsplit("/", 1)[-1].lower()
-        if base.endswith(".zip"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                    for member in zf.namelist():
-                        short = member.rsplit("/", 1)[-1].lower()
-                        if short.endswith((".csv", ".toml")):
-                            files[short] = zf.read(member)
-            except zipfile.BadZipFile:
-                raise CaseError([CaseIssue(name, None, None, "not a readable zip file")]) from None
-        elif base.endswith((".xlsx", ".xlsm")):
-            try:
-                sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object)
-            except Exception as exc:  # openpyxl raises many kinds for a bad workbook
-                raise CaseError(
-                    [CaseIssue(name, None, None, f"not a readable workbook ({exc})")]
-                ) from None
-            for sheet, frame in sheets.items():
-                if sheet.strip().lower() in SHEETS:
-                    text = frame.map(_excel_cell).to_csv(index=False)
-                    files[f"{sheet.strip().lower()}.csv"] = text.encode()
-        else:
-            files[base] = data
-    return files
-
-
 class ImportResult(BaseModel):
     week: str
     youths_created: int
@@ -454,8 +404,8 @@ def queue_page(token: str, ref: str) -> tuple[str, QueuePublic]:
         pool_size=info.pool_size if info else 0,
         excluded_by_rule=info.excluded_by_rule if info else {},
         blocks=list(info.blocks) if info else [],
-        nearest_miss=info.nearest_miss if info else None,
-        what_would_help=info.what_would_help if info else None,
+        nearest_miss=info.nearest_miss.text() if info and info.nearest_miss else None,
+        what_would_help=info.what_would_help.text() if info and info.what_would_help else None,
         expected_wait=wait,
         proposals=[ProposalPublic(**p._mapping) for p in proposals],
         offers=[OfferPublic(**o._mapping) for o in offers],

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import DataError
 
-from solver.caseio.read import CaseError
+from solver.caseio.issues import CaseError
 
 from . import waitcache
 from .db import get_engine

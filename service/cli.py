@@ -101,7 +101,8 @@ def import_command(case_dir: Path) -> None:
     """Import a case folder into the database (all or nothing)."""
     from sqlmodel import Session
 
-    from solver.caseio.read import CaseError, read_case
+    from solver.caseio.issues import CaseError
+    from solver.caseio.read import read_case
 
     from .db import get_engine
     from .store import import_week
@@ -126,7 +127,7 @@ def run_command(
     """Run the week's matching (the same as POST /api/v1/runs) and print its summary."""
     from sqlmodel import Session
 
-    from solver.caseio.read import parse_week
+    from solver.caseio.weeks import parse_week
 
     from .db import get_engine
     from .models import Proposal, Run

@@ -88,7 +88,7 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
                                      cost=m.cost, fit=m.fit))  # fmt: skip
             for u in result.unmatched:
                 session.add(Proposal(run_id=run_id, youth_ref=u.youth_ref, reason=u.reason,
-                                     detail=u.detail, outranked_by=u.outranked_by))  # fmt: skip
+                                     detail=u.detail(), outranked_by=u.outranked_by))  # fmt: skip
             run = session.get(Run, run_id)
             assert run is not None
             run.status = RunStatus.DONE.value

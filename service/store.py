@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from solver.caseio.read import parse_week, policy_toml, read_case_files
+from solver.caseio.policy import policy_toml
+from solver.caseio.read import read_case_files
+from solver.caseio.weeks import parse_week
 from solver.domain import Case
 
 from .audit import audit
@@ -124,7 +126,7 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
     """The week's input as case-folder files: the waiting youths (less those whose decline
     pause lasts past the run date), the week's vacant dwellings, teams, quota rows and policy.
     A run stores it (and its hash) and solves exactly this."""
-    from solver.caseio.read import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
+    from solver.caseio.schema import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
 
     policy = session.get(WeekPolicy, week)
     if policy is None:
@@ -199,7 +201,7 @@ def files_from_json(data: dict[str, str]) -> dict[str, bytes]:
 def pool_case(session: Session, weeks_back: int = 12) -> tuple[Case, list[str]] | None:
     """The queue's view: every youth (with their statuses) over the latest week's vacancies and
     the dwellings of the ``weeks_back`` weeks before it, under the latest week's policy."""
-    from solver.caseio.read import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
+    from solver.caseio.schema import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
 
     policies = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).all()
     if not policies:

@@ -8,6 +8,7 @@ written.
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,21 +29,40 @@ scenario_app = typer.Typer(help="What-if scenarios: simulate weeks, compare.", n
 app.add_typer(scenario_app, name="scenario")
 
 
+class Language(StrEnum):
+    DA = "da"
+    EN = "en"
+
+
+Lang = Annotated[
+    Language,
+    typer.Option(
+        "--lang",
+        help="Language of the sentences people read (reasons, errors).",
+        envvar="BOLIGMATCH_LANG",
+    ),
+]
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code=2)
 
 
-def _read(case_dir: Path) -> Case:
+def _read(case_dir: Path, lang: str = "en") -> Case:
     """The case folder, or exit 2 with one line naming the file/row/column."""
-    from solver.caseio.read import CaseError, read_case
+    from solver.caseio.issues import CaseError
+    from solver.caseio.read import read_case
 
     if not case_dir.is_dir():
         _fail(f"{case_dir}: not a folder")
     try:
         return read_case(case_dir)
     except CaseError as exc:
-        _fail(str(exc))
+        first = exc.issues[0]
+        more = len(exc.issues) - 1
+        suffix = (f" (og {more} mere)" if lang == "da" else f" (and {more} more)") if more else ""
+        _fail(f"{first.where(lang)}: {first.text(lang)}{suffix}")
         raise  # unreachable: _fail exits
 
 
@@ -54,12 +74,13 @@ def match(
         float, typer.Option(help="Seconds per CP-SAT stage (only with side constraints).")
     ] = 60.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    lang: Lang = Language.EN,
 ) -> None:
     """Match one week: write matches.csv, unmatched.csv and summary.json to OUT."""
     from solver.core.problem import SolveParams
     from solver.engine.week import run_case, write_result
 
-    case = _read(case_dir)
+    case = _read(case_dir, lang)
 
     def progress(stage: str, seconds: float) -> None:
         if not quiet:
@@ -72,7 +93,7 @@ def match(
             err=True,
         )
     result = run_case(case, SolveParams(time_limit_s=time_limit), progress=progress)
-    write_result(result, out)
+    write_result(result, out, lang)
     counts = result.summary["counts"]
     typer.echo(
         json.dumps(
@@ -116,12 +137,13 @@ def queue_command(
     ] = 20,
     seed: Annotated[int, typer.Option(min=0, help="Expected wait: random seed.")] = 0,
     workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    lang: Lang = Language.EN,
 ) -> None:
     """One youth's queue position, what excludes them, the nearest miss and the expected wait."""
     from solver.engine.queue import QueueModel
     from solver.planning.simulate import expected_wait
 
-    case = _read(case_dir)
+    case = _read(case_dir, lang)
     model = QueueModel(case)
     if ref not in model.index:
         _fail(f"{case_dir}: no youth {ref!r} in youths.csv")
@@ -134,8 +156,8 @@ def queue_command(
         "pool_size": info.pool_size,
         "excluded_by_rule": info.excluded_by_rule,
         "blocks": list(info.blocks),
-        "nearest_miss": info.nearest_miss,
-        "what_would_help": info.what_would_help,
+        "nearest_miss": info.nearest_miss.text(lang) if info.nearest_miss else None,
+        "what_would_help": info.what_would_help.text(lang) if info.what_would_help else None,
     }
     if replications:
         dist = expected_wait(case, ref, weeks=weeks, replications=replications, seed=seed,

@@ -10,10 +10,24 @@ Citations ``[file:line]`` point into ``../shared/seeds/`` as in ``../shared/doma
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum, StrEnum
 from fractions import Fraction
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    Strict,
+    WithJsonSchema,
+)
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+from pydantic_core import PydanticCustomError
 
 
 class Situation(StrEnum):
@@ -174,14 +188,26 @@ class QuotaGroup:
         return max(0, math.floor(rate * self.vacancies) - self.claimed)
 
 
-@dataclass(frozen=True, slots=True)
+_CONFIG = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+StrictInt = Annotated[int, Strict()]
+Count = Annotated[int, Strict(), Field(ge=0)]
+
+
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class FitWeights:
     """Integer weights of the third-stage fit terms (``solver.engine.eligibility.fit_terms``)."""
 
-    rent_share: int = 1  # per mille of monthly income spent on rent + utilities
-    area: int = 150  # 1 when the youth has preferred areas and the dwelling is in none of them
-    availability: int = 10  # per day the dwelling becomes available after the youth's need date
-    size: int = 100  # per room beyond what the household needs
+    rent_share: Count = Field(
+        default=1, description="Per mille of income spent on rent + utilities."
+    )
+    area: Count = Field(
+        default=150,
+        description="1 when the youth named preferred areas and the dwelling is in none.",
+    )
+    availability: Count = Field(
+        default=10, description="Per day the dwelling comes free after the youth's need date."
+    )
+    size: Count = Field(default=100, description="Per room beyond what the household needs.")
 
 
 def _default_ceilings() -> dict[IncomeType, int]:
@@ -201,23 +227,213 @@ def _default_caps() -> dict[SupportMethod, int]:
     return {SupportMethod.ICM: 8, SupportMethod.CTI: 10, SupportMethod.ACT: 10}
 
 
-@dataclass(frozen=True)
-class Policy:
-    """The rules of one run; every field has the default of ``policy.toml`` in the case format."""
+class Criterion(StrEnum):
+    """A criterion of a priority scheme (case-format, "Format 2 additions to policy.toml")."""
 
-    run_date: date
-    urgent_within_days: int = 28
-    availability_horizon_days: int = 60
-    youth_dwelling_age: tuple[int, int] = (17, 25)
-    persons_per_room: int = 2
-    default_quota_rate: Fraction = Fraction(
-        1, 4
-    )  # up to every fourth vacancy [003:463; 000:539-546]
-    rent_ceiling: dict[IncomeType, int] = field(default_factory=_default_ceilings)
-    caseload_cap: dict[SupportMethod, int] = field(default_factory=_default_caps)
-    per_department: int = 0  # 0 = off; "not burden that area too much" [004:3020-3034]
-    new_moveins_per_worker: int = 0  # 0 = off; support peaks at move-in [000:484-487]
-    weights: FitWeights = field(default_factory=FitWeights)
+    URGENCY = "urgency"  # urgent youths first, by urgent_by, earliest first
+    SITUATION = "situation"  # by situation_rank, most severe first
+    WAITING = "waiting"  # referred_on, earliest first
+    POINTS = "points"  # the highest sum of the [priority.points] table
+
+
+# Never a criterion, never a points key: recorded for monitoring only [000:253-276].
+MONITORING_ONLY = ("gender", "greenlandic", "female", "male", "other")
+# [priority.points] keys besides the situations: urgent youths, and each whole week waited.
+POINT_KEYS = ("urgent", "per_week_waiting")
+DEFAULT_SITUATION_RANK = (
+    Situation.STREET,
+    Situation.SHELTER,
+    Situation.INSTITUTION_EXIT,
+    Situation.COUCH,
+    Situation.EVICTION_RISK,
+    Situation.UNSTABLE_HOME,
+)
+
+
+def _no_monitoring(value: Any) -> Any:
+    names = value if isinstance(value, list | tuple | dict) else [value]
+    for name in names:
+        if isinstance(name, str) and name.lower() in MONITORING_ONLY:
+            raise PydanticCustomError(
+                "monitoring_only",
+                "'{name}': gender and Greenlandic background are recorded for monitoring only "
+                "and can never be a priority criterion",
+                {"name": name},
+            )
+    return value
+
+
+def _points_keys(value: Any) -> Any:
+    value = _no_monitoring(value)
+    if isinstance(value, dict):
+        allowed = {*(s.value for s in Situation), *POINT_KEYS}
+        for key in value:
+            if key not in allowed:
+                raise PydanticCustomError(
+                    "unknown_key",
+                    "unknown key {key!r} (expected one of {allowed})",
+                    {"key": key, "allowed": ", ".join(sorted(allowed))},
+                )
+    return value
+
+
+def _distinct(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(set(values)) != len(values):
+        raise PydanticCustomError("repeated", "names a value more than once", {})
+    return values
+
+
+@pydantic_dataclass(frozen=True, config=_CONFIG)
+class PriorityScheme:
+    """The municipality's priority order: criteria, highest first; ``ref`` is always the final
+    tie-break, so the order is total (domain.md §5: the choice is the municipality's)."""
+
+    order: Annotated[
+        tuple[Criterion, ...], BeforeValidator(_no_monitoring), AfterValidator(_distinct)
+    ] = Field(
+        default=(Criterion.URGENCY, Criterion.WAITING),
+        min_length=1,
+        description="Criteria, highest first: urgency, situation, waiting, points.",
+    )
+    situation_rank: Annotated[tuple[Situation, ...], AfterValidator(_distinct)] = Field(
+        default=DEFAULT_SITUATION_RANK,
+        description="Situations, most severe first (for the situation criterion); an unlisted "
+        "situation comes after the listed ones.",
+    )
+    points: Annotated[dict[str, StrictInt], BeforeValidator(_points_keys)] = Field(
+        default_factory=dict,
+        description="Points per situation (street = 40), for being urgent (urgent = 30) and per "
+        "whole week waited (per_week_waiting = 1); the highest sum comes first.",
+    )
+
+    def describe(self) -> dict[str, Any]:
+        """The scheme as written in policy.toml (for summaries and pages)."""
+        return {
+            "order": [c.value for c in self.order],
+            "situation_rank": [s.value for s in self.situation_rank],
+            "points": dict(self.points),
+        }
+
+
+def _rate(value: Any) -> Fraction:
+    """A rate written as 0.25, "1/4" or a Fraction: exact, between 0 and 1."""
+    if isinstance(value, Fraction):
+        text = str(value)
+    elif isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PydanticCustomError("rate_type", 'must be a rate like 0.25 or "1/3"', {})
+    else:
+        # A float (0.25) is read from its shortest decimal text, so the rate stays exact.
+        text = str(value)
+    try:
+        rate = Fraction(text.strip().replace(",", "."))
+    except (ValueError, ZeroDivisionError):
+        raise PydanticCustomError("not_rate", "is not a rate (0.25 or 1/4)", {}) from None
+    if not 0 <= rate <= 1:
+        raise PydanticCustomError("rate_range", "is not between 0 and 1", {})
+    return rate
+
+
+def _age_band(value: Any) -> tuple[int, int]:
+    ok = (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 0 <= value[0] <= value[1]
+    )
+    if not ok:
+        raise PydanticCustomError("age_band", "must be [lowest, highest] ages", {})
+    return (value[0], value[1])
+
+
+Rate = Annotated[
+    Fraction,
+    BeforeValidator(_rate),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "string"}],
+         "description": "A rate from 0 to 1: 0.25 or \"1/4\"."}
+    ),
+]  # fmt: skip
+
+
+def _team_methods(caps: dict[SupportMethod, int]) -> dict[SupportMethod, int]:
+    if SupportMethod.NONE in caps:
+        raise PydanticCustomError(
+            "unknown_key", "unknown key {key!r} (expected one of {allowed})",
+            {"key": "none", "allowed": "ICM, CTI, ACT"},
+        )  # fmt: skip
+    return caps
+
+
+def _merged(defaults: Callable[[], dict[Any, int]]) -> Callable[[Any], Any]:
+    """A table given in part keeps the defaults of the keys it leaves out."""
+
+    def merge(value: Any) -> Any:
+        return {**defaults(), **value} if isinstance(value, dict) else value
+
+    return merge
+
+
+@pydantic_dataclass(frozen=True, config=_CONFIG)
+class Policy:
+    """The rules of one run; every field has the default of ``policy.toml`` in the case format.
+
+    Declared once, with bounds and descriptions: ``solver.caseio.policy`` reads policy.toml into
+    it (naming the key of every problem) and writes it back, and its JSON Schema is
+    ``docs/policy.schema.json``.
+    """
+
+    run_date: date = Field(description="The run's date; policy.toml may give week instead.")
+    urgent_within_days: Count = Field(
+        default=28,
+        description="urgent_by on or before run_date + this (past dates included) = urgent.",
+    )
+    availability_horizon_days: Count = Field(
+        default=60, description="Dwellings available later than run_date + this are not offered."
+    )
+    youth_dwelling_age: Annotated[tuple[int, int], BeforeValidator(_age_band)] = Field(
+        default=(17, 25), description="Inclusive ages for almen ungdomsboliger [000:554-560]."
+    )
+    persons_per_room: Annotated[int, Strict(), Field(ge=1)] = Field(
+        default=2, description="household_size <= persons_per_room * rooms."
+    )
+    # Up to every fourth vacancy (almenboligloven § 59 stk. 3) [003:463; 000:539-546].
+    default_quota_rate: Rate = Field(
+        default=Fraction(1, 4),
+        description="The allocation right's rate where quotas.csv gives none.",
+    )
+    rent_ceiling: Annotated[
+        dict[IncomeType, Count], BeforeValidator(_merged(_default_ceilings))
+    ] = Field(
+        default_factory=_default_ceilings,
+        description="kr/month compared with rent + utilities, by income_type.",
+    )
+    caseload_cap: Annotated[
+        dict[SupportMethod, Count],
+        BeforeValidator(_merged(_default_caps)),
+        AfterValidator(_team_methods),
+    ] = Field(default_factory=_default_caps, description="Youths per worker, by method.")
+    per_department: Count = Field(
+        default=0,
+        description="Municipal placements per department in one run (0 = off); "
+        '"not burden that area too much" [004:3020-3034].',
+    )
+    new_moveins_per_worker: Count = Field(
+        default=0,
+        description="CTI/ACT move-ins per worker in one run (0 = off); support peaks at "
+        "move-in [000:484-487].",
+    )
+    weights: FitWeights = Field(
+        default_factory=FitWeights, description="Integer weights of the fit terms."
+    )
+    priority: PriorityScheme = Field(
+        default_factory=PriorityScheme, description="The municipality's priority scheme."
+    )
+    deposit_ceiling: dict[IncomeType, Count] = Field(
+        default_factory=dict,
+        description="kr by income_type compared with the dwelling's deposit (indskud); an "
+        "income type not listed has no deposit rule.",
+    )
 
     @property
     def urgent_cutoff(self) -> date:
@@ -236,19 +452,40 @@ class Policy:
     def is_urgent(self, youth: Youth) -> bool:
         return youth.urgent_by is not None and youth.urgent_by <= self.urgent_cutoff
 
-    def priority_key(self, youth: Youth) -> tuple[int, date, date, str]:
-        """Sort key, smallest first: urgent before others, by urgent_by, then referred_on, then ref.
+    def points_of(self, youth: Youth) -> int:
+        """The youth's sum of the scheme's ``[priority.points]``."""
+        table = self.priority.points
+        total = table.get(youth.situation.value, 0)
+        if self.is_urgent(youth):
+            total += table.get("urgent", 0)
+        weeks = max(0, (self.run_date - youth.referred_on).days // 7)
+        return total + table.get("per_week_waiting", 0) * weeks
 
-        The final tie-break on ``ref`` (string order) makes the order total, so the
-        lexicographically best housed set is unique and every run reproducible.
+    def priority_key(self, youth: Youth) -> tuple[Any, ...]:
+        """Sort key, smallest first, by the scheme's criteria in order, then ``ref``.
+
+        ``urgency``: urgent before others, by urgent_by; ``situation``: by ``situation_rank``
+        (unlisted last); ``waiting``: referred_on; ``points``: the highest sum first. The final
+        tie-break on ``ref`` (string order) makes the order total, so the lexicographically
+        best housed set is unique and every run reproducible.
         """
-        urgent = self.is_urgent(youth)
-        return (
-            0 if urgent else 1,
-            youth.urgent_by if urgent and youth.urgent_by else date.max,
-            youth.referred_on,
-            youth.ref,
-        )
+        key: list[Any] = []
+        for criterion in self.priority.order:
+            if criterion is Criterion.URGENCY:
+                urgent = self.is_urgent(youth)
+                key += (
+                    0 if urgent else 1,
+                    youth.urgent_by if urgent and youth.urgent_by else date.max,
+                )
+            elif criterion is Criterion.SITUATION:
+                rank = self.priority.situation_rank
+                key.append(rank.index(youth.situation) if youth.situation in rank else len(rank))
+            elif criterion is Criterion.WAITING:
+                key.append(youth.referred_on)
+            else:
+                key.append(-self.points_of(youth))
+        key.append(youth.ref)
+        return tuple(key)
 
     def free_slots(self, team: SupportTeam) -> int | None:
         """New move-ins a team can take this run; None = not limited (ICM starts at visitation).

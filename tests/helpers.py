@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from solver.caseio.read import write_case
+from solver.caseio.write import write_case
 from solver.domain import (
     Case,
     DwellingType,

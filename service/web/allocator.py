@@ -14,9 +14,11 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, Response, Uploa
 from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
 
-from solver.caseio.read import CaseError, parse_week, read_case_files
+from solver.caseio.issues import CaseError
+from solver.caseio.read import read_case_files
+from solver.caseio.uploads import upload_files
+from solver.caseio.weeks import parse_week
 
-from ..api import upload_files
 from ..audit import audit
 from ..db import get_engine
 from ..deps import SessionDep

@@ -1,137 +1,30 @@
-"""Hard rules → eligible (youth, dwelling) pairs, per-rule rejection counts and fit terms.
+"""Eligible (youth, dwelling) pairs: every hard rule of :mod:`solver.engine.rules` applied to
+the case's columns, the per-rule rejection counts, and the fit terms of each eligible pair.
 
-Each rule is a small function over whole columns: it takes the youths of a chunk and all units as
-numpy columns and returns a (youths × units) mask of the pairs it *rejects*. Youths are processed
-in chunks so memory stays bounded (20,000 × 5,000 pairs at 2,000 youths a chunk). No Python loop
-runs over pairs.
-
-``RULE_ORDER`` is the cascade used to explain a youth with no eligible dwelling: the first rule
-after which no dwelling is left names the reason. Support capacity and quota are not rules here;
-they are capacity constraints of the optimiser.
+Youths are processed in chunks so memory stays bounded (20,000 × 5,000 pairs at 2,000 youths a
+chunk). No Python loop runs over pairs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from solver.domain import Case, DwellingType, IncomeType, Pet, SupportMethod, Youth
-
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-
-RULE_ORDER = (
-    "not_available_in_time",
-    "no_affordable_unit",
-    "benefit_restricted",
-    "pet_not_allowed",
-    "household_too_large",
-    "not_accessible",
-    "age_outside_youth_band",
-    "area_excluded",
+from solver.domain import Case, DwellingType, IncomeType, SupportMethod
+from solver.engine.rules import (
+    RULE_ORDER,
+    RULES,
+    BoolArray,
+    Context,
+    IntArray,
+    UnitColumns,
+    YouthColumns,
 )
+
 FIT_TERMS = ("rent_share", "area", "availability", "size")
 CHUNK = 2000
-
-
-@dataclass(frozen=True)
-class YouthColumns:
-    ceiling: IntArray  # explicit ceiling or the policy's for the income type
-    cash_benefit: BoolArray
-    pet: IntArray
-    household: IntArray
-    needs_accessible: BoolArray
-    age: IntArray  # completed years at run_date
-    excluded: BoolArray  # youths × areas
-    preferred: BoolArray  # youths × areas
-    has_preferred: BoolArray
-    share_base: IntArray  # monthly income if given and > 0, else the ceiling
-    need_day: IntArray  # ordinal of urgent_by, or of run_date
-
-    def take(self, rows: slice) -> YouthColumns:
-        return YouthColumns(**{k: v[rows] for k, v in self.__dict__.items()})
-
-
-@dataclass(frozen=True)
-class UnitColumns:
-    cost: IntArray  # rent + utilities
-    restricted: BoolArray
-    pets: IntArray
-    rooms: IntArray
-    accessible: BoolArray
-    youth_dwelling: BoolArray
-    available_day: IntArray
-    area: IntArray  # area code
-
-
-@dataclass(frozen=True)
-class Context:
-    available_cutoff: int
-    age_band: tuple[int, int]
-    persons_per_room: int
-
-
-Rule = Callable[[YouthColumns, UnitColumns, Context], BoolArray]
-
-
-def not_available_in_time(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
-    """Dwellings available after run_date + availability_horizon_days are not offered."""
-    return np.broadcast_to(u.available_day > ctx.available_cutoff, (len(y.age), len(u.cost)))
-
-
-def no_affordable_unit(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
-    """Rent + utilities above the youth's ceiling: most youth under 25 cannot pay over
-    3,000 kr [004:4395-4398]; SU students can pay more [004:4399-4409]."""
-    return u.cost[None, :] > y.ceiling[:, None]
-
-
-def benefit_restricted(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
-    """Combined/flexible letting excludes cash-benefit recipients [004:3861-3880]."""
-    return y.cash_benefit[:, None] & u.restricted[None, :]
-
-
-def pet_not_allowed(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
-    """Pet above the dwelling's policy; dog bans, large dogs most of all [004:3918-3930]."""
-    return y.pet[:, None] > u.pets[None, :]
-
-
-def household_too_large(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
-    """More persons than persons_per_room × rooms."""
-    return y.household[:, None] > ctx.persons_per_room * u.rooms[None, :]
-
-
-def not_accessible(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
-    """A youth who needs an accessible dwelling gets only accessible ones."""
-    return y.needs_accessible[:, None] & ~u.accessible[None, :]
-
-
-def age_outside_youth_band(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
-    """Almen ungdomsbolig only inside the youth age band; the education requirement is waived
-    under municipal allocation [000:554-560]."""
-    lo, hi = ctx.age_band
-    outside = (y.age < lo) | (y.age > hi)
-    return outside[:, None] & u.youth_dwelling[None, :]
-
-
-def area_excluded(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
-    """Areas the youth must not be placed in."""
-    return y.excluded[:, u.area]
-
-
-RULES: dict[str, Rule] = {
-    "not_available_in_time": not_available_in_time,
-    "no_affordable_unit": no_affordable_unit,
-    "benefit_restricted": benefit_restricted,
-    "pet_not_allowed": pet_not_allowed,
-    "household_too_large": household_too_large,
-    "not_accessible": not_accessible,
-    "age_outside_youth_band": age_outside_youth_band,
-    "area_excluded": area_excluded,
-}
-assert tuple(RULES) == RULE_ORDER
 
 
 @dataclass(frozen=True)
@@ -284,85 +177,3 @@ def fit_terms(
         "availability": np.maximum(0, u.available_day[ui] - y.need_day[yi]),
         "size": np.maximum(0, u.rooms[ui] - needed),
     }
-
-
-def _kr(amount: int) -> str:
-    """Whole kroner with thousands separated by a comma: ``3,000 kr``."""
-    return f"{amount:,} kr"
-
-
-def _dwellings(n: int) -> str:
-    return f"{n} dwelling{'s' if n != 1 else ''}"
-
-
-_PET_NAMES = {Pet.CAT: "a cat", Pet.SMALL_DOG: "a small dog", Pet.LARGE_DOG: "a large dog"}
-
-
-def describe_block(case: Case, elig: Eligibility, youth_index: int) -> tuple[str, str]:
-    """Reason code and one sentence for a youth with no eligible dwelling.
-
-    The code is ``support_not_in_place`` for an ICM youth without a team, ``no_vacancies``
-    when the case has no dwellings, else the first rule in ``RULE_ORDER`` after which no
-    dwelling is left; the sentence says how many dwellings passed the rules before it.
-
-    Raises
-    ------
-    ValueError
-        If the youth has an eligible dwelling (the reason is then the optimiser's, see
-        :mod:`solver.engine.explain`).
-    """
-    i = youth_index
-    if elig.youth_blocked[i]:
-        return (
-            "support_not_in_place",
-            "ICM support is not in place yet: no ICM team is assigned, and housing waits for it",
-        )
-    if not case.units:
-        return "no_vacancies", "there are no vacant dwellings this week"
-    left = len(case.units)
-    for rule in RULE_ORDER:
-        now = int(elig.cascade[rule][i])
-        if now == 0:
-            return rule, _detail(case, rule, left, case.youths[i])
-        left = now
-    raise ValueError(f"Youth {i} has {left} eligible dwellings; nothing blocks it.")
-
-
-def _detail(case: Case, rule: str, left: int, youth: Youth) -> str:
-    """The sentence for ``rule``, which removed the last ``left`` dwellings."""
-    policy = case.policy
-    ceiling = _kr(policy.ceiling_for(youth))
-    one = left == 1
-    some = _dwellings(left)
-    fit = "fits" if one else "fit"
-    the_ones = "the only dwelling" if one else f"the {some}"
-    if rule == "not_available_in_time":
-        none_of = "the only dwelling is not" if one else f"none of the {some} is"
-        return f"{none_of} available within {policy.availability_horizon_days} days"
-    if rule == "no_affordable_unit":
-        none_of = "the only dwelling is not" if one else f"none of the {some} is"
-        cutoff = policy.availability_cutoff
-        cheapest = min(u.monthly_cost for u in case.units if u.available_from <= cutoff)
-        return f"{none_of} within your ceiling of {ceiling} (cheapest {_kr(cheapest)})"
-    if rule == "benefit_restricted":
-        uses = "it uses" if one else "all use"
-        return (
-            f"{some} within your ceiling of {ceiling}; {uses} combined letting, "
-            "which excludes cash-benefit recipients"
-        )
-    if rule == "pet_not_allowed":
-        allows = "it does not allow" if one else "none allows"
-        return f"{some} within your ceiling of {ceiling}; {allows} {_PET_NAMES[youth.pet]}"
-    if rule == "household_too_large":
-        room = "it has no room" if one else "none has room"
-        return f"{some} {fit} your rent and pet; {room} for {youth.household_size} persons"
-    if rule == "not_accessible":
-        accessible = "it is not accessible" if one else "none is accessible"
-        return f"{some} {fit} your rent, pet and household; {accessible}"
-    if rule == "age_outside_youth_band":
-        lo, hi = policy.youth_dwelling_age
-        age = youth.age_on(policy.run_date)
-        what = "is a youth dwelling" if one else "are youth dwellings"
-        return f"{the_ones} that {fit} otherwise {what} for ages {lo}–{hi}; you are {age}"
-    where = "is in an area" if one else "are all in areas"
-    return f"{the_ones} that {fit} otherwise {where} you must not be placed in"

@@ -1,10 +1,13 @@
-"""Why each unmatched youth was not housed: one stable reason code and one human sentence.
+"""Why each unmatched youth was not housed: one stable reason code with its parameters.
+
+A :class:`Reason` is data (``code`` and ``params``: the ceiling, the pet, how many dwellings, the
+team); :meth:`Reason.text` renders it in Danish or English from :mod:`solver.i18n` at the edge.
 
 Codes, checked in this order for a youth with no dwelling:
 
-- a hard rule left no dwelling (``solver.engine.eligibility.RULE_ORDER``: ``no_affordable_unit``,
+- a hard rule left no dwelling (``solver.engine.rules.RULE_ORDER``: ``no_affordable_unit``,
   ``pet_not_allowed``, …), or ``support_not_in_place`` (ICM youth without an ICM team), or
-  ``no_vacancies``;
+  ``no_vacancies`` (:func:`describe_block`);
 - ``outranked``: every dwelling the youth fits went to a higher-priority youth;
 - ``support_capacity``: the youth's CTI/ACT team has no free slot left, or its slots all went to
   higher-priority youths;
@@ -19,22 +22,102 @@ The classification reads the final allocation only; it never changes it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from solver.core.problem import MatchResult, Side
 from solver.domain import Case
-from solver.engine.eligibility import describe_block
+from solver.engine.eligibility import Eligibility
+from solver.engine.rules import RULE_ORDER
+from solver.i18n.render import text
 
 if TYPE_CHECKING:
-    from solver.engine.week import Unmatched, WeekProblem
+    from solver.engine.build import WeekProblem
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason code and the facts that make its sentence (JSON-friendly values only)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        """The sentence in ``lang`` (``da`` or ``en``)."""
+        return text(f"explain.{self.code}", lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A youth the run did not house, with the reason."""
+
+    youth_ref: str
+    reason: str  # stable code (see the module docstring)
+    params: dict[str, Any] = field(default_factory=dict)
+    outranked_by: int = 0  # higher-priority housed youths holding dwellings this youth fits
+
+    @property
+    def why(self) -> Reason:
+        return Reason(self.reason, self.params)
+
+    def detail(self, lang: str = "en") -> str:
+        """The reason as one sentence in ``lang``."""
+        return self.why.text(lang)
+
+
+def describe_block(case: Case, elig: Eligibility, youth_index: int) -> Reason:
+    """The reason of a youth with no eligible dwelling.
+
+    The code is ``support_not_in_place`` for an ICM youth without a team, ``no_vacancies``
+    when the case has no dwellings, else the first rule in ``RULE_ORDER`` after which no
+    dwelling is left; ``left`` is how many dwellings passed the rules before it.
+
+    Raises
+    ------
+    ValueError
+        If the youth has an eligible dwelling (the reason is then the optimiser's, see
+        :func:`explain_unmatched`).
+    """
+    i = youth_index
+    if elig.youth_blocked[i]:
+        return Reason("support_not_in_place")
+    if not case.units:
+        return Reason("no_vacancies")
+    left = len(case.units)
+    for rule in RULE_ORDER:
+        now = int(elig.cascade[rule][i])
+        if now == 0:
+            return Reason(rule, _rule_params(case, rule, left, i))
+        left = now
+    raise ValueError(f"Youth {i} has {left} eligible dwellings; nothing blocks it.")
+
+
+def _rule_params(case: Case, rule: str, left: int, i: int) -> dict[str, Any]:
+    """The facts of ``rule``'s sentence; ``left`` dwellings passed the rules before it."""
+    policy, youth = case.policy, case.youths[i]
+    ceiling = policy.ceiling_for(youth)
+    if rule == "not_available_in_time":
+        return {"left": left, "days": policy.availability_horizon_days}
+    if rule == "no_affordable_unit":
+        cutoff = policy.availability_cutoff
+        cheapest = min(u.monthly_cost for u in case.units if u.available_from <= cutoff)
+        return {"left": left, "ceiling": ceiling, "cheapest": cheapest}
+    if rule == "benefit_restricted":
+        return {"left": left, "ceiling": ceiling}
+    if rule == "pet_not_allowed":
+        return {"left": left, "ceiling": ceiling, "pet": youth.pet.label}
+    if rule == "household_too_large":
+        return {"left": left, "persons": youth.household_size}
+    if rule == "age_outside_youth_band":
+        lo, hi = policy.youth_dwelling_age
+        return {"left": left, "lo": lo, "hi": hi, "age": youth.age_on(policy.run_date)}
+    return {"left": left}  # not_accessible, area_excluded
 
 
 def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tuple[Unmatched, ...]:
-    """One :class:`~solver.engine.week.Unmatched` per youth without a dwelling, by priority."""
-    from solver.engine.week import Unmatched
-
+    """One :class:`Unmatched` per youth without a dwelling, in priority order."""
     problem = week.problem
     rank = problem.rank
     unit_of = result.unit_of(problem)
@@ -64,8 +147,8 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
         ref = case.youths[c].ref
         units = problem.arc_unit[starts[c] : starts[c + 1]]
         if len(units) == 0:
-            code, detail = describe_block(case, week.eligibility, c)
-            out.append(Unmatched(ref, code, detail))
+            why = describe_block(case, week.eligibility, c)
+            out.append(Unmatched(ref, why.code, why.params))
             continue
         held = holder[units]
         higher = (held >= 0) & (rank[np.maximum(held, 0)] < rank[c])
@@ -73,28 +156,15 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
         team = team_of.get(c)
         team_full = team is not None and used[team] >= problem.groups[team].capacity
         if higher.all():
-            out.append(
-                Unmatched(
-                    ref,
-                    "outranked",
-                    f"{n_higher} higher-priority {_youths(n_higher)} took the "
-                    f"{_dwellings(len(units))} you fit",
-                    n_higher,
-                )
-            )
+            params: dict[str, Any] = {"higher": n_higher, "dwellings": len(units)}
+            out.append(Unmatched(ref, "outranked", params, n_higher))
             continue
         if team is not None and team_full:
             g = problem.groups[team]
             occupants = g.members[unit_of[g.members] >= 0]
             if g.capacity == 0 or (rank[occupants] < rank[c]).all():
-                name = g.name.removeprefix("team:")
-                if g.capacity == 0:
-                    detail = f"team {name} has no free slot for a new move-in"
-                elif g.capacity == 1:
-                    detail = f"team {name}'s one free slot went to a higher-priority youth"
-                else:
-                    detail = f"team {name}'s {g.capacity} free slots went to higher-priority youths"
-                out.append(Unmatched(ref, "support_capacity", detail, n_higher))
+                params = {"team": g.name.removeprefix("team:"), "slots": g.capacity}
+                out.append(Unmatched(ref, "support_capacity", params, n_higher))
                 continue
         blocking: set[int] = set()
         for u, is_higher in zip(units.tolist(), higher.tolist(), strict=True):
@@ -114,28 +184,10 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
             kind = (
                 "department_limit"
                 if all(n.startswith("department:") for n in names)
-                else ("quota_exhausted")
+                else "quota_exhausted"
             )
-            labels = ", ".join(n.split(":", 1)[1] for n in names)
-            detail = f"the claims this run for {labels} are used up"
-            if n_higher:
-                detail += f"; {n_higher} higher-priority {_youths(n_higher)} took the rest"
-            out.append(Unmatched(ref, kind, detail, n_higher))
+            params = {"groups": [n.split(":", 1)[1] for n in names], "higher": n_higher}
+            out.append(Unmatched(ref, kind, params, n_higher))
             continue
-        out.append(
-            Unmatched(
-                ref,
-                "lowers_housed_count",
-                "housing you this week would have lowered the number of youths housed",
-                n_higher,
-            )
-        )
+        out.append(Unmatched(ref, "lowers_housed_count", {}, n_higher))
     return tuple(out)
-
-
-def _youths(n: int) -> str:
-    return "youth" if n == 1 else "youths"
-
-
-def _dwellings(n: int) -> str:
-    return "dwelling" if n == 1 else f"{n} dwellings"

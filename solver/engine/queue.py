@@ -17,14 +17,46 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from solver.domain import Case, Pet
-from solver.engine.eligibility import (
-    RULES,
-    Context,
-    UnitColumns,
-    YouthColumns,
-    columns,
-    compute_eligibility,
-)
+from solver.engine.eligibility import columns, compute_eligibility
+from solver.engine.rules import RULES, Context, UnitColumns, YouthColumns
+from solver.i18n.render import text
+
+
+@dataclass(frozen=True)
+class NearestMiss:
+    """The pool dwelling failing the fewest rules for the youth (cheapest first)."""
+
+    unit_ref: str
+    monthly_cost: int  # rent + utilities, kr
+    rules: tuple[str, ...]  # the rules it fails (RULE_ORDER codes)
+
+    def text(self, lang: str = "en") -> str:
+        return text("queue.nearest_miss", lang, ref=self.unit_ref, cost=self.monthly_cost,
+                    rules=list(self.rules))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DwellingNeed:
+    """What a dwelling would need to fit the youth: a cost within the ceiling, and as needed a
+    pet rule, rooms and accessibility."""
+
+    ceiling: int
+    pet: str | None = None  # Pet label when the youth has one
+    rooms: int | None = None  # when the household needs more than one room
+    accessible: bool = False
+
+    def text(self, lang: str = "en") -> str:
+        parts = [
+            text("queue.help.base", lang),
+            text("queue.help.ceiling", lang, ceiling=self.ceiling),
+        ]
+        if self.pet is not None:
+            parts.append(text("queue.help.pet", lang, pet=self.pet))
+        if self.rooms is not None:
+            parts.append(text("queue.help.rooms", lang, rooms=self.rooms))
+        if self.accessible:
+            parts.append(text("queue.help.accessible", lang))
+        return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -36,8 +68,8 @@ class QueueInfo:
     pool_size: int
     excluded_by_rule: dict[str, int] = field(default_factory=dict)
     blocks: tuple[str, ...] = ()
-    nearest_miss: str | None = None
-    what_would_help: str | None = None
+    nearest_miss: NearestMiss | None = None
+    what_would_help: DwellingNeed | None = None
 
 
 class QueueModel:
@@ -95,12 +127,9 @@ def queue_info(case: Case, youth_ref: str) -> QueueInfo:
     return QueueModel(case).info(youth_ref)
 
 
-_PET = {Pet.CAT: "a cat", Pet.SMALL_DOG: "a small dog", Pet.LARGE_DOG: "a large dog"}
-
-
 def _nearest_miss(
     case: Case, i: int, cols: tuple[YouthColumns, UnitColumns, Context]
-) -> tuple[str | None, str | None]:
+) -> tuple[NearestMiss | None, DwellingNeed | None]:
     """The pool dwelling failing the fewest rules for youth ``i`` (cheapest first), and what a
     dwelling would need to fit."""
     if not case.units:
@@ -111,19 +140,17 @@ def _nearest_miss(
     count = np.sum(list(fails.values()), axis=0)
     if count.min() == 0:
         return None, None
-    order = np.lexsort((ucols.cost, count))
-    best = int(order[0])
-    failed = [name for name, mask in fails.items() if mask[best]]
+    best = int(np.lexsort((ucols.cost, count))[0])
     unit = case.units[best]
-    ceiling = case.policy.ceiling_for(case.youths[i])
-    miss = f"{unit.ref} ({unit.monthly_cost:,} kr) fails: {', '.join(failed)}"
+    miss = NearestMiss(
+        unit.ref, unit.monthly_cost, tuple(name for name, mask in fails.items() if mask[best])
+    )
     youth = case.youths[i]
-    needs = [f"at ≤ {ceiling:,} kr"]
-    if youth.pet is not Pet.NONE:
-        needs.append(f"that allows {_PET[youth.pet]}")
-    if youth.household_size > case.policy.persons_per_room:
-        rooms = -(-youth.household_size // case.policy.persons_per_room)
-        needs.append(f"with {rooms} rooms")
-    if youth.needs_accessible:
-        needs.append("that is accessible")
-    return miss, "a dwelling " + " ".join(needs)
+    per_room = case.policy.persons_per_room
+    need = DwellingNeed(
+        ceiling=case.policy.ceiling_for(youth),
+        pet=youth.pet.label if youth.pet is not Pet.NONE else None,
+        rooms=-(-youth.household_size // per_room) if youth.household_size > per_room else None,
+        accessible=youth.needs_accessible,
+    )
+    return miss, need

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from solver.core.problem import CapacityGroup, MatchProblem, MatchResult, Side, SolveParams, Status
+from solver.caseio.write import write_csv
+from solver.core.problem import MatchResult, SolveParams, Status
 from solver.core.solve import solve
 from solver.domain import Case
-from solver.engine.eligibility import FIT_TERMS, Eligibility, compute_eligibility
-from solver.engine.explain import explain_unmatched
+from solver.engine.build import WeekProblem, build_problem
+from solver.engine.eligibility import FIT_TERMS, compute_eligibility
+from solver.engine.explain import Unmatched, explain_unmatched
 
 log = logging.getLogger(__name__)
 
@@ -42,89 +42,11 @@ class Match:
 
 
 @dataclass(frozen=True)
-class Unmatched:
-    youth_ref: str
-    reason: str  # stable code, see solver.engine.explain
-    detail: str  # one human sentence
-    outranked_by: int = 0  # higher-priority housed youths holding dwellings this youth fits
-
-
-@dataclass(frozen=True)
 class WeekResult:
     status: Status
     matches: tuple[Match, ...]
     unmatched: tuple[Unmatched, ...]
     summary: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class WeekProblem:
-    """The optimisation problem of a week, with the maps back to the case."""
-
-    problem: MatchProblem
-    eligibility: Eligibility
-    order: np.ndarray  # youth indices in priority order (order[rank] = youth index)
-
-
-def build_problem(case: Case, eligibility: Eligibility | None = None) -> WeekProblem:
-    """Translate a validated case into a domain-free :class:`MatchProblem`.
-
-    Capacity groups, in the order the solver layers them: CTI/ACT free slots per team
-    (candidate side), remaining claims per quota group (unit side), and, when the policy limit
-    is on, municipal placements per department (unit side; cuts across quota groups, so it is
-    the one constraint that needs the general path).
-    """
-    elig = eligibility if eligibility is not None else compute_eligibility(case)
-    policy = case.policy
-    keys = [policy.priority_key(y) for y in case.youths]
-    order = np.array(sorted(range(len(case.youths)), key=keys.__getitem__), dtype=np.int64)
-    rank = np.empty(len(case.youths), dtype=np.int64)
-    rank[order] = np.arange(len(case.youths))
-
-    groups: list[CapacityGroup] = []
-    team_members = _members_by([y.support_team for y in case.youths])
-    for team in case.teams:
-        slots = policy.free_slots(team)
-        if slots is None:  # ICM: support starts at visitation, no move-in limit
-            continue
-        if team.team in team_members:
-            members = team_members[team.team]
-            groups.append(CapacityGroup(f"team:{team.team}", Side.CANDIDATE, members, slots))
-    unit_members = _members_by([(u.organisation, u.dwelling_type) for u in case.units])
-    for key, q in case.quota_by_key().items():
-        if key in unit_members:
-            name = f"quota:{key[0]}/{key[1].value}"
-            remaining = q.remaining(policy.default_quota_rate)
-            groups.append(CapacityGroup(name, Side.UNIT, unit_members[key], remaining))
-    if policy.per_department > 0:
-        departments = _members_by([f"{u.organisation}/{u.department}" for u in case.units])
-        for name, members in departments.items():
-            if len(members) > policy.per_department:
-                groups.append(
-                    CapacityGroup(f"department:{name}", Side.UNIT, members, policy.per_department)
-                )
-
-    problem = MatchProblem(
-        n_candidates=len(case.youths),
-        n_units=len(case.units),
-        arc_candidate=elig.youth_idx,
-        arc_unit=elig.unit_idx,
-        arc_cost=elig.cost,
-        rank=rank,
-        groups=tuple(groups),
-        candidate_ids=tuple(y.ref for y in case.youths),
-        unit_ids=tuple(u.ref for u in case.units),
-    )
-    return WeekProblem(problem=problem, eligibility=elig, order=order)
-
-
-def _members_by(keys: list[Any]) -> dict[Any, np.ndarray]:
-    """Indices grouped by key (None keys left out), in index order."""
-    out: dict[Any, list[int]] = {}
-    for i, k in enumerate(keys):
-        if k is not None:
-            out.setdefault(k, []).append(i)
-    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
 
 
 def run_case(
@@ -207,17 +129,19 @@ def _summary(
             "stage2_priority_ranks": list(result.priority_signature),
             "stage3_fit_cost": result.fit_cost,
         },
+        "priority_scheme": case.policy.priority.describe(),
         "proven_optimal": result.proven,
         "solver_path": result.solver_path,
         "timings_s": {k: round(v, 4) for k, v in timings.items()},
     }
 
 
-def write_result(result: WeekResult, out_dir: Path) -> None:
+def write_result(result: WeekResult, out_dir: Path, lang: str = "en") -> None:
     """Write matches.csv, unmatched.csv and summary.json; all three or nothing.
 
-    Files are written to a temporary folder beside ``out_dir`` and moved into place, so a
-    failure never leaves a half-written output.
+    ``unmatched.csv``'s ``detail`` is the reason's sentence in ``lang`` (``en`` or ``da``). Files
+    are written to a temporary folder beside ``out_dir`` and moved into place, so a failure
+    never leaves a half-written output.
     """
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -225,14 +149,14 @@ def write_result(result: WeekResult, out_dir: Path) -> None:
     try:
         header = ["youth_ref", "unit_ref", "cost", *FIT_TERMS]
         rows = [
-            [m.youth_ref, m.unit_ref, str(m.cost), *(str(m.fit[k]) for k in FIT_TERMS)]
+            [m.youth_ref, m.unit_ref, m.cost, *(m.fit[k] for k in FIT_TERMS)]
             for m in result.matches
         ]
-        _write_csv(tmp / "matches.csv", header, rows)
-        _write_csv(
+        write_csv(tmp / "matches.csv", header, rows)
+        write_csv(
             tmp / "unmatched.csv",
             ["youth_ref", "reason", "detail", "outranked_by"],
-            [[u.youth_ref, u.reason, u.detail, str(u.outranked_by)] for u in result.unmatched],
+            [[u.youth_ref, u.reason, u.detail(lang), u.outranked_by] for u in result.unmatched],
         )
         (tmp / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")
         out_dir.mkdir(exist_ok=True)
@@ -240,12 +164,3 @@ def write_result(result: WeekResult, out_dir: Path) -> None:
             os.replace(tmp / name, out_dir / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    import csv
-
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)

@@ -565,7 +565,7 @@ class _Validator:
         return options[value]
 
     def rate(self, data: Mapping[str, Any], name: str, prefix: str) -> Fraction | None:
-        from solver.caseio.read import parse_rate
+        from solver.caseio.cells import parse_rate
 
         value = data.get(name)
         key = self.key(prefix, name)

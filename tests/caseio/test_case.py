@@ -12,14 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solver.caseio.read import (
-    CaseError,
-    parse_week,
-    policy_toml,
-    read_case,
-    read_case_files,
-    write_case,
-)
+from solver.caseio.issues import CaseError
+from solver.caseio.policy import policy_toml
+from solver.caseio.read import read_case, read_case_files
+from solver.caseio.weeks import parse_week
+from solver.caseio.write import write_case
 from solver.domain import (
     Case,
     DwellingType,

@@ -23,7 +23,9 @@ from solver.domain import (
     Unit,
     Youth,
 )
-from solver.engine.eligibility import RULE_ORDER, compute_eligibility, describe_block
+from solver.engine.eligibility import compute_eligibility
+from solver.engine.explain import describe_block
+from solver.engine.rules import RULE_ORDER
 
 from ..helpers import RUN_DATE, make_case, make_unit, make_youth
 
@@ -347,7 +349,8 @@ def test_blocked_youth_gets_the_first_rule_that_leaves_nothing_and_one_sentence(
 ) -> None:
     """describe_block: the stable code and the exact sentence built from the cascade."""
     case = make_case([make_youth(**youth_kw)], units)
-    assert describe_block(case, compute_eligibility(case), 0) == (code, detail)
+    why = describe_block(case, compute_eligibility(case), 0)
+    assert (why.code, why.text("en")) == (code, detail)
 
 
 def test_every_reason_code_has_a_sentence_test() -> None:
@@ -361,7 +364,7 @@ def test_the_cascade_names_the_earliest_rule_when_several_would_block() -> None:
     case = make_case([youth], [make_unit("a", rent=4000, pets=PetPolicy.NONE)])
     elig = compute_eligibility(case)
     assert elig.rejected["no_affordable_unit"][0] == 1 and elig.rejected["pet_not_allowed"][0] == 1
-    assert describe_block(case, elig, 0)[0] == "no_affordable_unit"
+    assert describe_block(case, elig, 0).code == "no_affordable_unit"
 
 
 def test_describing_a_youth_who_has_a_dwelling_is_an_error() -> None:

@@ -16,7 +16,8 @@ from solver.core.check import check_allocation
 from solver.core.problem import SolveParams, Status
 from solver.core.solve import solve
 from solver.domain import DwellingType, IncomeType, Pet, PetPolicy, QuotaGroup, SupportMethod
-from solver.engine.week import build_problem, run_case, write_result
+from solver.engine.build import build_problem
+from solver.engine.week import run_case, write_result
 
 from ..helpers import RUN_DATE, make_case, make_team, make_unit, make_youth
 
@@ -66,7 +67,7 @@ def test_outranked_counts_the_higher_priority_youths_holding_the_dwellings() -> 
     result = run_case(make_case(youths, [make_unit("A"), make_unit("B")]))
     (miss,) = result.unmatched
     assert (miss.youth_ref, miss.reason, miss.outranked_by) == ("Y2", "outranked", 2)
-    assert "2 higher-priority youths took the 2 dwellings you fit" in miss.detail
+    assert "2 higher-priority youths took the 2 dwellings you fit" in miss.detail()
 
 
 def test_team_without_free_slot_blocks_with_support_capacity() -> None:
@@ -76,7 +77,7 @@ def test_team_without_free_slot_blocks_with_support_capacity() -> None:
     result = run_case(make_case([youth], [make_unit()], [team]))
     (miss,) = result.unmatched
     assert miss.reason == "support_capacity"
-    assert "no free slot" in miss.detail
+    assert "no free slot" in miss.detail()
 
 
 def test_zero_remaining_claims_block_with_quota_exhausted() -> None:
@@ -85,7 +86,7 @@ def test_zero_remaining_claims_block_with_quota_exhausted() -> None:
     result = run_case(make_case([make_youth()], [make_unit()], quotas=[quota]))
     (miss,) = result.unmatched
     assert miss.reason == "quota_exhausted"
-    assert "BoligA/youth" in miss.detail
+    assert "BoligA/youth" in miss.detail()
 
 
 def test_youth_whose_housing_would_lower_the_count_is_told_so() -> None:

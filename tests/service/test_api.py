@@ -106,7 +106,7 @@ def test_excel_date_number_and_boolean_cells_are_read_as_the_format_writes_them(
     """Real workbook cells (dates, floats, booleans) become ISO dates, whole numbers, true/false."""
     from datetime import datetime
 
-    from service.api import upload_files
+    from solver.caseio.uploads import upload_files
 
     frame = pd.DataFrame({"ref": ["U1"], "organisation": ["A"], "area": ["C"], "dwelling_type": ["youth"],
                           "rooms": [1.0], "rent": [2800], "available_from": [datetime(2026, 11, 23)],

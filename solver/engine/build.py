@@ -1,0 +1,87 @@
+"""A week's case as a domain-free :class:`~solver.core.problem.MatchProblem`.
+
+Youths are candidates ranked by the policy's priority, dwellings are units, eligible pairs are
+arcs costed by the fit terms; support teams' free CTI/ACT slots, the § 59 quota groups and the
+optional per-department limit are capacity groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from solver.core.problem import CapacityGroup, MatchProblem, Side
+from solver.domain import Case
+from solver.engine.eligibility import Eligibility, compute_eligibility
+
+
+@dataclass(frozen=True)
+class WeekProblem:
+    """The optimisation problem of a week, with the maps back to the case."""
+
+    problem: MatchProblem
+    eligibility: Eligibility
+    order: np.ndarray  # youth indices in priority order (order[rank] = youth index)
+
+
+def build_problem(case: Case, eligibility: Eligibility | None = None) -> WeekProblem:
+    """Translate a validated case into a domain-free :class:`MatchProblem`.
+
+    Capacity groups, in the order the solver layers them: CTI/ACT free slots per team
+    (candidate side), remaining claims per quota group (unit side), and, when the policy limit
+    is on, municipal placements per department (unit side; cuts across quota groups, so it is
+    the one constraint that needs the general path).
+    """
+    elig = eligibility if eligibility is not None else compute_eligibility(case)
+    policy = case.policy
+    keys = [policy.priority_key(y) for y in case.youths]
+    order = np.array(sorted(range(len(case.youths)), key=keys.__getitem__), dtype=np.int64)
+    rank = np.empty(len(case.youths), dtype=np.int64)
+    rank[order] = np.arange(len(case.youths))
+
+    groups: list[CapacityGroup] = []
+    team_members = _members_by([y.support_team for y in case.youths])
+    for team in case.teams:
+        slots = policy.free_slots(team)
+        if slots is None:  # ICM: support starts at visitation, no move-in limit
+            continue
+        if team.team in team_members:
+            members = team_members[team.team]
+            groups.append(CapacityGroup(f"team:{team.team}", Side.CANDIDATE, members, slots))
+    unit_members = _members_by([(u.organisation, u.dwelling_type) for u in case.units])
+    for key, q in case.quota_by_key().items():
+        if key in unit_members:
+            name = f"quota:{key[0]}/{key[1].value}"
+            remaining = q.remaining(policy.default_quota_rate)
+            groups.append(CapacityGroup(name, Side.UNIT, unit_members[key], remaining))
+    if policy.per_department > 0:
+        departments = _members_by([f"{u.organisation}/{u.department}" for u in case.units])
+        for name, members in departments.items():
+            if len(members) > policy.per_department:
+                groups.append(
+                    CapacityGroup(f"department:{name}", Side.UNIT, members, policy.per_department)
+                )
+
+    problem = MatchProblem(
+        n_candidates=len(case.youths),
+        n_units=len(case.units),
+        arc_candidate=elig.youth_idx,
+        arc_unit=elig.unit_idx,
+        arc_cost=elig.cost,
+        rank=rank,
+        groups=tuple(groups),
+        candidate_ids=tuple(y.ref for y in case.youths),
+        unit_ids=tuple(u.ref for u in case.units),
+    )
+    return WeekProblem(problem=problem, eligibility=elig, order=order)
+
+
+def _members_by(keys: list[Any]) -> dict[Any, np.ndarray]:
+    """Indices grouped by key (None keys left out), in index order."""
+    out: dict[Any, list[int]] = {}
+    for i, k in enumerate(keys):
+        if k is not None:
+            out.setdefault(k, []).append(i)
+    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}

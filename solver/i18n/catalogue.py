@@ -1,0 +1,757 @@
+"""The message catalogue: every text a person reads, in Danish (``da``) and English (``en``).
+
+A key is ``namespace.code`` (``reason.outranked``) or ``namespace.code.part``. An entry is
+``{"da": ..., "en": ...}``; one whose wording depends on numbers names them in ``"count"`` (one
+parameter, or several separated by commas) and gives a form per case: ``"zero"`` (optional),
+``"one"`` and ``"other"`` — with several counts, the forms of each joined by commas
+(``"one,other"``). Placeholders are explained in :mod:`solver.i18n.render`.
+
+Sections: explanations (why a youth was not housed), hard rules, queue sentences, case-file
+import issues, policy issues, words for codes (statuses, roles, states, decline reasons, …),
+KPIs, plots. English is also what the CLI and the machine files write by default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Entry = dict[str, Any]
+
+
+def _words(namespace: str, rows: dict[str, tuple[str, str]]) -> dict[str, Entry]:
+    """``{code: (da, en)}`` as catalogue entries ``namespace.code``."""
+    return {f"{namespace}.{code}": {"da": da, "en": en} for code, (da, en) in rows.items()}
+
+
+# --------------------------------------------------------------------------- explanations
+# The sentence shown for a youth the week's run did not house (solver.engine.explain): a hard
+# rule left no dwelling (the first rule of the cascade that leaves none names it), or the
+# optimiser's reason. Parameters are the engine's (solver.engine.explain.Reason.params).
+EXPLAIN: dict[str, Entry] = {
+    "explain.not_available_in_time": {
+        "count": "left",
+        "en": {
+            "one": "the only dwelling is not available within {days} days",
+            "other": "none of the {left} dwellings is available within {days} days",
+        },
+        "da": {
+            "one": "den eneste bolig er ikke ledig inden for {days} dage",
+            "other": "ingen af de {left} boliger er ledig inden for {days} dage",
+        },
+    },
+    "explain.no_affordable_unit": {
+        "count": "left",
+        "en": {
+            "one": "the only dwelling is not within your ceiling of {ceiling:kr} "
+            "(cheapest {cheapest:kr})",
+            "other": "none of the {left} dwellings is within your ceiling of {ceiling:kr} "
+            "(cheapest {cheapest:kr})",
+        },
+        "da": {
+            "one": "den eneste bolig ligger over dit huslejeloft på {ceiling:kr} "
+            "(den billigste koster {cheapest:kr})",
+            "other": "ingen af de {left} boliger ligger inden for dit huslejeloft på "
+            "{ceiling:kr} (den billigste koster {cheapest:kr})",
+        },
+    },
+    "explain.benefit_restricted": {
+        "count": "left",
+        "en": {
+            "one": "1 dwelling within your ceiling of {ceiling:kr}; it uses combined letting, "
+            "which excludes cash-benefit recipients",
+            "other": "{left} dwellings within your ceiling of {ceiling:kr}; all use combined "
+            "letting, which excludes cash-benefit recipients",
+        },
+        "da": {
+            "one": "1 bolig ligger inden for dit huslejeloft på {ceiling:kr}; den udlejes efter "
+            "kombineret udlejning, som udelukker kontanthjælpsmodtagere",
+            "other": "{left} boliger ligger inden for dit huslejeloft på {ceiling:kr}; de udlejes "
+            "alle efter kombineret udlejning, som udelukker kontanthjælpsmodtagere",
+        },
+    },
+    "explain.pet_not_allowed": {
+        "count": "left",
+        "en": {
+            "one": "1 dwelling within your ceiling of {ceiling:kr}; it does not allow "
+            "{pet:L.pet_a}",
+            "other": "{left} dwellings within your ceiling of {ceiling:kr}; none allows "
+            "{pet:L.pet_a}",
+        },
+        "da": {
+            "one": "1 bolig ligger inden for dit huslejeloft på {ceiling:kr}; den tillader ikke "
+            "{pet:L.pet_a}",
+            "other": "{left} boliger ligger inden for dit huslejeloft på {ceiling:kr}; ingen af "
+            "dem tillader {pet:L.pet_a}",
+        },
+    },
+    "explain.household_too_large": {
+        "count": "left",
+        "en": {
+            "one": "1 dwelling fits your rent and pet; it has no room for {persons} persons",
+            "other": "{left} dwellings fit your rent and pet; none has room for {persons} persons",
+        },
+        "da": {
+            "one": "1 bolig passer til din husleje og dit husdyr; den har ikke plads til "
+            "{persons} personer",
+            "other": "{left} boliger passer til din husleje og dit husdyr; ingen af dem har plads "
+            "til {persons} personer",
+        },
+    },
+    "explain.not_accessible": {
+        "count": "left",
+        "en": {
+            "one": "1 dwelling fits your rent, pet and household; it is not accessible",
+            "other": "{left} dwellings fit your rent, pet and household; none is accessible",
+        },
+        "da": {
+            "one": "1 bolig passer til din husleje, dit husdyr og din husstand; den er ikke "
+            "tilgængelig",
+            "other": "{left} boliger passer til din husleje, dit husdyr og din husstand; ingen af "
+            "dem er tilgængelig",
+        },
+    },
+    "explain.age_outside_youth_band": {
+        "count": "left",
+        "en": {
+            "one": "the only dwelling that fits otherwise is a youth dwelling for ages "
+            "{lo}–{hi}; you are {age}",
+            "other": "the {left} dwellings that fit otherwise are youth dwellings for ages "
+            "{lo}–{hi}; you are {age}",
+        },
+        "da": {
+            "one": "den eneste bolig, der ellers passer, er en ungdomsbolig for {lo}–{hi}-årige; "
+            "du er {age}",
+            "other": "de {left} boliger, der ellers passer, er ungdomsboliger for "
+            "{lo}–{hi}-årige; du er {age}",
+        },
+    },
+    "explain.area_excluded": {
+        "count": "left",
+        "en": {
+            "one": "the only dwelling that fits otherwise is in an area you must not be placed in",
+            "other": "the {left} dwellings that fit otherwise are all in areas you must not be "
+            "placed in",
+        },
+        "da": {
+            "one": "den eneste bolig, der ellers passer, ligger i et område, du ikke kan "
+            "anvises til",
+            "other": "de {left} boliger, der ellers passer, ligger alle i områder, du ikke kan "
+            "anvises til",
+        },
+    },
+    "explain.support_not_in_place": {
+        "en": "ICM support is not in place yet: no ICM team is assigned, and housing waits for it",
+        "da": "ICM-støtten er ikke på plads endnu: der er ikke tildelt et ICM-team, og boligen "
+        "venter på det",
+    },
+    "explain.no_vacancies": {
+        "en": "there are no vacant dwellings this week",
+        "da": "der er ingen ledige boliger i denne uge",
+    },
+    "explain.outranked": {
+        "count": "higher,dwellings",
+        "en": {
+            "one,one": "1 higher-priority youth took the dwelling you fit",
+            "one,other": "1 higher-priority youth took the {dwellings} dwellings you fit",
+            "other,one": "{higher} higher-priority youths took the dwelling you fit",
+            "other,other": "{higher} higher-priority youths took the {dwellings} dwellings you fit",
+        },
+        "da": {
+            "one,one": "1 ung med højere prioritet fik den bolig, du passer til",
+            "one,other": "1 ung med højere prioritet fik de {dwellings} boliger, du passer til",
+            "other,one": "{higher} unge med højere prioritet fik den bolig, du passer til",
+            "other,other": "{higher} unge med højere prioritet fik de {dwellings} boliger, du "
+            "passer til",
+        },
+    },
+    "explain.support_capacity": {
+        "count": "slots",
+        "en": {
+            "zero": "team {team} has no free slot for a new move-in",
+            "one": "team {team}'s one free slot went to a higher-priority youth",
+            "other": "team {team}'s {slots} free slots went to higher-priority youths",
+        },
+        "da": {
+            "zero": "team {team} har ingen ledig plads til en ny indflytning",
+            "one": "team {team}s ene ledige plads gik til en ung med højere prioritet",
+            "other": "team {team}s {slots} ledige pladser gik til unge med højere prioritet",
+        },
+    },
+    "explain.quota_exhausted": {
+        "count": "higher",
+        "en": {
+            "zero": "the claims this run for {groups:groups} are used up",
+            "one": "the claims this run for {groups:groups} are used up; 1 higher-priority youth "
+            "took the rest",
+            "other": "the claims this run for {groups:groups} are used up; {higher} "
+            "higher-priority youths took the rest",
+        },
+        "da": {
+            "zero": "anvisningsretten i denne kørsel er brugt op for {groups:groups}",
+            "one": "anvisningsretten i denne kørsel er brugt op for {groups:groups}; 1 ung med "
+            "højere prioritet fik resten",
+            "other": "anvisningsretten i denne kørsel er brugt op for {groups:groups}; {higher} "
+            "unge med højere prioritet fik resten",
+        },
+    },
+    "explain.department_limit": {
+        "count": "higher",
+        "en": {
+            "zero": "the claims this run for {groups:groups} are used up",
+            "one": "the claims this run for {groups:groups} are used up; 1 higher-priority youth "
+            "took the rest",
+            "other": "the claims this run for {groups:groups} are used up; {higher} "
+            "higher-priority youths took the rest",
+        },
+        "da": {
+            "zero": "grænsen for anvisninger i denne kørsel er nået for {groups:groups}",
+            "one": "grænsen for anvisninger i denne kørsel er nået for {groups:groups}; 1 ung med "
+            "højere prioritet fik resten",
+            "other": "grænsen for anvisninger i denne kørsel er nået for {groups:groups}; "
+            "{higher} unge med højere prioritet fik resten",
+        },
+    },
+    "explain.lowers_housed_count": {
+        "en": "housing you this week would have lowered the number of youths housed",
+        "da": "hvis du fik en bolig i denne uge, ville færre unge i alt få en bolig",
+    },
+}
+
+# Short titles of the same codes (tables, filters, the queue's exclusions per rule).
+REASONS = _words(
+    "reason",
+    {
+        "not_available_in_time": ("Ingen bolig ledig i tide", "No dwelling available in time"),
+        "no_affordable_unit": (
+            "Ingen bolig inden for huslejeloftet",
+            "No dwelling within the rent ceiling",
+        ),
+        "benefit_restricted": (
+            "Kombineret udlejning udelukker kontanthjælpsmodtagere",
+            "Combined letting excludes cash-benefit recipients",
+        ),
+        "pet_not_allowed": ("Husdyret er ikke tilladt", "The pet is not allowed"),
+        "household_too_large": (
+            "Husstanden er for stor til boligerne",
+            "The household is too large for the dwellings",
+        ),
+        "not_accessible": ("Ingen tilgængelig bolig", "No accessible dwelling"),
+        "age_outside_youth_band": (
+            "Alder uden for ungdomsboligernes aldersgrænse",
+            "Age outside the youth dwellings' age band",
+        ),
+        "area_excluded": (
+            "Boligerne ligger i fravalgte områder",
+            "The dwellings are in excluded areas",
+        ),
+        "support_not_in_place": ("ICM-støtte er ikke på plads", "ICM support is not in place"),
+        "no_vacancies": ("Ingen ledige boliger i ugen", "No vacant dwellings this week"),
+        "outranked": (
+            "Unge med højere prioritet fik de egnede boliger",
+            "Higher-priority youths took the dwellings",
+        ),
+        "support_capacity": (
+            "CTI/ACT-teamet har ingen ledig plads",
+            "The CTI/ACT team has no free slot",
+        ),
+        "quota_exhausted": ("Anvisningskvoten er opbrugt", "The allocation quota is used up"),
+        "department_limit": (
+            "Grænsen for anvisninger i afdelingen er nået",
+            "The department's placement limit is reached",
+        ),
+        "lowers_housed_count": (
+            "Ville give færre unge en bolig i denne uge",
+            "Would lower the number housed this week",
+        ),
+    },
+)
+
+BLOCKS = _words(
+    "block",
+    {
+        "support_capacity": ("CTI/ACT-teamet har ingen ledig plads", "No free CTI/ACT slot"),
+        "support_not_in_place": ("ICM-støtte er ikke på plads", "ICM support is not in place"),
+    },
+)
+
+PETS = _words(
+    "pet_a",
+    {
+        "none": ("intet husdyr", "no pet"),
+        "cat": ("en kat", "a cat"),
+        "small_dog": ("en lille hund", "a small dog"),
+        "large_dog": ("en stor hund", "a large dog"),
+    },
+)
+
+# --------------------------------------------------------------------------- the queue
+QUEUE: dict[str, Entry] = {
+    "queue.nearest_miss": {
+        "en": "{ref} ({cost:kr}) fails: {rules:list}",
+        "da": "{ref} ({cost:kr}) falder for: {rules:Llist.reason}",
+    },
+    "queue.help.base": {"en": "a dwelling", "da": "En bolig"},
+    "queue.help.ceiling": {"en": "at ≤ {ceiling:kr}", "da": "til højst {ceiling:kr}"},
+    "queue.help.pet": {"en": "that allows {pet:L.pet_a}", "da": "hvor {pet:L.pet_a} må bo"},
+    "queue.help.rooms": {"en": "with {rooms} rooms", "da": "med {rooms} værelser"},
+    "queue.help.accessible": {"en": "that is accessible", "da": "som er tilgængelig"},
+}
+
+# --------------------------------------------------------------------------- case import
+# One issue in an imported case file (solver.caseio): where it is comes with the issue
+# (file, row, column); these say what is wrong. ``cell`` is the cell as the user wrote it.
+CASE: dict[str, Entry] = {
+    "case.not_one_of": {
+        "en": "{cell:q} is not one of {values:list}",
+        "da": "{cell:q} er ikke en af værdierne {values:list}",
+    },
+    "case.not_whole": {
+        "en": "{cell:q} is not a whole number",
+        "da": "{cell:q} er ikke et helt tal",
+    },
+    "case.too_large": {"en": "{cell:q} is too large", "da": "{cell:q} er for stort"},
+    "case.below_min": {
+        "en": "{cell:q}: {what:L.case_what} must be at least {minimum}",
+        "da": "{cell:q}: {what:L.case_what} skal være mindst {minimum}",
+    },
+    "case.not_date": {
+        "en": "{cell:q} is not a date (YYYY-MM-DD)",
+        "da": "{cell:q} er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)",
+    },
+    "case.not_rate": {
+        "en": "{cell:q} is not a rate (0.25 or 1/4)",
+        "da": "{cell:q} er ikke en andel (0,25 eller 1/4)",
+    },
+    "case.rate_range": {
+        "en": "{cell:q} is not between 0 and 1",
+        "da": "{cell:q} er ikke mellem 0 og 1",
+    },
+    "case.not_bool": {
+        "en": "{cell:q} is not a boolean (true/false, 1/0, ja/nej)",
+        "da": "{cell:q} er ikke ja eller nej (ja/nej, true/false, 1/0)",
+    },
+    "case.required_value": {"en": "required value is empty", "da": "feltet skal udfyldes"},
+    "case.header_missing": {"en": "the header row is missing", "da": "overskriftsrækken mangler"},
+    "case.cell_count": {
+        "en": "has {saw} cells but the header has {expected}",
+        "da": "har {saw} celler, men overskriftsrækken har {expected}",
+    },
+    "case.unreadable_csv": {
+        "en": "is not a readable CSV file ({error})",
+        "da": "er ikke en læsbar CSV-fil ({error})",
+    },
+    "case.column_twice": {
+        "en": "column appears more than once",
+        "da": "kolonnen findes mere end én gang",
+    },
+    "case.column_missing": {
+        "en": "required column is missing",
+        "da": "en påkrævet kolonne mangler",
+    },
+    "case.duplicate": {
+        "en": "duplicate {key:q} (first on row {first:plain})",
+        "da": "{key:q} findes allerede (første gang i række {first:plain})",
+    },
+    "case.team_not_allowed": {
+        "en": "must be empty when support_method is none",
+        "da": "skal være tom, når support_method er none",
+    },
+    "case.team_required": {
+        "en": "required for {method} youths",
+        "da": "skal udfyldes for unge med {method}",
+    },
+    "case.team_unknown": {
+        "en": "{team:q} is not a team in support.csv",
+        "da": "{team:q} er ikke et team i support.csv",
+    },
+    "case.team_method": {
+        "en": "{team:q} is a {found} team, not {method}",
+        "da": "{team:q} er et {found}-team, ikke {method}",
+    },
+    "case.born_after_referral": {
+        "en": "{born:q} is after referred_on",
+        "da": "{born:q} ligger efter referred_on",
+    },
+    "case.encoding": {
+        "en": "is neither UTF-8 nor Windows-1252 text",
+        "da": "er hverken UTF-8- eller Windows-1252-tekst",
+    },
+    "case.file_missing": {"en": "required file is missing", "da": "en påkrævet fil mangler"},
+    "case.zip_unreadable": {"en": "not a readable zip file", "da": "er ikke en læsbar zip-fil"},
+    "case.workbook_unreadable": {
+        "en": "not a readable workbook ({error})",
+        "da": "er ikke en læsbar Excel-projektmappe ({error})",
+    },
+    # policy.toml
+    "case.not_toml": {"en": "is not valid TOML ({error})", "da": "er ikke gyldig TOML ({error})"},
+    "case.policy_whole": {
+        "en": "must be a whole number, not {value:r}",
+        "da": "skal være et helt tal, ikke {value:r}",
+    },
+    "case.policy_min": {
+        "en": "must be at least {minimum}, not {value:r}",
+        "da": "skal være mindst {minimum}, ikke {value:r}",
+    },
+    "case.policy_table": {
+        "en": "must be a table ([{key}])",
+        "da": "skal være en tabel ([{key}])",
+    },
+    "case.policy_unknown_key": {
+        "en": "unknown key (expected one of {allowed:list})",
+        "da": "ukendt nøgle (forventede en af {allowed:list})",
+    },
+    "case.policy_run_date": {
+        "en": "must be a date like 2026-11-23, not {value:r}",
+        "da": "skal være en dato som 2026-11-23, ikke {value:r}",
+    },
+    "case.policy_date_and_week": {
+        "en": "give run_date or week, not both",
+        "da": "angiv run_date eller week, ikke begge",
+    },
+    "case.policy_week_type": {
+        "en": 'must be a string like "2026-W48", not {value:r}',
+        "da": 'skal være en tekst som "2026-W48", ikke {value:r}',
+    },
+    "case.not_week": {
+        "en": "{value:r} is not an ISO week (YYYY-Www)",
+        "da": "{value:r} er ikke en uge (fx 2026-W48, uge 48 eller 48)",
+    },
+    "case.policy_age_band": {
+        "en": "must be [lowest, highest] ages, e.g. [17, 25], not {value:r}",
+        "da": "skal være [laveste, højeste] alder, fx [17, 25], ikke {value:r}",
+    },
+    "case.policy_rate_type": {
+        "en": 'must be a rate like 0.25 or "1/3", not {value:r}',
+        "da": 'skal være en andel som 0.25 eller "1/3", ikke {value:r}',
+    },
+    "case.policy_monitoring_only": {
+        "en": "{name:q}: gender and Greenlandic background are recorded for monitoring only and "
+        "can never be a priority criterion",
+        "da": "{name:q}: køn og grønlandsk baggrund registreres kun til monitorering og kan "
+        "aldrig være et prioritetskriterium",
+    },
+    "case.policy_repeated": {
+        "en": "names a value more than once",
+        "da": "nævner en værdi mere end én gang",
+    },
+    "case.policy_not_one_of": {
+        "en": "{value:r} is not one of {values:list}",
+        "da": "{value:r} er ikke en af værdierne {values:list}",
+    },
+    "case.policy_value": {
+        "en": "is not a valid value ({error})",
+        "da": "er ikke en gyldig værdi ({error})",
+    },
+}
+
+CASE_WHAT = _words(
+    "case_what",
+    {"amount": ("et beløb", "an amount"), "count": ("et antal", "a count"),
+     "value": ("værdien", "the value")},
+)  # fmt: skip
+
+# --------------------------------------------------------------------------- words for codes
+WORDS: dict[str, Entry] = {
+    **_words(
+        "role",
+        {
+            "admin": ("Administrator", "Administrator"),
+            "allocator": ("Boliganvisning", "Allocation office"),
+            "planner": ("Planlægger", "Planner"),
+            "caseworker": ("Sagsbehandler (ICM/CTI)", "Case worker (ICM/CTI)"),
+        },
+    ),
+    **_words(
+        "run_status",
+        {
+            "queued": ("I kø", "Queued"),
+            "running": ("Kører", "Running"),
+            "done": ("Færdig", "Done"),
+            "failed": ("Fejlede", "Failed"),
+        },
+    ),
+    # The stage a run has just finished (solver.engine.week / solver.core.solve progress names).
+    **_words(
+        "run_progress",
+        {
+            "": ("venter på at starte", "waiting to start"),
+            "eligibility": ("regler kontrolleret", "rules checked"),
+            "build": ("opgaven er stillet op", "problem built"),
+            "network": ("netværket er bygget", "network built"),
+            "stage1_count": ("trin 1 løst: flest mulige boliger", "stage 1 solved: most housed"),
+            "stage2_priority": ("trin 2 løst: prioritet", "stage 2 solved: priority"),
+            "stage3_fit": ("trin 3 løst: bedste match", "stage 3 solved: best fit"),
+            "cpsat": ("sidebetingelser løst (CP-SAT)", "side constraints solved (CP-SAT)"),
+            "explain": ("begrundelser skrevet", "reasons written"),
+            "done": ("færdig", "done"),
+        },
+    ),
+    **_words(
+        "result_status",
+        {
+            "OPTIMAL": ("optimal (bevist)", "optimal (proven)"),
+            "FEASIBLE": ("gyldig (optimalitet ikke bevist)", "valid (optimality not proven)"),
+        },
+    ),
+    **_words(
+        "youth_status",
+        {
+            "waiting": ("Venter", "Waiting"),
+            "offered": ("Har fået tilbud", "Offered"),
+            "housed": ("Har fået bolig", "Housed"),
+            "withdrawn": ("Udgået", "Withdrawn"),
+        },
+    ),
+    **_words(
+        "offer_state",
+        {
+            "offered": ("Tilbudt", "Offered"),
+            "accepted": ("Accepteret", "Accepted"),
+            "declined": ("Afslået", "Declined"),
+            "expired": ("Udløbet", "Expired"),
+            "signed": ("Kontrakt underskrevet", "Signed"),
+            "moved_in": ("Flyttet ind", "Moved in"),
+        },
+    ),
+    **_words(
+        "offer_action",
+        {
+            "accept": ("Accepter", "Accept"),
+            "decline": ("Afslå", "Decline"),
+            "sign": ("Kontrakt underskrevet", "Contract signed"),
+            "move_in": ("Flyttet ind", "Moved in"),
+        },
+    ),
+    **_words(
+        "offer_done",
+        {
+            "created": ("Tilbuddet er oprettet.", "The offer is made."),
+            "accept": ("Tilbuddet er registreret som accepteret.", "The offer is accepted."),
+            "decline": ("Afslaget er registreret.", "The decline is recorded."),
+            "sign": (
+                "Kontrakten er registreret. Kvoteregnskab og teamets sagsantal er opdateret.",
+                "The contract is recorded. The quota ledger and the team's caseload are updated.",
+            ),
+            "move_in": ("Indflytningen er registreret.", "The move-in is recorded."),
+        },
+    ),
+    **_words(
+        "decline",
+        {
+            "pet_not_allowed": ("Husdyr ikke tilladt", "Pet not allowed"),
+            "area": ("Området", "Area"),
+            "too_expensive": ("For dyr", "Too expensive"),
+            "no_contact": ("Ingen kontakt", "No contact"),
+            "not_ready": ("Ikke klar", "Not ready"),
+            "other": ("Andet", "Other"),
+        },
+    ),
+    **_words(
+        "fit",
+        {
+            "rent_share": ("Husleje af indkomst", "Rent share of income"),
+            "area": ("Uden for ønsket område", "Outside preferred areas"),
+            "availability": ("Dage til ledig efter behov", "Days until available after need"),
+            "size": ("Ekstra værelser", "Surplus rooms"),
+        },
+    ),
+    **_words(
+        "fit_unit",
+        {
+            "rent_share": ("‰", "‰"),
+            "area": ("", ""),
+            "availability": ("dage", "days"),
+            "size": ("vær.", "rooms"),
+        },
+    ),
+    **_words(
+        "dwelling_type",
+        {
+            "youth": ("Ungdomsbolig", "Youth dwelling"),
+            "family": ("Familiebolig", "Family dwelling"),
+            "private": ("Privat udlejning", "Private rental"),
+        },
+    ),
+    **_words(
+        "support_method",
+        {
+            "ICM": ("ICM", "ICM"),
+            "CTI": ("CTI", "CTI"),
+            "ACT": ("ACT", "ACT"),
+            "none": ("Ingen", "None"),
+        },
+    ),
+    **_words(
+        "wait_status",
+        {
+            "ready": ("Beregnet", "Ready"),
+            "stale": ("Beregnet på tidligere data (genberegnes)", "From earlier data (updating)"),
+            "computing": ("beregnes…", "computing…"),
+            "unavailable": ("Ikke tilgængelig", "Unavailable"),
+        },
+    ),
+    **_words(
+        "wait_reason",
+        {
+            "switched off": ("slået fra", "switched off"),
+            "nothing has been imported yet": ("intet importeret endnu", "nothing imported yet"),
+            "not waiting in the latest week": (
+                "venter ikke i seneste uge",
+                "not waiting in the latest week",
+            ),
+        },
+    ),
+    **_words(
+        "audit_action",
+        {
+            "import": ("Import", "Import"),
+            "run.request": ("Kørsel startet", "Run started"),
+            "offer.create": ("Tilbud oprettet", "Offer made"),
+            "offer.accept": ("Tilbud accepteret", "Offer accepted"),
+            "offer.decline": ("Tilbud afslået", "Offer declined"),
+            "offer.expire": ("Tilbud udløbet", "Offer expired"),
+            "offer.sign": ("Kontrakt underskrevet", "Contract signed"),
+            "offer.move_in": ("Flyttet ind", "Moved in"),
+            "read.proposals": ("Læst: forslag", "Read: proposals"),
+            "read.offers": ("Læst: tilbud", "Read: offers"),
+            "read.youths": ("Læst: liste over unge", "Read: list of youths"),
+            "read.youth": ("Læst: ung", "Read: youth"),
+            "read.queue": ("Læst: kø for ung", "Read: youth's queue"),
+            "user.create": ("Bruger oprettet", "User created"),
+            "logout": ("Logget ud", "Logged out"),
+            "scenario.start": ("Scenarie startet", "Scenario started"),
+        },
+    ),
+    **_words(
+        "object_type",
+        {
+            "youth": ("Ung", "Youth"),
+            "run": ("Kørsel", "Run"),
+            "offer": ("Tilbud", "Offer"),
+            "user": ("Bruger", "User"),
+            "week": ("Uge", "Week"),
+            "scenario_job": ("Planlægningskørsel", "Planning job"),
+        },
+    ),
+}
+
+# --------------------------------------------------------------------------- planning
+KPIS = _words(
+    "kpi",
+    {
+        "housed": ("Unge der fik bolig", "Youths housed"),
+        "wait_median_weeks": (
+            "Median ventetid for dem der fik bolig",
+            "Median wait of those housed",
+        ),
+        "wait_p90_weeks": ("90 %-fraktil af ventetiden", "90th-percentile wait of those housed"),
+        "housed_within_13w_share": (
+            "Nyhenviste med bolig inden for 13 uger",
+            "New referrals housed within 13 weeks",
+        ),
+        "queue_end": ("Kø ved periodens slutning", "Queue at the end"),
+        "still_homeless_end": (
+            "Stadig hjemløse ved slutningen (sofa, herberg, gade)",
+            "Still homeless at the end (couch, shelter, street)",
+        ),
+        "left_other_routes": ("Forlod køen ad andre veje", "Left the queue by other routes"),
+        "icm_pending_end": (
+            "ICM-unge uden team ved slutningen",
+            "ICM youths without a team at the end",
+        ),
+        "offers": ("Tilbud givet", "Offers made"),
+        "declines": ("Tilbud afslået", "Offers declined"),
+        "declines_pet_not_allowed": ("Afslået: husdyr ikke tilladt", "Declined: pet not allowed"),
+        "declines_area": ("Afslået: området", "Declined: area"),
+        "declines_too_expensive": ("Afslået: for dyr", "Declined: too expensive"),
+        "declines_not_ready": ("Afslået: ikke klar", "Declined: not ready"),
+        "declines_no_contact": ("Afslået: ingen kontakt", "Declined: no contact"),
+        "cti_utilisation": (
+            "CTI-belægning (gennemsnit over uger)",
+            "CTI caseload / capacity (mean over weeks)",
+        ),
+        "act_utilisation": (
+            "ACT-belægning (gennemsnit over uger)",
+            "ACT caseload / capacity (mean over weeks)",
+        ),
+        "icm_utilisation": (
+            "ICM-belægning (gennemsnit over uger)",
+            "ICM caseload / capacity (mean over weeks)",
+        ),
+        "quota_use": (
+            "Anvisningsret i brug (gennemsnit over uger)",
+            "Allocation right in use (mean over weeks)",
+        ),
+        "housed_share_female": (
+            "Monitorering: andel med bolig, kvinder",
+            "Monitoring: share housed, women",
+        ),
+        "housed_share_male": (
+            "Monitorering: andel med bolig, mænd",
+            "Monitoring: share housed, men",
+        ),
+        "housed_share_greenlandic": (
+            "Monitorering: andel med bolig, grønlandsk baggrund",
+            "Monitoring: share housed, Greenlandic background",
+        ),
+        "housed_share_not_greenlandic": (
+            "Monitorering: andel med bolig, anden baggrund",
+            "Monitoring: share housed, other background",
+        ),
+        "wait_median_female": (
+            "Monitorering: median ventetid, kvinder",
+            "Monitoring: median wait of those housed, women",
+        ),
+        "wait_median_male": (
+            "Monitorering: median ventetid, mænd",
+            "Monitoring: median wait of those housed, men",
+        ),
+        "wait_median_greenlandic": (
+            "Monitorering: median ventetid, grønlandsk baggrund",
+            "Monitoring: median wait, Greenlandic background",
+        ),
+        "wait_median_not_greenlandic": (
+            "Monitorering: median ventetid, anden baggrund",
+            "Monitoring: median wait, other background",
+        ),
+    },
+)
+
+KPI_UNITS = _words(
+    "kpi_unit",
+    {"youths": ("unge", "youths"), "weeks": ("uger", "weeks"), "share": ("andel", "share"),
+     "offers": ("tilbud", "offers")},
+)  # fmt: skip
+
+PLOTS = _words(
+    "plot",
+    {
+        "queue_length": ("Kølængde uge for uge", "Queue length week by week"),
+        "wait_distribution": ("Fordeling af ventetid", "Wait distribution"),
+        "week": ("uge", "week"),
+        "waiting": ("ventende unge", "youths waiting"),
+        "queue_title": (
+            "Kølængde (gennemsnit, 95 %-interval over gentagelserne)",
+            "Queue length (mean, 95 % interval over replications)",
+        ),
+        "wait_x": ("uger fra henvisning til indflytning", "weeks from referral to move-in"),
+        "share_housed": ("andel af dem, der fik bolig", "share of those housed"),
+        "within_title": ("Fik bolig inden for x uger", "Housed within x weeks"),
+        "hist_title": ("Ventetid for dem, der fik bolig", "Wait distribution of those housed"),
+    },
+)
+PLOTS["plot.per_bin"] = {"da": "andel pr. {width} uger", "en": "share per {width}-week bin"}
+
+CATALOGUE: dict[str, Entry] = {
+    **EXPLAIN,
+    **REASONS,
+    **BLOCKS,
+    **PETS,
+    **QUEUE,
+    **CASE,
+    **CASE_WHAT,
+    **WORDS,
+    **KPIS,
+    **KPI_UNITS,
+    **PLOTS,
+}
