@@ -46,12 +46,6 @@ def issue_token(username: str, secret: str, minutes: int) -> str:
     return f"{payload}.{sig}"
 
 
-def read_token(token: str, secret: str) -> str | None:
-    """The username in a valid, unexpired token; None otherwise."""
-    claims = read_claims(token, secret)
-    return claims[0] if claims else None
-
-
 def read_claims(token: str, secret: str) -> tuple[str, int] | None:
     """(username, issued-at in ms) of a valid, unexpired token; None otherwise."""
     try:

@@ -28,7 +28,7 @@ def _database_case(_: str) -> Case:
     from sqlmodel import Session
 
     from .db import get_engine
-    from .scenarios import live_case
+    from .usecases.data import live_case
 
     with Session(get_engine()) as session:
         try:
@@ -65,34 +65,22 @@ def user_add(
     ] = False,
 ) -> None:
     """Add a user. The password is asked for (or read from stdin); it is never a default."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
-    from .audit import audit
-    from .auth import hash_password
     from .db import get_engine
-    from .models import TEAM_PATTERN, USERNAME_PATTERN, Role, User
+    from .usecases.errors import InvalidRequest
+    from .usecases.users import NewUser, create_user
 
-    if not re.match(USERNAME_PATTERN, username):
-        _fail(f"user name {username!r}: 1-64 letters, digits, '.', '_', '@' or '-'")
-    if role not in {r.value for r in Role}:
-        _fail(f"role {role!r} is not one of admin, allocator, planner, caseworker")
-    team_list = [t.strip() for t in re.split("[,;]", teams) if t.strip()]
-    for team in team_list:
-        if not re.match(TEAM_PATTERN, team):
-            _fail(f"team {team!r}: 1-64 letters, digits, spaces, '.', '_' or '-'")
+    team_list = tuple(t.strip() for t in re.split("[,;]", teams) if t.strip())
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        _fail("the password must have at least 8 characters")
     with Session(get_engine()) as session:
-        if session.exec(select(User).where(User.username == username)).first():
-            _fail(f"user {username!r} exists")
-        session.add(User(username=username, role=role, password_hash=hash_password(password),
-                         teams=team_list))  # fmt: skip
-        audit(session, "cli", "user.create", "user", username, role)
-        session.commit()
+        try:
+            create_user(session, "cli", NewUser(username, password, role, team_list))
+        except InvalidRequest as exc:
+            _fail("; ".join(exc.texts("en")))
     typer.echo(f"added {role} {username}", err=True)
 
 
@@ -105,7 +93,7 @@ def import_command(case_dir: Path) -> None:
     from solver.caseio.read import read_case
 
     from .db import get_engine
-    from .store import import_week
+    from .usecases.imports import import_week
 
     if not case_dir.is_dir():
         _fail(f"{case_dir}: not a folder")
@@ -131,7 +119,7 @@ def run_command(
 
     from .db import get_engine
     from .models import Proposal, Run
-    from .runs import execute_run, request_run
+    from .usecases.runs import execute_run, request_run
 
     try:
         parse_week(week)

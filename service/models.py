@@ -37,14 +37,9 @@ class DwellingStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class RunStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+class WorkStatus(StrEnum):
+    """Where a piece of background work is: a weekly run or a planning job."""
 
-
-class JobStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
@@ -60,14 +55,9 @@ class OfferState(StrEnum):
     MOVED_IN = "moved_in"
 
 
-class DeclineReason(StrEnum):
-    PET_NOT_ALLOWED = "pet_not_allowed"
-    AREA = "area"
-    TOO_EXPENSIVE = "too_expensive"
-    NO_CONTACT = "no_contact"
-    NOT_READY = "not_ready"
-    OTHER = "other"
-
+# The database's integer range: an id beyond it cannot exist (requests are refused before any
+# query).
+MAX_ID = 2**31 - 1
 
 # One rule for user names and team names, wherever users are created (API, pages, CLI).
 USERNAME_PATTERN = r"^[A-Za-z0-9._@-]{1,64}$"
@@ -106,6 +96,7 @@ class YouthRecord(SQLModel, table=True):
     excluded_areas: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     gender: str | None = None
     greenlandic: bool | None = None
+    case_worker: str | None = Field(default=None, index=True)
     status: str = Field(default=YouthStatus.WAITING.value, index=True)
     paused_until: date | None = None
     updated_at: datetime = Field(default_factory=now)
@@ -130,6 +121,8 @@ class DwellingRecord(SQLModel, table=True):
     accessible: bool = False
     available_from: date
     benefit_restricted: bool = False
+    address: str | None = None
+    contact: str | None = None
     status: str = Field(default=DwellingStatus.VACANT.value, index=True)
 
 
@@ -140,6 +133,7 @@ class TeamRecord(SQLModel, table=True):
     workers: int
     caseload_cap: int | None = None
     current_caseload: int
+    shared_caseload: bool | None = None
 
 
 class QuotaRecord(SQLModel, table=True):
@@ -162,7 +156,7 @@ class Run(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     week: str = Field(index=True)
     generation: int = 1  # a forced re-run of a week is the next generation
-    status: str = RunStatus.QUEUED.value
+    status: str = WorkStatus.QUEUED.value
     progress: str = ""
     input_hash: str = ""
     input_snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
@@ -187,6 +181,9 @@ class Proposal(SQLModel, table=True):
     cost: int | None = None
     fit: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON))
     reason: str | None = None
+    # The reason's parameters (solver.engine.explain.Reason): the pages render the sentence in
+    # Danish from them; ``detail`` keeps the English sentence for the API and old rows.
+    reason_params: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     detail: str | None = None
     outranked_by: int = 0
 
@@ -233,7 +230,7 @@ class ScenarioJob(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     request: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default=JobStatus.QUEUED.value, index=True)
+    status: str = Field(default=WorkStatus.QUEUED.value, index=True)
     progress_done: int = 0
     progress_total: int = 0
     error: str | None = None

@@ -72,6 +72,19 @@ class Gender(StrEnum):
     OTHER = "other"
 
 
+class DeclineReason(StrEnum):
+    """Why a youth declined an offer, as the allocation office records it (domain.md §6-7): dog
+    bans make youth decline [004:3918-3930]; "cannot pay the rent", "does not want own home"
+    [004:8136-8158, 12050-12074]."""
+
+    PET_NOT_ALLOWED = "pet_not_allowed"
+    AREA = "area"
+    TOO_EXPENSIVE = "too_expensive"
+    NO_CONTACT = "no_contact"
+    NOT_READY = "not_ready"
+    OTHER = "other"
+
+
 class Pet(IntEnum):
     """A youth's pet, ordered by how often housing departments ban it [004:3918-3930]."""
 
@@ -131,6 +144,7 @@ class Youth:
     excluded_areas: tuple[str, ...] = ()
     gender: Gender | None = None  # monitoring only
     greenlandic: bool | None = None  # monitoring only
+    case_worker: str | None = None  # user name of the responsible ICM/CTI/ACT worker
 
     def age_on(self, day: date) -> int:
         """Completed years on ``day``."""
@@ -156,6 +170,8 @@ class Unit:
     pets: PetPolicy = PetPolicy.NONE
     accessible: bool = False
     benefit_restricted: bool = False  # combined/flexible letting [004:3861-3880]
+    address: str | None = None  # as the allocator and the youth know the dwelling
+    contact: str | None = None  # the housing organisation's letting contact
 
     @property
     def monthly_cost(self) -> int:
@@ -170,6 +186,15 @@ class SupportTeam:
     workers: int
     current_caseload: int
     caseload_cap: int | None = None  # per worker; None = policy default
+    shared_caseload: bool | None = None  # None = the method's default (ACT shares)
+
+    @property
+    def shares_caseload(self) -> bool:
+        """The team's workers share one caseload, so each sees all its youths (default: ACT
+        does, ICM and CTI do not)."""
+        if self.shared_caseload is not None:
+            return self.shared_caseload
+        return self.method is SupportMethod.ACT
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,11 @@
 """The allocation office's pages: import, the week's run, proposals, offers, quotas and teams.
 
-Every action calls the service's own functions (``store.import_week``, ``runs.request_run``,
-``offers.make_offer`` / ``offers.transition``) with the same audit events as the API.
+Every action is a use case (``usecases.imports``, ``usecases.runs``, ``usecases.offers``,
+``usecases.capacity``), the same as the API's, with the same audit events.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated, Any
 
@@ -15,36 +14,26 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
 
 from solver.caseio.issues import CaseError
-from solver.caseio.read import read_case_files
-from solver.caseio.uploads import upload_files
-from solver.caseio.weeks import parse_week
+from solver.caseio.weeks import WEEK_PATTERN, parse_week
+from solver.domain import DeclineReason
 
-from ..audit import audit
 from ..db import get_engine
-from ..deps import SessionDep
-from ..models import (
-    DeclineReason,
-    Offer,
-    OfferState,
-    Proposal,
-    Run,
-    RunStatus,
-    WeekPolicy,
-)
-from ..offers import ConflictError, NotFoundError, expire_due, make_offer, transition
-from ..runs import request_run
-from ..scenarios import live_case
+from ..models import MAX_ID, OfferState, WeekPolicy, WorkStatus
 from ..settings import get_settings
-from ..store import import_week, week_of
+from ..usecases.capacity import capacity as capacity_lines
+from ..usecases.errors import ConflictError, NotFoundError
+from ..usecases.imports import import_uploads
+from ..usecases.offers import expire_due, list_offers, make_offer, transition
+from ..usecases.runs import get_run, latest_offers, read_proposals, recent_runs, request_run
 from . import texts
-from .common import MAX_ID, AggregateUser, AllocatorUser, context
+from .common import AggregateUser, AllocatorUser, SessionDep, context
 from .render import render
 from .session import PageError, PageRoute, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-_WEEK = re.compile(r"^\d{4}-W\d{2}$")
+_WEEK = re.compile(WEEK_PATTERN)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 OFFERS_SHOWN = 500
 
@@ -62,7 +51,7 @@ def _overview(
     week: str | None = None,
     status: int = 200,
 ) -> Response:
-    runs = session.exec(select(Run).order_by(col(Run.id).desc()).limit(20)).all()
+    runs = recent_runs(session)
     weeks = session.exec(select(WeekPolicy.week).order_by(col(WeekPolicy.week).desc())).all()
     return render(
         request,
@@ -132,7 +121,7 @@ async def import_files(
             import_error="Vælg filerne fra en sagsmappe, én zip-fil eller én Excel-fil.",
         )
     try:
-        case = read_case_files(upload_files(uploads))
+        week, counts = import_uploads(session, uploads, user.username)
     except CaseError as exc:
         issues = [
             {"file": i.file, "row": i.row, "column": i.column, "message": i.message}
@@ -146,7 +135,6 @@ async def import_files(
             status=422,
             import_error="Intet er importeret: filerne har fejl.",
         )
-    week, counts = import_week(session, case, user.username)
     url = (
         f"/anvisning?uge={week}&nye={counts['youths_created']}"
         f"&opdaterede={counts['youths_updated']}&boliger={counts['dwellings']}"
@@ -183,15 +171,16 @@ def start_run(
     session.commit()
     run, created = request_run(get_engine(), week, user.username, force == "1")
     if created:
-        request.app.state.start_run(run.id)
+        assert run.id is not None
+        request.app.state.jobs.start_run(run.id)
     return RedirectResponse(f"/anvisning/koersler/{run.id}", status_code=303)
 
 
-def _run_or_404(session: SessionDep, run_id: int) -> Run:
-    run = session.get(Run, run_id)
-    if run is None:
-        raise PageError(404, "Kørslen findes ikke.", "Ikke fundet")
-    return run
+def _run_or_404(session: SessionDep, run_id: int) -> Any:
+    try:
+        return get_run(session, run_id)
+    except NotFoundError:
+        raise PageError(404, "Kørslen findes ikke.", "Ikke fundet") from None
 
 
 @router.get("/anvisning/koersler/{run_id}/status")
@@ -199,7 +188,7 @@ def run_status(request: Request, session: SessionDep, user: AllocatorUser, run_i
     """The progress fragment htmx polls; a finished run makes the whole page reload."""
     run = _run_or_404(session, run_id)
     headers = {}
-    if run.status in (RunStatus.DONE.value, RunStatus.FAILED.value) and request.headers.get(
+    if run.status in (WorkStatus.DONE.value, WorkStatus.FAILED.value) and request.headers.get(
         "HX-Request"
     ):
         headers["HX-Refresh"] = "true"
@@ -209,23 +198,14 @@ def run_status(request: Request, session: SessionDep, user: AllocatorUser, run_i
 @router.get("/anvisning/koersler/{run_id}")
 def run_page(request: Request, session: SessionDep, user: AllocatorUser, run_id: Id) -> Response:
     run = _run_or_404(session, run_id)
-    matches: list[Proposal] = []
-    unmatched: list[Proposal] = []
-    offers: dict[int, Offer] = {}
-    if run.status == RunStatus.DONE.value:
-        rows = session.exec(
-            select(Proposal).where(Proposal.run_id == run_id).order_by(col(Proposal.id))
-        ).all()
+    matches: list[Any] = []
+    unmatched: list[Any] = []
+    offers: dict[int, Any] = {}
+    if run.status == WorkStatus.DONE.value:
+        rows = read_proposals(session, run_id, user.username)
         matches = [p for p in rows if p.dwelling_ref is not None]
         unmatched = [p for p in rows if p.dwelling_ref is None]
-        ids = [p.id for p in matches]
-        if ids:
-            for offer in session.exec(
-                select(Offer).where(col(Offer.proposal_id).in_(ids)).order_by(col(Offer.id))
-            ).all():
-                offers[offer.proposal_id] = offer  # the latest offer per proposal
-        audit(session, user.username, "read.proposals", "run", str(run_id))
-        session.commit()
+        offers = latest_offers(session, [p.id for p in matches if p.id is not None])
     return render(
         request,
         "allocator/run.html",
@@ -260,12 +240,7 @@ def _offers_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    query = select(Offer).order_by(col(Offer.id).desc()).limit(OFFERS_SHOWN)
-    if state:
-        query = query.where(Offer.state == state)
-    offers = session.exec(query).all()
-    audit(session, user.username, "read.offers", "offer", state or "*")
-    session.commit()
+    offers = list_offers(session, user.username, state, newest_first=True, limit=OFFERS_SHOWN)
     return render(
         request,
         "allocator/offers.html",
@@ -370,47 +345,7 @@ def act_on_offer(
 def capacity(request: Request, session: SessionDep, user: AggregateUser) -> Response:
     """The quota ledger per organisation and type, and the free CTI/ACT slots per team, as the
     latest week's run sees them."""
-    quotas: list[dict[str, Any]] = []
-    teams: list[dict[str, Any]] = []
-    week = None
-    try:
-        case = live_case(session)
-    except LookupError:
-        case = None
-    if case is not None:
-        week = week_of(case.policy.run_date)
-        policy = case.policy
-        for q in sorted(case.quotas, key=lambda q: (q.organisation, q.dwelling_type.value)):
-            rate = q.rate if q.rate is not None else policy.default_quota_rate
-            quotas.append(
-                {
-                    "organisation": q.organisation,
-                    "dwelling_type": q.dwelling_type.value,
-                    "vacancies": q.vacancies,
-                    "rate": f"{rate.numerator}/{rate.denominator}",
-                    "rate_default": q.rate is None,
-                    "limit": math.floor(rate * q.vacancies),
-                    "claimed": q.claimed,
-                    "remaining": q.remaining(policy.default_quota_rate),
-                }
-            )
-        for team in case.teams:
-            method = team.method.value
-            cap = (
-                team.caseload_cap
-                if team.caseload_cap is not None
-                else (policy.caseload_cap.get(team.method))
-            )
-            teams.append(
-                {
-                    "team": team.team,
-                    "method": method,
-                    "workers": team.workers,
-                    "cap": cap,
-                    "caseload": team.current_caseload,
-                    "free": policy.free_slots(team),
-                }
-            )
+    week, quotas, teams = capacity_lines(session)
     return render(
         request,
         "allocator/capacity.html",

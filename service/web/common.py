@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlmodel import Session
 
-from ..deps import SessionDep
+from ..db import get_session
 from ..models import Role
 from .session import ALL_ROLES, PageUser, page_user
 
-MAX_ID = 2**31 - 1
+SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def requires(*roles: Role) -> Callable[[Request, Any], PageUser]:

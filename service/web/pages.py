@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import func
-from sqlmodel import col, select
 
-from ..audit import audit
-from ..auth import hash_password, issue_token, verify_password
-from ..deps import SessionDep, end_sessions
-from ..models import (
-    TEAM_PATTERN,
-    USERNAME_PATTERN,
-    AuditEvent,
-    Role,
-    Run,
-    ScenarioJob,
-    User,
-    YouthRecord,
-    YouthStatus,
-)
-from ..settings import get_settings
-from .common import AdminUser, AnyUser, context
+from ..models import USERNAME_PATTERN, Role
+from ..usecases import users
+from ..usecases.audit import AuditFilter, distinct_values, search
+from ..usecases.errors import InvalidRequest, Unauthenticated
+from ..usecases.overview import start_facts
+from .common import AdminUser, AnyUser, SessionDep, context
 from .render import render
 from .session import (
     LOGIN_CSRF_COOKIE,
@@ -90,13 +78,12 @@ def login(
             username,
             status=403,
         )
-    user = session.exec(select(User).where(User.username == username)).first() if username else None
-    if user is None or not user.active or not verify_password(password, user.password_hash):
+    try:
+        token = users.log_in(session, username, password)
+    except Unauthenticated:
         return _login_form(
             request, target, "Forkert brugernavn eller adgangskode.", username, status=400
         )
-    settings = get_settings()
-    token = issue_token(user.username, settings.secret_key, settings.token_minutes)
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
@@ -112,9 +99,7 @@ def logout(
 ) -> Response:
     """Log out: the cookie goes, and the token in it (and any other of this user's) ends."""
     check_csrf(user, csrf_token)
-    end_sessions(session, user.username)
-    audit(session, user.username, "logout", "user", user.username)
-    session.commit()
+    users.log_out(session, user.username)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -123,25 +108,12 @@ def logout(
 # ----------------------------------------------------------------------------- start page
 @router.get("/")
 def start(request: Request, session: SessionDep, user: AnyUser) -> Response:
-    facts: dict[str, Any] = {}
-    if user.role in ("admin", "allocator", "planner"):
-        facts["latest_run"] = session.exec(select(Run).order_by(col(Run.id).desc())).first()
-    if user.role in ("admin", "planner"):
-        facts["latest_job"] = session.exec(
-            select(ScenarioJob).order_by(col(ScenarioJob.id).desc())
-        ).first()
-    if user.role in ("admin", "allocator", "caseworker"):
-        query = select(func.count()).select_from(YouthRecord)
-        query = query.where(YouthRecord.status == YouthStatus.WAITING.value)
-        if user.role == "caseworker":
-            query = query.where(col(YouthRecord.support_team).in_(user.teams or ("",)))
-        facts["waiting"] = session.exec(query).one()
+    facts = start_facts(session, user.principal)
     return render(request, "start.html", context(request, user, **facts))
 
 
 # ----------------------------------------------------------------------------- admin: users
 _USERNAME = re.compile(USERNAME_PATTERN)
-_TEAM = re.compile(TEAM_PATTERN)
 
 
 def _users_page(
@@ -154,14 +126,13 @@ def _users_page(
     created: str | None = None,
     status: int = 200,
 ) -> Response:
-    users = session.exec(select(User).order_by(col(User.username))).all()
     return render(
         request,
         "admin/users.html",
         context(
             request,
             user,
-            users=users,
+            users=users.list_users(session),
             roles=list(Role),
             errors=errors or [],
             form=form or {},
@@ -195,30 +166,15 @@ def create_user(
 ) -> Response:
     check_csrf(user, csrf_token)
     username = username.strip()
-    team_list = [t.strip() for t in teams.split(",") if t.strip()]
-    errors = []
-    if not _USERNAME.match(username):
-        errors.append(
-            "Brugernavnet skal være 1–64 tegn: bogstaver a–z, tal, punktum, bindestreg, @ eller _."
-        )
-    elif session.exec(select(User).where(User.username == username)).first():
-        errors.append("Brugernavnet findes allerede.")
-    if not 8 <= len(password) <= 256:
-        errors.append("Adgangskoden skal være mindst 8 og højst 256 tegn.")
-    if role not in {r.value for r in Role}:
-        errors.append("Vælg en rolle.")
-    if any(not _TEAM.match(t) for t in team_list):
-        errors.append("Teams skrives adskilt af komma, fx ICM-1, CTI-2.")
-    if role == Role.CASEWORKER.value and not team_list:
-        errors.append("En sagsbehandler skal have mindst ét team.")
-    if errors:
+    team_list = tuple(t.strip() for t in teams.split(",") if t.strip())
+    try:
+        new = users.NewUser(username, password, role, team_list)
+        users.create_user(session, user.username, new)
+    except InvalidRequest as exc:
+        session.rollback()
         form = {"username": username, "role": role, "teams": teams}
+        errors = exc.texts("da")
         return _users_page(request, session, user, errors=errors, form=form, status=400)
-    session.add(
-        User(username=username, role=role, password_hash=hash_password(password), teams=team_list)
-    )
-    audit(session, user.username, "user.create", "user", username, role)
-    session.commit()
     return RedirectResponse(f"/admin/brugere?oprettet={username}", status_code=303)
 
 
@@ -254,22 +210,15 @@ def audit_page(
         errors.append("Til-datoen er ikke en gyldig dato.")
     if start_day and end_day and end_day < start_day:
         errors.append("Til-datoen ligger før fra-datoen.")
-    query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(AUDIT_LIMIT)
-    if bruger:
-        query = query.where(AuditEvent.actor == bruger)
-    if handling:
-        query = query.where(AuditEvent.action == handling)
-    if objekt:
-        query = query.where(AuditEvent.object_ref == objekt)
+    since = until = None
     if start_day:  # days are Danish days; the log stores UTC
-        start = datetime.combine(start_day, time.min, tzinfo=_LOCAL).astimezone(UTC)
-        query = query.where(col(AuditEvent.at) >= start)
+        since = datetime.combine(start_day, time.min, tzinfo=_LOCAL).astimezone(UTC)
     if end_day:
-        end = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=_LOCAL)
-        query = query.where(col(AuditEvent.at) < end.astimezone(UTC))
-    events = [] if errors else session.exec(query).all()
-    actors = session.exec(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)).all()
-    actions = session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+        until = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=_LOCAL)
+        until = until.astimezone(UTC)
+    found = AuditFilter(bruger, handling, objekt, since, until, AUDIT_LIMIT)
+    events = [] if errors else search(session, found)
+    actors, actions = distinct_values(session)
     filters = {"bruger": bruger, "handling": handling, "objekt": objekt, "fra": fra, "til": til}
     return render(
         request,

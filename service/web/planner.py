@@ -1,7 +1,8 @@
 """Planning pages: pick shipped scenarios, run them, watch progress, compare with the baseline.
 
-Built on ``service.scenarios`` (the same jobs as ``/api/v1/scenarios``). Results are aggregates
-over simulated youths, never persons, so these reads are not audited (starting a job is).
+Built on ``service.usecases.planning`` (the same jobs as ``/api/v1/scenarios``). Results are
+aggregates over simulated youths, never persons, so these reads are not audited (starting a job
+is).
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from fastapi.responses import RedirectResponse
 
 from solver.planning.kpi import HEADLINE_KPIS
 
-from ..deps import SessionDep
-from ..models import JobStatus, ScenarioJob
-from ..scenarios import (
+from ..models import MAX_ID, ScenarioJob, WorkStatus
+from ..usecases.errors import InvalidRequest
+from ..usecases.planning import (
     MAX_REPLICATIONS,
     PLOT_TYPES,
-    JobRequestError,
     available,
     get_job,
     job_csv,
@@ -30,7 +30,7 @@ from ..scenarios import (
     start_job,
 )
 from . import texts
-from .common import MAX_ID, PlannerUser, context
+from .common import PlannerUser, SessionDep, context
 from .render import render
 from .session import PageError, PageRoute, check_csrf
 
@@ -97,13 +97,13 @@ def start(
     if not errors:
         try:
             job = start_job(session, user.username, chosen, reps)
-        except JobRequestError as exc:
+        except InvalidRequest as exc:
             session.rollback()
             errors.append("Scenarierne kan ikke køres:")
             errors.extend(exc.issues)
         else:
             assert job.id is not None
-            request.app.state.start_scenario(job.id)
+            request.app.state.jobs.start_planning(job.id)
             return RedirectResponse(f"/planlaegning/{job.id}", status_code=303)
     return _list_page(
         request, session, user, errors=errors, chosen=chosen, replications=replications, status=400
@@ -118,7 +118,7 @@ def _job_or_404(session: SessionDep, job_id: int) -> ScenarioJob:
 
 
 def _finished(job: ScenarioJob) -> bool:
-    return job.status in (JobStatus.DONE.value, JobStatus.FAILED.value)
+    return job.status in (WorkStatus.DONE.value, WorkStatus.FAILED.value)
 
 
 @router.get("/planlaegning/{job_id}/status")
@@ -150,7 +150,7 @@ def job_page(
     request: Request, session: SessionDep, user: PlannerUser, job_id: JobId, alle: str = ""
 ) -> Response:
     job = _job_or_404(session, job_id)
-    result = job_result(job) if job.status == JobStatus.DONE.value else None
+    result = job_result(job) if job.status == WorkStatus.DONE.value else None
     return render(
         request,
         "planner/job.html",

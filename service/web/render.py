@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
+from solver.engine.explain import Reason
+
 from . import texts
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -47,11 +49,21 @@ def dk_percent(value: Any) -> str:
     return f"{100 * float(value):.0f} %"
 
 
+def reason_sentence(proposal: Any) -> dict[str, str]:
+    """Why a youth was not housed, in Danish from the reason's parameters; a proposal stored
+    before they were kept shows the engine's English sentence (marked ``lang="en"``)."""
+    params = getattr(proposal, "reason_params", None)
+    if params is not None and proposal.reason:
+        return {"text": Reason(proposal.reason, params).text("da"), "lang": "da"}
+    return {"text": proposal.detail or "", "lang": "en"}
+
+
 templates.env.filters["dk_number"] = dk_number
 templates.env.filters["dk_date"] = dk_date
 templates.env.filters["dk_percent"] = dk_percent
 templates.env.globals["t"] = texts
 templates.env.globals["label"] = texts.label
+templates.env.globals["reason_sentence"] = reason_sentence
 
 
 def render(

@@ -28,16 +28,21 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
-from ..deps import Principal, authorize
-from ..models import Role
-from ..offers import ConflictError, NotFoundError
+from ..authz import ALL, Principal, authorize
 from ..settings import get_settings
+from ..usecases.errors import (
+    ConflictError,
+    Forbidden,
+    InvalidRequest,
+    NotFoundError,
+    Unauthenticated,
+)
 
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "boligmatch_session"
 LOGIN_CSRF_COOKIE = "boligmatch_login_csrf"
-ALL_ROLES = frozenset(r.value for r in Role)
+ALL_ROLES = ALL
 
 
 class LoginRequired(Exception):
@@ -82,9 +87,9 @@ def page_user(request: Request, session: Session, roles: frozenset[str] = ALL_RO
         raise LoginRequired
     try:
         principal = authorize(session, token, roles)
-    except HTTPException as exc:
-        if exc.status_code == 401:
-            raise LoginRequired from None
+    except Unauthenticated:
+        raise LoginRequired from None
+    except Forbidden:
         message = "Din rolle giver ikke adgang til denne side."
         raise PageError(403, message, "Ingen adgang") from None
     return PageUser(principal.username, principal.role, principal.teams, token, csrf_for(token))
@@ -192,9 +197,16 @@ class PageRoute(APIRoute):
                         exc.status_code, ("Fejl", "Forespørgslen kunne ikke udføres.")
                     )
                     response = _error(request, exc.status_code, message, title)
+            except Unauthenticated:
+                response = _login_redirect(request)
+            except Forbidden:
+                title, message = _HTTP_MESSAGES[403]
+                response = _error(request, 403, message, title)
             except NotFoundError:
                 title, message = _HTTP_MESSAGES[404]
                 response = _error(request, 404, message, title)
+            except InvalidRequest as exc:
+                response = _error(request, 400, " ".join(exc.texts("da")), "Ugyldige værdier")
             except ConflictError:
                 title, message = _HTTP_MESSAGES[409]
                 response = _error(request, 409, message, title)

@@ -71,6 +71,7 @@ YOUTH_COLUMNS = (
     Column("excluded_areas", LIST, False, ()),
     Column("gender", enum(GENDERS), False),
     Column("greenlandic", BOOL, False),
+    Column("case_worker", TEXT, False),
 )
 UNIT_COLUMNS = (
     Column("ref", TEXT),
@@ -87,6 +88,8 @@ UNIT_COLUMNS = (
     Column("accessible", BOOL, False, False),
     Column("available_from", DATE),
     Column("benefit_restricted", BOOL, False, False),
+    Column("address", TEXT, False),
+    Column("contact", TEXT, False),
 )
 SUPPORT_COLUMNS = (
     Column("team", TEXT),
@@ -94,6 +97,7 @@ SUPPORT_COLUMNS = (
     Column("workers", COUNT),
     Column("caseload_cap", COUNT, False),  # default: the policy's cap for the method
     Column("current_caseload", COUNT),
+    Column("shared_caseload", BOOL, False),  # default: true for ACT, false otherwise
 )
 QUOTA_COLUMNS = (
     Column("organisation", TEXT),

@@ -742,6 +742,36 @@ PLOTS = _words(
 )
 PLOTS["plot.per_bin"] = {"da": "andel pr. {width} uger", "en": "share per {width}-week bin"}
 
+# --------------------------------------------------------------------------- service requests
+# A wrong value in a request to the service (service.usecases.errors.Problem).
+REQUEST: dict[str, Entry] = {
+    "request.username_invalid": {
+        "en": "user name {username:q}: 1-64 letters, digits, '.', '_', '@' or '-'",
+        "da": "Brugernavnet {username:q} skal være 1–64 tegn: bogstaver a–z, tal, punktum, "
+        "bindestreg, @ eller _.",
+    },
+    "request.username_taken": {
+        "en": "user {username:q} exists",
+        "da": "Brugernavnet {username:q} findes allerede.",
+    },
+    "request.password_length": {
+        "en": "the password must have at least {min} characters (and at most {max})",
+        "da": "Adgangskoden skal være mindst {min} og højst {max} tegn.",
+    },
+    "request.role_invalid": {
+        "en": "role {role:q} is not one of admin, allocator, planner, caseworker",
+        "da": "Vælg en rolle ({role:q} er ikke en rolle).",
+    },
+    "request.team_invalid": {
+        "en": "teams are 1-64 letters, digits, spaces, '.', '_' or '-'",
+        "da": "Teams skrives adskilt af komma, fx ICM-1, CTI-2.",
+    },
+    "request.caseworker_needs_team": {
+        "en": "a case worker needs at least one team",
+        "da": "En sagsbehandler skal have mindst ét team.",
+    },
+}
+
 CATALOGUE: dict[str, Entry] = {
     **EXPLAIN,
     **REASONS,
@@ -754,4 +784,5 @@ CATALOGUE: dict[str, Entry] = {
     **KPIS,
     **KPI_UNITS,
     **PLOTS,
+    **REQUEST,
 }

@@ -24,7 +24,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from solver.i18n.catalogue import CATALOGUE
+from solver.i18n.catalogue import CATALOGUE, Entry
+
+_PARSE = string.Formatter().parse
 
 LANGS = ("da", "en")
 DEFAULT_LANG = "da"
@@ -154,13 +156,20 @@ def label(namespace: str, code: Any, lang: str = DEFAULT_LANG) -> str:
     return text(key, lang)
 
 
+def _plain_word(entry: Entry) -> bool:
+    """A word or phrase without parameters."""
+    form = entry["da"]
+    return isinstance(form, str) and not any(name for _, name, _, _ in _PARSE(form))
+
+
 def table(namespace: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
-    """Every ``code → word`` of a namespace (for pick lists and templates)."""
+    """Every ``code → word`` of a namespace (for pick lists and templates); messages that take
+    parameters are left out."""
     prefix = f"{namespace}."
     return {
         key.removeprefix(prefix): text(key, lang)
         for key, entry in CATALOGUE.items()
-        if key.startswith(prefix) and "count" not in entry and "." not in key[len(prefix) :]
+        if key.startswith(prefix) and _plain_word(entry)
     }
 
 

@@ -13,10 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from service import db, scenarios, settings, waitcache
+from service import db, settings
 from service.auth import hash_password
 from service.migrate import upgrade
 from service.models import Role, User
+from service.usecases import waits
 
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "fixtures"
 PASSWORD = "correct-horse-battery"
@@ -45,8 +46,7 @@ def database_url(
     # Expected waits (a background simulation per pool version): small, so tests stay quick.
     monkeypatch.setenv("BOLIGMATCH_EXPECTED_WAIT_REPLICATIONS", "3")
     monkeypatch.setenv("BOLIGMATCH_EXPECTED_WAIT_WEEKS", "6")
-    scenarios.scenario_settings.cache_clear()
-    waitcache.reset()
+    waits.reset()
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
     upgrade(url)
@@ -77,8 +77,7 @@ def client(database_url: str) -> Iterator[TestClient]:
     app = create_app()
     with TestClient(app) as c:
         yield c
-    app.state.executor.shutdown(wait=True)
-    app.state.scenario_executor.shutdown(wait=True, cancel_futures=True)
+    app.state.jobs.stop(wait=True)
 
 
 def auth(client: TestClient, username: str) -> dict[str, str]:

@@ -9,8 +9,10 @@ import itertools
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from service import db, waitcache
-from service.scenarios import live_case, scenario_settings
+from service import db
+from service.settings import get_settings
+from service.usecases import waits
+from service.usecases.data import live_case
 from solver.planning.simulate import expected_wait
 
 from .conftest import auth, import_fixture, run_week
@@ -34,10 +36,10 @@ def test_expected_wait_is_computed_in_the_background_and_matches_the_simulation(
     ref = _waiting_ref(client)
     first = _queue(client, ref)["expected_wait"]
     assert first["status"] in ("computing", "ready")  # never blocks the request
-    waitcache.wait_until_ready()
+    waits.wait_until_ready()
     ready = _queue(client, ref)["expected_wait"]
     assert ready["status"] == "ready", ready
-    s = scenario_settings()
+    s = get_settings()
     assert ready["weeks"] == s.expected_wait_weeks and ready["replications"] == 3
     cdf = ready["cdf"]
     assert len(cdf) == s.expected_wait_weeks
@@ -57,7 +59,7 @@ def test_a_changed_pool_serves_the_old_numbers_as_stale_until_recomputed(
     run = run_week(client)
     ref = _waiting_ref(client)
     _queue(client, ref)
-    waitcache.wait_until_ready()
+    waits.wait_until_ready()
     assert _queue(client, ref)["expected_wait"]["status"] == "ready"
     h = auth(client, "alloc")
     proposals = client.get(f"/api/v1/runs/{run['id']}/proposals", headers=h).json()
@@ -68,7 +70,7 @@ def test_a_changed_pool_serves_the_old_numbers_as_stale_until_recomputed(
     )
     after = _queue(client, ref)["expected_wait"]
     assert after["status"] in ("stale", "ready")
-    waitcache.wait_until_ready()
+    waits.wait_until_ready()
     assert _queue(client, ref)["expected_wait"]["status"] == "ready"
     offered = _queue(client, match["youth_ref"])["expected_wait"]
     assert offered == {**offered, "status": "unavailable", "reason": "youth is offered"}

@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 from sqlmodel import Session
 
-from service import db, poolcache
-from service.audit import submit_read
+from service import db
 from service.models import AuditEvent, User
-from service.store import bump_pool_version
+from service.usecases import queue
+from service.usecases.audit import submit_read
+from service.usecases.data import bump_pool_version
 
 from .conftest import auth, import_fixture
 
@@ -157,12 +158,12 @@ def test_queue_info_is_computed_once_per_pool_version(client: TestClient) -> Non
     import_fixture(client, "tiny")
     engine = db.get_engine()
     with engine.connect() as conn:
-        first = poolcache.queue_info(conn, "T01")
-        assert first is not None and poolcache.queue_info(conn, "T01") is first
+        first = queue.queue_info(conn, "T01")
+        assert first is not None and queue.queue_info(conn, "T01") is first
     with Session(engine) as s:
         bump_pool_version(s)
         s.commit()
     with engine.connect() as conn:
-        again = poolcache.queue_info(conn, "T01")
+        again = queue.queue_info(conn, "T01")
         assert again is not None and again is not first and again == first
-        assert poolcache.queue_info(conn, "NO-SUCH") is None
+        assert queue.queue_info(conn, "NO-SUCH") is None

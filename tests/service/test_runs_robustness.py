@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, select
 
 from service import db
 from service.models import Proposal, Run
-from service.runs import execute_run, request_run
+from service.usecases.runs import execute_run, request_run
 
 from .conftest import auth, import_fixture, wait_for_run
 

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from service import scenarios
+from service import settings
+from service.usecases import planning, waits
 
 from .conftest import auth, import_fixture, wait_done
 
@@ -34,9 +35,9 @@ count = 2
 def _one_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Replications in the test process (the process pool is covered in tests/planning/test_simulate.py)."""
     monkeypatch.setenv("BOLIGMATCH_SCENARIO_WORKERS", "1")
-    scenarios.scenario_settings.cache_clear()
+    settings.get_settings.cache_clear()
     yield
-    scenarios.scenario_settings.cache_clear()
+    settings.get_settings.cache_clear()
 
 
 def _org() -> str:
@@ -167,7 +168,7 @@ def test_stopping_the_server_fails_jobs_that_never_started_and_ends_the_wait_pro
     process would outlive the server."""
     from sqlmodel import Session
 
-    from service import db, waitcache
+    from service import db
     from service.app import create_app
     from service.models import ScenarioJob
 
@@ -178,10 +179,10 @@ def test_stopping_the_server_fails_jobs_that_never_started_and_ends_the_wait_pro
         session.commit()
         session.refresh(job)
         assert job.id is not None
-        scenarios._pending[job.id] = []  # recorded, its thread not yet started
-        waitcache._executor()  # the expected-wait process is up
+        planning._pending[job.id] = []  # recorded, its thread not yet started
+        waits._executor()  # the expected-wait process is up
     with Session(db.get_engine()) as session:
         stopped = session.get(ScenarioJob, job.id)
         assert stopped is not None and stopped.status == "failed"
         assert "server stopped" in (stopped.error or "")
-    assert waitcache._pool is None and job.id not in scenarios._pending
+    assert waits._pool is None and job.id not in planning._pending

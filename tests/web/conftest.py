@@ -25,10 +25,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from service import db, scenarios, settings, waitcache
+from service import db, settings
 from service.auth import hash_password
 from service.migrate import upgrade
 from service.models import Role, User
+from service.usecases import waits
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "data" / "fixtures"
@@ -94,8 +95,7 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     monkeypatch.setenv("BOLIGMATCH_EXPECTED_WAIT_REPLICATIONS", "0")
     monkeypatch.setenv("BOLIGMATCH_SCENARIO_WORKERS", "1")
     monkeypatch.setenv("BOLIGMATCH_SCENARIOS_DIR", str(write_scenarios(tmp_path / "scenarios")))
-    scenarios.scenario_settings.cache_clear()
-    waitcache.reset()
+    waits.reset()
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
     upgrade(url)
@@ -103,7 +103,6 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     yield url
     db.get_engine().dispose()
     settings.get_settings.cache_clear()
-    scenarios.scenario_settings.cache_clear()
     db.get_engine.cache_clear()
 
 
@@ -114,8 +113,7 @@ def client(database_url: str) -> Iterator[TestClient]:
     app = create_app()
     with TestClient(app, follow_redirects=False) as c:
         yield c
-    app.state.executor.shutdown(wait=True)
-    app.state.scenario_executor.shutdown(wait=True, cancel_futures=True)
+    app.state.jobs.stop(wait=True)
 
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

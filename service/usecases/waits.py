@@ -27,8 +27,9 @@ from sqlmodel import Session
 
 from solver.domain import Case
 
-from .models import PoolVersion
-from .scenarios import live_case, scenario_settings
+from ..models import PoolVersion
+from ..settings import get_settings
+from .data import live_case
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def _start(key: str, token: str, session: Session) -> None:
     except LookupError:
         _failed[key] = (token, "nothing has been imported yet")
         return
-    s = scenario_settings()
+    s = get_settings()
     future = _executor().submit(
         _compute, case, s.expected_wait_weeks, s.expected_wait_replications, s.expected_wait_seed
     )
@@ -90,7 +91,7 @@ def expected_wait(session: Session, ref: str, token: str | None = None) -> dict[
     """The youth's expected-wait answer (see the module docstring); never blocks on the work.
 
     ``token``: the pool version if the caller has just read it (saves the query)."""
-    if not scenario_settings().expected_wait_replications:
+    if not get_settings().expected_wait_replications:
         return {"status": "unavailable", "reason": "switched off"}
     if token is None:
         row = session.get(PoolVersion, 1)

@@ -1,14 +1,13 @@
 """Planning jobs: what-if scenarios run in the background, their results kept in the database.
 
 A job is one ``solver.planning.simulate.run_scenarios`` call over shipped scenario files
-(``scenarios/``)
-and/or scenario TOML sent with the request, each compared with its baseline. The job row holds
-the request, the progress (replications done of all) and, when done, the whole result as JSON
-(``solver.planning.kpi.ComparisonResult``), so tables, CSV and plots are rebuilt from it at any
-time.
+(``scenarios/``) and/or scenario TOML sent with the request, each compared with its baseline.
+The job row holds the request, the progress (replications done of all) and, when done, the
+whole result as JSON (``solver.planning.kpi.ComparisonResult``), so tables, CSV and plots are
+rebuilt from it at any time.
 
 A scenario whose ``base`` is ``"database"`` starts from the live data: the latest imported
-week's snapshot, exactly what that week's run would solve (``store.snapshot_files``).
+week's snapshot, exactly what that week's run would solve (``data.live_case``).
 
 Replications run in ``BOLIGMATCH_SCENARIO_WORKERS`` local processes (default: one per core), or
 on the Dask cluster at ``BOLIGMATCH_DASK_SCHEDULER`` when set. Jobs run one at a time on their
@@ -26,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -39,11 +37,12 @@ from solver.planning.scenario import (
     load_scenario,
     parse_scenario,
 )
-from solver.resources import SCENARIOS_DIR
 
+from ..models import ScenarioJob, WorkStatus, now
+from ..settings import get_settings
 from .audit import audit
-from .models import JobStatus, ScenarioJob, WeekPolicy, now
-from .store import snapshot_case, snapshot_files
+from .data import live_case
+from .errors import InvalidRequest
 
 log = logging.getLogger(__name__)
 
@@ -52,36 +51,11 @@ PLOT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 MAX_REPLICATIONS = 1000  # per scenario, from the API; the CLI has no cap
 
 
-class ScenarioSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BOLIGMATCH_", extra="ignore")
-
-    scenarios_dir: Path = SCENARIOS_DIR
-    scenario_workers: int = 0  # 0 = one local process per core
-    dask_scheduler: str | None = None  # tcp://HOST:PORT
-    # Expected waits on the queue page (service/waitcache.py); 0 replications switches them off.
-    expected_wait_weeks: int = 26
-    expected_wait_replications: int = 20
-    expected_wait_seed: int = 0
-
-
-@lru_cache
-def scenario_settings() -> ScenarioSettings:
-    return ScenarioSettings()
-
-
-class JobRequestError(ValueError):
-    """A job request that cannot run; ``issues`` names the field of each problem."""
-
-    def __init__(self, issues: list[str]) -> None:
-        self.issues = issues
-        super().__init__("; ".join(issues))
-
-
 # --------------------------------------------------------------------------- shipped files
 
 
 def _files() -> dict[str, Path]:
-    folder = scenario_settings().scenarios_dir
+    folder = get_settings().scenarios_dir
     return {p.stem: p for p in sorted(folder.glob("*.toml"))} if folder.is_dir() else {}
 
 
@@ -111,16 +85,8 @@ def available() -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- live base
 
 
-def live_case(session: Session) -> Case:
-    """The latest imported week as a case (what that week's run solves)."""
-    policy = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).first()
-    if policy is None:
-        raise LookupError("nothing has been imported yet")
-    return snapshot_case(snapshot_files(session, policy.week))
-
-
 def _specs(session: Session, names: list[str], tomls: list[str]) -> list[ScenarioSpec]:
-    """Validate every requested scenario; raise one JobRequestError naming each bad field."""
+    """Validate every requested scenario; raise one InvalidRequest naming each bad field."""
     files, issues, specs = _files(), [], []
     live: Case | None = None
 
@@ -168,7 +134,7 @@ def _specs(session: Session, names: list[str], tomls: list[str]) -> list[Scenari
     if not names and not tomls:
         issues.append("names: give at least one scenario name or toml text")
     if issues:
-        raise JobRequestError(issues)
+        raise InvalidRequest(issues)
     return specs
 
 
@@ -184,11 +150,11 @@ def start_job(
 ) -> ScenarioJob:
     """Validate and record a job (committed, status queued); the caller schedules ``execute``.
 
-    Raises :class:`JobRequestError` (a ``ValueError``) naming each bad field; nothing is written
+    Raises :class:`InvalidRequest` naming each bad field; nothing is written
     then.
     """
     if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:
-        raise JobRequestError([f"replications: must be between 1 and {MAX_REPLICATIONS}"])
+        raise InvalidRequest([f"replications: must be between 1 and {MAX_REPLICATIONS}"])
     specs = _specs(session, names, tomls or [])
     from solver.planning.simulate import planned_replications
 
@@ -196,7 +162,7 @@ def start_job(
     job = ScenarioJob(
         names=[s.name for s in specs],
         request={"names": names, "toml": tomls or [], "replications": replications},
-        status=JobStatus.QUEUED.value,
+        status=WorkStatus.QUEUED.value,
         progress_total=total,
         created_by=username,
     )
@@ -227,7 +193,7 @@ def execute(engine: Engine, job_id: int) -> None:
                     req = job.request
                     specs = _specs(session, list(req.get("names", [])), list(req.get("toml", [])))
                 replications = job.request.get("replications")
-                job.status = JobStatus.RUNNING.value
+                job.status = WorkStatus.RUNNING.value
                 session.add(job)
                 session.commit()
 
@@ -241,7 +207,7 @@ def execute(engine: Engine, job_id: int) -> None:
 
             from solver.planning.simulate import run_scenarios
 
-            settings = scenario_settings()
+            settings = get_settings()
             result = run_scenarios(
                 specs,
                 replications=replications,
@@ -253,7 +219,7 @@ def execute(engine: Engine, job_id: int) -> None:
                 job = session.get(ScenarioJob, job_id)
                 assert job is not None
                 job.result_json = result.to_json()
-                job.status = JobStatus.DONE.value
+                job.status = WorkStatus.DONE.value
                 job.finished_at = now()
                 session.add(job)
                 session.commit()
@@ -263,7 +229,7 @@ def execute(engine: Engine, job_id: int) -> None:
             with Session(engine) as session:
                 job = session.get(ScenarioJob, job_id)
                 if job is not None:
-                    job.status = JobStatus.FAILED.value
+                    job.status = WorkStatus.FAILED.value
                     job.error = f"{type(exc).__name__}: {exc}"[:1000]
                     job.finished_at = now()
                     session.add(job)
@@ -278,8 +244,8 @@ def interrupt_pending(engine: Engine) -> None:
         return
     with Session(engine) as session:
         for job in session.exec(select(ScenarioJob).where(col(ScenarioJob.id).in_(ids))).all():
-            if job.status == JobStatus.QUEUED.value:
-                job.status = JobStatus.FAILED.value
+            if job.status == WorkStatus.QUEUED.value:
+                job.status = WorkStatus.FAILED.value
                 job.error = "interrupted: the server stopped before the job started; start it again"
                 job.finished_at = now()
                 session.add(job)

@@ -13,9 +13,10 @@ from sqlmodel import Session, col, select
 from solver.domain import Case
 from solver.engine.week import WeekResult, run_case
 
+from ..models import Offer, Proposal, Run, WorkStatus, now
 from .audit import audit
-from .models import Proposal, Run, RunStatus, now
-from .store import files_from_json, files_json, snapshot_case, snapshot_files, snapshot_hash
+from .data import files_from_json, files_json, snapshot_case, snapshot_files, snapshot_hash
+from .errors import NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
             run = session.get(Run, run_id)
             assert run is not None
             files = snapshot_files(session, run.week)
-            run.status = RunStatus.RUNNING.value
+            run.status = WorkStatus.RUNNING.value
             run.input_snapshot = files_json(files)
             run.input_hash = snapshot_hash(files)
             run.solver_version = f"boligmatch {version('boligmatch')}, ortools {version('ortools')}"
@@ -88,10 +89,11 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
                                      cost=m.cost, fit=m.fit))  # fmt: skip
             for u in result.unmatched:
                 session.add(Proposal(run_id=run_id, youth_ref=u.youth_ref, reason=u.reason,
-                                     detail=u.detail(), outranked_by=u.outranked_by))  # fmt: skip
+                                     reason_params=u.params, detail=u.detail(),
+                                     outranked_by=u.outranked_by))  # fmt: skip
             run = session.get(Run, run_id)
             assert run is not None
-            run.status = RunStatus.DONE.value
+            run.status = WorkStatus.DONE.value
             run.result_status = result.status.value
             run.objective = dict(result.summary.get("objective", {}))
             run.timings = dict(result.summary.get("timings_s", {}))
@@ -106,8 +108,41 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
         with Session(engine) as session:
             run = session.get(Run, run_id)
             if run is not None:
-                run.status = RunStatus.FAILED.value
+                run.status = WorkStatus.FAILED.value
                 run.error = f"{type(exc).__name__}: {exc}"[:500]
                 run.finished_at = now()
                 session.add(run)
                 session.commit()
+
+
+def get_run(session: Session, run_id: int) -> Run:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFoundError("Run not found")
+    return run
+
+
+def read_proposals(session: Session, run_id: int, actor: str) -> list[Proposal]:
+    """A run's proposals in order (matches and youths not housed), audited as a read of
+    personal data and committed."""
+    get_run(session, run_id)
+    rows = session.exec(
+        select(Proposal).where(Proposal.run_id == run_id).order_by(col(Proposal.id))
+    ).all()
+    audit(session, actor, "read.proposals", "run", str(run_id))
+    session.commit()
+    return list(rows)
+
+
+def latest_offers(session: Session, proposal_ids: list[int]) -> dict[int, Offer]:
+    """The latest offer made from each of these proposals."""
+    out: dict[int, Offer] = {}
+    if proposal_ids:
+        query = select(Offer).where(col(Offer.proposal_id).in_(proposal_ids))
+        for offer in session.exec(query.order_by(col(Offer.id))).all():
+            out[offer.proposal_id] = offer
+    return out
+
+
+def recent_runs(session: Session, limit: int = 20) -> list[Run]:
+    return list(session.exec(select(Run).order_by(col(Run.id).desc()).limit(limit)).all())

@@ -1,10 +1,13 @@
-"""Between the domain (``solver.domain.Case``) and the tables: import a case, snapshot a week."""
+"""Between the domain (``solver.domain.Case``) and the tables: store an imported case, snapshot a
+week as case-format files (what a run solves), the queue's pool, and the data version.
+
+Any write that changes the queue's inputs (youths, dwellings, teams, policy) calls
+:func:`bump_pool_version` in its own transaction; caches of derived data key on it.
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import tomllib
 import uuid
 from dataclasses import asdict
@@ -16,11 +19,12 @@ from sqlmodel import Session, col, select
 
 from solver.caseio.policy import policy_toml
 from solver.caseio.read import read_case_files
-from solver.caseio.weeks import parse_week
+from solver.caseio.schema import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
+from solver.caseio.weeks import parse_week, week_of
+from solver.caseio.write import table_csv
 from solver.domain import Case
 
-from .audit import audit
-from .models import (
+from ..models import (
     DwellingRecord,
     DwellingStatus,
     PoolVersion,
@@ -30,11 +34,6 @@ from .models import (
     YouthRecord,
     YouthStatus,
 )
-
-
-def week_of(day: date) -> str:
-    iso = day.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
 
 
 def _plain(value: Any) -> Any:
@@ -105,17 +104,6 @@ def import_case(session: Session, case: Case) -> dict[str, int]:
     return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
 
 
-def import_week(session: Session, case: Case, actor: str) -> tuple[str, dict[str, int]]:
-    """Import a validated case, audit it and commit: the one import path of the API, the pages
-    and the CLI. Returns the run week and the counts of :func:`import_case`."""
-    counts = import_case(session, case)
-    week = week_of(case.policy.run_date)
-    detail = f"{len(case.youths)} youths, {len(case.units)} dwellings"
-    audit(session, actor, "import", "week", week, detail)
-    session.commit()
-    return week, counts
-
-
 def _run_date(policy: WeekPolicy) -> date:
     """The run date of a stored week policy (its ``run_date``; else the week's Monday)."""
     value = tomllib.loads(policy.policy_toml).get("run_date")
@@ -126,8 +114,6 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
     """The week's input as case-folder files: the waiting youths (less those whose decline
     pause lasts past the run date), the week's vacant dwellings, teams, quota rows and policy.
     A run stores it (and its hash) and solves exactly this."""
-    from solver.caseio.schema import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
-
     policy = session.get(WeekPolicy, week)
     if policy is None:
         raise LookupError(f"No import for week {week}.")
@@ -159,24 +145,7 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
 
 def _table(columns: Any, rows: list[Any]) -> bytes:
     """Records as a case-format CSV (same columns as the import)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([c.name for c in columns])
-    for r in rows:
-        writer.writerow([_cell(getattr(r, c.name)) for c in columns])
-    return buf.getvalue().encode()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return table_csv(columns, rows).encode()
 
 
 def snapshot_hash(files: dict[str, bytes]) -> str:
@@ -190,6 +159,14 @@ def snapshot_case(files: dict[str, bytes]) -> Case:
     return read_case_files(files)
 
 
+def live_case(session: Session) -> Case:
+    """The latest imported week as a case (what that week's run solves)."""
+    policy = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).first()
+    if policy is None:
+        raise LookupError("nothing has been imported yet")
+    return snapshot_case(snapshot_files(session, policy.week))
+
+
 def files_json(files: dict[str, bytes]) -> dict[str, str]:
     return {k: v.decode() for k, v in files.items()}
 
@@ -201,8 +178,6 @@ def files_from_json(data: dict[str, str]) -> dict[str, bytes]:
 def pool_case(session: Session, weeks_back: int = 12) -> tuple[Case, list[str]] | None:
     """The queue's view: every youth (with their statuses) over the latest week's vacancies and
     the dwellings of the ``weeks_back`` weeks before it, under the latest week's policy."""
-    from solver.caseio.schema import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
-
     policies = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).all()
     if not policies:
         return None

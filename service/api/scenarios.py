@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from fastapi import APIRouter, HTTPException, Path, Request, status
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from .deps import SessionDep, require
-from .models import Role, ScenarioJob, User
-from .scenarios import (
+from ..models import MAX_ID, ScenarioJob
+from ..usecases.planning import (
     MAX_REPLICATIONS,
     PLOT_TYPES,
     available,
@@ -27,11 +26,11 @@ from .scenarios import (
     list_jobs,
     start_job,
 )
+from .deps import Planner, SessionDep
 
-router = APIRouter(prefix="/api/v1/scenarios", tags=["scenarios"])
+router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
-Planner = Annotated[User, Depends(require(Role.ADMIN, Role.PLANNER))]
-JobId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+JobId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class AvailableScenario(BaseModel):
@@ -104,7 +103,7 @@ def create_job(request: Request, session: SessionDep, user: Planner, body: JobRe
     """Start a planning job in the background; poll ``GET /api/v1/scenarios/{id}``."""
     job = start_job(session, user.username, body.names, body.replications, body.toml)
     assert job.id is not None
-    request.app.state.start_scenario(job.id)
+    request.app.state.jobs.start_planning(job.id)
     return JobPublic(**job_public(job))
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from .models import AuditEvent, now
+from ..models import AuditEvent, now
 
 
 def audit(
@@ -108,3 +110,39 @@ async def audit_read(
     """Record a person-level read; returns once the event is committed (raises if it cannot
     be, so the read is not answered)."""
     await asyncio.wrap_future(submit_read(engine, actor, action, object_type, ref, detail))
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which events to list: exact actor, action and object reference (empty = any), an
+    interval of time (UTC), newest first, at most ``limit``."""
+
+    actor: str = ""
+    action: str = ""
+    object_ref: str = ""
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+    limit: int = 200
+
+
+def search(session: Session, f: AuditFilter) -> list[AuditEvent]:
+    """The events matching ``f`` (the API's ``GET /audit`` and the admin's log page)."""
+    query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(f.limit)
+    if f.actor:
+        query = query.where(AuditEvent.actor == f.actor)
+    if f.action:
+        query = query.where(AuditEvent.action == f.action)
+    if f.object_ref:
+        query = query.where(AuditEvent.object_ref == f.object_ref)
+    if f.since is not None:
+        query = query.where(col(AuditEvent.at) >= f.since)
+    if f.until is not None:
+        query = query.where(col(AuditEvent.at) < f.until)
+    return list(session.exec(query).all())
+
+
+def distinct_values(session: Session) -> tuple[list[str], list[str]]:
+    """Every actor and every action on record (the log page's pick lists)."""
+    actors = session.exec(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)).all()
+    actions = session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    return list(actors), list(actions)

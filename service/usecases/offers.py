@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
-from .audit import audit
-from .models import (
-    DeclineReason,
+from solver.domain import DeclineReason
+
+from ..models import (
     DwellingRecord,
     DwellingStatus,
     Offer,
@@ -29,13 +29,15 @@ from .models import (
     Proposal,
     QuotaRecord,
     Run,
-    RunStatus,
     TeamRecord,
+    WorkStatus,
     YouthRecord,
     YouthStatus,
     now,
 )
-from .store import bump_pool_version
+from .audit import audit
+from .data import bump_pool_version
+from .errors import ConflictError, NotFoundError
 
 ACTIVE = (OfferState.OFFERED.value, OfferState.ACCEPTED.value)
 
@@ -47,14 +49,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "sign": ((OfferState.ACCEPTED.value,), OfferState.SIGNED.value),
     "move_in": ((OfferState.SIGNED.value,), OfferState.MOVED_IN.value),
 }
-
-
-class ConflictError(Exception):
-    """The request does not fit the current state (HTTP 409)."""
-
-
-class NotFoundError(Exception):
-    """No such object (HTTP 404)."""
 
 
 def _youth(session: Session, ref: str) -> YouthRecord:
@@ -95,7 +89,7 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
         raise NotFoundError("Proposal not found")
     run = session.get(Run, proposal.run_id)
     assert run is not None
-    if run.status != RunStatus.DONE.value:
+    if run.status != WorkStatus.DONE.value:
         raise ConflictError("The run has not finished.")
     if proposal.dwelling_ref is None:
         raise ConflictError("This proposal houses nobody: the youth was not matched.")
@@ -209,3 +203,25 @@ def expire_due(session: Session, actor: str, today: date | None = None) -> int:
         except ConflictError:  # answered or expired by a concurrent request meanwhile
             continue
     return expired
+
+
+def list_offers(
+    session: Session,
+    actor: str,
+    state: str = "",
+    *,
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> list[Offer]:
+    """Offers in the order they were made (or newest first), optionally in one state; audited
+    as a read and committed."""
+    order = col(Offer.id).desc() if newest_first else col(Offer.id)
+    query = select(Offer).order_by(order)
+    if state:
+        query = query.where(Offer.state == state)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(session.exec(query).all())
+    audit(session, actor, "read.offers", "offer", state or "*")
+    session.commit()
+    return rows

@@ -1,0 +1,22 @@
+"""Aggregates (no person): the quota ledger and the support teams, for allocators and planners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from ..usecases.capacity import quota_rows, team_rows
+from .deps import AggregateReader, SessionDep
+
+router = APIRouter(tags=["aggregates"])
+
+
+@router.get("/quotas")
+def list_quotas(session: SessionDep, user: AggregateReader) -> list[dict[str, Any]]:
+    return [q.model_dump() for q in quota_rows(session)]
+
+
+@router.get("/teams")
+def list_teams(session: SessionDep, user: AggregateReader) -> list[dict[str, Any]]:
+    return [t.model_dump() for t in team_rows(session)]

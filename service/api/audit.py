@@ -1,0 +1,26 @@
+"""``GET /audit``: the audit log, for admins (newest first, filtered)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from ..usecases.audit import AuditFilter, search
+from .deps import Admin, SessionDep
+
+router = APIRouter(tags=["audit"])
+
+
+@router.get("/audit")
+def list_audit(
+    session: SessionDep,
+    admin: Admin,
+    actor: str | None = None,
+    action: str | None = None,
+    object_ref: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict[str, Any]]:
+    f = AuditFilter(actor=actor or "", action=action or "", object_ref=object_ref or "",
+                    limit=limit)  # fmt: skip
+    return [e.model_dump(mode="json") for e in search(session, f)]

@@ -1,0 +1,32 @@
+"""``POST /imports``: a week's case files (loose, one zip, or one workbook), all or nothing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+from pydantic import BaseModel
+
+from ..usecases.imports import import_uploads
+from .deps import Allocator, SessionDep
+
+router = APIRouter(tags=["imports"])
+
+
+class ImportResult(BaseModel):
+    week: str
+    youths_created: int
+    youths_updated: int
+    dwellings: int
+
+
+@router.post("/imports", status_code=201)
+async def create_import(
+    session: SessionDep,
+    user: Allocator,
+    files: Annotated[list[UploadFile], File(description="Case files, one zip, or one workbook")],
+) -> ImportResult:
+    """Import a week: all or nothing. A bad row answers 422 with every issue."""
+    uploads = [(f.filename or "upload", await f.read()) for f in files]
+    week, counts = import_uploads(session, uploads, user.username)
+    return ImportResult(week=week, **counts)

@@ -1,0 +1,37 @@
+"""Sign in and out: ``/login/access-token`` (OAuth2 password flow) and ``/logout``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from ..usecases import users
+from ..usecases.errors import Unauthenticated
+from .deps import CurrentUser, SessionDep
+
+router = APIRouter(tags=["login"])
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+@router.post("/login/access-token")
+def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    try:
+        return Token(access_token=users.log_in(session, form.username, form.password))
+    except Unauthenticated:
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, detail="Incorrect username or password"
+        ) from None
+
+
+@router.post("/logout", tags=["auth"], status_code=status.HTTP_204_NO_CONTENT)
+def logout(session: SessionDep, user: CurrentUser) -> Response:
+    """End every token issued to this user so far (all devices); log in again for a new one."""
+    users.log_out(session, user.username)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

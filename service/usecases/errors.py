@@ -1,0 +1,63 @@
+"""The errors a use case raises; the API and the pages each turn them into their own answer.
+
+- :class:`NotFoundError` — no such object, or one the caller may not see (the same answer, so a
+  probe learns nothing): 404;
+- :class:`ConflictError` — the request does not fit the current state: 409;
+- :class:`InvalidRequest` — the request's values are wrong; each :class:`Problem` names the
+  field and says what is wrong in a catalogue message (``request.CODE``), or ``issues`` are
+  ready-made lines (a scenario file's problems, naming file and key): 422;
+- :class:`Unauthenticated` / :class:`Forbidden` — no valid session / not for this role: 401/403.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from solver.i18n.render import text
+
+
+class UseCaseError(Exception):
+    """Base of the use cases' errors; ``str(error)`` is the message for the caller."""
+
+
+class NotFoundError(UseCaseError):
+    pass
+
+
+class ConflictError(UseCaseError):
+    pass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One wrong value of a request: the field, and a ``request.CODE`` catalogue message."""
+
+    field: str
+    code: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return text(f"request.{self.code}", lang, **self.params)
+
+
+class InvalidRequest(UseCaseError):
+    def __init__(self, problems: list[Problem] | list[str]) -> None:
+        self.items: list[Problem | str] = list(problems)
+        self.issues = [p if isinstance(p, str) else f"{p.field}: {p.text()}" for p in problems]
+        super().__init__("; ".join(self.issues))
+
+    def texts(self, lang: str) -> list[str]:
+        """Each problem in ``lang`` (ready-made lines as they are)."""
+        return [p if isinstance(p, str) else p.text(lang) for p in self.items]
+
+
+class Unauthenticated(UseCaseError):
+    def __init__(self) -> None:
+        super().__init__("Not authenticated")
+
+
+class Forbidden(UseCaseError):
+    def __init__(self) -> None:
+        super().__init__("Not allowed for your role")
