@@ -53,7 +53,8 @@ def forbid(source: str, *modules: str) -> Contract:
     return Contract(source, forbidden=modules)
 
 
-# Each line restates the "May import" paragraph of the package's docstring (solver/*/__init__.py).
+# Each line restates what the package's docstring says it may import (solver/*/__init__.py,
+# service/*/__init__.py).
 # solver.i18n (the message catalogue) and solver.resources (the shipped files) import only the
 # standard library; the layers that render text or read shipped files name them.
 # fmt: off
@@ -68,6 +69,11 @@ CONTRACTS = (
     allow("solver.reports", "solver.domain", "solver.planning.kpi", "solver.i18n"),
     allow("solver.planning", "solver.domain", "solver.core", "solver.caseio", "solver.engine", "solver.fixtures", "solver.reports", "solver.i18n", "solver.resources"),
     forbid("solver", "service"),
+    # service/*/__init__.py
+    allow("service.usecases", "solver", "service.models", "service.db", "service.settings", "service.authz", "service.auth"),
+    forbid("service.usecases", "fastapi", "starlette"),
+    forbid("service.api", "service.web"),
+    forbid("service.web", "service.api"),
 )
 # fmt: on
 
