@@ -196,19 +196,22 @@ def test_the_wheel_holds_the_code_the_service_files_and_the_shipped_data(wheel: 
 
 @pytest.mark.slow
 def test_the_installed_wheel_reads_its_own_shipped_files(venv: Path, tmp_path: Path) -> None:
-    """From an empty directory the fixtures and scenarios are the venv's copies, and the service
-    lists every shipped scenario."""
+    """From an empty directory the fixtures and scenarios are the venv's copies, byte for byte,
+    and they are the service's default scenario folder."""
     probe = (
-        "import json, service, solver.resources as r, service.scenarios as s\n"
+        "import json, service, solver.resources as r\n"
+        "from service.settings import get_settings\n"
         "print(json.dumps({'package': service.__file__, 'scenarios': str(r.SCENARIOS_DIR),\n"
-        "  'fixtures': str(r.FIXTURES_DIR), 'available': [a['name'] for a in s.available()]}))"
+        "  'fixtures': str(r.FIXTURES_DIR), 'service': str(get_settings().scenarios_dir)}))"
     )
     out = json.loads(
         _run([venv / "bin" / "python", "-c", probe], cwd=tmp_path, env=clean_env()).stdout
     )
     for key in ("package", "scenarios", "fixtures"):
         assert Path(out[key]).resolve().is_relative_to(venv.resolve()), out[key]
-    assert out["available"] == sorted(p.stem for p in (REPO / "scenarios").glob("*.toml"))
+    assert out["service"] == out["scenarios"]
+    for f in (REPO / "scenarios").iterdir():
+        assert (Path(out["scenarios"]) / f.name).read_bytes() == f.read_bytes()
     for case in ("tiny", "naestved", "copenhagen"):
         for f in (REPO / "data" / "fixtures" / case).iterdir():
             assert (Path(out["fixtures"]) / case / f.name).read_bytes() == f.read_bytes()
