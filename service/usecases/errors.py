@@ -37,9 +37,10 @@ class Problem:
     field: str
     code: str
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    namespace: str = "request"  # ``case`` for a case-format issue (solver.caseio.issues)
 
     def text(self, lang: str = "en") -> str:
-        return text(f"request.{self.code}", lang, **self.params)
+        return text(f"{self.namespace}.{self.code}", lang, **self.params)
 
 
 class InvalidRequest(UseCaseError):
