@@ -204,8 +204,8 @@ def _check_capacity(session: Session, case: Case, youth: Youth, unit: Unit) -> N
         ).all()
         taken = len(open_youths & set(held))
         if slots - taken < 1:
-            raise ConflictError(f"Team {youth.support_team} has no free slot: {slots} free, "
-                                f"{taken} held by open offers.")  # fmt: skip
+            team_params = {"team": youth.support_team, "slots": slots, "held": taken}
+            raise ConflictError(problem=Problem("youth_ref", "team_full", team_params))
     quota = case.quota_by_key().get((unit.organisation, unit.dwelling_type))
     if quota is not None:
         remaining = quota.remaining(case.policy.default_quota_rate)
@@ -218,8 +218,8 @@ def _check_capacity(session: Session, case: Case, youth: Youth, unit: Unit) -> N
         taken = len(open_dwellings & {(w, r) for w, r in same})
         if remaining - taken < 1:
             group = f"{unit.organisation}/{unit.dwelling_type.value}"
-            raise ConflictError(f"The quota {group} has no claim left: {remaining} remaining, "
-                                f"{taken} held by open offers.")  # fmt: skip
+            quota_params = {"group": [group], "remaining": remaining, "held": taken}
+            raise ConflictError(problem=Problem("dwelling_ref", "quota_full", quota_params))
 
 
 def deposits(session: Session, offers: list[Offer]) -> dict[int, tuple[int | None, bool]]:

@@ -30,6 +30,11 @@ UNITS = table("kpi_unit")
 PLOTS = {name: table("plot")[name] for name in ("queue_length", "wait_distribution")}
 AUDIT_ACTIONS = table("audit_action")
 OBJECT_TYPES = table("object_type")
+DECISION_KINDS = table("decision_kind")
+CHANGES = table("change")
+OVERRIDE_REASONS = table("override_reason")
+PRESETS = table("preset")
+CRITERIA = table("criterion")
 _FIT_NAMES, _FIT_UNITS = table("fit"), table("fit_unit")
 FIT_TERMS = {term: (_FIT_NAMES[term], _FIT_UNITS[term]) for term in _FIT}
 

@@ -29,18 +29,16 @@ The classification reads the final allocation only; it never changes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from solver.core.problem import MatchResult, Side, Status
 from solver.domain import Case, DwellingType
+from solver.engine.build import WeekProblem
 from solver.engine.eligibility import Eligibility
 from solver.engine.rules import RULE_ORDER
 from solver.i18n.render import text
-
-if TYPE_CHECKING:
-    from solver.engine.build import WeekProblem
 
 
 @dataclass(frozen=True)

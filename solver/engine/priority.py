@@ -7,11 +7,12 @@ describes what each preset does and what it changes on the copenhagen week.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from solver.domain import Criterion, Policy, PriorityScheme, Youth
+from solver.domain import Case, Criterion, Policy, PriorityScheme, Youth
+from solver.engine.week import run_case
 from solver.i18n.render import text
 
 # Points of the "points" preset: the situation's severity (street and § 110 shelter first
@@ -75,4 +76,31 @@ def standing(policy: Policy, youth: Youth) -> list[Standing]:
             out.append(Standing("waiting", {"since": youth.referred_on, "weeks": weeks}))
         else:
             out.append(Standing("points", {"points": policy.points_of(youth)}))
+    return out
+
+
+def compare_presets(case: Case) -> list[dict[str, Any]]:
+    """The week matched under each preset (the case's other rules unchanged): per preset the
+    number housed and, per housing situation, how many were housed of how many waited, with
+    the median weeks waited of those housed (for ``boligmatch priority compare``)."""
+    out = []
+    for name, scheme in PRESETS.items():
+        week = replace(case, policy=replace(case.policy, priority=scheme))
+        result = run_case(week)
+        housed = {m.youth_ref for m in result.matches}
+        by_situation: dict[str, dict[str, Any]] = {}
+        for y in case.youths:
+            row = by_situation.setdefault(
+                y.situation.value, {"waiting": 0, "housed": 0, "weeks": []}
+            )
+            row["waiting"] += 1
+            if y.ref in housed:
+                row["housed"] += 1
+                row["weeks"].append((case.policy.run_date - y.referred_on).days // 7)
+        for row in by_situation.values():
+            weeks = sorted(row.pop("weeks"))
+            row["median_weeks"] = weeks[len(weeks) // 2] if weeks else None
+        urgent = sum(1 for y in case.youths if y.ref in housed and case.policy.is_urgent(y))
+        out.append({"preset": name, "housed": len(housed), "urgent_housed": urgent,
+                    "by_situation": by_situation})  # fmt: skip
     return out

@@ -658,6 +658,18 @@ WORDS: dict[str, Entry] = {
         },
     ),
     **_words(
+        "decision_kind",
+        {"pin": ("Fastlås", "Pin"), "ban": ("Udeluk", "Ban")},
+    ),
+    **_words(
+        "change",
+        {
+            "in": ("Får bolig nu", "Housed now"),
+            "out": ("Får ikke bolig nu", "Not housed now"),
+            "moved": ("Anden bolig", "Another dwelling"),
+        },
+    ),
+    **_words(
         "override_reason",
         {
             "social_assessment": ("Faglig vurdering", "Professional assessment"),
@@ -961,6 +973,16 @@ REQUEST: dict[str, Entry] = {
     "request.decision_unit_not_vacant": {
         "en": "{ref:q} is not a vacant dwelling of this week",
         "da": "{ref:q} er ikke en ledig bolig i denne uge.",
+    },
+    "request.team_full": {
+        "en": "team {team} has no free slot: {slots} free, {held} held by open offers",
+        "da": "Team {team} har ingen ledig plads: {slots} ledige, {held} holdt af åbne tilbud.",
+    },
+    "request.quota_full": {
+        "en": "the quota {group:groups} has no claim left: {remaining} remaining, {held} held by "
+        "open offers",
+        "da": "Anvisningsretten for {group:groups} er brugt op: {remaining} tilbage, {held} holdt "
+        "af åbne tilbud.",
     },
     "request.priority_preset": {
         "en": "not one of the schemes {allowed:list}",

@@ -218,7 +218,9 @@ def random_cases(draw: st.DrawFn) -> Case:
         "youth_dwelling_age": (low, low + draw(st.integers(0, 10))),
         "persons_per_room": draw(st.integers(1, 3)),
         "weights": FitWeights(*draw(st.lists(st.integers(0, 200), min_size=4, max_size=4))),
-        "deposit_ceiling": draw(st.dictionaries(st.sampled_from(list(IncomeType)), st.integers(0, 9000))),
+        "deposit_ceiling": draw(
+            st.dictionaries(st.sampled_from(list(IncomeType)), st.integers(0, 9000))
+        ),
         "availability_horizon_days": draw(st.integers(0, 1000)),
     }
     return make_case(youths, units, **policy)
@@ -358,7 +360,9 @@ def test_blocked_youth_gets_the_first_rule_that_leaves_nothing_and_one_sentence(
     youth_kw: dict, units: list, code: str, detail: str
 ) -> None:
     """describe_block: the stable code and the exact sentence built from the cascade."""
-    case = make_case([make_youth(**youth_kw)], units, deposit_ceiling={IncomeType.CASH_BENEFIT: 4000})
+    case = make_case(
+        [make_youth(**youth_kw)], units, deposit_ceiling={IncomeType.CASH_BENEFIT: 4000}
+    )
     why = describe_block(case, compute_eligibility(case), 0)
     assert (why.code, why.text("en")) == (code, detail)
 
