@@ -7,6 +7,7 @@ Every action is a use case (``usecases.imports``, ``usecases.runs``, ``usecases.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
@@ -14,8 +15,10 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
 
 from solver.caseio.issues import CaseError
-from solver.caseio.weeks import WEEK_PATTERN, parse_week
+from solver.caseio.weeks import WEEK_PATTERN, read_week
 from solver.domain import DeclineReason
+from solver.i18n.render import text
+from solver.i18n.render import week as render_week
 
 from ..db import get_engine
 from ..models import MAX_ID, OfferState, WeekPolicy, WorkStatus
@@ -62,7 +65,7 @@ def _overview(
             user,
             runs=runs,
             weeks=weeks,
-            week=week or (weeks[0] if weeks else ""),
+            week=week or (render_week(weeks[0], "da") if weeks else ""),
             issues=issues or [],
             import_error=import_error,
             run_error=run_error,
@@ -125,7 +128,7 @@ async def import_files(
         week, counts = import_uploads(session, uploads, user.username)
     except CaseError as exc:
         issues = [
-            {"file": i.file, "row": i.row, "column": i.column, "message": i.message}
+            {"file": i.file, "row": i.row, "column": i.column, "message": i.text("da")}
             for i in exc.issues
         ]
         return _overview(
@@ -155,19 +158,16 @@ def start_run(
 ) -> Response:
     """Start the week's run (or open the week's existing one unless a new generation is asked)."""
     check_csrf(user, csrf_token)
-    week = week.strip()
+    typed = week.strip()
     error = None
-    if not _WEEK.match(week):
-        error = "Skriv ugen som ÅÅÅÅ-Uuu, fx 2026-W48."
-    else:
-        try:
-            parse_week(week)
-        except ValueError:
-            error = f"Uge {week} findes ikke."
+    try:  # 48, uge 48, uge 48, 2026 or 2026-W48; without a year the nearest such week
+        week = read_week(typed, date.today())
+    except ValueError:
+        error = text("page.week_unreadable", "da", text=typed)
     if error is None and session.get(WeekPolicy, week) is None:
-        error = f"Der er ikke importeret data for uge {week}."
+        error = text("page.week_not_imported", "da", week=render_week(week, "da"))
     if error is not None:
-        return _overview(request, session, user, run_error=error, week=week, status=400)
+        return _overview(request, session, user, run_error=error, week=typed, status=400)
     expire_due(session, user.username)
     session.commit()
     run, created = request_run(get_engine(), week, user.username, force == "1")

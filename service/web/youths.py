@@ -15,8 +15,11 @@ from fastapi import APIRouter, Path, Request, Response
 from ..db import get_engine, run_db
 from ..usecases.audit import audit_read
 from ..usecases.queue import queue_page
-from ..usecases.youths import MAX_LISTED, list_youths
+from ..usecases.youth_list import team_choices
+from ..usecases.youth_list import youth_page as youth_list_page
+from ..usecases.youth_view import eligible_dwellings, run_weeks, wait_state
 from .common import PersonReaderUser, SessionDep, context
+from .lists import ListView, list_request
 from .render import render
 from .session import PageRoute
 
@@ -24,12 +27,24 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Ref = Annotated[str, Path(min_length=1, max_length=64)]
 
+# The youth list's filters: URL name -> the use case's filter key.
+YOUTH_FILTERS = {
+    "status": "status",
+    "situation": "situation",
+    "stoette": "support",
+    "team": "team",
+    "akut": "urgent",
+}
+
 
 @router.get("/unge")
 def youth_list(request: Request, session: SessionDep, user: PersonReaderUser) -> Response:
-    """Allocators and admins see every youth; case workers only those of their own teams."""
-    youths = list_youths(session, user.principal, with_queue=True, limit=MAX_LISTED)
-    return render(request, "youths/list.html", context(request, user, youths=youths))
+    """Allocators and admins see every youth; case workers only those of their own teams.
+    Searched, filtered, sorted and paginated on the server (``usecases.youth_list``)."""
+    page = youth_list_page(session, user.principal, list_request(request, YOUTH_FILTERS))
+    view = ListView(page, "/unge", YOUTH_FILTERS, ("ung", "unge"), default_sort="ref")
+    teams = [(t, t) for t in team_choices(session, user.principal)]
+    return render(request, "youths/list.html", context(request, user, view=view, teams=teams))
 
 
 @router.get("/unge/{ref}")
@@ -40,6 +55,8 @@ async def youth_page(
     Another team's youth: 404, exactly as for a youth that does not exist."""
     page = await run_db(queue_page, user.token, ref)
     await audit_read(get_engine(), page.user.username, "read.queue", "youth", ref)
+    eligible = await run_db(eligible_dwellings, user.token, ref)
+    weeks = run_weeks(session, [p["run_id"] for p in page.proposals])
     info = page.info
     wait = page.expected_wait
     quantiles = wait.get("quantiles") or {}
@@ -67,5 +84,20 @@ async def youth_page(
             nearest_miss=miss,
             what_would_help=need.text("da") if need else None,
             standing=[s.text("da") for s in page.standing],
+            this_week=eligible,
+            run_weeks=weeks,
+            allocator=user.role in ("admin", "allocator"),
         ),
     )
+
+
+@router.get("/unge/{ref}/ventetid")
+async def wait_poll(request: Request, user: PersonReaderUser, ref: Ref) -> Response:
+    """The expected wait's progress, polled by htmx while it is computed; once it is there
+    (or cannot be), the page reloads itself (``HX-Refresh``) and shows it."""
+    state = await run_db(wait_state, user.token, ref)
+    headers = {}
+    if state != "computing" and request.headers.get("HX-Request"):
+        headers["HX-Refresh"] = "true"
+    return render(request, "youths/_wait_poll.html", {"ref": ref, "state": state},
+                  headers=headers)  # fmt: skip

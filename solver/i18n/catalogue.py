@@ -478,6 +478,23 @@ CASE: dict[str, Entry] = {
         "da": "er hverken UTF-8- eller Windows-1252-tekst",
     },
     "case.file_missing": {"en": "required file is missing", "da": "en påkrævet fil mangler"},
+    "case.week_missing": {
+        "en": "the files name no week: give the week (48, week 48 or 2026-W48)",
+        "da": "filerne angiver ikke ugen: skriv ugen (fx 48, uge 48 eller 2026-W48)",
+    },
+    "case.policy_missing": {
+        "en": "the files hold no policy.toml: choose the latest week's policy or the default",
+        "da": "filerne har ingen policy.toml: vælg den seneste uges politik eller "
+        "standardpolitikken",
+    },
+    "case.week_conflict": {
+        "en": "the files are for {found}, not {given}",
+        "da": "filerne er til {found}, ikke {given}",
+    },
+    "case.no_latest_policy": {
+        "en": "no week has been imported yet, so there is no latest policy to use",
+        "da": "der er endnu ikke importeret en uge, så der er ingen seneste politik at bruge",
+    },
     "case.zip_unreadable": {"en": "not a readable zip file", "da": "er ikke en læsbar zip-fil"},
     "case.workbook_unreadable": {
         "en": "not a readable workbook ({error})",
@@ -1005,6 +1022,101 @@ REQUEST: dict[str, Entry] = {
     },
 }
 
+# --------------------------------------------------------------------------- pages and exports
+# Column headings of the spreadsheets people download (the Danish dialect writes ``da``; the
+# machine dialect writes the code itself), what changed for a case worker's youth since their
+# last look, audit details, and the pages' own messages.
+PAGES: dict[str, Entry] = {
+    **_words(
+        "column_youths",
+        {
+            "ref": ("Ung", "Youth"),
+            "status": ("Status", "Status"),
+            "situation": ("Boligsituation", "Housing situation"),
+            "support_method": ("Støtte", "Support"),
+            "support_team": ("Team", "Team"),
+            "case_worker": ("Sagsbehandler", "Case worker"),
+            "referred_on": ("Henvist", "Referred"),
+            "weeks_waited": ("Uger på venteliste", "Weeks waiting"),
+            "urgent_by": ("Haster senest", "Urgent by"),
+            "position": ("Plads i køen", "Queue position"),
+            "eligible": ("Egnede boliger", "Eligible dwellings"),
+            "blocks": ("Blokeret af", "Blocked by"),
+            "minor": ("Under 18", "Minor"),
+        },
+    ),
+    **_words(
+        "column_comparison",
+        {
+            "scenario": ("Scenarie", "Scenario"),
+            "description": ("Beskrivelse", "Description"),
+            "baseline": ("Grundlag", "Baseline"),
+            "kpi": ("Nøgletal", "KPI"),
+            "unit": ("Enhed", "Unit"),
+            "baseline_mean": ("Grundlag, gennemsnit", "Baseline, mean"),
+            "baseline_lo": ("Grundlag, 95 % nedre", "Baseline, 95 % lower"),
+            "baseline_hi": ("Grundlag, 95 % øvre", "Baseline, 95 % upper"),
+            "scenario_mean": ("Scenarie, gennemsnit", "Scenario, mean"),
+            "scenario_lo": ("Scenarie, 95 % nedre", "Scenario, 95 % lower"),
+            "scenario_hi": ("Scenarie, 95 % øvre", "Scenario, 95 % upper"),
+            "difference_mean": ("Forskel, gennemsnit", "Difference, mean"),
+            "difference_lo": ("Forskel, 95 % nedre", "Difference, 95 % lower"),
+            "difference_hi": ("Forskel, 95 % øvre", "Difference, 95 % upper"),
+            "replications": ("Gentagelser", "Replications"),
+            "significant": ("Forskellen er sikker", "Significant"),
+        },
+    ),
+    **_words("scenario", {"baseline": ("Grundlag (uden ændringer)", "Baseline (no changes)")}),
+    **_words(
+        "pet_policy",
+        {
+            "none": ("Ingen husdyr", "No pets"),
+            "cats": ("Kat tilladt", "Cats allowed"),
+            "small_dogs": ("Kat og lille hund tilladt", "Cats and small dogs allowed"),
+            "all": ("Alle husdyr tilladt", "All pets allowed"),
+        },
+    ),
+    # What changed for a youth since the case worker last opened the youth's page.
+    "seen.new": {"en": "not opened by you yet", "da": "ikke åbnet af dig endnu"},
+    "seen.proposed": {
+        "en": "proposed dwelling {dwelling} in {week}",
+        "da": "foreslået bolig {dwelling} i {week}",
+    },
+    "seen.not_housed": {
+        "en": "not matched in {week}: {reason:L.reason}",
+        "da": "ikke matchet i {week}: {reason:L.reason}",
+    },
+    "seen.offer": {
+        "en": "offer of {dwelling}: {state:L.offer_state}",
+        "da": "tilbud om {dwelling}: {state:L.offer_state}",
+    },
+    # Audit details as the service writes them, in the reader's words (service.web.audit_text).
+    "audit_detail.listed": {
+        "count": "count",
+        "en": {"one": "1 listed", "other": "{count} listed"},
+        "da": {"one": "1 vist", "other": "{count} vist"},
+    },
+    "audit_detail.generation": {"en": "generation {n:plain}", "da": "generation {n:plain}"},
+    "audit_detail.proposal": {"en": "proposal {n:plain}", "da": "forslag {n:plain}"},
+    "audit_detail.imported": {
+        "en": "{youths} youths, {dwellings} dwellings",
+        "da": "{youths} unge, {dwellings} boliger",
+    },
+    "audit_detail.decision": {
+        "en": "{week}: {kind:L.decision_kind}",
+        "da": "{week}: {kind:L.decision_kind}",
+    },
+    # The pages' own messages.
+    "page.week_unreadable": {
+        "en": "{text:q} is not a week: write 48, week 48 or 2026-W48",
+        "da": "{text:q} er ikke en uge. Skriv fx 48, uge 48 eller 2026-W48.",
+    },
+    "page.week_not_imported": {
+        "en": "nothing has been imported for {week}",
+        "da": "Der er ikke importeret data for {week}.",
+    },
+}
+
 CATALOGUE: dict[str, Entry] = {
     **EXPLAIN,
     **REASONS,
@@ -1019,4 +1131,5 @@ CATALOGUE: dict[str, Entry] = {
     **PLOTS,
     **REQUEST,
     **PRIORITY,
+    **PAGES,
 }
