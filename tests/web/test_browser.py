@@ -248,7 +248,7 @@ def test_admin_filters_the_audit_log_and_creates_a_user(server: str, open_as: An
     nav(page, "Brugere")
     page.get_by_label("Brugernavn").fill("cw_icm2")
     page.get_by_label(re.compile("^Adgangskode")).fill("another-long-password")
-    page.get_by_label("Rolle").select_option("caseworker")
+    page.get_by_label("Rolle", exact=True).select_option("caseworker")
     page.get_by_label(re.compile("^Teams")).fill("ICM-2")
     page.get_by_role("button", name="Opret bruger").click()
     assert "Brugeren cw_icm2 er oprettet." in page.locator("[role=status]").inner_text()
