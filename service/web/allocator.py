@@ -15,7 +15,9 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
 
 from solver.caseio.issues import CaseError
+from solver.caseio.schema import danish_heading
 from solver.caseio.weeks import WEEK_PATTERN, read_week
+from solver.caseio.write import template_workbook
 from solver.domain import DeclineReason
 from solver.i18n.render import text
 from solver.i18n.render import week as render_week
@@ -40,6 +42,7 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 _WEEK = re.compile(WEEK_PATTERN)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 OFFERS_SHOWN = 500
+ASKS = {"week_missing", "policy_missing", "no_latest_policy"}  # the import asks the person
 
 
 # ----------------------------------------------------------------------------- overview, import
@@ -52,6 +55,7 @@ def _overview(
     import_error: str | None = None,
     run_error: str | None = None,
     imported: dict[str, Any] | None = None,
+    asks: list[str] | None = None,
     week: str | None = None,
     status: int = 200,
 ) -> Response:
@@ -70,6 +74,7 @@ def _overview(
             import_error=import_error,
             run_error=run_error,
             imported=imported,
+            asks=asks or [],
         ),
         status_code=status,
     )
@@ -98,9 +103,21 @@ async def import_files(
     user: AllocatorUser,
     files: Annotated[list[UploadFile], File()],
     csrf_token: Annotated[str, Form(max_length=200)] = "",
+    week: Annotated[str, Form(max_length=100)] = "",
+    policy: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """Import a week: all or nothing. A bad cell shows every issue as a table, 422."""
+    """Import a week: all or nothing. A bad cell shows every issue as a table, 422. Files that
+    name no week or hold no policy (a workbook) take the week and the policy from the form, or
+    the form asks for them (nothing is taken from today's date)."""
     check_csrf(user, csrf_token)
+    typed = week.strip()
+    iso_week = None
+    if typed:
+        try:
+            iso_week = read_week(typed, date.today())
+        except ValueError:
+            error = text("page.week_unreadable", "da", text=typed)
+            return _overview(request, session, user, status=400, import_error=error)
     uploads = []
     total = 0
     for f in files:
@@ -125,12 +142,14 @@ async def import_files(
             import_error="Vælg filerne fra en sagsmappe, én zip-fil eller én Excel-fil.",
         )
     try:
-        week, counts = import_uploads(session, uploads, user.username)
+        week, counts = import_uploads(session, uploads, user.username, ask=True,
+                                      week=iso_week, policy=policy)  # fmt: skip
     except CaseError as exc:
         issues = [
-            {"file": i.file, "row": i.row, "column": i.column, "message": i.text("da")}
+            {"file": i.file, "row": i.row, "column": i.column, "message": i.text("da"),
+             "heading": danish_heading(i.file, i.column), "code": i.code}
             for i in exc.issues
-        ]
+        ]  # fmt: skip
         return _overview(
             request,
             session,
@@ -138,12 +157,26 @@ async def import_files(
             issues=issues,
             status=422,
             import_error="Intet er importeret: filerne har fejl.",
+            asks=sorted({str(i["code"]) for i in issues} & ASKS),
         )
     url = (
         f"/anvisning?uge={week}&nye={counts['youths_created']}"
         f"&opdaterede={counts['youths_updated']}&boliger={counts['dwellings']}"
     )
     return RedirectResponse(url, status_code=303)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/anvisning/skabelon.xlsx")
+def template(user: AllocatorUser) -> Response:
+    """An empty week as an Excel workbook with Danish headings and drop-down lists."""
+    return Response(
+        template_workbook("da"),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="boligmatch-skabelon.xlsx"'},
+    )
 
 
 # ----------------------------------------------------------------------------- runs
@@ -165,7 +198,7 @@ def start_run(
     except ValueError:
         error = text("page.week_unreadable", "da", text=typed)
     if error is None and session.get(WeekPolicy, week) is None:
-        error = text("page.week_not_imported", "da", week=render_week(week, "da"))
+        error = text("page.week_not_imported", "da", week=week)
     if error is not None:
         return _overview(request, session, user, run_error=error, week=typed, status=400)
     expire_due(session, user.username)

@@ -175,19 +175,26 @@ def job_page(
             all_rows=alle == "1",
             meta=result.meta if result is not None else {},
             plots=texts.PLOTS,
+            titles=scenario_titles(),
         ),
     )
 
 
 @router.get("/planlaegning/{job_id}/sammenligning.csv")
-def job_csv_download(session: SessionDep, user: PlannerUser, job_id: JobId) -> Response:
+def job_csv_download(
+    session: SessionDep, user: PlannerUser, job_id: JobId, dialekt: str = ""
+) -> Response:
+    """The comparison for people (Danish spreadsheet) or, ``?dialekt=maskine``, the machine
+    CSV of ``solver.planning.kpi``."""
     job = _job_or_404(session, job_id)
     if job.result_json is None:
         raise PageError(409, "Kørslen er ikke færdig endnu.", "Ikke færdig")
+    machine = dialekt == "maskine"
+    name = f"sammenligning-{job_id}{'-maskine' if machine else ''}.csv"
     return Response(
-        job_csv(job),
+        job_csv(job, danish=not machine),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="sammenligning-{job_id}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

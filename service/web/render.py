@@ -88,9 +88,7 @@ templates.env.globals["reason_sentence"] = reason_sentence
 
 
 def message(key: str, params: dict[str, Any]) -> str:
-    """A catalogue message in Danish; a ``week`` parameter is written ``uge 48, 2026``."""
-    if "week" in params:
-        params = {**params, "week": dk_week(params["week"])}
+    """A catalogue message in Danish."""
     return _text(key, "da", **params)
 
 

@@ -8,9 +8,12 @@ the queue's data (``solver.i18n``).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
+
+from solver.caseio.write import csv_text
+from solver.i18n.render import label
 
 from ..db import get_engine, run_db
 from ..usecases.audit import audit_read
@@ -45,6 +48,44 @@ def youth_list(request: Request, session: SessionDep, user: PersonReaderUser) ->
     view = ListView(page, "/unge", YOUTH_FILTERS, ("ung", "unge"), default_sort="ref")
     teams = [(t, t) for t in team_choices(session, user.principal)]
     return render(request, "youths/list.html", context(request, user, view=view, teams=teams))
+
+
+YOUTH_EXPORT = ("ref", "status", "situation", "support_method", "support_team", "case_worker",
+                "referred_on", "weeks_waited", "urgent_by", "position", "eligible", "blocks",
+                "minor")  # fmt: skip
+_WORDS = {"status": "youth_status", "situation": "situation", "support_method": "support_method",
+          "blocks": "block"}  # fmt: skip
+
+
+@router.get("/unge.csv")
+def youth_csv(
+    request: Request, session: SessionDep, user: PersonReaderUser, dialekt: str = ""
+) -> Response:
+    """Every youth the list matches (its search, filters and order) as a spreadsheet: for
+    people in the Danish dialect with Danish headings and words (the default), or
+    ``?dialekt=maskine`` with the codes. The same people as the list, audited the same way."""
+    machine = dialekt == "maskine"
+    page = youth_list_page(
+        session, user.principal, list_request(request, YOUTH_FILTERS), everything=True
+    )
+
+    def value(row: dict[str, Any], column: str) -> Any:
+        v = row.get(column)
+        namespace = _WORDS.get(column)
+        if machine or namespace is None:
+            return v
+        if isinstance(v, list):
+            return [label(namespace, x, "da") for x in v]
+        return label(namespace, v, "da")
+
+    header = [c if machine else label("column_youths", c, "da") for c in YOUTH_EXPORT]
+    rows = ([value(r, c) for c in YOUTH_EXPORT] for r in page.rows)
+    name = "unge-maskine.csv" if machine else "unge.csv"
+    return Response(
+        csv_text(header, rows, danish=not machine),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/unge/{ref}")

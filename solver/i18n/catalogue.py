@@ -488,8 +488,8 @@ CASE: dict[str, Entry] = {
         "standardpolitikken",
     },
     "case.week_conflict": {
-        "en": "the files are for {found}, not {given}",
-        "da": "filerne er til {found}, ikke {given}",
+        "en": "the files are for {found:week}, not {given:week}",
+        "da": "filerne er til {found:week}, ikke {given:week}",
     },
     "case.no_latest_policy": {
         "en": "no week has been imported yet, so there is no latest policy to use",
@@ -1068,6 +1068,80 @@ PAGES: dict[str, Entry] = {
     ),
     **_words("scenario", {"baseline": ("Grundlag (uden ændringer)", "Baseline (no changes)")}),
     **_words(
+        "income_type",
+        {
+            "cash_benefit": ("Kontanthjælp", "Cash benefit"),
+            "su": ("SU", "Student grant (SU)"),
+            "disability_pension": ("Førtidspension", "Disability pension"),
+            "job": ("Job", "Job"),
+            "none": ("Ingen", "None"),
+        },
+    ),
+    **_words(
+        "gender",
+        {"female": ("Kvinde", "Female"), "male": ("Mand", "Male"), "other": ("Andet", "Other")},
+    ),
+    **_words(
+        "pet",
+        {
+            "none": ("Intet", "None"),
+            "cat": ("Kat", "Cat"),
+            "small_dog": ("Lille hund", "Small dog"),
+            "large_dog": ("Stor hund", "Large dog"),
+        },
+    ),
+    # What a template column holds (the template workbook's guide sheet).
+    **_words(
+        "cell_kind",
+        {
+            "text": ("tekst", "text"),
+            "date": ("dato, fx 27-06-2006", "date, e.g. 2006-06-27"),
+            "money": ("hele kroner, fx 2.450", "whole kroner, e.g. 2450"),
+            "count": ("helt tal, 0 eller mere", "whole number, 0 or more"),
+            "positive": ("helt tal, 1 eller mere", "whole number, 1 or more"),
+            "bool": ("ja eller nej", "yes or no"),
+            "list": ("liste adskilt af komma", "list separated by commas"),
+            "rate": ("andel, fx 0,25 eller 1/4", "share, e.g. 0.25 or 1/4"),
+            "enum": ("en af værdierne i rullelisten", "one of the values in the drop-down list"),
+        },
+    ),
+    "template.title": {
+        "en": "Boligmatch: a week's case as a workbook",
+        "da": "Boligmatch: ugens sag som regneark",
+    },
+    "template.intro": {
+        "en": "Fill in one row per youth, dwelling, team and quota. Keep the headings; "
+        "columns marked required must be filled. Upload the workbook on the allocation page "
+        "and give the week and the policy there.",
+        "da": "Udfyld én række pr. ung, bolig, team og kvote. Behold overskrifterne; kolonner "
+        "markeret påkrævet skal udfyldes. Upload regnearket på siden Anvisning, og angiv ugen "
+        "og politikken dér.",
+    },
+    **_words(
+        "template_head",
+        {
+            "sheet": ("Ark", "Sheet"),
+            "heading": ("Overskrift", "Heading"),
+            "column": ("Kolonne i sagsformatet", "Case-format column"),
+            "required": ("Påkrævet", "Required"),
+            "kind": ("Indhold", "Content"),
+            "values": ("Værdier", "Values"),
+            "yes": ("ja", "yes"),
+            "no": ("nej", "no"),
+        },
+    ),
+    **_words(
+        "template_sheet",
+        {
+            "youths": ("unge", "youths"),
+            "units": ("boliger", "units"),
+            "support": ("støtte", "support"),
+            "quotas": ("kvoter", "quotas"),
+            "decisions": ("beslutninger", "decisions"),
+            "guide": ("vejledning", "guide"),
+        },
+    ),
+    **_words(
         "pet_policy",
         {
             "none": ("Ingen husdyr", "No pets"),
@@ -1079,12 +1153,12 @@ PAGES: dict[str, Entry] = {
     # What changed for a youth since the case worker last opened the youth's page.
     "seen.new": {"en": "not opened by you yet", "da": "ikke åbnet af dig endnu"},
     "seen.proposed": {
-        "en": "proposed dwelling {dwelling} in {week}",
-        "da": "foreslået bolig {dwelling} i {week}",
+        "en": "proposed dwelling {dwelling} in {week:week}",
+        "da": "foreslået bolig {dwelling} i {week:week}",
     },
     "seen.not_housed": {
-        "en": "not matched in {week}: {reason:L.reason}",
-        "da": "ikke matchet i {week}: {reason:L.reason}",
+        "en": "not matched in {week:week}: {reason:L.reason}",
+        "da": "ikke matchet i {week:week}: {reason:L.reason}",
     },
     "seen.offer": {
         "en": "offer of {dwelling}: {state:L.offer_state}",
@@ -1112,8 +1186,8 @@ PAGES: dict[str, Entry] = {
         "da": "{text:q} er ikke en uge. Skriv fx 48, uge 48 eller 2026-W48.",
     },
     "page.week_not_imported": {
-        "en": "nothing has been imported for {week}",
-        "da": "Der er ikke importeret data for {week}.",
+        "en": "nothing has been imported for {week:week}",
+        "da": "Der er ikke importeret data for {week:week}.",
     },
 }
 

@@ -264,7 +264,9 @@ def test_planner_runs_a_scenario_and_compares_it(open_as: Any) -> None:
     shot(page, "12-planner-list")
     page.get_by_role("button", name="Start planlægningskørsel").click()
     page.wait_for_url(re.compile(r"/planlaegning/\d+$"))
-    page.get_by_role("link", name="Hent sammenligningen som CSV").wait_for(timeout=120_000)
+    page.get_by_role("link", name="Hent sammenligningen som regneark (CSV)").wait_for(
+        timeout=120_000
+    )
     table = page.locator("table.comparison")
     assert table.count() == 1  # one scenario, one table
     assert table.first.locator("thead th").all_inner_texts() == [
@@ -280,9 +282,10 @@ def test_planner_runs_a_scenario_and_compares_it(open_as: Any) -> None:
     page.evaluate("document.getElementById('plots-h').scrollIntoView()")
     shot(page, "14-planner-plots")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Hent sammenligningen som CSV").click()
+        page.get_by_role("link", name="Hent sammenligningen som regneark (CSV)").click()
     download = info.value
     assert download.suggested_filename.startswith("sammenligning-")
-    text = Path(download.path()).read_text(encoding="utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
-    assert {"scenario", "kpi"} <= set(rows[0]) and "housed" in {r["kpi"] for r in rows}
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines(), delimiter=";"))
+    assert {"Scenarie", "Nøgletal"} <= set(rows[0])
+    assert "Unge der fik bolig" in {r["Nøgletal"] for r in rows}

@@ -282,7 +282,9 @@ def test_bad_upload_shows_every_row_error_and_imports_nothing(client: TestClient
     assert r.status_code == 422
     assert "Intet er importeret" in r.text
     row = __import__("re").search(
-        r"<tr><td>youths\.csv</td><td class=\"num\">3</td><td>birth_date</td>", r.text
+        r"<tr><td>youths\.csv</td><td class=\"num\">3</td><td>birth_date "
+        r"<span class=\"muted\">\(Fødselsdato\)</span></td>",
+        r.text,
     )
     assert row, r.text
     assert not _events(action="import")
@@ -338,12 +340,23 @@ def test_planner_runs_a_scenario_and_downloads_the_comparison(client: TestClient
     )
     assert r.status_code == 303
     url = r.headers["location"]
-    done = wait_for(client, url, "Hent sammenligningen som CSV")
+    done = wait_for(client, url, "Hent sammenligningen som regneark (CSV)")
     assert "Unge der fik bolig" in done and "Grundlag" in done
-    csv_r = client.get(f"{url}/sammenligning.csv")
+    csv_r = client.get(f"{url}/sammenligning.csv?dialekt=maskine")
     assert csv_r.status_code == 200 and csv_r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(csv_r.text)))
     assert rows and "housed" in {r["kpi"] for r in rows}
+    # the people's file: Danish spreadsheet conventions, Danish words, the same numbers
+    danish = client.get(f"{url}/sammenligning.csv").content.decode("utf-8")
+    assert danish.startswith("\ufeff")
+    dk_rows = list(csv.DictReader(io.StringIO(danish[1:]), delimiter=";"))
+    housed = next(r for r in dk_rows if r["Nøgletal"] == "Unge der fik bolig")
+    machine = next(r for r in rows if r["kpi"] == "housed")
+    assert housed["Enhed"] == "unge" and housed["Grundlag"] == "Grundlag (uden ændringer)"
+    assert housed["Forskellen er sikker"] in ("ja", "nej")
+    mean = float(machine["difference_mean"])
+    assert housed["Forskel, gennemsnit"] == f"{mean:.2f}".replace(".", ",")
+    assert "." not in housed["Grundlag, gennemsnit"]
     png = client.get(f"{url}/figurer/queue_length.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     login(client, "alloc")
