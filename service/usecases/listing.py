@@ -103,9 +103,13 @@ class ListPage:
 def normalise(spec: ListSpec, request: ListRequest) -> ListRequest:
     """The request made valid for ``spec`` (see the module docstring)."""
     sort = request.sort if request.sort in spec.sort_keys() else spec.default_sort
-    descending = spec.default_descending if request.descending is None else request.descending
+    # The list's default direction belongs to its default sort; another column without a
+    # direction sorts ascending.
+    descending = request.descending
     if request.sort not in spec.sort_keys():
         descending = spec.default_descending
+    elif descending is None:
+        descending = spec.default_descending if sort == spec.default_sort else False
     filters = {}
     for name, value in request.filters.items():
         f = spec.filters.get(name)
