@@ -1,6 +1,8 @@
 """Command line for the engine: ``boligmatch match``, ``queue``, ``fixtures`` and ``scenario``.
 
-The console script (``service.cli:main``) mounts this app and adds the service commands.
+The console script (``service.cli:main``) mounts this app and adds the service commands. Each
+command imports what it needs when it runs, so ``boligmatch --help`` and the light commands start
+without loading OR-Tools, pandas or matplotlib.
 Bad input ends with one line on stderr naming file, row and column, exit code 2, and nothing
 written.
 """

@@ -18,7 +18,10 @@ Codes, checked in this order for a youth with no dwelling:
   higher-priority youth or sits in a quota group (department) whose claims this run are used up;
 - ``lowers_housed_count``: the youth could have had a dwelling, but only in an allocation that
   houses fewer youths this week (stage 1 comes first: Housing First, a home for as many as
-  possible).
+  possible). Said only of a proven-optimal run: it is a claim about every allocation;
+- ``not_decided_in_time``: the same case when the run was not proven optimal (the side-constraint
+  path stopped at its time limit): whether housing the youth would lower the count, or even raise
+  it, was not settled, so the reason says so instead.
 
 The classification reads the final allocation only; it never changes it.
 """
@@ -26,18 +29,16 @@ The classification reads the final allocation only; it never changes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from solver.core.problem import MatchResult, Side
+from solver.core.problem import MatchResult, Side, Status
 from solver.domain import Case, DwellingType
+from solver.engine.build import WeekProblem
 from solver.engine.eligibility import Eligibility
 from solver.engine.rules import RULE_ORDER
 from solver.i18n.render import text
-
-if TYPE_CHECKING:
-    from solver.engine.build import WeekProblem
 
 
 @dataclass(frozen=True)
@@ -219,5 +220,7 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
             params = {"groups": [n.split(":", 1)[1] for n in names], "higher": n_higher}
             out.append(Unmatched(ref, kind, params, n_higher))
             continue
-        out.append(Unmatched(ref, "lowers_housed_count", {}, n_higher))
+        proven = result.status is Status.OPTIMAL
+        code = "lowers_housed_count" if proven else "not_decided_in_time"
+        out.append(Unmatched(ref, code, {}, n_higher))
     return tuple(out)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from solver.domain import Case, Criterion, Policy, PriorityScheme, Youth
+from solver.engine.week import run_case
 from solver.i18n.render import text
 
 # Points of the "points" preset: the situation's severity (street and § 110 shelter first
@@ -82,8 +83,6 @@ def compare_presets(case: Case) -> list[dict[str, Any]]:
     """The week matched under each preset (the case's other rules unchanged): per preset the
     number housed and, per housing situation, how many were housed of how many waited, with
     the median weeks waited of those housed (for ``boligmatch priority compare``)."""
-    from solver.engine.week import run_case  # the engine's own entry point
-
     out = []
     for name, scheme in PRESETS.items():
         week = replace(case, policy=replace(case.policy, priority=scheme))

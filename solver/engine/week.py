@@ -143,6 +143,7 @@ def _summary(
         },
         "priority_scheme": case.policy.priority.describe(),
         "proven_optimal": result.proven,
+        "gap": result.gap,
         "solver_path": result.solver_path,
         "timings_s": {k: round(v, 4) for k, v in timings.items()},
     }

@@ -267,6 +267,12 @@ EXPLAIN: dict[str, Entry] = {
         "en": "housing you this week would have lowered the number of youths housed",
         "da": "hvis du fik en bolig i denne uge, ville færre unge i alt få en bolig",
     },
+    "explain.not_decided_in_time": {
+        "en": "the run reached its time limit before it could settle whether you could have "
+        "had a dwelling this week; the allocation is not proven optimal",
+        "da": "kørslen nåede sin tidsgrænse, før den kunne afgøre, om du kunne have fået en "
+        "bolig i denne uge; fordelingen er ikke bevist optimal",
+    },
 }
 
 # Short titles of the same codes (tables, filters, the queue's exclusions per rule).
@@ -318,6 +324,10 @@ REASONS = _words(
         "lowers_housed_count": (
             "Ville give færre unge en bolig i denne uge",
             "Would lower the number housed this week",
+        ),
+        "not_decided_in_time": (
+            "Ikke afgjort inden for tidsgrænsen",
+            "Not settled within the time limit",
         ),
         "withheld": ("Holdt ude af kørslen ved beslutning", "Withheld from the run by decision"),
         "pin": ("Fastlåst af boliganvisningen", "Pinned by the allocation office"),
