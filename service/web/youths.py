@@ -138,7 +138,7 @@ async def wait_poll(request: Request, user: PersonReaderUser, ref: Ref) -> Respo
     (or cannot be), the page reloads itself (``HX-Refresh``) and shows it."""
     state = await run_db(wait_state, user.token, ref)
     headers = {}
-    if state != "computing" and request.headers.get("HX-Request"):
+    if state not in ("computing", "stale") and request.headers.get("HX-Request"):
         headers["HX-Refresh"] = "true"
     return render(request, "youths/_wait_poll.html", {"ref": ref, "state": state},
                   headers=headers)  # fmt: skip

@@ -185,7 +185,7 @@ def test_a_bad_row_in_an_upload_is_shown_as_a_row_error(open_as: Any, tmp_path: 
     page.get_by_role("button", name="Importér").click()
     assert "Intet er importeret" in page.locator("[role=alert]").inner_text()
     cells = page.locator("table.issues tbody tr").first.locator("td").all_inner_texts()
-    assert cells[:3] == ["youths.csv", "5", "income_type"]
+    assert cells[:3] == ["youths.csv", "5", "income_type (Indkomsttype)"]
     assert "lottery" in cells[3]
     shot(page, "07-import-row-errors")
 
