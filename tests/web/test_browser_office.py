@@ -123,7 +123,8 @@ def test_case_worker_reads_what_changed_and_the_wait_arrives_by_itself(
     week = page.locator("#week-h")
     assert week.is_visible() and "/boliger/" not in page.content()
     check_page(page, "youth page with this week's dwellings")
-    shot(page, "19-caseworker-youth-dwellings")
+    page.evaluate("document.getElementById('week-h').scrollIntoView()")
+    shot(page, "19-caseworker-youth-dwellings", check=False)
 
 
 def _workbook() -> bytes:
