@@ -1160,6 +1160,65 @@ PAGES: dict[str, Entry] = {
             "all": ("Alle husdyr tilladt", "All pets allowed"),
         },
     ),
+    # A proposal's fit as a person says it (service.usecases.proposal_view.fit_words).
+    "fit_plain.rent_share": {
+        "en": "the rent is {pct} % of the income",
+        "da": "huslejen er {pct} % af indkomsten",
+    },
+    "fit_plain.rent_ceiling": {
+        "en": "the rent is {pct} % of the rent ceiling (no income given)",
+        "da": "huslejen er {pct} % af huslejeloftet (indkomsten er ikke oplyst)",
+    },
+    "fit_plain.area": {
+        "en": "outside the areas the youth would like",
+        "da": "uden for de områder, den unge ønsker",
+    },
+    "fit_plain.availability": {
+        "count": "days",
+        "en": {
+            "one": "available 1 day after the need",
+            "other": "available {days} days after the need",
+        },
+        "da": {"one": "ledig 1 dag efter behovet", "other": "ledig {days} dage efter behovet"},
+    },
+    "fit_plain.size": {
+        "count": "rooms",
+        "en": {"one": "1 room more than needed", "other": "{rooms} rooms more than needed"},
+        "da": {
+            "one": "1 værelse mere end nødvendigt",
+            "other": "{rooms} værelser mere end nødvendigt",
+        },
+    },
+    **_words(
+        "column_meeting",
+        {
+            "youth": ("Ung", "Youth"),
+            "situation": ("Boligsituation", "Housing situation"),
+            "weeks_waited": ("Uger på venteliste", "Weeks waiting"),
+            "support": ("Støtte", "Support"),
+            "team": ("Team", "Team"),
+            "urgent_by": ("Haster senest", "Urgent by"),
+            "minor": ("Under 18", "Minor"),
+            "dwelling": ("Bolig", "Dwelling"),
+            "address": ("Adresse", "Address"),
+            "organisation": ("Boligorganisation", "Housing organisation"),
+            "department": ("Afdeling", "Department"),
+            "area": ("Område", "Area"),
+            "dwelling_type": ("Boligtype", "Dwelling type"),
+            "rooms": ("Værelser", "Rooms"),
+            "size_m2": ("m²", "m²"),
+            "rent": ("Husleje", "Rent"),
+            "utilities": ("Aconto", "Utilities"),
+            "monthly_cost": ("Husleje i alt pr. måned", "Monthly cost"),
+            "deposit": ("Indskud", "Deposit"),
+            "pets": ("Husdyr", "Pets"),
+            "accessible": ("Tilgængelig", "Accessible"),
+            "available_from": ("Ledig fra", "Available from"),
+            "contact": ("Kontakt", "Contact"),
+            "fit": ("Pasform", "Fit"),
+            "offer": ("Tilbud", "Offer"),
+        },
+    ),
     # What changed for a youth since the case worker last opened the youth's page.
     "seen.new": {"en": "not opened by you yet", "da": "ikke åbnet af dig endnu"},
     "seen.proposed": {

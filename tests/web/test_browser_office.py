@@ -127,6 +127,29 @@ def test_case_worker_reads_what_changed_and_the_wait_arrives_by_itself(
     shot(page, "19-caseworker-youth-dwellings", check=False)
 
 
+def test_the_weeks_proposals_print_for_the_allocation_meeting(server: str, open_as: Any) -> None:
+    ensure_imported(server)
+    page = open_as("alloc")
+    nav(page, "Anvisning")
+    page.get_by_label("Uge", exact=True).fill("48")
+    page.get_by_role("button", name="Start kørsel").click()
+    page.get_by_role("heading", name=re.compile("Unge uden bolig")).wait_for(timeout=60_000)
+    proposals = page.locator("tr[id^=forslag-]").count()
+    page.get_by_role("link", name="Forslag til anvisningsmødet (udskrift)").click()
+    page.wait_for_url("**/moede")
+    assert page.locator("li.proposal").count() == proposals
+    assert "af indkomsten" in page.locator("ol.meeting").inner_text()
+    check_page(page, "the meeting's page")
+    shot(page, "21-meeting", check=False)
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible()
+    assert page.locator(".decision-line").first.is_visible()
+    page.emulate_media(media="screen")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Hent som Excel-ark").click()
+    assert Path(info.value.path()).read_bytes()[:2] == b"PK"
+
+
 def _workbook() -> bytes:
     out = io.BytesIO()
     with pd.ExcelWriter(out) as writer:

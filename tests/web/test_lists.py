@@ -337,3 +337,42 @@ def test_a_workbook_without_week_or_policy_is_asked_for_them(client: TestClient)
     assert template.status_code == 200 and template.content[:2] == b"PK"
     assert "spreadsheetml" in template.headers["content-type"]
     assert csrf_of(client.get("/anvisning").text)
+
+
+# ----------------------------------------------------------------------------- the meeting
+def test_the_weeks_proposals_as_a_printable_page_and_an_excel_workbook(client: TestClient) -> None:
+    """Every proposed match with the dwelling and the youth as the meeting knows them, from the
+    run's own data: the workbook's figures are the fixture's, the fit in plain Danish."""
+    from openpyxl import load_workbook
+
+    token = _import(client)
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48"})
+    run_url = r.headers["location"]
+    run = wait_for(client, run_url, "Unge uden bolig i denne kørsel")
+    pairs = re.findall(r'aria-label="Giv tilbud: (U\d+) i (B\d+)"', run)
+    assert pairs and f"{run_url}/moede" in run
+    page = client.get(f"{run_url}/moede")
+    assert page.status_code == 200 and "Forslag til anvisningsmødet · uge 48, 2026" in page.text
+    assert page.text.count('class="proposal"') == len(pairs)
+    assert "af indkomsten" in page.text or "af huslejeloftet" in page.text
+    book = load_workbook(io.BytesIO(client.get(f"{run_url}/forslag.xlsx").content))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(2)]
+    assert [(r["Ung"], r["Bolig"]) for r in rows] == pairs
+    units = {u["ref"]: u for u in csv.DictReader((NAESTVED / "units.csv").open(encoding="utf-8"))}
+    youths = {y["ref"]: y for y in _youths()}
+    for row in rows:
+        unit, youth = units[row["Bolig"]], youths[row["Ung"]]
+        assert row["Husleje"] == int(unit["rent"]) and row["Aconto"] == int(unit["utilities"])
+        assert row["Husleje i alt pr. måned"] == int(unit["rent"]) + int(unit["utilities"])
+        assert row["Boligorganisation"] == unit["organisation"]
+        assert row["Ledig fra"].date() == date.fromisoformat(unit["available_from"])
+        assert row["Team"] == (youth["support_team"] or None)
+        income = int(youth["monthly_income"]) if youth["monthly_income"] else None
+        if income:
+            share = round((int(unit["rent"]) + int(unit["utilities"])) * 1000 // income / 10)
+            assert f"huslejen er {share} % af indkomsten" in row["Pasform"]
+    assert client.get("/anvisning/koersler/999/moede").status_code == 404
+    login(client, "cw_icm1")
+    assert client.get(f"{run_url}/forslag.xlsx").status_code == 403
