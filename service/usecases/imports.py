@@ -7,13 +7,15 @@ transaction. The one import path of the API, the pages and the CLI.
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from solver.caseio.issues import CaseError, CaseIssue
 from solver.caseio.read import read_case_files
-from solver.caseio.uploads import upload_files
+from solver.caseio.uploads import complete_policy, upload_files
 from solver.caseio.weeks import week_of
 from solver.domain import Case
 
+from ..models import WeekPolicy
 from .audit import audit
 from .data import import_case
 from .decisions import replace_imported
@@ -32,8 +34,30 @@ def import_week(session: Session, case: Case, actor: str) -> tuple[str, dict[str
 
 
 def import_uploads(
-    session: Session, uploads: list[tuple[str, bytes]], actor: str
+    session: Session,
+    uploads: list[tuple[str, bytes]],
+    actor: str,
+    *,
+    ask: bool = False,
+    week: str | None = None,
+    policy: str = "",
 ) -> tuple[str, dict[str, int]]:
-    """Read uploaded ``(file name, contents)`` as a case and import it (:func:`import_week`)."""
-    case = read_case_files(upload_files(uploads))
+    """Read uploaded ``(file name, contents)`` as a case and import it (:func:`import_week`).
+
+    ``ask`` (the pages): files without a week or a policy (a workbook has no ``policy.toml``)
+    are not given today's week and the default policy silently; they take ``week`` (an ISO
+    week) and ``policy`` (``"latest"``: the latest imported week's, ``"default"``), or a
+    CaseError asks for them (``solver.caseio.uploads.complete_policy``). Without ``ask`` (the
+    API and the CLI) a missing ``policy.toml`` means every default, as the case format says.
+    """
+    files = upload_files(uploads)
+    if ask:
+        base = None
+        if policy == "latest":
+            latest = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).first()
+            if latest is None and "policy.toml" not in files:
+                raise CaseError([CaseIssue("policy.toml", None, None, "no_latest_policy")])
+            base = latest.policy_toml.encode() if latest is not None else None
+        files = complete_policy(files, week=week, base_policy=base, use_default=policy == "default")
+    case = read_case_files(files)
     return import_week(session, case, actor)

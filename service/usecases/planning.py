@@ -301,10 +301,37 @@ def job_table(job: ScenarioJob, *, headline: bool = False) -> list[dict[str, Any
     return rows
 
 
-def job_csv(job: ScenarioJob) -> str:
+COMPARISON_COLUMNS = ("scenario", "description", "baseline", "kpi", "unit", "baseline_mean",
+                      "baseline_lo", "baseline_hi", "scenario_mean", "scenario_lo",
+                      "scenario_hi", "difference_mean", "difference_lo", "difference_hi",
+                      "replications", "significant")  # fmt: skip
+
+
+def job_csv(job: ScenarioJob, *, danish: bool = False) -> str:
+    """The comparison table as CSV: the machine file (``solver.planning.kpi``'s columns, ``.``
+    and ``,``), or ``danish`` for people: the Danish dialect (``;``, decimal comma, BOM,
+    ``ja``/``nej``), Danish headings, KPIs and units in Danish words, each scenario with its
+    description, numbers to two decimals."""
     result = job_result(job)
     if result is None:
         return ""
+    if danish:
+        from solver.caseio.write import csv_text
+        from solver.i18n.render import label
+
+        titles = {s["name"]: s["description"] for s in available()}
+        titles.update({s["title"]: s["description"] for s in available()})
+        header = [label("column_comparison", c) for c in COMPARISON_COLUMNS]
+        rows = []
+        for r in result.table():
+            ivs = (r.baseline_value, r.scenario_value, r.difference)
+            rows.append([
+                r.scenario, titles.get(r.scenario, ""), label("scenario", r.baseline),
+                label("kpi", r.kpi), label("kpi_unit", r.unit),
+                *(x for iv in ivs for x in (iv.mean, iv.lo, iv.hi)),
+                r.difference.n, r.difference.excludes_zero(),
+            ])  # fmt: skip
+        return csv_text(header, rows, danish=True, decimals=2)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "comparison.csv"
         write_comparison_csv(result.table(), path)

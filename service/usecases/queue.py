@@ -78,6 +78,12 @@ def _entry(db: Session | Connection, version: str | None = None) -> _Entry:
         return entry
 
 
+def queue_model(db: Session | Connection, version: str | None = None) -> QueueModel | None:
+    """The pool's queue model for the current (or the given) pool version; None before the
+    first import."""
+    return _entry(db, version).model
+
+
 def queue_info(db: Session | Connection, ref: str, version: str | None = None) -> QueueInfo | None:
     """``ref``'s queue info in the current pool version (None if not in the pool); ``version``
     if the caller has just read it (``pool_version``) in the same transaction."""

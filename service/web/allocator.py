@@ -7,6 +7,7 @@ Every action is a use case (``usecases.imports``, ``usecases.runs``, ``usecases.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
@@ -14,8 +15,12 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
 
 from solver.caseio.issues import CaseError
-from solver.caseio.weeks import WEEK_PATTERN, parse_week
+from solver.caseio.schema import danish_heading
+from solver.caseio.weeks import WEEK_PATTERN, read_week
+from solver.caseio.write import template_workbook
 from solver.domain import DeclineReason
+from solver.i18n.render import text
+from solver.i18n.render import week as render_week
 
 from ..db import get_engine
 from ..models import MAX_ID, OfferState, WeekPolicy, WorkStatus
@@ -37,6 +42,7 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 _WEEK = re.compile(WEEK_PATTERN)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 OFFERS_SHOWN = 500
+ASKS = {"week_missing", "policy_missing", "no_latest_policy"}  # the import asks the person
 
 
 # ----------------------------------------------------------------------------- overview, import
@@ -49,6 +55,7 @@ def _overview(
     import_error: str | None = None,
     run_error: str | None = None,
     imported: dict[str, Any] | None = None,
+    asks: list[str] | None = None,
     week: str | None = None,
     status: int = 200,
 ) -> Response:
@@ -62,11 +69,12 @@ def _overview(
             user,
             runs=runs,
             weeks=weeks,
-            week=week or (weeks[0] if weeks else ""),
+            week=week or (render_week(weeks[0], "da") if weeks else ""),
             issues=issues or [],
             import_error=import_error,
             run_error=run_error,
             imported=imported,
+            asks=asks or [],
         ),
         status_code=status,
     )
@@ -95,9 +103,21 @@ async def import_files(
     user: AllocatorUser,
     files: Annotated[list[UploadFile], File()],
     csrf_token: Annotated[str, Form(max_length=200)] = "",
+    week: Annotated[str, Form(max_length=100)] = "",
+    policy: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """Import a week: all or nothing. A bad cell shows every issue as a table, 422."""
+    """Import a week: all or nothing. A bad cell shows every issue as a table, 422. Files that
+    name no week or hold no policy (a workbook) take the week and the policy from the form, or
+    the form asks for them (nothing is taken from today's date)."""
     check_csrf(user, csrf_token)
+    typed = week.strip()
+    iso_week = None
+    if typed:
+        try:
+            iso_week = read_week(typed, date.today())
+        except ValueError:
+            error = text("page.week_unreadable", "da", text=typed)
+            return _overview(request, session, user, status=400, import_error=error)
     uploads = []
     total = 0
     for f in files:
@@ -122,12 +142,14 @@ async def import_files(
             import_error="Vælg filerne fra en sagsmappe, én zip-fil eller én Excel-fil.",
         )
     try:
-        week, counts = import_uploads(session, uploads, user.username)
+        week, counts = import_uploads(session, uploads, user.username, ask=True,
+                                      week=iso_week, policy=policy)  # fmt: skip
     except CaseError as exc:
         issues = [
-            {"file": i.file, "row": i.row, "column": i.column, "message": i.message}
+            {"file": i.file, "row": i.row, "column": i.column, "message": i.text("da"),
+             "heading": danish_heading(i.file, i.column), "code": i.code}
             for i in exc.issues
-        ]
+        ]  # fmt: skip
         return _overview(
             request,
             session,
@@ -135,12 +157,26 @@ async def import_files(
             issues=issues,
             status=422,
             import_error="Intet er importeret: filerne har fejl.",
+            asks=sorted({str(i["code"]) for i in issues} & ASKS),
         )
     url = (
         f"/anvisning?uge={week}&nye={counts['youths_created']}"
         f"&opdaterede={counts['youths_updated']}&boliger={counts['dwellings']}"
     )
     return RedirectResponse(url, status_code=303)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/anvisning/skabelon.xlsx")
+def template(user: AllocatorUser) -> Response:
+    """An empty week as an Excel workbook with Danish headings and drop-down lists."""
+    return Response(
+        template_workbook("da"),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="boligmatch-skabelon.xlsx"'},
+    )
 
 
 # ----------------------------------------------------------------------------- runs
@@ -155,19 +191,16 @@ def start_run(
 ) -> Response:
     """Start the week's run (or open the week's existing one unless a new generation is asked)."""
     check_csrf(user, csrf_token)
-    week = week.strip()
+    typed = week.strip()
     error = None
-    if not _WEEK.match(week):
-        error = "Skriv ugen som ÅÅÅÅ-Uuu, fx 2026-W48."
-    else:
-        try:
-            parse_week(week)
-        except ValueError:
-            error = f"Uge {week} findes ikke."
+    try:  # 48, uge 48, uge 48, 2026 or 2026-W48; without a year the nearest such week
+        week = read_week(typed, date.today())
+    except ValueError:
+        error = text("page.week_unreadable", "da", text=typed)
     if error is None and session.get(WeekPolicy, week) is None:
-        error = f"Der er ikke importeret data for uge {week}."
+        error = text("page.week_not_imported", "da", week=week)
     if error is not None:
-        return _overview(request, session, user, run_error=error, week=week, status=400)
+        return _overview(request, session, user, run_error=error, week=typed, status=400)
     expire_due(session, user.username)
     session.commit()
     run, created = request_run(get_engine(), week, user.username, force == "1")

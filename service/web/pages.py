@@ -11,11 +11,14 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from ..models import USERNAME_PATTERN, Role
-from ..usecases import users
-from ..usecases.audit import AuditFilter, distinct_values, search
+from ..usecases import admin_lists, users
+from ..usecases.audit import distinct_values
 from ..usecases.errors import InvalidRequest, Unauthenticated
 from ..usecases.overview import start_facts
+from . import texts
+from .audit_text import audit_detail
 from .common import AdminUser, AnyUser, SessionDep, context
+from .lists import DatedView, ListView, list_request
 from .render import render
 from .session import (
     LOGIN_CSRF_COOKIE,
@@ -114,6 +117,7 @@ def start(request: Request, session: SessionDep, user: AnyUser) -> Response:
 
 # ----------------------------------------------------------------------------- admin: users
 _USERNAME = re.compile(USERNAME_PATTERN)
+USER_FILTERS = {"rolle": "role"}
 
 
 def _users_page(
@@ -126,14 +130,17 @@ def _users_page(
     created: str | None = None,
     status: int = 200,
 ) -> Response:
+    page = admin_lists.user_page(session, list_request(request, USER_FILTERS))
+    view = ListView(page, "/admin/brugere", USER_FILTERS, ("bruger", "brugere"), "username")
     return render(
         request,
         "admin/users.html",
         context(
             request,
             user,
-            users=users.list_users(session),
+            view=view,
             roles=list(Role),
+            roles_words=[(r.value, texts.label(texts.ROLES, r.value)) for r in Role],
             errors=errors or [],
             form=form or {},
             created=created,
@@ -179,7 +186,7 @@ def create_user(
 
 
 # ----------------------------------------------------------------------------- admin: audit log
-AUDIT_LIMIT = 500
+AUDIT_FILTERS = {"bruger": "actor", "handling": "action", "objekt": "object_ref"}
 
 
 def _parse_day(text: str | None) -> date | None:
@@ -196,12 +203,11 @@ def audit_page(
     request: Request,
     session: SessionDep,
     user: AdminUser,
-    bruger: Annotated[str, Query(max_length=200)] = "",
-    handling: Annotated[str, Query(max_length=200)] = "",
-    objekt: Annotated[str, Query(max_length=200)] = "",
     fra: Annotated[str, Query(max_length=20)] = "",
     til: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
+    """The audit log, searched, filtered (user, action, object, a range of Danish days),
+    sorted and paginated on the server."""
     errors = []
     start_day, end_day = _parse_day(fra), _parse_day(til)
     if fra and start_day is None:
@@ -216,22 +222,25 @@ def audit_page(
     if end_day:
         until = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=_LOCAL)
         until = until.astimezone(UTC)
-    found = AuditFilter(bruger, handling, objekt, since, until, AUDIT_LIMIT)
-    events = [] if errors else search(session, found)
+    wanted = list_request(request, AUDIT_FILTERS)
+    if errors:  # nothing matches a range that cannot be read
+        since, until = datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)
+    page = admin_lists.audit_page(session, wanted, since, until)
+    dates = {"fra": fra, "til": til}
+    view = DatedView(page, "/admin/log", AUDIT_FILTERS, ("hændelse", "hændelser"), "at", dates)
     actors, actions = distinct_values(session)
-    filters = {"bruger": bruger, "handling": handling, "objekt": objekt, "fra": fra, "til": til}
     return render(
         request,
         "admin/audit.html",
         context(
             request,
             user,
-            events=events,
-            actors=actors,
-            actions=actions,
-            filters=filters,
+            view=view,
+            actors=[(a, a) for a in actors],
+            actions=[(a, texts.label(texts.AUDIT_ACTIONS, a)) for a in actions],
+            dates=dates,
             errors=errors,
-            limit=AUDIT_LIMIT,
+            detail=audit_detail,
         ),
         status_code=400 if errors else 200,
     )

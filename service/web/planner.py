@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from solver.planning.kpi import HEADLINE_KPIS
 
 from ..models import MAX_ID, ScenarioJob, WorkStatus
+from ..usecases import admin_lists
 from ..usecases.errors import InvalidRequest
 from ..usecases.planning import (
     MAX_REPLICATIONS,
@@ -26,17 +27,27 @@ from ..usecases.planning import (
     job_plot,
     job_result,
     job_table,
-    list_jobs,
     start_job,
 )
 from . import texts
 from .common import PlannerUser, SessionDep, context
+from .lists import ListView, list_request
 from .render import render
 from .session import PageError, PageRoute, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 JobId = Annotated[int, Path(ge=1, le=MAX_ID)]
+JOB_FILTERS = {"status": "status"}
+
+
+def scenario_titles() -> dict[str, str]:
+    """A scenario's name → its Danish title (the shipped file's description), for pages that
+    would otherwise show the file's identifier (``more-youth-dwellings``)."""
+    titles = {s["name"]: s["description"] or s["title"] for s in available()}
+    titles.update({s["title"]: s["description"] or s["title"] for s in available()})
+    titles["baseline"] = texts.label(texts.SCENARIOS, "baseline")
+    return titles
 
 
 def _list_page(
@@ -49,6 +60,7 @@ def _list_page(
     replications: str = "",
     status: int = 200,
 ) -> Response:
+    jobs = admin_lists.job_page(session, list_request(request, JOB_FILTERS))
     return render(
         request,
         "planner/list.html",
@@ -56,7 +68,8 @@ def _list_page(
             request,
             user,
             scenarios=available(),
-            jobs=list_jobs(session, limit=30),
+            view=ListView(jobs, "/planlaegning", JOB_FILTERS, ("kørsel", "kørsler"), "id"),
+            titles=scenario_titles(),
             errors=errors or [],
             chosen=set(chosen or []),
             replications=replications,
@@ -162,19 +175,26 @@ def job_page(
             all_rows=alle == "1",
             meta=result.meta if result is not None else {},
             plots=texts.PLOTS,
+            titles=scenario_titles(),
         ),
     )
 
 
 @router.get("/planlaegning/{job_id}/sammenligning.csv")
-def job_csv_download(session: SessionDep, user: PlannerUser, job_id: JobId) -> Response:
+def job_csv_download(
+    session: SessionDep, user: PlannerUser, job_id: JobId, dialekt: str = ""
+) -> Response:
+    """The comparison for people (Danish spreadsheet) or, ``?dialekt=maskine``, the machine
+    CSV of ``solver.planning.kpi``."""
     job = _job_or_404(session, job_id)
     if job.result_json is None:
         raise PageError(409, "Kørslen er ikke færdig endnu.", "Ikke færdig")
+    machine = dialekt == "maskine"
+    name = f"sammenligning-{job_id}{'-maskine' if machine else ''}.csv"
     return Response(
-        job_csv(job),
+        job_csv(job, danish=not machine),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="sammenligning-{job_id}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

@@ -11,6 +11,8 @@ from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
 from solver.engine.explain import Reason
+from solver.i18n.render import text as _text
+from solver.i18n.render import week as _week
 
 from . import texts
 
@@ -49,6 +51,23 @@ def dk_percent(value: Any) -> str:
     return f"{100 * float(value):.0f} %"
 
 
+def dk_week(value: Any) -> str:
+    """An ISO week (``2026-W48``, or a date in it) as ``uge 48, 2026``; anything else as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        return _week(value, "da")
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def dk_kroner(value: Any) -> str:
+    """Kroner as Danes write them: ``3.000 kr``; empty when not given."""
+    if value is None or value == "":
+        return ""
+    return f"{dk_number(value)} kr"
+
+
 def reason_sentence(proposal: Any) -> dict[str, str]:
     """Why a youth was not housed, in Danish from the reason's parameters; a proposal stored
     before they were kept shows the engine's English sentence (marked ``lang="en"``)."""
@@ -61,9 +80,19 @@ def reason_sentence(proposal: Any) -> dict[str, str]:
 templates.env.filters["dk_number"] = dk_number
 templates.env.filters["dk_date"] = dk_date
 templates.env.filters["dk_percent"] = dk_percent
+templates.env.filters["week"] = dk_week
+templates.env.filters["kr"] = dk_kroner
 templates.env.globals["t"] = texts
 templates.env.globals["label"] = texts.label
 templates.env.globals["reason_sentence"] = reason_sentence
+
+
+def message(key: str, params: dict[str, Any]) -> str:
+    """A catalogue message in Danish."""
+    return _text(key, "da", **params)
+
+
+templates.env.globals["message"] = message
 
 
 def render(

@@ -8,15 +8,21 @@ the queue's data (``solver.i18n``).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
+
+from solver.caseio.write import csv_text
+from solver.i18n.render import label
 
 from ..db import get_engine, run_db
 from ..usecases.audit import audit_read
 from ..usecases.queue import queue_page
-from ..usecases.youths import MAX_LISTED, list_youths
+from ..usecases.youth_list import team_choices
+from ..usecases.youth_list import youth_page as youth_list_page
+from ..usecases.youth_view import eligible_dwellings, run_weeks, wait_state
 from .common import PersonReaderUser, SessionDep, context
+from .lists import ListView, list_request
 from .render import render
 from .session import PageRoute
 
@@ -24,12 +30,62 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Ref = Annotated[str, Path(min_length=1, max_length=64)]
 
+# The youth list's filters: URL name -> the use case's filter key.
+YOUTH_FILTERS = {
+    "status": "status",
+    "situation": "situation",
+    "stoette": "support",
+    "team": "team",
+    "akut": "urgent",
+}
+
 
 @router.get("/unge")
 def youth_list(request: Request, session: SessionDep, user: PersonReaderUser) -> Response:
-    """Allocators and admins see every youth; case workers only those of their own teams."""
-    youths = list_youths(session, user.principal, with_queue=True, limit=MAX_LISTED)
-    return render(request, "youths/list.html", context(request, user, youths=youths))
+    """Allocators and admins see every youth; case workers only those of their own teams.
+    Searched, filtered, sorted and paginated on the server (``usecases.youth_list``)."""
+    page = youth_list_page(session, user.principal, list_request(request, YOUTH_FILTERS))
+    view = ListView(page, "/unge", YOUTH_FILTERS, ("ung", "unge"), default_sort="ref")
+    teams = [(t, t) for t in team_choices(session, user.principal)]
+    return render(request, "youths/list.html", context(request, user, view=view, teams=teams))
+
+
+YOUTH_EXPORT = ("ref", "status", "situation", "support_method", "support_team", "case_worker",
+                "referred_on", "weeks_waited", "urgent_by", "position", "eligible", "blocks",
+                "minor")  # fmt: skip
+_WORDS = {"status": "youth_status", "situation": "situation", "support_method": "support_method",
+          "blocks": "block"}  # fmt: skip
+
+
+@router.get("/unge.csv")
+def youth_csv(
+    request: Request, session: SessionDep, user: PersonReaderUser, dialekt: str = ""
+) -> Response:
+    """Every youth the list matches (its search, filters and order) as a spreadsheet: for
+    people in the Danish dialect with Danish headings and words (the default), or
+    ``?dialekt=maskine`` with the codes. The same people as the list, audited the same way."""
+    machine = dialekt == "maskine"
+    page = youth_list_page(
+        session, user.principal, list_request(request, YOUTH_FILTERS), everything=True
+    )
+
+    def value(row: dict[str, Any], column: str) -> Any:
+        v = row.get(column)
+        namespace = _WORDS.get(column)
+        if machine or namespace is None:
+            return v
+        if isinstance(v, list):
+            return [label(namespace, x, "da") for x in v]
+        return label(namespace, v, "da")
+
+    header = [c if machine else label("column_youths", c, "da") for c in YOUTH_EXPORT]
+    rows = ([value(r, c) for c in YOUTH_EXPORT] for r in page.rows)
+    name = "unge-maskine.csv" if machine else "unge.csv"
+    return Response(
+        csv_text(header, rows, danish=not machine),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/unge/{ref}")
@@ -40,6 +96,8 @@ async def youth_page(
     Another team's youth: 404, exactly as for a youth that does not exist."""
     page = await run_db(queue_page, user.token, ref)
     await audit_read(get_engine(), page.user.username, "read.queue", "youth", ref)
+    eligible = await run_db(eligible_dwellings, user.token, ref)
+    weeks = run_weeks(session, [p["run_id"] for p in page.proposals])
     info = page.info
     wait = page.expected_wait
     quantiles = wait.get("quantiles") or {}
@@ -67,5 +125,20 @@ async def youth_page(
             nearest_miss=miss,
             what_would_help=need.text("da") if need else None,
             standing=[s.text("da") for s in page.standing],
+            this_week=eligible,
+            run_weeks=weeks,
+            allocator=user.role in ("admin", "allocator"),
         ),
     )
+
+
+@router.get("/unge/{ref}/ventetid")
+async def wait_poll(request: Request, user: PersonReaderUser, ref: Ref) -> Response:
+    """The expected wait's progress, polled by htmx while it is computed; once it is there
+    (or cannot be), the page reloads itself (``HX-Refresh``) and shows it."""
+    state = await run_db(wait_state, user.token, ref)
+    headers = {}
+    if state not in ("computing", "stale") and request.headers.get("HX-Request"):
+        headers["HX-Refresh"] = "true"
+    return render(request, "youths/_wait_poll.html", {"ref": ref, "state": state},
+                  headers=headers)  # fmt: skip

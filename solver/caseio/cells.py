@@ -37,6 +37,7 @@ class Kind:
     check: Check
     convert: Callable[[str], Any]
     danish: Normalise | None = None  # rewrite Danish-spreadsheet cells the ISO way
+    values: tuple[str, ...] | None = None  # an enumeration's values, as written
 
 
 def flag(cells: pd.Series, *cases: tuple[pd.Series, str, dict[str, Any]]) -> pd.Series:
@@ -61,7 +62,7 @@ def enum(values: Mapping[str, Any]) -> Kind:
     def check(cells: pd.Series) -> pd.Series:
         return flag(cells, (~cells.isin(list(values)), "not_one_of", {"values": list(values)}))
 
-    return Kind(check, values.__getitem__)
+    return Kind(check, values.__getitem__, values=tuple(values))
 
 
 # ``2.450`` / ``2.450,00`` / ``2450,0``: whole kroner written the Danish way.

@@ -22,7 +22,8 @@ Decisions where the format leaves room:
   the header is an error; missing trailing cells are empty.
 - **Cells** are trimmed of surrounding spaces; a cell written ``'=…`` (a spreadsheet's text
   marker before a formula character, as :mod:`solver.caseio.write` escapes it) loses the quote.
-  Column names are exact (lower case, as in the format); a known column given twice is an
+  Column names are exact (lower case, as in the format) or the column's Danish heading
+  (:data:`solver.caseio.schema.DANISH_HEADINGS`, any case); a known column given twice is an
   error; extra columns are ignored.
 - **Domain sanity** beyond the format: counts and money are never negative, household size,
   rooms and size_m2 at least 1, a birth date not after the referral date, the youth age band
@@ -56,6 +57,7 @@ from solver.caseio.schema import (
     YOUTH_COLUMNS,
     Column,
     Row,
+    column_name,
 )
 from solver.domain import (
     Case,
@@ -116,7 +118,7 @@ def _frame(
         else:
             issues.append(CaseIssue(name, None, None, "unreadable_csv", {"error": str(exc)}))
         return None
-    names = [str(n).strip() for n in raw.iloc[0]]
+    names = [column_name(name, str(n).strip()) for n in raw.iloc[0]]  # Danish headings too
     known = {c.name for c in columns}
     twice = sorted({n for n in names if n in known and names.count(n) > 1})
     for col in twice:

@@ -1,6 +1,12 @@
 """The columns of the case format's CSV files (``../shared/case-format.md``): name, cell kind,
 whether required, and the value of an empty cell. The order of each tuple is the order
 :func:`solver.caseio.write.write_case` writes the columns in.
+
+**Danish headings**: a spreadsheet may head a column with its Danish name instead of the
+format's (``Fødselsdato`` for ``birth_date``), and a workbook may name its sheets in Danish
+(``unge`` for ``youths``). :data:`DANISH_HEADINGS` and :data:`SHEET_ALIASES` list them;
+:func:`column_name` maps a heading to the format's name (case and surrounding spaces ignored).
+The format's own names always work; a column given under both names counts as given twice.
 """
 
 from __future__ import annotations
@@ -122,3 +128,115 @@ COLUMNS = {
 }
 
 Row = dict[str, Any]  # column name -> value (default where empty or bad), plus "_row"
+
+
+# The Danish heading of every column (what the template workbook writes, what a Danish
+# spreadsheet may use). A heading is matched ignoring case and surrounding spaces.
+DANISH_HEADINGS: dict[str, dict[str, str]] = {
+    "youths.csv": {
+        "ref": "Reference",
+        "birth_date": "Fødselsdato",
+        "referred_on": "Henvist",
+        "situation": "Boligsituation",
+        "income_type": "Indkomsttype",
+        "monthly_income": "Månedlig indkomst",
+        "rent_ceiling": "Huslejeloft",
+        "pet": "Husdyr",
+        "household_size": "Personer i husstanden",
+        "needs_accessible": "Behov for tilgængelig bolig",
+        "support_method": "Støttemetode",
+        "support_team": "Støtteteam",
+        "urgent_by": "Haster senest",
+        "preferred_areas": "Ønskede områder",
+        "excluded_areas": "Fravalgte områder",
+        "gender": "Køn",
+        "greenlandic": "Grønlandsk baggrund",
+        "case_worker": "Sagsbehandler",
+    },
+    "units.csv": {
+        "ref": "Reference",
+        "organisation": "Boligorganisation",
+        "department": "Afdeling",
+        "area": "Område",
+        "dwelling_type": "Boligtype",
+        "rooms": "Værelser",
+        "size_m2": "Areal m2",
+        "rent": "Husleje",
+        "utilities": "Aconto",
+        "deposit": "Indskud",
+        "pets": "Husdyr tilladt",
+        "accessible": "Tilgængelig",
+        "available_from": "Ledig fra",
+        "benefit_restricted": "Kombineret udlejning",
+        "address": "Adresse",
+        "contact": "Kontakt",
+    },
+    "support.csv": {
+        "team": "Team",
+        "method": "Metode",
+        "workers": "Medarbejdere",
+        "caseload_cap": "Loft pr. medarbejder",
+        "current_caseload": "Sager nu",
+        "shared_caseload": "Fælles sagsstamme",
+    },
+    "quotas.csv": {
+        "organisation": "Boligorganisation",
+        "dwelling_type": "Boligtype",
+        "vacancies": "Ledige i perioden",
+        "claimed": "Anvist i perioden",
+        "rate": "Andel",
+        "as_of": "Opgjort pr.",
+    },
+    "decisions.csv": {
+        "youth_ref": "Ung",
+        "unit_ref": "Bolig",
+        "kind": "Beslutning",
+        "reason": "Begrundelse",
+    },
+}
+# Further spellings people use for a heading (a spreadsheet without æ/ø/å, the m² sign).
+_MORE_HEADINGS: dict[str, dict[str, str]] = {
+    "youths.csv": {"fodselsdato": "birth_date", "stottemetode": "support_method",
+                   "stotteteam": "support_team", "kon": "gender", "ref.": "ref"},
+    "units.csv": {"areal m²": "size_m2", "areal": "size_m2", "omrade": "area",
+                  "vaerelser": "rooms", "ref.": "ref"},
+}  # fmt: skip
+
+# A workbook's sheet names in Danish (any case) -> the case file they hold.
+SHEET_ALIASES = {
+    "youths": "youths", "unge": "youths",
+    "units": "units", "boliger": "units",
+    "support": "support", "støtte": "support", "stotte": "support", "teams": "support",
+    "quotas": "quotas", "kvoter": "quotas",
+    "decisions": "decisions", "beslutninger": "decisions",
+}  # fmt: skip
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+_BY_HEADING: dict[str, dict[str, str]] = {
+    file: {
+        **{_fold(heading): name for name, heading in headings.items()},
+        **_MORE_HEADINGS.get(file, {}),
+    }
+    for file, headings in DANISH_HEADINGS.items()
+}
+
+
+def column_name(file: str, heading: str) -> str:
+    """The format's name of the column headed ``heading`` in ``file`` (the heading itself when
+    it is the format's name or no known Danish heading)."""
+    names = {c.name for c in COLUMNS.get(file, ())}
+    if heading in names:
+        return heading
+    found = _BY_HEADING.get(file, {}).get(_fold(heading))
+    return found if found in names else heading
+
+
+def danish_heading(file: str, column: str | None) -> str | None:
+    """The Danish heading of a column (None when it has none)."""
+    if column is None:
+        return None
+    return DANISH_HEADINGS.get(file, {}).get(column)

@@ -1,24 +1,34 @@
 """A case as people send it: loose files, one zip, or one Excel workbook → case-folder files.
 
 The result is the ``{file name: bytes}`` that :func:`solver.caseio.read.read_case_files` reads.
-A workbook's sheets named ``youths``, ``units``, ``support`` and ``quotas`` become those CSV
-files, each cell written the way the case format writes it (date cells as ``YYYY-MM-DD``, whole
-numbers without a decimal part, booleans ``true``/``false``).
+A workbook's sheets named ``youths``, ``units``, ``support``, ``quotas`` and ``decisions`` — or
+their Danish names (``unge``, ``boliger``, ``støtte``, ``kvoter``, ``beslutninger``,
+:data:`~solver.caseio.schema.SHEET_ALIASES`) — become those CSV files, each cell written the
+way the case format writes it (date cells as ``YYYY-MM-DD``, whole numbers without a decimal
+part, booleans ``true``/``false``); other sheets (the template's guide) are ignored.
+
+:func:`complete_policy` makes sure the case names its week and its policy: files that lack them
+(a workbook has no ``policy.toml``) get them from what the person gave, or an issue that asks.
 """
 
 from __future__ import annotations
 
 import io
+import tomllib
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
 from solver.caseio.issues import CaseError, CaseIssue
+from solver.caseio.policy import policy_toml, read_policy
+from solver.caseio.schema import SHEET_ALIASES
+from solver.caseio.weeks import parse_week, week_of
 from solver.caseio.write import csv_text
 
-SHEETS = ("youths", "units", "support", "quotas")
+POLICY = "policy.toml"
 
 
 def excel_cell(value: Any) -> Any:
@@ -42,8 +52,8 @@ def _workbook(name: str, data: bytes) -> dict[str, bytes]:
                                    {"error": str(exc)})]) from None  # fmt: skip
     files = {}
     for sheet, frame in sheets.items():
-        key = str(sheet).strip().lower()
-        if key in SHEETS:
+        key = SHEET_ALIASES.get(str(sheet).strip().casefold())
+        if key is not None:
             rows = ([excel_cell(v) for v in row] for row in frame.itertuples(index=False))
             files[f"{key}.csv"] = csv_text([str(c) for c in frame.columns], rows).encode()
     return files
@@ -74,3 +84,67 @@ def upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
         else:
             files[base] = data
     return files
+
+
+def _files_week(data: bytes) -> str | None:
+    """The week a ``policy.toml`` names (``week``, or the week of ``run_date``), if readable."""
+    try:
+        raw = tomllib.loads(data.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return None  # the reader reports it
+    value = raw.get("week")
+    if isinstance(value, str):
+        return value.strip()
+    run_date = raw.get("run_date")
+    if isinstance(run_date, date):
+        return week_of(run_date)
+    if isinstance(run_date, str):
+        try:
+            return week_of(date.fromisoformat(run_date))
+        except ValueError:
+            return None
+    return None
+
+
+def complete_policy(
+    files: dict[str, bytes],
+    *,
+    week: str | None,
+    base_policy: bytes | None,
+    use_default: bool,
+) -> dict[str, bytes]:
+    """``files`` with a ``policy.toml`` that names the week, or CaseError issues that ask.
+
+    - The files' own ``policy.toml`` wins; without one, ``base_policy`` (another week's, e.g.
+      the latest imported) is used for the given week, or the default policy when
+      ``use_default``; with neither, ``policy_missing`` asks which.
+    - The week is the policy's (``week`` or ``run_date``); a policy without one takes ``week``
+      (an ISO week); with neither, ``week_missing`` asks for it; a given week that differs from
+      the files' is ``week_conflict``. Nothing is ever taken from today's date.
+    """
+    issues: list[CaseIssue] = []
+    own = files.get(POLICY)
+    found = _files_week(own) if own is not None else None
+    if own is None and base_policy is None and not use_default:
+        issues.append(CaseIssue(POLICY, None, None, "policy_missing"))
+    if found is None and week is None:
+        issues.append(CaseIssue(POLICY, None, "week", "week_missing"))
+    if found is not None and week is not None and found != week:
+        params = {"found": found, "given": week}
+        issues.append(CaseIssue(POLICY, None, "week", "week_conflict", params))
+    if issues:
+        raise CaseError(issues)
+    if found is not None:
+        return files
+    assert week is not None
+    monday = parse_week(week)
+    if own is not None:  # the files' policy, with the week put first (before any table)
+        text = f'week = "{week}"\n' + own.decode("utf-8-sig")
+        return {**files, POLICY: text.encode()}
+    if base_policy is not None:
+        problems: list[CaseIssue] = []
+        policy = read_policy(base_policy, monday, problems)
+        if problems:
+            raise CaseError(problems)
+        return {**files, POLICY: policy_toml(replace(policy, run_date=monday)).encode()}
+    return {**files, POLICY: f'week = "{week}"\n'.encode()}

@@ -90,25 +90,32 @@ def write_csv(
     rows: Iterable[Sequence[Any]],
     *,
     danish: bool = False,
+    decimals: int = 4,
 ) -> None:
-    """Write ``header`` and ``rows`` (values, formatted by :func:`cell`) as CSV to a path or an
-    open text stream."""
+    """Write ``header`` and ``rows`` (values, formatted by :func:`cell` with ``decimals``
+    places for numbers that are not whole) as CSV to a path or an open text stream."""
     if isinstance(target, Path | str):
         with Path(target).open("w", newline="", encoding="utf-8") as fh:
-            write_csv(fh, header, rows, danish=danish)
+            write_csv(fh, header, rows, danish=danish, decimals=decimals)
         return
     if danish:
         target.write(BOM)
     writer = csv.writer(target, delimiter=";" if danish else ",", lineterminator="\r\n")
     writer.writerow([safe_text(h) for h in header])
     for row in rows:
-        writer.writerow([cell(v, danish=danish) for v in row])
+        writer.writerow([cell(v, danish=danish, decimals=decimals) for v in row])
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, danish: bool = False) -> str:
+def csv_text(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    danish: bool = False,
+    decimals: int = 4,
+) -> str:
     """The same as :func:`write_csv`, as a string."""
     buf = io.StringIO()
-    write_csv(buf, header, rows, danish=danish)
+    write_csv(buf, header, rows, danish=danish, decimals=decimals)
     return buf.getvalue()
 
 
@@ -141,3 +148,144 @@ def write_case(case: Case, folder: Path) -> None:
         text = table_csv(DECISION_COLUMNS, case.decisions)
         (folder / "decisions.csv").write_text(text, encoding="utf-8", newline="")
     (folder / "policy.toml").write_text(policy_toml(case.policy), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- template workbook
+# The catalogue namespace whose words explain an enumeration's values in the guide sheet.
+_VALUE_WORDS = {"situation": "situation", "income_type": "income_type", "pet": "pet",
+                "support_method": "support_method", "method": "support_method",
+                "gender": "gender", "dwelling_type": "dwelling_type", "pets": "pet_policy",
+                "kind": "decision_kind"}  # fmt: skip
+_TEMPLATE_ROWS = 500  # rows prepared with drop-down lists and formats
+
+
+def _kind_word(column: Column) -> str:
+    from solver.caseio import cells
+
+    kinds = {id(cells.TEXT): "text", id(cells.DATE): "date", id(cells.MONEY): "money",
+             id(cells.COUNT): "count", id(cells.POSITIVE): "positive", id(cells.BOOL): "bool",
+             id(cells.LIST): "list", id(cells.RATE): "rate"}  # fmt: skip
+    return kinds.get(id(column.kind), "enum" if column.kind.values else "text")
+
+
+def template_workbook(lang: str = "da") -> bytes:
+    """An empty case as an Excel workbook for people to fill in: one sheet per case file,
+    named and headed in ``lang`` (:data:`~solver.caseio.schema.DANISH_HEADINGS`, read back by
+    :mod:`solver.caseio.uploads` and :mod:`solver.caseio.read`), every enumeration and yes/no
+    column a drop-down list of the values the format accepts, date and kroner columns
+    formatted the Danish way, and a guide sheet that names each column, whether it is
+    required, what it holds and what each value means. The policy is not in the workbook: the
+    import asks for the week and the policy."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from solver.caseio.schema import COLUMNS, DANISH_HEADINGS
+    from solver.i18n.render import label, text
+
+    def word(namespace: str, code: str) -> str:
+        return label(namespace, code, lang)
+
+    book = Workbook()
+    guide = book.active
+    guide.title = word("template_sheet", "guide")
+    guide.append([text("template.title", lang)])
+    guide["A1"].font = Font(bold=True, size=14)
+    guide.append([text("template.intro", lang)])
+    guide.append([])
+    heads = ("sheet", "heading", "column", "required", "kind", "values")
+    guide.append([word("template_head", h) for h in heads])
+    for cell in guide[4]:
+        cell.font = Font(bold=True)
+    bools = [word("template_head", "yes"), word("template_head", "no")]
+    for file, columns in COLUMNS.items():
+        stem = file.removesuffix(".csv")
+        sheet = book.create_sheet(word("template_sheet", stem))
+        headings = DANISH_HEADINGS.get(file, {}) if lang == "da" else {}
+        sheet.append([headings.get(c.name, c.name) for c in columns])
+        sheet.freeze_panes = "A2"
+        for i, column in enumerate(columns, start=1):
+            letter = get_column_letter(i)
+            head = sheet.cell(row=1, column=i)
+            head.font = Font(bold=True)
+            sheet.column_dimensions[letter].width = max(12, len(str(head.value)) + 3)
+            kind = _kind_word(column)
+            cells_range = f"{letter}2:{letter}{_TEMPLATE_ROWS + 1}"
+            values: list[str] = []
+            if kind == "enum" and column.kind.values:
+                values = list(column.kind.values)
+            elif kind == "bool":
+                values = bools
+            if values:
+                check = DataValidation(type="list", formula1='"' + ",".join(values) + '"',
+                                       allow_blank=not column.required)  # fmt: skip
+                check.add(cells_range)
+                sheet.add_data_validation(check)
+            fmt = {"date": "DD-MM-YYYY", "money": "#,##0"}.get(kind)
+            if fmt is not None:
+                for row in range(2, _TEMPLATE_ROWS + 2):
+                    sheet.cell(row=row, column=i).number_format = fmt
+            namespace = _VALUE_WORDS.get(column.name)
+            meaning = ", ".join(
+                f"{v} = {word(namespace, v)}" if namespace else v for v in values
+            ) if kind == "enum" else ""  # fmt: skip
+            guide.append([
+                sheet.title, headings.get(column.name, column.name), column.name,
+                word("template_head", "yes" if column.required else "no"),
+                word("cell_kind", kind), meaning,
+            ])  # fmt: skip
+    for letter, width in zip("ABCDEF", (14, 28, 22, 10, 36, 90), strict=True):
+        guide.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- workbooks for people
+def xlsx_table(
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    kroner: Sequence[int] = (),
+) -> bytes:
+    """One table as an Excel workbook for people: a bold, frozen header row, dates as Danish
+    date cells (``DD-MM-YYYY``), whole numbers as numbers (columns ``kroner`` with thousands
+    and ``kr``), booleans ``ja``/``nej``, lists joined by ``, ``, text always as text (never a
+    formula), column widths fitted to the content."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    widths = [len(str(h)) for h in header]
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, bool):
+                value = "ja" if value else "nej"
+            elif isinstance(value, Enum):
+                value = str(value.value)
+            elif isinstance(value, tuple | list):
+                value = ", ".join(str(v) for v in value)
+            cell = sheet.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text, even "=…"
+            elif isinstance(value, date):
+                cell.number_format = "DD-MM-YYYY"
+            elif isinstance(value, int):
+                cell.number_format = '#,##0" kr"' if c - 1 in kroner else "#,##0"
+            shown = len(str(value)) if value is not None else 0
+            widths[c - 1] = max(widths[c - 1], min(shown, 60))
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = max(8, width + 2)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

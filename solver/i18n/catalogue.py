@@ -488,6 +488,23 @@ CASE: dict[str, Entry] = {
         "da": "er hverken UTF-8- eller Windows-1252-tekst",
     },
     "case.file_missing": {"en": "required file is missing", "da": "en påkrævet fil mangler"},
+    "case.week_missing": {
+        "en": "the files name no week: give the week (48, week 48 or 2026-W48)",
+        "da": "filerne angiver ikke ugen: skriv ugen (fx 48, uge 48 eller 2026-W48)",
+    },
+    "case.policy_missing": {
+        "en": "the files hold no policy.toml: choose the latest week's policy or the default",
+        "da": "filerne har ingen policy.toml: vælg den seneste uges politik eller "
+        "standardpolitikken",
+    },
+    "case.week_conflict": {
+        "en": "the files are for {found:week}, not {given:week}",
+        "da": "filerne er til {found:week}, ikke {given:week}",
+    },
+    "case.no_latest_policy": {
+        "en": "no week has been imported yet, so there is no latest policy to use",
+        "da": "der er endnu ikke importeret en uge, så der er ingen seneste politik at bruge",
+    },
     "case.zip_unreadable": {"en": "not a readable zip file", "da": "er ikke en læsbar zip-fil"},
     "case.workbook_unreadable": {
         "en": "not a readable workbook ({error})",
@@ -1015,6 +1032,234 @@ REQUEST: dict[str, Entry] = {
     },
 }
 
+# --------------------------------------------------------------------------- pages and exports
+# Column headings of the spreadsheets people download (the Danish dialect writes ``da``; the
+# machine dialect writes the code itself), what changed for a case worker's youth since their
+# last look, audit details, and the pages' own messages.
+PAGES: dict[str, Entry] = {
+    **_words(
+        "column_youths",
+        {
+            "ref": ("Ung", "Youth"),
+            "status": ("Status", "Status"),
+            "situation": ("Boligsituation", "Housing situation"),
+            "support_method": ("Støtte", "Support"),
+            "support_team": ("Team", "Team"),
+            "case_worker": ("Sagsbehandler", "Case worker"),
+            "referred_on": ("Henvist", "Referred"),
+            "weeks_waited": ("Uger på venteliste", "Weeks waiting"),
+            "urgent_by": ("Haster senest", "Urgent by"),
+            "position": ("Plads i køen", "Queue position"),
+            "eligible": ("Egnede boliger", "Eligible dwellings"),
+            "blocks": ("Blokeret af", "Blocked by"),
+            "minor": ("Under 18", "Minor"),
+        },
+    ),
+    **_words(
+        "column_comparison",
+        {
+            "scenario": ("Scenarie", "Scenario"),
+            "description": ("Beskrivelse", "Description"),
+            "baseline": ("Grundlag", "Baseline"),
+            "kpi": ("Nøgletal", "KPI"),
+            "unit": ("Enhed", "Unit"),
+            "baseline_mean": ("Grundlag, gennemsnit", "Baseline, mean"),
+            "baseline_lo": ("Grundlag, 95 % nedre", "Baseline, 95 % lower"),
+            "baseline_hi": ("Grundlag, 95 % øvre", "Baseline, 95 % upper"),
+            "scenario_mean": ("Scenarie, gennemsnit", "Scenario, mean"),
+            "scenario_lo": ("Scenarie, 95 % nedre", "Scenario, 95 % lower"),
+            "scenario_hi": ("Scenarie, 95 % øvre", "Scenario, 95 % upper"),
+            "difference_mean": ("Forskel, gennemsnit", "Difference, mean"),
+            "difference_lo": ("Forskel, 95 % nedre", "Difference, 95 % lower"),
+            "difference_hi": ("Forskel, 95 % øvre", "Difference, 95 % upper"),
+            "replications": ("Gentagelser", "Replications"),
+            "significant": ("Forskellen er sikker", "Significant"),
+        },
+    ),
+    **_words("scenario", {"baseline": ("Grundlag (uden ændringer)", "Baseline (no changes)")}),
+    **_words(
+        "income_type",
+        {
+            "cash_benefit": ("Kontanthjælp", "Cash benefit"),
+            "su": ("SU", "Student grant (SU)"),
+            "disability_pension": ("Førtidspension", "Disability pension"),
+            "job": ("Job", "Job"),
+            "none": ("Ingen", "None"),
+        },
+    ),
+    **_words(
+        "gender",
+        {"female": ("Kvinde", "Female"), "male": ("Mand", "Male"), "other": ("Andet", "Other")},
+    ),
+    **_words(
+        "pet",
+        {
+            "none": ("Intet", "None"),
+            "cat": ("Kat", "Cat"),
+            "small_dog": ("Lille hund", "Small dog"),
+            "large_dog": ("Stor hund", "Large dog"),
+        },
+    ),
+    # What a template column holds (the template workbook's guide sheet).
+    **_words(
+        "cell_kind",
+        {
+            "text": ("tekst", "text"),
+            "date": ("dato, fx 27-06-2006", "date, e.g. 2006-06-27"),
+            "money": ("hele kroner, fx 2.450", "whole kroner, e.g. 2450"),
+            "count": ("helt tal, 0 eller mere", "whole number, 0 or more"),
+            "positive": ("helt tal, 1 eller mere", "whole number, 1 or more"),
+            "bool": ("ja eller nej", "yes or no"),
+            "list": ("liste adskilt af komma", "list separated by commas"),
+            "rate": ("andel, fx 0,25 eller 1/4", "share, e.g. 0.25 or 1/4"),
+            "enum": ("en af værdierne i rullelisten", "one of the values in the drop-down list"),
+        },
+    ),
+    "template.title": {
+        "en": "Boligmatch: a week's case as a workbook",
+        "da": "Boligmatch: ugens sag som regneark",
+    },
+    "template.intro": {
+        "en": "Fill in one row per youth, dwelling, team and quota. Keep the headings; "
+        "columns marked required must be filled. Upload the workbook on the allocation page "
+        "and give the week and the policy there.",
+        "da": "Udfyld én række pr. ung, bolig, team og kvote. Behold overskrifterne; kolonner "
+        "markeret påkrævet skal udfyldes. Upload regnearket på siden Anvisning, og angiv ugen "
+        "og politikken dér.",
+    },
+    **_words(
+        "template_head",
+        {
+            "sheet": ("Ark", "Sheet"),
+            "heading": ("Overskrift", "Heading"),
+            "column": ("Kolonne i sagsformatet", "Case-format column"),
+            "required": ("Påkrævet", "Required"),
+            "kind": ("Indhold", "Content"),
+            "values": ("Værdier", "Values"),
+            "yes": ("ja", "yes"),
+            "no": ("nej", "no"),
+        },
+    ),
+    **_words(
+        "template_sheet",
+        {
+            "youths": ("unge", "youths"),
+            "units": ("boliger", "units"),
+            "support": ("støtte", "support"),
+            "quotas": ("kvoter", "quotas"),
+            "decisions": ("beslutninger", "decisions"),
+            "guide": ("vejledning", "guide"),
+        },
+    ),
+    **_words(
+        "pet_policy",
+        {
+            "none": ("Ingen husdyr", "No pets"),
+            "cats": ("Kat tilladt", "Cats allowed"),
+            "small_dogs": ("Kat og lille hund tilladt", "Cats and small dogs allowed"),
+            "all": ("Alle husdyr tilladt", "All pets allowed"),
+        },
+    ),
+    # A proposal's fit as a person says it (service.usecases.proposal_view.fit_words).
+    "fit_plain.rent_share": {
+        "en": "the rent is {pct} % of the income",
+        "da": "huslejen er {pct} % af indkomsten",
+    },
+    "fit_plain.rent_ceiling": {
+        "en": "the rent is {pct} % of the rent ceiling (no income given)",
+        "da": "huslejen er {pct} % af huslejeloftet (indkomsten er ikke oplyst)",
+    },
+    "fit_plain.area": {
+        "en": "outside the areas the youth would like",
+        "da": "uden for de områder, den unge ønsker",
+    },
+    "fit_plain.availability": {
+        "count": "days",
+        "en": {
+            "one": "available 1 day after the need",
+            "other": "available {days} days after the need",
+        },
+        "da": {"one": "ledig 1 dag efter behovet", "other": "ledig {days} dage efter behovet"},
+    },
+    "fit_plain.size": {
+        "count": "rooms",
+        "en": {"one": "1 room more than needed", "other": "{rooms} rooms more than needed"},
+        "da": {
+            "one": "1 værelse mere end nødvendigt",
+            "other": "{rooms} værelser mere end nødvendigt",
+        },
+    },
+    **_words(
+        "column_meeting",
+        {
+            "youth": ("Ung", "Youth"),
+            "situation": ("Boligsituation", "Housing situation"),
+            "weeks_waited": ("Uger på venteliste", "Weeks waiting"),
+            "support": ("Støtte", "Support"),
+            "team": ("Team", "Team"),
+            "urgent_by": ("Haster senest", "Urgent by"),
+            "minor": ("Under 18", "Minor"),
+            "dwelling": ("Bolig", "Dwelling"),
+            "address": ("Adresse", "Address"),
+            "organisation": ("Boligorganisation", "Housing organisation"),
+            "department": ("Afdeling", "Department"),
+            "area": ("Område", "Area"),
+            "dwelling_type": ("Boligtype", "Dwelling type"),
+            "rooms": ("Værelser", "Rooms"),
+            "size_m2": ("m²", "m²"),
+            "rent": ("Husleje", "Rent"),
+            "utilities": ("Aconto", "Utilities"),
+            "monthly_cost": ("Husleje i alt pr. måned", "Monthly cost"),
+            "deposit": ("Indskud", "Deposit"),
+            "pets": ("Husdyr", "Pets"),
+            "accessible": ("Tilgængelig", "Accessible"),
+            "available_from": ("Ledig fra", "Available from"),
+            "contact": ("Kontakt", "Contact"),
+            "fit": ("Pasform", "Fit"),
+            "offer": ("Tilbud", "Offer"),
+        },
+    ),
+    # What changed for a youth since the case worker last opened the youth's page.
+    "seen.new": {"en": "not opened by you yet", "da": "ikke åbnet af dig endnu"},
+    "seen.proposed": {
+        "en": "proposed dwelling {dwelling} in {week:week}",
+        "da": "foreslået bolig {dwelling} i {week:week}",
+    },
+    "seen.not_housed": {
+        "en": "not matched in {week:week}: {reason:L.reason}",
+        "da": "ikke matchet i {week:week}: {reason:L.reason}",
+    },
+    "seen.offer": {
+        "en": "offer of {dwelling}: {state:L.offer_state}",
+        "da": "tilbud om {dwelling}: {state:L.offer_state}",
+    },
+    # Audit details as the service writes them, in the reader's words (service.web.audit_text).
+    "audit_detail.listed": {
+        "count": "count",
+        "en": {"one": "1 listed", "other": "{count} listed"},
+        "da": {"one": "1 vist", "other": "{count} vist"},
+    },
+    "audit_detail.generation": {"en": "generation {n:plain}", "da": "generation {n:plain}"},
+    "audit_detail.proposal": {"en": "proposal {n:plain}", "da": "forslag {n:plain}"},
+    "audit_detail.imported": {
+        "en": "{youths} youths, {dwellings} dwellings",
+        "da": "{youths} unge, {dwellings} boliger",
+    },
+    "audit_detail.decision": {
+        "en": "{week}: {kind:L.decision_kind}",
+        "da": "{week}: {kind:L.decision_kind}",
+    },
+    # The pages' own messages.
+    "page.week_unreadable": {
+        "en": "{text:q} is not a week: write 48, week 48 or 2026-W48",
+        "da": "{text:q} er ikke en uge. Skriv fx 48, uge 48 eller 2026-W48.",
+    },
+    "page.week_not_imported": {
+        "en": "nothing has been imported for {week:week}",
+        "da": "Der er ikke importeret data for {week:week}.",
+    },
+}
+
 CATALOGUE: dict[str, Entry] = {
     **EXPLAIN,
     **REASONS,
@@ -1029,4 +1274,5 @@ CATALOGUE: dict[str, Entry] = {
     **PLOTS,
     **REQUEST,
     **PRIORITY,
+    **PAGES,
 }

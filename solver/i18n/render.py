@@ -10,6 +10,7 @@ Placeholders are ``{name}`` or ``{name:spec}``:
 - ``q``: the value quoted as the user wrote it (``'2.450'``); ``r``: Python's ``repr`` (a
   policy value of the wrong type: ``'soon'``, ``1.5``, ``[25]``);
 - ``groups``: capacity-group labels ``organisation/type`` with the type in the reader's words;
+- ``week``: an ISO week (``2026-W48``) as ``uge 48, 2026`` / ``week 48, 2026``;
 - ``list``: items joined by ``, ``; ``L.namespace``: the value's label in that namespace
   (``{pet:L.pet_a}`` → ``a large dog`` / ``en stor hund``); ``Llist.namespace``: the same for
   each item of a list.
@@ -86,6 +87,8 @@ class _Formatter(string.Formatter):
             return repr(str(value))
         if format_spec == "r":
             return repr(value)
+        if format_spec == "week":
+            return week(value, lang)
         if format_spec == "groups":
             return ", ".join(_group(g, lang) for g in value)
         if format_spec == "list":

@@ -24,9 +24,8 @@ def _sample(spec: str) -> Any:
         return next(k for k in CATALOGUE if k.startswith(namespace + ".")).split(".", 1)[1]
     if spec.startswith("Llist."):
         return [next(k for k in CATALOGUE if k.startswith(spec[6:] + ".")).split(".", 1)[1]]
-    return {"kr": 3000, "list": ["a", "b"], "groups": ["BoligA/youth"], "q": "x", "r": "x"}.get(
-        spec, 2
-    )
+    return {"kr": 3000, "list": ["a", "b"], "groups": ["BoligA/youth"], "q": "x", "r": "x",
+            "week": "2026-W48"}.get(spec, 2)  # fmt: skip
 
 
 def _params(entry: dict[str, Any]) -> dict[str, Any]:

@@ -5,14 +5,20 @@
 - ``server``: the app served by uvicorn in a subprocess on a free port, against its own
   temporary SQLite database, for the browser tests; ``browser``: Debian's chromium through
   Playwright (never a downloaded browser).
+- ``check_page(page)``: axe-core (installed from the npm registry by ``npm ci`` into the
+  git-ignored ``tests/web/axe/node_modules`` on first use, at the version its lock file pins)
+  run on the page's current state at 1366 px and at 320 px: no violation of any rule, and no
+  sideways scroll of the page at 320 px (WCAG 1.4.10). ``shot`` checks every state it saves.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -226,14 +232,95 @@ VIEWPORT = {"width": 1366, "height": 768}
 NAESTVED = FIXTURES / "naestved"
 
 
+AXE_DIR = Path(__file__).resolve().parent / "axe"
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+NARROW = {"width": 320, "height": 640}
+CHECKED: list[str] = []  # the states checked in this session (URL and what was shown)
+
+
+def _installed_axe() -> str:
+    """axe-core's source; ``npm ci`` first when it is missing or older than the lock file."""
+    lock = AXE_DIR / "package-lock.json"
+    if not AXE_JS.exists() or AXE_JS.stat().st_mtime < lock.stat().st_mtime:
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is missing: apt-get install -y npm (axe-core comes from npm)")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR)],
+                       check=True, capture_output=True, timeout=300)  # fmt: skip
+        AXE_JS.touch()
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+_AXE_SOURCE: list[str] = []
+
+
+def _axe() -> str:
+    if not _AXE_SOURCE:
+        _AXE_SOURCE.append(_installed_axe())
+    return _AXE_SOURCE[0]
+
+
+def _violations(page: Any) -> list[str]:
+    """axe-core's violations on the page as it is now (every rule that is not experimental)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') holds
+        # for the page and does not stop the test tool.
+        page.evaluate(_axe() + "\n;undefined")
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"
+    )
+    return [json.dumps(v, ensure_ascii=False) for v in found]
+
+
+# The outermost elements reaching past the right edge (outside any scrolling region).
+_OVERFLOWING = """() => {
+  const edge = document.documentElement.clientWidth, out = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    if (e.closest('.table-wrap, .scroll')) continue;
+    const r = e.getBoundingClientRect();
+    if (r.right > edge + 0.5 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > edge + 0.5))
+      out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' ' + Math.round(r.right));
+  }
+  return out.slice(0, 5);
+}"""
+
+
+def check_page(page: Any, state: str = "") -> None:
+    """axe-core at 1366 and 320 px with no violation, and no sideways page scroll at 320 px;
+    the viewport is back at 1366 × 768 afterwards."""
+    where = f"{page.url} {state}".strip()
+    problems = [f"1366 px: {v}" for v in _violations(page)]
+    page.set_viewport_size(NARROW)
+    try:
+        page.wait_for_timeout(50)  # a layout pass at the new width
+        problems += [f"320 px: {v}" for v in _violations(page)]
+        wide = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if wide[0] > wide[1]:
+            culprits = page.evaluate(_OVERFLOWING)
+            problems.append(
+                f"320 px: the page scrolls sideways ({wide[0]} > {wide[1]} px): {culprits}"
+            )
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    CHECKED.append(where)
+    assert not problems, f"{where}:\n" + "\n".join(problems)
+
+
 def nav(page: Any, name: str) -> None:
     """Follow a link of the main menu."""
     page.locator("header nav").get_by_role("link", name=name, exact=True).click()
 
 
-def shot(page: Any, name: str) -> None:
-    """The viewport as a small PNG (256 colours) in docs/screenshots/."""
+def shot(page: Any, name: str, *, check: bool = True) -> None:
+    """The viewport as a small PNG (256 colours) in docs/screenshots/, after ``check_page``."""
     from PIL import Image
+
+    if check:
+        check_page(page, name)
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")

@@ -14,7 +14,7 @@ import pytest
 from solver.caseio.read import read_case
 from solver.engine.eligibility import compute_eligibility
 
-from .conftest import NAESTVED, PASSWORD, ensure_imported, nav, shot
+from .conftest import NAESTVED, PASSWORD, check_page, ensure_imported, nav, shot
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +81,7 @@ def test_choose_a_scheme_pin_ban_rerun_read_the_diff_override_and_audit(
     ensure_imported(server)
     page = open_as("alloc")
     nav(page, "Anvisning")
-    page.get_by_label("Uge (ÅÅÅÅ-Uuu)").fill("2026-W48")
+    page.get_by_label("Uge", exact=True).fill("48")
     page.get_by_role("button", name="Start kørsel").click()
     page.wait_for_url("**/anvisning/koersler/*")
     page.locator("#matches-h").wait_for(timeout=60_000)
@@ -90,6 +90,7 @@ def test_choose_a_scheme_pin_ban_rerun_read_the_diff_override_and_audit(
     page.get_by_label("Vælg ordning for ugen").select_option("situation")
     page.get_by_role("button", name="Brug ordningen").click()
     assert "Boligsituation" in page.locator("#prioritering").inner_text()
+    check_page(page, "scheme chosen")
 
     # Pin the first proposed pair nobody was offered yet (it stays across re-runs), ban the next.
     rows = page.locator("#matches-h ~ div table tbody tr").filter(
@@ -109,6 +110,7 @@ def test_choose_a_scheme_pin_ban_rerun_read_the_diff_override_and_audit(
     decisions = page.locator("#decision-list tbody tr")
     assert decisions.count() == 2
     assert "Udlejer har sagt nej" in page.locator("#decision-list").inner_text()
+    check_page(page, "a pin and a ban")
 
     page.get_by_role("button", name="Kør igen med mine beslutninger").click()
     page.wait_for_url("**/anvisning/koersler/*")
@@ -135,6 +137,7 @@ def test_choose_a_scheme_pin_ban_rerun_read_the_diff_override_and_audit(
     page.wait_for_url("**/anvisning/tilbud**")
     row = page.locator("tr", has_text=youth).first
     assert "Uden for forslaget: Faglig vurdering" in row.inner_text()
+    check_page(page, "an offer outside the proposal")
 
     admin = open_as("admin")
     nav(admin, "Revisionslog")
@@ -144,3 +147,4 @@ def test_choose_a_scheme_pin_ban_rerun_read_the_diff_override_and_audit(
     admin.get_by_label("Handling").select_option("decision.create")
     admin.get_by_role("button", name="Filtrér").click()
     assert admin.locator("#log tbody tr").count() >= 2
+    check_page(admin, "audit log filtered to decisions")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -184,7 +185,7 @@ def test_caseworker_sees_only_own_teams_youths(client: TestClient) -> None:
 def test_allocator_sees_every_youth_and_reads_are_audited(client: TestClient) -> None:
     _import(client)
     login(client, "alloc")
-    listing = client.get("/unge").text
+    listing = client.get("/unge?pr_side=100").text
     assert all(y["ref"] in listing for y in _youths())
     other = _ref_of_team("CTI-2")
     assert client.get(f"/unge/{other}").status_code == 200
@@ -227,8 +228,10 @@ def test_week_run_offer_and_sign_through_the_pages(client: TestClient) -> None:
 def test_bad_form_values_answer_danish_pages_never_500(client: TestClient) -> None:
     token = login(client, "admin")
     cases = [
-        ("/anvisning/koersler", {"week": "2026-W99"}, 400, "findes ikke"),
-        ("/anvisning/koersler", {"week": "uge 48"}, 400, "ÅÅÅÅ-Uuu"),
+        ("/anvisning/koersler", {"week": "2026-W99"}, 400, "er ikke en uge"),
+        ("/anvisning/koersler", {"week": "uge 61"}, 400, "er ikke en uge"),
+        ("/anvisning/koersler", {"week": "2025-W48"}, 400, "ikke importeret data for uge 48, 2025"),
+        ("/anvisning/koersler", {"week": "uge 48, 2026"}, 400, "ikke importeret data for uge 48, 2026"),
         ("/anvisning/koersler", {"week": "2026-W47"}, 400, "ikke importeret"),
         ("/anvisning/tilbud", {"proposal_id": "abc"}, 400, "ugyldige"),
         ("/anvisning/tilbud", {"proposal_id": "99999"}, 409, "kan ikke længere"),
@@ -279,7 +282,9 @@ def test_bad_upload_shows_every_row_error_and_imports_nothing(client: TestClient
     assert r.status_code == 422
     assert "Intet er importeret" in r.text
     row = __import__("re").search(
-        r"<tr><td>youths\.csv</td><td class=\"num\">3</td><td>birth_date</td>", r.text
+        r"<tr><td>youths\.csv</td><td class=\"num\">3</td><td>birth_date "
+        r"<span class=\"muted\">\(Fødselsdato\)</span></td>",
+        r.text,
     )
     assert row, r.text
     assert not _events(action="import")
@@ -316,7 +321,10 @@ def test_audit_log_filters_by_user_action_and_date(client: TestClient) -> None:
     page = client.get("/admin/log?bruger=cw_icm1&handling=read.queue").text
     assert page.count('class="actor"') == 1 and f"<td>{ref}</td>" in page
     everything = client.get("/admin/log").text
-    assert everything.count('class="actor"') == 2  # the import and the read
+    # the import, the read, and the start pages' lists (the case worker's youths, the
+    # allocation office's urgent youths) are all on record
+    actions = re.findall(r'data-action="([^"]+)"', everything)
+    assert sorted(actions) == sorted(["import", "read.queue", "read.youths", "read.youths"])
     assert 'data-action="import"' in everything
     assert 'data-action="import"' not in page
     assert client.get("/admin/log?fra=2000-01-01&til=2000-01-02").text.count('class="actor"') == 0
@@ -332,12 +340,23 @@ def test_planner_runs_a_scenario_and_downloads_the_comparison(client: TestClient
     )
     assert r.status_code == 303
     url = r.headers["location"]
-    done = wait_for(client, url, "Hent sammenligningen som CSV")
+    done = wait_for(client, url, "Hent sammenligningen som regneark (CSV)")
     assert "Unge der fik bolig" in done and "Grundlag" in done
-    csv_r = client.get(f"{url}/sammenligning.csv")
+    csv_r = client.get(f"{url}/sammenligning.csv?dialekt=maskine")
     assert csv_r.status_code == 200 and csv_r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(csv_r.text)))
     assert rows and "housed" in {r["kpi"] for r in rows}
+    # the people's file: Danish spreadsheet conventions, Danish words, the same numbers
+    danish = client.get(f"{url}/sammenligning.csv").content.decode("utf-8")
+    assert danish.startswith("\ufeff")
+    dk_rows = list(csv.DictReader(io.StringIO(danish[1:]), delimiter=";"))
+    housed = next(r for r in dk_rows if r["Nøgletal"] == "Unge der fik bolig")
+    machine = next(r for r in rows if r["kpi"] == "housed")
+    assert housed["Enhed"] == "unge" and housed["Grundlag"] == "Grundlag (uden ændringer)"
+    assert housed["Forskellen er sikker"] in ("ja", "nej")
+    mean = float(machine["difference_mean"])
+    assert housed["Forskel, gennemsnit"] == f"{mean:.2f}".replace(".", ",")
+    assert "." not in housed["Grundlag, gennemsnit"]
     png = client.get(f"{url}/figurer/queue_length.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     login(client, "alloc")
@@ -388,7 +407,7 @@ def test_one_zip_or_one_workbook_imports_the_week(client: TestClient) -> None:
     assert r.status_code == 303, r.text[:2000]
     assert "nye=0&opdaterede=60&boliger=10" in r.headers["location"]
     page = client.get(r.headers["location"]).text
-    assert "Uge 2026-W48 er importeret: 0 nye unge, 60 opdaterede, 10 ledige boliger" in page
+    assert "Uge 48, 2026 er importeret: 0 nye unge, 60 opdaterede, 10 ledige boliger" in page
 
 
 def test_intervals_are_written_with_a_decimal_comma() -> None:

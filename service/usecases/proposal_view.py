@@ -1,0 +1,162 @@
+"""A run's proposals as a person knows them: the dwelling (address, organisation, department,
+area, type, rooms, m², rent and aconto, deposit, pets, accessibility, available from, contact)
+and the youth (housing situation, weeks waited, support method and team, urgent-by, minor), and
+the fit as plain Danish (``huslejen er 43 % af indkomsten``).
+
+Both come from the run's own input snapshot (``Run.input_snapshot``: exactly what was solved),
+so a proposal always reads as it was made, whatever was imported since. The parsed snapshot is
+kept per run (it never changes). Reading proposals is a person read, audited as
+``read.proposals`` by the caller's use case.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from solver.domain import Case, Unit, Youth
+
+from ..models import Offer, Proposal, Run, WorkStatus
+from .audit import audit
+from .data import files_from_json, snapshot_case
+from .errors import ConflictError, NotFoundError
+
+ADULT_AGE = 18
+_lock = threading.Lock()
+_cases: dict[tuple[int, str], Case] = {}
+
+
+def run_case(run: Run) -> Case | None:
+    """The case a finished run solved (None when it kept no snapshot)."""
+    if run.id is None or not run.input_snapshot:
+        return None
+    key = (run.id, run.input_hash)
+    hit = _cases.get(key)
+    if hit is None:
+        hit = snapshot_case(files_from_json(run.input_snapshot))
+        with _lock:
+            if len(_cases) >= 16:
+                _cases.pop(next(iter(_cases)))
+            _cases[key] = hit
+    return hit
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def youth_facts(youth: Youth, run_date: date) -> dict[str, Any]:
+    """What the allocation office reads of a youth on a proposal (no birth date: only whether
+    the youth is a minor on the run date)."""
+    return {
+        "ref": youth.ref,
+        "situation": youth.situation.value,
+        "weeks_waited": max(0, (run_date - youth.referred_on).days // 7),
+        "referred_on": youth.referred_on,
+        "support_method": youth.support_method.value,
+        "support_team": youth.support_team,
+        "urgent_by": youth.urgent_by,
+        "minor": _age(youth.birth_date, run_date) < ADULT_AGE,
+        "income_type": youth.income_type.value,
+        "monthly_income": youth.monthly_income,
+        "pet": youth.pet.label,
+        "household_size": youth.household_size,
+    }
+
+
+def dwelling_facts(unit: Unit) -> dict[str, Any]:
+    return {
+        "ref": unit.ref, "address": unit.address, "organisation": unit.organisation,
+        "department": unit.department, "area": unit.area,
+        "dwelling_type": unit.dwelling_type.value, "rooms": unit.rooms, "size_m2": unit.size_m2,
+        "rent": unit.rent, "utilities": unit.utilities, "monthly_cost": unit.monthly_cost,
+        "deposit": unit.deposit, "pets": unit.pets.label, "accessible": unit.accessible,
+        "available_from": unit.available_from, "contact": unit.contact,
+    }  # fmt: skip
+
+
+def fit_words(fit: dict[str, int], youth: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The fit terms as catalogue messages (``fit_plain.*``) with their parameters: the rent's
+    share of the income (or of the rent ceiling when no income is given), outside the
+    preferred areas, days available after the need date, rooms beyond the household's need."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    share = fit.get("rent_share")
+    if share is not None:
+        key = "fit_plain.rent_share" if youth.get("monthly_income") else "fit_plain.rent_ceiling"
+        out.append((key, {"pct": round(share / 10)}))
+    if fit.get("area"):
+        out.append(("fit_plain.area", {}))
+    if fit.get("availability"):
+        out.append(("fit_plain.availability", {"days": int(fit["availability"])}))
+    if fit.get("size"):
+        out.append(("fit_plain.size", {"rooms": int(fit["size"])}))
+    return out
+
+
+def describe(run: Run, proposals: list[Proposal]) -> dict[int, dict[str, Any]]:
+    """Proposal id → ``{"youth": …, "dwelling": … (matches only), "fit_words": …}`` from the
+    run's snapshot (a line whose youth or dwelling the snapshot lacks gets None there)."""
+    case = run_case(run)
+    if case is None:
+        return {}
+    run_date = case.policy.run_date
+    youths = {y.ref: y for y in case.youths}
+    units = {u.ref: u for u in case.units}
+    out = {}
+    for p in proposals:
+        if p.id is None:
+            continue
+        y = youths.get(p.youth_ref)
+        u = units.get(p.dwelling_ref) if p.dwelling_ref else None
+        facts = youth_facts(y, run_date) if y is not None else None
+        out[p.id] = {
+            "youth": facts,
+            "dwelling": dwelling_facts(u) if u is not None else None,
+            "fit_words": fit_words(p.fit or {}, facts or {}) if p.dwelling_ref else [],
+        }
+    return out
+
+
+@dataclass(frozen=True)
+class WeekProposals:
+    """A finished run's proposed matches for the allocation meeting, in the run's order."""
+
+    run: Run
+    rows: list[dict[str, Any]]  # proposal, youth, dwelling, fit_words, offer
+
+
+def week_proposals(session: Session, run_id: int, actor: str) -> WeekProposals:
+    """The proposed matches of a finished run with everything the meeting reads; audited as
+    ``read.proposals`` and committed. NotFoundError / ConflictError (not finished)."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFoundError("Run not found")
+    if run.status != WorkStatus.DONE.value:
+        raise ConflictError("The run is not finished")
+    proposals = list(
+        session.exec(
+            select(Proposal)
+            .where(Proposal.run_id == run_id, col(Proposal.dwelling_ref).is_not(None))
+            .order_by(col(Proposal.id))
+        ).all()
+    )
+    facts = describe(run, proposals)
+    offers: dict[int, Offer] = {}
+    ids = [p.id for p in proposals if p.id is not None]
+    if ids:
+        for o in session.exec(
+            select(Offer).where(col(Offer.proposal_id).in_(ids)).order_by(col(Offer.id))
+        ).all():
+            if o.proposal_id is not None:
+                offers[o.proposal_id] = o
+    rows = [
+        {"proposal": p, **facts.get(p.id or 0, {}), "offer": offers.get(p.id or 0)}
+        for p in proposals
+    ]
+    audit(session, actor, "read.proposals", "run", str(run_id))
+    session.commit()
+    return WeekProposals(run, rows)

@@ -1,0 +1,52 @@
+"""Audit details in Danish for the admin's log page.
+
+The service writes an event's ``detail`` in a fixed form per action (``"900 listed"``,
+``"generation 2"``, ``"proposal 17"``, ``"60 youths, 10 dwellings"``, ``"2026-W48 pin"``, a role
+or a priority scheme code). This page shows those forms in the reader's words from the message
+catalogue; any other detail (the allocator's own decline text, an unknown form) is shown exactly
+as stored, so nothing is ever hidden or guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from solver.caseio.weeks import WEEK_PATTERN
+from solver.i18n.render import label, text, week
+
+_WEEK = WEEK_PATTERN.strip("^$")
+_FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"(\d+) listed"), lambda m: text("audit_detail.listed", "da", count=int(m[1]))),
+    (re.compile(r"generation (\d+)"), lambda m: text("audit_detail.generation", "da", n=m[1])),
+    (re.compile(r"proposal (\d+)"), lambda m: text("audit_detail.proposal", "da", n=m[1])),
+    (
+        re.compile(r"(\d+) youths, (\d+) dwellings"),
+        lambda m: text("audit_detail.imported", "da", youths=int(m[1]), dwellings=int(m[2])),
+    ),
+    (
+        re.compile(rf"({_WEEK}) (pin|ban)"),
+        lambda m: text("audit_detail.decision", "da", week=week(m[1], "da"), kind=m[2]),
+    ),
+    (re.compile(_WEEK), lambda m: week(m[0], "da")),
+]
+# Actions whose detail is one code of a catalogue namespace.
+_CODES = {"user.create": "role", "policy.priority": "preset"}
+_DECLINE = re.compile(r"([a-z_]+): ?(.*)", re.DOTALL)  # "too_expensive: the office's words"
+
+
+def audit_detail(action: str, detail: str | None) -> str:
+    """``detail`` of an event of ``action`` in Danish (as stored when its form is not known)."""
+    if not detail:
+        return ""
+    namespace = _CODES.get(action)
+    if namespace is not None:
+        return label(namespace, detail, "da")
+    if action == "offer.decline" and (match := _DECLINE.fullmatch(detail)):
+        reason = label("decline", match[1], "da")
+        return f"{reason}: {match[2]}" if match[2] else reason
+    for pattern, render in _FORMS:
+        match = pattern.fullmatch(detail)
+        if match:
+            return render(match)
+    return detail
