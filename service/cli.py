@@ -118,6 +118,7 @@ def run_command(
     from solver.caseio.weeks import parse_week
 
     from .db import get_engine
+    from .jobs import Heartbeat
     from .models import Proposal, Run
     from .usecases.runs import execute_run, request_run
 
@@ -129,7 +130,8 @@ def run_command(
     run, created = request_run(engine, week, "cli", force)
     assert run.id is not None
     if created:
-        execute_run(engine, run.id)
+        with Heartbeat(get_engine):  # the run's lease, renewed while it is solved here
+            execute_run(engine, run.id)
     with Session(engine) as session:
         done = session.get(Run, run.id)
         assert done is not None
