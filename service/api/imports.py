@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from ..usecases.imports import import_uploads
 from .deps import Allocator, SessionDep
@@ -26,7 +27,9 @@ async def create_import(
     user: Allocator,
     files: Annotated[list[UploadFile], File(description="Case files, one zip, or one workbook")],
 ) -> ImportResult:
-    """Import a week: all or nothing. A bad row answers 422 with every issue."""
+    """Import a week: all or nothing. A bad row answers 422 with every issue; a body over the
+    upload limit 413 (``service.limits``)."""
     uploads = [(f.filename or "upload", await f.read()) for f in files]
-    week, counts = import_uploads(session, uploads, user.username)
+    # Reading and writing a large case takes seconds of CPU: off the event loop.
+    week, counts = await run_in_threadpool(import_uploads, session, uploads, user.username)
     return ImportResult(week=week, **counts)

@@ -33,6 +33,7 @@ from sqlalchemy import Engine, and_, or_, update
 from sqlmodel import Session, col, select
 
 from solver.domain import Case
+from solver.i18n.render import text as texts
 from solver.planning.kpi import HEADLINE_KPIS, ComparisonResult, write_comparison_csv
 from solver.planning.scenario import (
     FIXTURE_NAMES,
@@ -92,6 +93,26 @@ def available() -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- live base
 
 
+MAX_TOML_DEPTH = 8  # a scenario file nests 3 levels ([[changes]] and its tables)
+_TOO_DEEP = texts("limit.toml_too_deep", "en", limit=MAX_TOML_DEPTH)
+
+
+def _depth(data: Any) -> int:
+    """How deep tables and arrays nest in parsed TOML (without recursion: dotted keys make
+    any depth without a bracket)."""
+    deepest, stack = 0, [(data, 0)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_TOML_DEPTH:
+            break
+        if isinstance(value, dict):
+            stack.extend((v, level + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, level + 1) for v in value)
+    return deepest
+
+
 def _specs(session: Session, names: list[str], tomls: list[str]) -> list[ScenarioSpec]:
     """Validate every requested scenario; raise one InvalidRequest naming each bad field."""
     files, issues, specs = _files(), [], []
@@ -121,6 +142,11 @@ def _specs(session: Session, names: list[str], tomls: list[str]) -> list[Scenari
         source = f"toml[{i}]"
         try:
             data = tomllib.loads(text)
+            if _depth(data) > MAX_TOML_DEPTH:
+                issues.append(
+                    f"{source}: {texts('limit.toml_too_deep', 'en', limit=MAX_TOML_DEPTH)}"
+                )
+                continue
             if data.get("base") not in (*FIXTURE_NAMES, "database"):
                 # No paths from a request: the server's folders are not the planner's to name.
                 names_ok = ", ".join((*FIXTURE_NAMES, "database"))
@@ -134,6 +160,8 @@ def _specs(session: Session, names: list[str], tomls: list[str]) -> list[Scenari
             )
         except tomllib.TOMLDecodeError as exc:
             issues.append(f"{source}: is not valid TOML ({exc})")
+        except RecursionError:
+            issues.append(f"{source}: {_TOO_DEEP}")
         except ScenarioError as exc:
             issues.extend(exc.issues)
         except LookupError as exc:

@@ -378,6 +378,18 @@ CASE: dict[str, Entry] = {
     },
     "case.file_missing": {"en": "required file is missing", "da": "en påkrævet fil mangler"},
     "case.zip_unreadable": {"en": "not a readable zip file", "da": "er ikke en læsbar zip-fil"},
+    "case.zip_members": {
+        "en": "holds {count} files; at most {limit} are accepted",
+        "da": "indeholder {count} filer; der modtages højst {limit}",
+    },
+    "case.zip_too_large": {
+        "en": "expands to more than {limit_mb} MB",
+        "da": "fylder mere end {limit_mb} MB udpakket",
+    },
+    "case.zip_ratio": {
+        "en": "{member:q} expands more than {limit} times (a zip bomb?)",
+        "da": "{member:q} pakkes ud til mere end {limit} gange sin størrelse (en zip-bombe?)",
+    },
     "case.workbook_unreadable": {
         "en": "not a readable workbook ({error})",
         "da": "er ikke en læsbar Excel-projektmappe ({error})",
@@ -772,6 +784,23 @@ REQUEST: dict[str, Entry] = {
     },
 }
 
+# --------------------------------------------------------------------------- service limits
+LIMITS: dict[str, Entry] = {
+    "limit.body_too_large": {
+        "en": "the request is larger than the limit of {limit} MB",
+        "da": "Filerne fylder for meget: der modtages højst {limit} MB ad gangen.",
+    },
+    "limit.body_too_large_title": {"en": "Too large", "da": "For stor"},
+    "limit.json_too_deep": {
+        "en": "the JSON body nests more than {limit} levels deep",
+        "da": "JSON-indholdet er indlejret i mere end {limit} niveauer",
+    },
+    "limit.toml_too_deep": {
+        "en": "is nested more than {limit} levels deep",
+        "da": "er indlejret i mere end {limit} niveauer",
+    },
+}
+
 CATALOGUE: dict[str, Entry] = {
     **EXPLAIN,
     **REASONS,
@@ -785,4 +814,5 @@ CATALOGUE: dict[str, Entry] = {
     **KPI_UNITS,
     **PLOTS,
     **REQUEST,
+    **LIMITS,
 }
