@@ -72,16 +72,91 @@ def user_add(
     from .usecases.users import NewUser, create_user
 
     team_list = tuple(t.strip() for t in re.split("[,;]", teams) if t.strip())
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     with Session(get_engine()) as session:
         try:
             create_user(session, "cli", NewUser(username, password, role, team_list))
         except InvalidRequest as exc:
             _fail("; ".join(exc.texts("en")))
     typer.echo(f"added {role} {username}", err=True)
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _user_change(username: str, **change: Any) -> None:
+    """Apply an admin's change to a user (``usecases.users``; audited as ``cli``)."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.errors import InvalidRequest, NotFoundError
+    from .usecases.users import reset_password, update_user
+
+    with Session(get_engine()) as session:
+        try:
+            if "password" in change:
+                reset_password(session, "cli", username, change["password"])
+            else:
+                update_user(session, "cli", username, **change)
+        except NotFoundError:
+            _fail(f"no user {username!r}")
+        except InvalidRequest as exc:
+            _fail("; ".join(exc.texts("en")))
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the users: name, role, teams, active."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.users import list_users
+
+    with Session(get_engine()) as session:
+        for u in list_users(session):
+            state = "active" if u.active else "deactivated"
+            typer.echo(f"{u.username}\t{u.role}\t{','.join(u.teams)}\t{state}")
+
+
+@user_app.command("deactivate")
+def user_deactivate(username: str) -> None:
+    """Deactivate a user: their sessions end at once and they cannot sign in."""
+    _user_change(username, active=False)
+    typer.echo(f"deactivated {username}", err=True)
+
+
+@user_app.command("activate")
+def user_activate(username: str) -> None:
+    """Reactivate a user (they sign in again)."""
+    _user_change(username, active=True)
+    typer.echo(f"reactivated {username}", err=True)
+
+
+@user_app.command("set-password")
+def user_set_password(
+    username: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Give a user a new password (the policy applies); their sessions end."""
+    _user_change(username, password=_read_password(password_stdin))
+    typer.echo(f"new password for {username}", err=True)
+
+
+@user_app.command("set-role")
+def user_set_role(
+    username: str,
+    role: Annotated[str, typer.Option(help="admin, allocator, planner or caseworker")],
+    teams: Annotated[str, typer.Option(help="Case worker's teams, ',' or ';'-separated")] = "",
+) -> None:
+    """Change a user's role and teams."""
+    team_list = tuple(t.strip() for t in re.split("[,;]", teams) if t.strip())
+    _user_change(username, role=role, teams=team_list)
+    typer.echo(f"{username} is now {role}", err=True)
 
 
 @app.command("import")

@@ -19,6 +19,7 @@ from ..usecases.errors import (
     Forbidden,
     InvalidRequest,
     NotFoundError,
+    TooManyAttempts,
     Unauthenticated,
 )
 
@@ -68,6 +69,14 @@ def install(app: FastAPI) -> None:
             status_code=status.HTTP_401_UNAUTHORIZED,
             content={"detail": str(exc)},
             headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @app.exception_handler(TooManyAttempts)
+    def too_many(_: Request, exc: TooManyAttempts) -> JSONResponse:
+        return JSONResponse(
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            content={"detail": str(exc)},
+            headers={"Retry-After": str(exc.retry_after)},
         )
 
     @app.exception_handler(Forbidden)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
@@ -21,9 +21,14 @@ class Token(BaseModel):
 
 
 @router.post("/login/access-token")
-def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+def login(
+    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+) -> Token:
+    """A bearer token. A wrong name or password: 400; too many failures for the account or
+    the client address: 429 with ``Retry-After`` (seconds), the right password included."""
+    address = request.client.host if request.client else ""
     try:
-        return Token(access_token=users.log_in(session, form.username, form.password))
+        return Token(access_token=users.log_in(session, form.username, form.password, address))
     except Unauthenticated:
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, detail="Incorrect username or password"

@@ -7,19 +7,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
+
+from solver.i18n.render import text
 
 from ..models import USERNAME_PATTERN, Role
 from ..usecases import users
 from ..usecases.audit import AuditFilter, distinct_values, search
-from ..usecases.errors import InvalidRequest, Unauthenticated
+from ..usecases.errors import InvalidRequest, NotFoundError, TooManyAttempts, Unauthenticated
 from ..usecases.overview import start_facts
 from .common import AdminUser, AnyUser, SessionDep, context
 from .render import render
 from .session import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    PageError,
     PageRoute,
     check_csrf,
     check_login_csrf,
@@ -78,12 +81,18 @@ def login(
             username,
             status=403,
         )
+    address = request.client.host if request.client else ""
     try:
-        token = users.log_in(session, username, password)
+        token = users.log_in(session, username, password, address)
     except Unauthenticated:
         return _login_form(
             request, target, "Forkert brugernavn eller adgangskode.", username, status=400
         )
+    except TooManyAttempts as exc:
+        message = text("limit.login_locked", "da", seconds=exc.retry_after)
+        response = _login_form(request, target, message, username, status=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
@@ -124,6 +133,9 @@ def _users_page(
     errors: list[str] | None = None,
     form: dict[str, str] | None = None,
     created: str | None = None,
+    done: str | None = None,
+    changed: str = "",
+    change_errors: list[str] | None = None,
     status: int = 200,
 ) -> Response:
     return render(
@@ -137,6 +149,9 @@ def _users_page(
             errors=errors or [],
             form=form or {},
             created=created,
+            done=done,
+            changed=changed,
+            change_errors=change_errors or [],
         ),
         status_code=status,
     )
@@ -148,9 +163,50 @@ def users_page(
     session: SessionDep,
     user: AdminUser,
     oprettet: Annotated[str | None, Query(max_length=64)] = None,
+    udfoert: Annotated[str, Query(max_length=20)] = "",
+    bruger: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
     created = oprettet if oprettet and _USERNAME.match(oprettet) else None
-    return _users_page(request, session, user, created=created)
+    done = None
+    if udfoert in _CHANGES and _USERNAME.match(bruger):
+        done = text(f"user_done.{udfoert}", "da", username=bruger)
+    return _users_page(request, session, user, created=created, done=done)
+
+
+_CHANGES = ("deaktiver", "aktiver", "rolle", "adgangskode")
+
+
+@router.post("/admin/brugere/{username}")
+def change_user(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    username: Annotated[str, Path(pattern=USERNAME_PATTERN)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    handling: Annotated[str, Form(max_length=20)] = "",
+    role: Annotated[str, Form(max_length=100)] = "",
+    teams: Annotated[str, Form(max_length=2000)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Deactivate or reactivate a user, change their role and teams, or reset their password."""
+    check_csrf(user, csrf_token)
+    try:
+        if handling in ("deaktiver", "aktiver"):
+            users.update_user(session, user.username, username, active=handling == "aktiver")
+        elif handling == "rolle":
+            team_list = tuple(t.strip() for t in teams.split(",") if t.strip())
+            users.update_user(session, user.username, username, role=role, teams=team_list)
+        elif handling == "adgangskode":
+            users.reset_password(session, user.username, username, password)
+        else:
+            raise PageError(400, text("user_done.unknown", "da"), "Ugyldige værdier")
+    except NotFoundError:
+        raise PageError(404, text("user_done.not_found", "da"), "Ikke fundet") from None
+    except InvalidRequest as exc:
+        session.rollback()
+        return _users_page(request, session, user, changed=username,
+                           change_errors=exc.texts("da"), status=400)  # fmt: skip
+    return RedirectResponse(f"/admin/brugere?udfoert={handling}&bruger={username}", 303)
 
 
 @router.post("/admin/brugere")

@@ -630,7 +630,19 @@ WORDS: dict[str, Entry] = {
             "read.youth": ("Læst: ung", "Read: youth"),
             "read.queue": ("Læst: kø for ung", "Read: youth's queue"),
             "user.create": ("Bruger oprettet", "User created"),
+            "user.deactivate": ("Bruger deaktiveret", "User deactivated"),
+            "user.activate": ("Bruger genaktiveret", "User reactivated"),
+            "user.role": ("Rolle ændret", "Role changed"),
+            "user.teams": ("Teams ændret", "Teams changed"),
+            "user.password": ("Adgangskode nulstillet", "Password reset"),
+            "login": ("Logget ind", "Signed in"),
+            "login.failed": ("Mislykket login", "Failed sign-in"),
+            "login.locked": ("Login spærret midlertidigt", "Sign-in locked for a while"),
             "logout": ("Logget ud", "Logged out"),
+            "read.denied": ("Læsning afvist: ung", "Read refused: youth"),
+            "export.youth": ("Indsigt: ung", "Access request: youth"),
+            "erase.youth": ("Slettet: ung", "Erased: youth"),
+            "retention.apply": ("Sletning efter frist", "Retention applied"),
             "scenario.start": ("Scenarie startet", "Scenario started"),
         },
     ),
@@ -770,6 +782,17 @@ REQUEST: dict[str, Entry] = {
         "en": "the password must have at least {min} characters (and at most {max})",
         "da": "Adgangskoden skal være mindst {min} og højst {max} tegn.",
     },
+    "request.password_common": {
+        "en": "the password is too common or too easy to guess (a word, a name, a keyboard row, "
+        "a date or the user name); a few unrelated words make a good password",
+        "da": "Adgangskoden er for almindelig eller for let at gætte (et ord, et navn, en "
+        "tastaturrække, en dato eller brugernavnet). Et par ord, der ikke hører sammen, er en god "
+        "adgangskode.",
+    },
+    "request.last_admin": {
+        "en": "the last active administrator cannot be deactivated or given another role",
+        "da": "Den sidste aktive administrator kan ikke deaktiveres eller få en anden rolle.",
+    },
     "request.role_invalid": {
         "en": "role {role:q} is not one of admin, allocator, planner, caseworker",
         "da": "Vælg en rolle ({role:q} er ikke en rolle).",
@@ -784,6 +807,23 @@ REQUEST: dict[str, Entry] = {
     },
 }
 
+# The admin's user page after a change (service.web.pages).
+USER_DONE = _words(
+    "user_done",
+    {
+        "deaktiver": ("{username} er deaktiveret og logget ud.",
+                      "{username} is deactivated and signed out."),
+        "aktiver": ("{username} er genaktiveret og kan logge ind igen.",
+                    "{username} is reactivated and can sign in again."),
+        "rolle": ("Rolle og teams for {username} er gemt.",
+                  "The role and teams of {username} are saved."),
+        "adgangskode": ("{username} har fået en ny adgangskode og er logget ud overalt.",
+                        "{username} has a new password and is signed out everywhere."),
+        "unknown": ("Ukendt ændring.", "Unknown change."),
+        "not_found": ("Brugeren findes ikke.", "No such user."),
+    },
+)  # fmt: skip
+
 # --------------------------------------------------------------------------- service limits
 LIMITS: dict[str, Entry] = {
     "limit.body_too_large": {
@@ -791,6 +831,11 @@ LIMITS: dict[str, Entry] = {
         "da": "Filerne fylder for meget: der modtages højst {limit} MB ad gangen.",
     },
     "limit.body_too_large_title": {"en": "Too large", "da": "For stor"},
+    "limit.login_locked": {
+        "en": "too many failed sign-ins; try again in {seconds} seconds",
+        "da": "For mange forkerte forsøg på at logge ind. Prøv igen om {seconds} sekunder.",
+    },
+    "limit.login_locked_title": {"en": "Try again later", "da": "Prøv igen senere"},
     "limit.json_too_deep": {
         "en": "the JSON body nests more than {limit} levels deep",
         "da": "JSON-indholdet er indlejret i mere end {limit} niveauer",
@@ -815,4 +860,5 @@ CATALOGUE: dict[str, Entry] = {
     **PLOTS,
     **REQUEST,
     **LIMITS,
+    **USER_DONE,
 }

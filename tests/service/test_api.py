@@ -23,7 +23,7 @@ def test_health_answers_ok(client: TestClient) -> None:
 def test_login_gives_a_token_and_a_wrong_password_does_not(client: TestClient) -> None:
     """Good credentials give a bearer token; bad ones a 400 without saying which part failed."""
     me = client.get("/api/v1/users/me", headers=auth(client, "cw_icm1")).json()
-    assert me == {"username": "cw_icm1", "role": "caseworker", "teams": ["ICM-1"]}
+    assert me == {"username": "cw_icm1", "role": "caseworker", "teams": ["ICM-1"], "active": True}
     bad = client.post("/api/v1/login/access-token", data={"username": "alloc", "password": "nope"})
     assert bad.status_code == 400 and bad.json()["detail"] == "Incorrect username or password"
     assert (
