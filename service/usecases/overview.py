@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..authz import AGGREGATE_READERS, PERSON_READERS, PLANNERS, Principal, visible_teams
+from ..authz import AGGREGATE_READERS, PERSON_READERS, PLANNERS, Principal, visible_youths
 from ..models import Run, ScenarioJob, YouthRecord, YouthStatus
 
 
@@ -24,8 +24,8 @@ def start_facts(session: Session, user: Principal) -> dict[str, Any]:
     if user.role in PERSON_READERS:
         query = select(func.count()).select_from(YouthRecord)
         query = query.where(YouthRecord.status == YouthStatus.WAITING.value)
-        teams = visible_teams(user)
-        if teams is not None:
-            query = query.where(col(YouthRecord.support_team).in_(teams or ("",)))
+        visible = visible_youths(user)
+        if visible is not None:
+            query = query.where(visible)
         facts["waiting"] = session.exec(query).one()
     return facts

@@ -142,7 +142,9 @@ def test_serve_in_production_without_a_key_refuses_to_start(
     """BOLIGMATCH_ENV=production and no key: exit 2, uvicorn never started."""
     monkeypatch.setenv("BOLIGMATCH_ENV", "production")
     result = runner.invoke(app, ["serve"])
-    assert result.exit_code == 2 and "BOLIGMATCH_SECRET_KEY must be at least 32 bytes" in result.stderr
+    assert (
+        result.exit_code == 2 and "BOLIGMATCH_SECRET_KEY must be at least 32 bytes" in result.stderr
+    )
     assert no_secret == {}
 
 
