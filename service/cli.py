@@ -19,8 +19,12 @@ from solver.planning.scenario import register_base_loader
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+youth_app = typer.Typer(help="One youth's data: access and erasure (GDPR).", no_args_is_help=True)
+retention_app = typer.Typer(help="Retention of personal data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(youth_app, name="youth")
+app.add_typer(retention_app, name="retention")
 
 
 def _database_case(_: str) -> Case:
@@ -53,6 +57,22 @@ def db_upgrade() -> None:
 
     upgrade(get_settings().database_url)
     typer.echo("database at the latest revision", err=True)
+
+
+@db_app.command("grant-app")
+def db_grant_app(
+    role: Annotated[str, typer.Argument(help="The PostgreSQL role the service connects as")],
+) -> None:
+    """PostgreSQL: grant the service's role every table but no UPDATE/DELETE on the audit log
+    (run as the schema's owner after each upgrade)."""
+    from .migrate import grant_app_role
+    from .settings import get_settings
+
+    try:
+        grant_app_role(get_settings().database_url, role)
+    except ValueError as exc:
+        _fail(str(exc))
+    typer.echo(f"granted {role}", err=True)
 
 
 @user_app.command("add")
@@ -157,6 +177,75 @@ def user_set_role(
     team_list = tuple(t.strip() for t in re.split("[,;]", teams) if t.strip())
     _user_change(username, role=role, teams=team_list)
     typer.echo(f"{username} is now {role}", err=True)
+
+
+@youth_app.command("export")
+def youth_export(
+    ref: str,
+    html: Annotated[bool, typer.Option(help="The readable Danish page instead of JSON")] = False,
+) -> None:
+    """Everything stored about one youth (GDPR Art. 15), as JSON or a Danish page."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.errors import NotFoundError
+    from .usecases.gdpr import export_youth
+
+    with Session(get_engine()) as session:
+        try:
+            data = export_youth(session, "cli", ref)
+        except NotFoundError:
+            _fail(f"no youth {ref!r}")
+            return
+    if html:
+        from .web.render import export_page
+
+        typer.echo(export_page(data))
+    else:
+        typer.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+@youth_app.command("erase")
+def youth_erase(
+    ref: str,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit log; no personal data)")],
+) -> None:
+    """Erase one youth's personal data everywhere (GDPR Art. 17)."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.errors import ConflictError, NotFoundError
+    from .usecases.gdpr import erase_youth
+
+    if not 1 <= len(reason.strip()) <= 500:
+        _fail("--reason: 1-500 characters")
+    with Session(get_engine()) as session:
+        try:
+            erasure = erase_youth(session, "cli", ref, reason.strip())
+        except NotFoundError:
+            _fail(f"no youth {ref!r}")
+            return
+        except ConflictError as exc:
+            _fail(str(exc))
+            return
+    typer.echo(json.dumps({"tombstone": erasure.tombstone, "erased_at": str(erasure.erased_at)}))
+
+
+@retention_app.command("apply")
+def retention_apply(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, change nothing")] = False,
+) -> None:
+    """Erase closed cases and drop old run snapshots past BOLIGMATCH_RETENTION_* days."""
+    from dataclasses import asdict
+
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.gdpr import apply_retention
+
+    with Session(get_engine()) as session:
+        report = apply_retention(session, "cli", dry_run=dry_run)
+    typer.echo(json.dumps({"dry_run": dry_run, **asdict(report)}, indent=2, default=str))
 
 
 @app.command("import")

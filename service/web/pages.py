@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Path, Query, Request, Response
@@ -15,7 +16,14 @@ from solver.i18n.render import text
 from ..models import USERNAME_PATTERN, Role
 from ..usecases import users
 from ..usecases.audit import AuditFilter, distinct_values, search
-from ..usecases.errors import InvalidRequest, NotFoundError, TooManyAttempts, Unauthenticated
+from ..usecases.errors import (
+    ConflictError,
+    InvalidRequest,
+    NotFoundError,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from ..usecases.gdpr import TOMBSTONE_PREFIX, erase_youth, export_youth
 from ..usecases.overview import start_facts
 from .common import AdminUser, AnyUser, SessionDep, context
 from .render import render
@@ -232,6 +240,81 @@ def create_user(
         errors = exc.texts("da")
         return _users_page(request, session, user, errors=errors, form=form, status=400)
     return RedirectResponse(f"/admin/brugere?oprettet={username}", status_code=303)
+
+
+# ----------------------------------------------------------------------------- admin: GDPR
+@router.get("/admin/unge")
+def gdpr_page(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    ref: Annotated[str, Query(max_length=64)] = "",
+    slettet: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """Look a youth up for an access request or an erasure."""
+    if ref.strip():
+        return RedirectResponse(f"/admin/unge/{quote(ref.strip(), safe='')}", status_code=303)
+    erased = None
+    if slettet.startswith(TOMBSTONE_PREFIX) and _USERNAME.match(slettet):
+        erased = text("gdpr.erased", "da", tombstone=slettet)
+    return render(request, "admin/youths.html",
+                  context(request, user, ref="", erased=erased, error=None))  # fmt: skip
+
+
+def _export_page(
+    request: Request, session: SessionDep, user: AdminUser, ref: str, **extra: object
+) -> Response:
+    try:
+        data = export_youth(session, user.username, ref)
+    except NotFoundError:
+        return render(request, "admin/youths.html",
+                      context(request, user, ref=ref, erased=None,
+                              error=text("gdpr.not_found", "da")), status_code=404)  # fmt: skip
+    status = int(extra.pop("status", 200))  # type: ignore[call-overload]
+    return render(request, "admin/youth_export.html",
+                  context(request, user, export=data, standalone=False, **extra),
+                  status_code=status)  # fmt: skip
+
+
+@router.get("/admin/unge/{ref}")
+def youth_export_page(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    ref: Annotated[str, Path(min_length=1, max_length=64)],
+) -> Response:
+    """Everything stored about one youth, readable (audited as an export)."""
+    return _export_page(request, session, user, ref)
+
+
+@router.post("/admin/unge/{ref}/slet")
+def youth_erase(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    ref: Annotated[str, Path(min_length=1, max_length=64)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    confirm: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Erase the youth's personal data everywhere, once the admin typed the reference."""
+    check_csrf(user, csrf_token)
+    error = None
+    if confirm.strip() != ref:
+        error = text("gdpr.confirm_mismatch", "da")
+    elif not 1 <= len(reason.strip()) <= 500:
+        error = text("gdpr.reason_required", "da")
+    if error is None:
+        try:
+            erasure = erase_youth(session, user.username, ref, reason.strip())
+        except NotFoundError:
+            raise PageError(404, text("gdpr.not_found", "da"), "Ikke fundet") from None
+        except ConflictError:
+            session.rollback()
+            error = text("gdpr.open_offer", "da")
+        else:
+            return RedirectResponse(f"/admin/unge?slettet={erasure.tombstone}", status_code=303)
+    return _export_page(request, session, user, ref, erase_error=error, status=400)
 
 
 # ----------------------------------------------------------------------------- admin: audit log

@@ -30,6 +30,9 @@ UNITS = table("kpi_unit")
 PLOTS = {name: table("plot")[name] for name in ("queue_length", "wait_distribution")}
 AUDIT_ACTIONS = table("audit_action")
 OBJECT_TYPES = table("object_type")
+YOUTH_FIELDS = table("youth_field")
+SITUATIONS = table("situation")
+INCOME_TYPES = table("income_type")
 _FIT_NAMES, _FIT_UNITS = table("fit"), table("fit_unit")
 FIT_TERMS = {term: (_FIT_NAMES[term], _FIT_UNITS[term]) for term in _FIT}
 

@@ -655,6 +655,7 @@ WORDS: dict[str, Entry] = {
             "user": ("Bruger", "User"),
             "week": ("Uge", "Week"),
             "scenario_job": ("Planlægningskørsel", "Planning job"),
+            "retention": ("Sletning efter frist", "Retention"),
         },
     ),
 }
@@ -824,6 +825,82 @@ USER_DONE = _words(
     },
 )  # fmt: skip
 
+# The fields of a youth's record as the access-request page shows them (service.web.pages).
+YOUTH_FIELDS = _words(
+    "youth_field",
+    {
+        "ref": ("Sagsreference", "Case reference"),
+        "birth_date": ("Fødselsdato", "Birth date"),
+        "referred_on": ("Henvist", "Referred on"),
+        "situation": ("Boligsituation", "Housing situation"),
+        "income_type": ("Indkomsttype", "Income type"),
+        "monthly_income": ("Månedlig indkomst (kr.)", "Monthly income (kr)"),
+        "rent_ceiling": ("Huslejeloft (kr.)", "Rent ceiling (kr)"),
+        "pet": ("Husdyr", "Pet"),
+        "household_size": ("Husstandens størrelse", "Household size"),
+        "needs_accessible": ("Behov for tilgængelig bolig", "Needs an accessible dwelling"),
+        "support_method": ("Støttemetode", "Support method"),
+        "support_team": ("Støtteteam", "Support team"),
+        "urgent_by": ("Haster senest", "Urgent by"),
+        "preferred_areas": ("Ønskede områder", "Preferred areas"),
+        "excluded_areas": ("Udelukkede områder", "Excluded areas"),
+        "gender": ("Køn (kun til opfølgning)", "Gender (monitoring only)"),
+        "greenlandic": ("Grønlandsk baggrund (kun til opfølgning)",
+                        "Greenlandic background (monitoring only)"),
+        "case_worker": ("Ansvarlig sagsbehandler", "Responsible case worker"),
+        "status": ("Status", "Status"),
+        "paused_until": ("Sat på pause til", "Paused until"),
+        "updated_at": ("Oprettet", "Recorded"),
+    },
+)  # fmt: skip
+
+CODES = {
+    **_words(
+        "situation",
+        {
+            "couch": ("Sofasurfer", "Couch-surfing"),
+            "shelter": ("Herberg/forsorgshjem (§ 110)", "Shelter (§ 110)"),
+            "street": ("Gade/bil", "Street or car"),
+            "eviction_risk": ("Risiko for udsættelse", "Eviction risk"),
+            "unstable_home": ("Ustabil bolig", "Unstable home"),
+            "institution_exit": ("Udskrives fra fængsel/hospital", "Leaving prison or hospital"),
+        },
+    ),
+    **_words(
+        "income_type",
+        {
+            "cash_benefit": ("Kontanthjælp/uddannelseshjælp", "Cash benefit"),
+            "su": ("SU", "Student grant (SU)"),
+            "disability_pension": ("Førtidspension", "Disability pension"),
+            "job": ("Løn", "Job"),
+            "none": ("Ingen", "None"),
+        },
+    ),
+}
+
+GDPR: dict[str, Entry] = {
+    "gdpr.erased": {
+        "en": "The youth is erased. What remains is the tombstone {tombstone}.",
+        "da": "Den unge er slettet. Tilbage er kun mærket {tombstone}.",
+    },
+    "gdpr.not_found": {
+        "en": "No youth with that reference (or the youth has been erased).",
+        "da": "Der er ingen ung med den sagsreference (eller den unge er slettet).",
+    },
+    "gdpr.confirm_mismatch": {
+        "en": "Type the youth's case reference to confirm the erasure.",
+        "da": "Skriv den unges sagsreference for at bekræfte sletningen.",
+    },
+    "gdpr.reason_required": {
+        "en": "Give a reason for the erasure (1-500 characters, no personal data).",
+        "da": "Skriv en begrundelse for sletningen (1–500 tegn, ingen personoplysninger).",
+    },
+    "gdpr.open_offer": {
+        "en": "The youth holds an open offer: answer or withdraw it first.",
+        "da": "Den unge har et åbent tilbud. Afslut tilbuddet, før den unge slettes.",
+    },
+}
+
 # --------------------------------------------------------------------------- service limits
 LIMITS: dict[str, Entry] = {
     "limit.body_too_large": {
@@ -861,4 +938,7 @@ CATALOGUE: dict[str, Entry] = {
     **REQUEST,
     **LIMITS,
     **USER_DONE,
+    **YOUTH_FIELDS,
+    **CODES,
+    **GDPR,
 }

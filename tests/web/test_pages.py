@@ -124,7 +124,11 @@ def test_posts_without_csrf_are_refused_and_change_nothing(client: TestClient) -
         ("/anvisning/tilbud/1/accept", {}, None),
         ("/admin/brugere", {"username": "x1", "password": "long-enough-pw", "role": "admin"}, None),
         ("/admin/brugere/alloc", {"handling": "deaktiver"}, None),
-        ("/admin/brugere/alloc", {"handling": "adgangskode", "password": "a-new-pass-phrase"}, None),
+        (
+            "/admin/brugere/alloc",
+            {"handling": "adgangskode", "password": "a-new-pass-phrase"},
+            None,
+        ),
         ("/planlaegning", {"names": "two-more-dwellings"}, None),
         ("/logout", {}, None),
     ]
