@@ -101,7 +101,7 @@ def list_available(user: Planner) -> list[AvailableScenario]:
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
 def create_job(request: Request, session: SessionDep, user: Planner, body: JobRequest) -> JobPublic:
     """Start a planning job in the background; poll ``GET /api/v1/scenarios/{id}``."""
-    job = start_job(session, user.username, body.names, body.replications, body.toml)
+    job = start_job(session, user.username, body.names, body.replications, body.toml, user.role)
     assert job.id is not None
     request.app.state.jobs.start_planning(job.id)
     return JobPublic(**job_public(job))

@@ -25,6 +25,7 @@ import io
 import logging
 import tempfile
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,10 @@ from typing import Any
 from sqlalchemy import Engine, and_, or_, update
 from sqlmodel import Session, col, select
 
+from solver.caseio.write import csv_text
 from solver.domain import Case
 from solver.i18n.render import text as texts
-from solver.planning.kpi import HEADLINE_KPIS, ComparisonResult, write_comparison_csv
+from solver.planning.kpi import HEADLINE_KPIS, ComparisonResult
 from solver.planning.scenario import (
     FIXTURE_NAMES,
     ScenarioError,
@@ -55,6 +57,41 @@ log = logging.getLogger(__name__)
 PLOTS = ("queue_length", "wait_distribution")
 PLOT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 MAX_REPLICATIONS = 1000  # per scenario, from the API; the CLI has no cap
+
+
+@dataclass(frozen=True)
+class ScenarioBounds:
+    """How big a scenario a role may start from the service (the CLI has no bounds). A planner's
+    bounds cover every shipped scenario (52 weeks, 100 replications, at most 4 changes) with
+    room; a job past them would hold the machine for hours (a 100,000-week horizon for days)."""
+
+    horizon_weeks: int
+    replications: int
+    changes: int
+
+
+BOUNDS = {
+    "planner": ScenarioBounds(horizon_weeks=260, replications=200, changes=50),
+    "admin": ScenarioBounds(horizon_weeks=520, replications=MAX_REPLICATIONS, changes=200),
+}
+
+
+def check_bounds(specs: list[ScenarioSpec], replications: int | None, role: str) -> None:
+    """InvalidRequest naming each scenario past ``role``'s bounds."""
+    bounds = BOUNDS.get(role, BOUNDS["planner"])
+    issues = []
+    for spec in specs:
+        reps = replications if replications is not None else spec.replications
+        for key, value, limit in (("horizon_weeks", spec.horizon_weeks, bounds.horizon_weeks),
+                                  ("replications", reps, bounds.replications),
+                                  ("changes", len(spec.changes), bounds.changes)):  # fmt: skip
+            if value > limit:
+                issues.append(f"{spec.name}: {key}: {value} is more than the {limit} "
+                              f"a {role} may start")  # fmt: skip
+    if issues:
+        raise InvalidRequest(issues)
+
+
 MAX_ATTEMPTS = 2  # a job whose server died this often while running it fails
 INTERRUPTED = "interrupted: the server running the job stopped; start it again"
 
@@ -182,15 +219,17 @@ def start_job(
     names: list[str],
     replications: int | None = None,
     tomls: list[str] | None = None,
+    role: str = "planner",
 ) -> ScenarioJob:
     """Validate and record a job (committed, status queued); the caller schedules ``execute``.
 
-    Raises :class:`InvalidRequest` naming each bad field; nothing is written
-    then.
+    Raises :class:`InvalidRequest` naming each bad field, or each bound of ``role`` a scenario
+    passes (:data:`BOUNDS`); nothing is written then.
     """
     if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:
         raise InvalidRequest([f"replications: must be between 1 and {MAX_REPLICATIONS}"])
     specs = _specs(session, names, tomls or [])
+    check_bounds(specs, replications, role)
     from solver.planning.simulate import planned_replications
 
     total = planned_replications(specs, replications)
@@ -438,13 +477,19 @@ def job_table(job: ScenarioJob, *, headline: bool = False) -> list[dict[str, Any
 
 
 def job_csv(job: ScenarioJob) -> str:
+    """The comparison table as CSV, through the one writer (``solver.caseio.write``): a cell a
+    spreadsheet would run as a formula (a scenario named ``=HYPERLINK(…)``) is escaped."""
     result = job_result(job)
     if result is None:
         return ""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "comparison.csv"
-        write_comparison_csv(result.table(), path)
-        return path.read_text(encoding="utf-8")
+    rows = [r.as_csv() for r in result.table()]
+
+    def value(key: str, cell: Any) -> Any:  # numbers as numbers (a negative one is no formula)
+        return float(cell) if key.endswith(("_mean", "_lo", "_hi")) and cell != "" else cell
+
+    return csv_text(
+        list(rows[0]) if rows else [], ([value(k, v) for k, v in r.items()] for r in rows)
+    )
 
 
 @lru_cache(maxsize=32)

@@ -4,6 +4,7 @@ escaping in the exports."""
 
 from __future__ import annotations
 
+import csv
 import io
 import socket
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 
 from service.settings import Settings
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, PASSWORD
 from .live import BOLIGMATCH, Server, seed, token
 
 pytestmark = pytest.mark.slow
@@ -171,3 +172,59 @@ def test_production_refuses_a_secret_key_under_32_bytes(database_url: str, tmp_p
             assert token(c, "admin")
     finally:
         live.cleanup()
+
+
+def test_login_throttling_answers_429_with_retry_after(server: Server) -> None:
+    with server.client() as c:
+        for _ in range(6):
+            r = c.post("/api/v1/login/access-token",
+                       data={"username": "planner", "password": "not-the-password"})  # fmt: skip
+            assert r.status_code == 400
+        r = c.post("/api/v1/login/access-token",
+                   data={"username": "planner", "password": PASSWORD})  # fmt: skip
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+        page = c.get("/login")
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        r = c.post("/login", data={"username": "planner", "password": PASSWORD,
+                                   "csrf_token": csrf})  # fmt: skip
+        assert r.status_code == 429 and "For mange forkerte forsøg" in r.text
+
+
+FORMULA = '=HYPERLINK("http://evil.example/x","klik")'
+FORMULA_SCENARIO = f"""
+name = '{FORMULA}'
+base = "tiny"
+horizon_weeks = 2
+replications = 1
+seed = 1
+
+[[changes]]
+kind = "add_dwellings"
+organisation = "{{org}}"
+dwelling_type = "youth"
+rent = 2500
+count = 1
+"""
+
+
+def test_a_formula_in_a_scenario_name_is_escaped_in_the_comparison_csv(server: Server) -> None:
+    from solver.caseio.read import read_case
+
+    org = read_case(FIXTURES / "tiny").units[0].organisation
+    with server.client() as c:
+        planner = token(c, "planner")
+        r = c.post("/api/v1/scenarios", json={"toml": [FORMULA_SCENARIO.format(org=org)]},
+                   headers=planner)  # fmt: skip
+        assert r.status_code == 202, r.text
+        url = f"/api/v1/scenarios/{r.json()['id']}"
+        deadline = time.monotonic() + 120
+        while c.get(url, headers=planner).json()["status"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+        assert c.get(url, headers=planner).json()["status"] == "done"
+        body = c.get(f"{url}/comparison.csv", headers=planner).text
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert rows and {r["scenario"] for r in rows} == {"'" + FORMULA}
+    assert not any(cell.startswith(("=", "+", "@")) for r in rows for cell in r.values())
+    assert any(r["difference_mean"].startswith("-") or r["difference_mean"][0].isdigit()
+               for r in rows)  # numbers stay numbers  # fmt: skip
