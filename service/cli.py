@@ -290,8 +290,14 @@ def run_command(
         parse_week(week)
     except ValueError as exc:
         _fail(str(exc))
+    from .usecases.errors import ConflictError
+
     engine = get_engine()
-    run, created = request_run(engine, week, "cli", force)
+    try:
+        run, created = request_run(engine, week, "cli", force)
+    except ConflictError as exc:
+        _fail(str(exc))
+        return
     assert run.id is not None
     if created:
         with Heartbeat(get_engine):  # the run's lease, renewed while it is solved here

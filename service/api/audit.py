@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 
 from ..usecases.audit import AuditFilter, search
 from .deps import Admin, SessionDep
+from .errors import responses
 
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/audit")
+@router.get("/audit", responses=responses())
 def list_audit(
     session: SessionDep,
     admin: Admin,

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..usecases.imports import import_uploads
 from .deps import Allocator, SessionDep
+from .errors import responses
 
 router = APIRouter(tags=["imports"])
 
@@ -21,7 +22,7 @@ class ImportResult(BaseModel):
     dwellings: int
 
 
-@router.post("/imports", status_code=201)
+@router.post("/imports", status_code=201, responses=responses())
 async def create_import(
     session: SessionDep,
     user: Allocator,

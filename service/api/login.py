@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from ..usecases import users
 from ..usecases.errors import Unauthenticated
 from .deps import CurrentUser, SessionDep
+from .errors import responses
 
 router = APIRouter(tags=["login"])
 
@@ -20,7 +21,7 @@ class Token(BaseModel):
     token_type: str = "bearer"
 
 
-@router.post("/login/access-token")
+@router.post("/login/access-token", responses=responses(400, 429, auth=False))
 def login(
     request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> Token:
@@ -35,7 +36,7 @@ def login(
         ) from None
 
 
-@router.post("/logout", tags=["auth"], status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", tags=["auth"], status_code=204, responses=responses())
 def logout(session: SessionDep, user: CurrentUser) -> Response:
     """End every token issued to this user so far (all devices); log in again for a new one."""
     users.log_out(session, user.username)

@@ -12,6 +12,7 @@ from ..models import TEAM_PATTERN, USERNAME_PATTERN, Role, User
 from ..usecases import users
 from ..usecases.errors import InvalidRequest
 from .deps import Admin, CurrentUser, SessionDep
+from .errors import responses
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -60,17 +61,17 @@ class PasswordReset(BaseModel):
     password: str = Field(min_length=users.MIN_PASSWORD, max_length=users.MAX_PASSWORD)
 
 
-@router.get("/me")
+@router.get("/me", responses=responses())
 def me(user: CurrentUser) -> UserPublic:
     return UserPublic(username=user.username, role=Role(user.role), teams=list(user.teams))
 
 
-@router.get("")
+@router.get("", responses=responses())
 def list_users(session: SessionDep, admin: Admin) -> list[UserPublic]:
     return [user_public(u) for u in users.list_users(session)]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=responses(409))
 def create_user(session: SessionDep, admin: Admin, body: UserCreate) -> UserPublic:
     new = users.NewUser(body.username, body.password, body.role.value, tuple(body.teams))
     try:
@@ -83,7 +84,7 @@ def create_user(session: SessionDep, admin: Admin, body: UserCreate) -> UserPubl
     return UserPublic(username=body.username, role=body.role, teams=body.teams)
 
 
-@router.patch("/{username}")
+@router.patch("/{username}", responses=responses(404))
 def change_user(
     session: SessionDep, admin: Admin, username: Username, body: UserChange
 ) -> UserPublic:
@@ -96,7 +97,7 @@ def change_user(
     return user_public(user)
 
 
-@router.put("/{username}/password", status_code=204)
+@router.put("/{username}/password", status_code=204, responses=responses(404))
 def reset_password(
     session: SessionDep, admin: Admin, username: Username, body: PasswordReset
 ) -> Response:

@@ -19,6 +19,7 @@ from ..usecases.gdpr import erase_youth, export_youth
 from ..usecases.queue import QueuePage, queue_page
 from ..usecases.youths import list_youths, read_youth
 from .deps import Admin, BearerToken, PersonReader, SessionDep
+from .errors import responses
 from .offers import OfferPublic
 from .runs import ProposalPublic
 
@@ -34,7 +35,7 @@ class YouthPublic(BaseModel):
     urgent_by: date | None
 
 
-@router.get("")
+@router.get("", responses=responses())
 def read_youths(session: SessionDep, user: PersonReader) -> list[YouthPublic]:
     """Allocators see every youth; case workers only those of their own teams."""
     return [YouthPublic(**row) for row in list_youths(session, user)]
@@ -45,7 +46,7 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-@router.get("/{ref}", response_model=YouthPublic)
+@router.get("/{ref}", response_model=YouthPublic, responses=responses(404))
 async def get_youth(token: BearerToken, ref: str) -> Response:
     """One youth (admin, allocator, or a case worker of the youth's team; others 404)."""
     username, youth = await run_db(read_youth, token, ref)
@@ -104,7 +105,7 @@ def queue_public(page: QueuePage) -> QueuePublic:
     )
 
 
-@router.get("/{ref}/queue", response_model=QueuePublic)
+@router.get("/{ref}/queue", response_model=QueuePublic, responses=responses(404))
 async def get_queue(token: BearerToken, ref: str) -> Response:
     """Queue position (``solver.engine.queue``), what excludes the youth, the nearest miss, and
     the youth's history of proposals and offers. Answered once the read is audited."""
@@ -139,13 +140,13 @@ class ErasurePublic(BaseModel):
     erased_at: datetime
 
 
-@router.get("/{ref}/export")
+@router.get("/{ref}/export", responses=responses(404))
 def export(session: SessionDep, admin: Admin, ref: Ref) -> YouthExport:
     """Everything stored about the youth (audited as ``export.youth``)."""
     return YouthExport(**export_youth(session, admin.username, ref))
 
 
-@router.post("/{ref}/erase")
+@router.post("/{ref}/erase", responses=responses(404, 409))
 def erase(session: SessionDep, admin: Admin, ref: Ref, body: Erasure) -> ErasurePublic:
     """Erase the youth's personal data everywhere (GDPR Art. 17); 409 while they hold an open
     offer. The erasure record keeps only a tombstone reference."""

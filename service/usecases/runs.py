@@ -22,10 +22,10 @@ from solver.domain import Case
 from solver.engine.week import WeekResult, run_case
 
 from .. import leases
-from ..models import Offer, Proposal, Run, WorkStatus, now
+from ..models import Offer, Proposal, Run, WeekPolicy, WorkStatus, now
 from .audit import audit
 from .data import files_from_json, files_json, snapshot_case, snapshot_files, snapshot_hash
-from .errors import NotFoundError
+from .errors import ConflictError, NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,8 @@ def request_run(engine: Engine, week: str, actor: str, force: bool = False) -> t
     """
     sweep(engine)
     with Session(engine) as session:
+        if session.get(WeekPolicy, week) is None:
+            raise ConflictError(f"Nothing is imported for week {week}.")
         latest = latest_run(session, week)
         if latest is not None and not force and latest.status != WorkStatus.FAILED.value:
             return latest, False
