@@ -97,7 +97,7 @@ class Server:
             self.proc.wait()
 
     def client(self, **kwargs: object) -> httpx.Client:
-        return httpx.Client(base_url=self.base, timeout=60, **kwargs)  # type: ignore[arg-type]
+        return httpx.Client(base_url=self.base, **{"timeout": 60, **kwargs})  # type: ignore[arg-type]
 
 
 def token(client: httpx.Client, username: str) -> dict[str, str]:
