@@ -6,6 +6,10 @@
   simulation never delays a weekly run; the replications run in that child's processes or on
   Dask.
 - **Expected waits** (``usecases.waits``): one simulation process per server, started on demand.
+- **Imports** (``usecases.imports.import_uploads``): reading and writing a large case takes a
+  minute of CPU and a gigabyte of memory, so it runs in an import process (one per server
+  process, started on first use; :func:`run_import`), never on the server's own interpreter,
+  which keeps answering (``/health`` within 100 ms, benchmarks/bench_health_import.py).
 
 Every piece of work is held under a lease (``service.leases``). The :class:`Heartbeat` of each
 process renews its leases every ``BOLIGMATCH_HEARTBEAT_SECONDS`` and sweeps expired ones — at
@@ -22,12 +26,14 @@ back to the queue for the next server, and the expected-wait process ends.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from sqlalchemy import Engine
 
@@ -37,6 +43,57 @@ from .usecases import planning, runs, waits
 from .usecases.runs import execute_run
 
 log = logging.getLogger(__name__)
+
+
+_import_lock = threading.Lock()
+_import_pool: ProcessPoolExecutor | None = None
+
+
+def _import_in_child(url: str, uploads: list[tuple[str, bytes]], actor: str) -> object:
+    """In the import process: read the uploads as a case and import it (all or nothing)."""
+    from sqlmodel import Session
+
+    from .db import make_engine
+    from .usecases.imports import import_uploads
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            return import_uploads(session, uploads, actor)
+    finally:
+        engine.dispose()
+
+
+def _import_executor() -> ProcessPoolExecutor:
+    global _import_pool
+    with _import_lock:
+        if _import_pool is None:
+            _import_pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=children.adopt,
+                initargs=(os.getpid(),),
+            )
+        return _import_pool
+
+
+def run_import(url: str, uploads: list[tuple[str, bytes]], actor: str) -> Future[object]:
+    """Import uploaded files in the import process; the future gives ``(week, counts)`` or
+    raises the import's error (a CaseError lists every issue). One import at a time."""
+    global _import_pool
+    try:
+        return _import_executor().submit(_import_in_child, url, uploads, actor)
+    except BrokenProcessPool:  # the process died (killed, out of memory): a new one
+        with _import_lock:
+            _import_pool = None
+        return _import_executor().submit(_import_in_child, url, uploads, actor)
+
+
+@atexit.register
+def _end_import_process() -> None:
+    pool = _import_pool
+    if pool is not None:
+        children.end_pool(pool)
 
 
 def sweep(engine: Engine) -> None:

@@ -6,24 +6,24 @@ Every action is a use case (``usecases.imports``, ``usecases.runs``, ``usecases.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
-from starlette.concurrency import run_in_threadpool
 
 from solver.caseio.issues import CaseError
 from solver.caseio.weeks import WEEK_PATTERN, parse_week
 from solver.domain import DeclineReason
 
 from ..db import get_engine
+from ..jobs import run_import
 from ..models import MAX_ID, OfferState, WeekPolicy, WorkStatus
 from ..settings import get_settings
 from ..usecases.capacity import capacity as capacity_lines
 from ..usecases.errors import ConflictError, NotFoundError
-from ..usecases.imports import import_uploads
 from ..usecases.offers import expire_due, list_offers, make_offer, transition
 from ..usecases.runs import get_run, latest_offers, read_proposals, recent_runs, request_run
 from . import texts
@@ -110,8 +110,10 @@ async def import_files(
             status=400,
             import_error="Vælg filerne fra en sagsmappe, én zip-fil eller én Excel-fil.",
         )
-    try:  # reading and writing a large case takes seconds of CPU: off the event loop
-        week, counts = await run_in_threadpool(import_uploads, session, uploads, user.username)
+    try:  # reading and writing a large case takes a minute of CPU: in the import process
+        url = get_engine().url.render_as_string(hide_password=False)
+        done: Any = await asyncio.wrap_future(run_import(url, uploads, user.username))
+        week, counts = done
     except CaseError as exc:
         issues = [
             {"file": i.file, "row": i.row, "column": i.column, "message": i.message}
