@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.bench_queue_load import free_port, reset_postgres  # noqa: E402
+from benchmarks.bench_queue_load import free_port, reset_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -102,8 +102,8 @@ def main() -> None:
            "BOLIGMATCH_EXPECTED_WAIT_REPLICATIONS": "0"}  # fmt: skip
     boligmatch = str(BIN / "boligmatch")
     subprocess.run([boligmatch, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([boligmatch, "user", "add", "bench", "--role", "allocator", "--password-stdin"],
-                   env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True)  # fmt: skip
+    add = [boligmatch, "user", "add", "bench", "--role", "allocator", "--password-stdin"]
+    subprocess.run(add, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True)
     from service.settings import Settings
 
     limit = int(Settings(_env_file=None).max_upload_mb * 1024 * 1024)  # type: ignore[call-arg]
@@ -126,8 +126,8 @@ def main() -> None:
                     pass
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.2)
-            token = c.post("/api/v1/login/access-token",
-                           data={"username": "bench", "password": PASSWORD}).json()["access_token"]  # fmt: skip
+            login = {"username": "bench", "password": PASSWORD}
+            token = c.post("/api/v1/login/access-token", data=login).json()["access_token"]
             idle = []
             for _ in range(200):
                 started = time.perf_counter()
@@ -169,7 +169,8 @@ def main() -> None:
     lines = [
         f"{backend}: import of {size / 1024 / 1024:.1f} MB ({youths:,} youths) answered "
         f"{result['status']} in {result['seconds']:.1f} s; server memory {rss_before:.0f} MB "
-        f"before, peak {hwm:.0f} MB; the import process's peak {child:.0f} MB.",
+        f"before, peak {hwm:.0f} MB; the import process's peak {child:.0f} MB. Machine load "
+        f"(1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
         "",
         "| /health | requests | p50 ms | p99 ms | max ms |",
         "|---|---|---|---|---|",
