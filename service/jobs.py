@@ -218,6 +218,9 @@ class Jobs:
         self._heartbeat.stop()
         if pool is not None:
             children.end_pool(pool)
-        planning.release(self._engine(), held)
+        try:
+            planning.release(self._engine(), held)
+        except Exception:  # the database is away: the sweep of the next server queues them
+            log.exception("planning jobs not released")
         self._runs.shutdown(wait=wait)
         waits.shutdown()
