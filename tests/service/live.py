@@ -48,8 +48,9 @@ def seed(url: str) -> None:
 class Server:
     """``boligmatch serve`` against ``url``; ``env`` adds settings."""
 
-    def __init__(self, url: str, log: Path, **env: str) -> None:
+    def __init__(self, url: str, log: Path, workers: int = 1, **env: str) -> None:
         self.url = url
+        self.workers = workers
         self.log_path = log
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -66,7 +67,7 @@ class Server:
     def start(self, timeout: float = 60) -> Server:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [BOLIGMATCH, "serve", "--port", str(self.port)],
+            [BOLIGMATCH, "serve", "--port", str(self.port), "--workers", str(self.workers)],
             env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         log.close()

@@ -282,3 +282,53 @@ def test_the_server_killed_at_random_moments_leaves_nothing_half_written(
 def youths_count(engine) -> int:  # type: ignore[no-untyped-def]
     with Session(engine) as s:
         return int(s.exec(select(func.count()).select_from(YouthRecord)).one())
+
+
+def test_with_several_workers_a_killed_workers_run_is_swept_and_the_week_runs_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    """``serve --workers 2``: the worker solving the week's run is SIGKILLed; uvicorn starts a
+    new worker, whose start-up sweep fails the dead worker's run at once (its process is gone);
+    a request without ``force`` runs the week again, and the other worker was never disturbed."""
+    seed(database_url)
+    _CASE[:] = [_case(tmp_path / "case")]
+    engine = db.make_engine(database_url)
+    server = Server(database_url, tmp_path / "server.log", workers=2,
+                    BOLIGMATCH_HEARTBEAT_SECONDS="0.3", BOLIGMATCH_LEASE_SECONDS="30")  # fmt: skip
+    try:
+        server.start()
+        assert server.proc is not None
+        with server.client() as c:
+            alloc = token(c, "alloc")
+            assert c.post("/api/v1/imports", files=_files(), headers=alloc).status_code == 201
+            run = c.post("/api/v1/runs", json={"week": WEEK}, headers=alloc).json()
+            deadline = time.monotonic() + 30
+            while True:
+                with Session(engine) as s:
+                    row = s.get(Run, run["id"])
+                    assert row is not None
+                    owner = row.owner or ""
+                if row.status == "running" or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            assert row.status == "running", row.status
+            worker = int(owner.split(":")[1])
+            assert worker in _descendants(server.proc.pid)
+            os.kill(worker, 9)
+        # (a new connection: the old one was the dead worker's) Well within the 30 s lease:
+        # only the dead owner's process being gone sweeps it.
+        with server.client() as c:
+            swept = _wait(c, f"/api/v1/runs/{run['id']}", alloc, timeout=20)
+            assert swept["status"] == "failed" and swept["progress"] == "interrupted"
+            again = _week_runs(c, alloc)
+            assert again["status"] == "done" and again["generation"] == 2
+        _consistent(engine, {len(_read(_CASE[0]))})
+    finally:
+        server.cleanup()
+        engine.dispose()
+
+
+def _read(folder: Path) -> list[object]:
+    from solver.caseio.read import read_case
+
+    return list(read_case(folder).youths)
