@@ -43,8 +43,8 @@ NAV: list[tuple[str, str, frozenset[str]]] = [
     ("/unge", "Unge", frozenset({"admin", "allocator", "caseworker"})),
     ("/planlaegning", "Planlægning", frozenset({"admin", "planner"})),
     ("/admin/brugere", "Brugere", frozenset({"admin"})),
-    ("/admin/unge", "Indsigt og sletning", frozenset({"admin"})),
     ("/admin/log", "Revisionslog", frozenset({"admin"})),
+    ("/admin/unge", "Indsigt og sletning", frozenset({"admin"})),
 ]
 
 
