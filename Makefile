@@ -1,15 +1,33 @@
-# Two entry points (see README): `make demo` and `make test`. Both bootstrap .venv on first use.
+# Two entry points (see README): `make demo` and `make test`. Both bootstrap .venv on first use
+# from requirements.lock: every package, the build backend included, pinned with its hashes.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+LOCK := requirements.lock
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint lock bench clean
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# A venv holding exactly the lock (made anew when the lock changes, so nothing stale stays).
+# pip refuses any file whose hash is not in the lock, whichever index it comes from.
+$(VENV)/.locked: $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	touch $@
+
+# The project itself, editable, built by the locked setuptools: its dependencies are all locked.
+$(VENV)/.installed: $(VENV)/.locked pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# Resolve the lock anew from pyproject.toml (dependencies and the dev extra), its build-system
+# requirements and uv (the resolver), for any platform and Python 3.11+. Versions already locked
+# stay where pyproject.toml still allows them; `make lock UPGRADE=1` takes the newest of everything.
+lock: $(VENV)/.installed
+	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], "uv", sep="\n")' \
+	  > $(VENV)/build-and-lock-tools.in
+	$(BIN)/uv pip compile --quiet pyproject.toml $(VENV)/build-and-lock-tools.in --extra dev \
+	  --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
+	  $(if $(UPGRADE),--upgrade) --output-file $(LOCK)
 
 DEMO_DB := sqlite:///out/demo.db
 
@@ -34,6 +52,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check solver service tests benchmarks
 	$(BIN)/ruff format --check solver service tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/pytest -q tests/test_layers.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

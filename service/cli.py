@@ -1,6 +1,7 @@
 """The ``boligmatch`` console script: the engine's commands (``solver.cli``) plus the service's.
 
-The database is ``BOLIGMATCH_DATABASE_URL`` (default: ``sqlite:///./boligmatch.db``).
+The database is ``BOLIGMATCH_DATABASE_URL`` (default: ``sqlite:///./boligmatch.db``). Each command
+imports the service when it runs (see ``solver.cli``), so a CLI call loads only what it uses.
 """
 
 from __future__ import annotations

@@ -46,6 +46,16 @@ class WorkStatus(StrEnum):
     FAILED = "failed"
 
 
+class OverrideReason(StrEnum):
+    """Why the allocation office offers a dwelling the run did not propose (domain.md §5a)."""
+
+    SOCIAL_ASSESSMENT = "social_assessment"  # the office's professional assessment
+    URGENT_SITUATION = "urgent_situation"  # an acute situation the data does not show
+    CONTINUITY = "continuity"  # keeping the youth near their network, school or support
+    LANDLORD_AGREEMENT = "landlord_agreement"  # agreed with the housing organisation
+    OTHER = "other"
+
+
 class OfferState(StrEnum):
     OFFERED = "offered"
     ACCEPTED = "accepted"
@@ -195,7 +205,8 @@ class Proposal(SQLModel, table=True):
 
 class Offer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    # The proposal it was made from; None for an override (an offer the run did not propose).
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
     youth_ref: str = Field(index=True)
     dwelling_ref: str
     week: str
@@ -205,6 +216,30 @@ class Offer(SQLModel, table=True):
     expires_on: date
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
+    created_by: str = ""
+    # An override: the allocator's coded reason and text, and the waivable rules dispensed.
+    override_reason: str | None = None
+    override_text: str | None = None
+    dispensations: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+
+
+class DecisionRecord(SQLModel, table=True):
+    """An allocator's decision for a week (case-format decisions.csv): a pin, a banned pair, a
+    withheld youth or dwelling, with the reason; runs of the week solve under the active ones."""
+
+    __tablename__ = "decision"
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(index=True)
+    kind: str  # pin | ban
+    youth_ref: str | None = Field(default=None, index=True)
+    unit_ref: str | None = None
+    reason: str
+    created_by: str = ""
+    created_at: datetime = Field(default_factory=now)
+    revoked_by: str | None = None
+    revoked_at: datetime | None = None
 
 
 class AuditEvent(SQLModel, table=True):

@@ -10,9 +10,10 @@ from pathlib import Path
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from solver.resources import SCENARIOS_DIR
+
 log = logging.getLogger(__name__)
 
-REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 MIN_SECRET_BYTES = 32
 
 
@@ -32,7 +33,7 @@ class Settings(BaseSettings):
     ephemeral_key: bool = False  # set when dev generated the key: tokens end on restart
     # Planning (service.usecases.planning): shipped scenario files, local worker processes
     # (0 = one per core) or a Dask cluster (tcp://HOST:PORT).
-    scenarios_dir: Path = REPO_SCENARIOS
+    scenarios_dir: Path = SCENARIOS_DIR
     scenario_workers: int = 0
     dask_scheduler: str | None = None
     # Expected waits on the queue page (service.usecases.waits); 0 replications switches them off.

@@ -1,6 +1,8 @@
 """Command line for the engine: ``boligmatch match``, ``queue``, ``fixtures`` and ``scenario``.
 
-The console script (``service.cli:main``) mounts this app and adds the service commands.
+The console script (``service.cli:main``) mounts this app and adds the service commands. Each
+command imports what it needs when it runs, so ``boligmatch --help`` and the light commands start
+without loading OR-Tools, pandas or matplotlib.
 Bad input ends with one line on stderr naming file, row and column, exit code 2, and nothing
 written.
 """
@@ -25,6 +27,8 @@ app = typer.Typer(
 )
 fixtures_app = typer.Typer(help="Generate realistic case folders.", no_args_is_help=True)
 app.add_typer(fixtures_app, name="fixtures")
+priority_app = typer.Typer(help="Priority schemes: compare the named ones.", no_args_is_help=True)
+app.add_typer(priority_app, name="priority")
 scenario_app = typer.Typer(help="What-if scenarios: simulate weeks, compare.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
 
@@ -164,6 +168,31 @@ def queue_command(
                              workers=workers)  # fmt: skip
         out["expected_wait"] = dist.to_dict()
     typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+
+
+@priority_app.command("compare")
+def priority_compare(
+    case_dir: Annotated[Path, typer.Argument(help="Case folder (case-format.md).")],
+    lang: Lang = Language.EN,
+) -> None:
+    """Match the week under each named priority scheme; print who is housed, by situation."""
+    from solver.engine.priority import compare_presets
+    from solver.i18n.render import label
+
+    case = _read(case_dir, lang)
+    rows = compare_presets(case)
+    situations = sorted({s for r in rows for s in r["by_situation"]})
+    head = ["scheme", "housed", "urgent housed",
+            *(label("situation", s, lang) for s in situations)]  # fmt: skip
+    typer.echo("| " + " | ".join(head) + " |")
+    typer.echo("|" + "---|" * len(head))
+    for r in rows:
+        cells = [label("preset", r["preset"], lang), str(r["housed"]), str(r["urgent_housed"])]
+        for s in situations:
+            row = r["by_situation"].get(s, {"housed": 0, "waiting": 0, "median_weeks": None})
+            median = "–" if row["median_weeks"] is None else f"{row['median_weeks']}"
+            cells.append(f"{row['housed']} of {row['waiting']} ({median} wk)")
+        typer.echo("| " + " | ".join(cells) + " |")
 
 
 @scenario_app.command("run")

@@ -252,6 +252,37 @@ def _default_caps() -> dict[SupportMethod, int]:
     return {SupportMethod.ICM: 8, SupportMethod.CTI: 10, SupportMethod.ACT: 10}
 
 
+# The hard rules' codes, in the cascade that names a blocked youth's reason
+# (solver.engine.rules implements one function per code, in this order).
+RULE_CODES = (
+    "not_available_in_time",
+    "no_affordable_unit",
+    "deposit_too_high",
+    "benefit_restricted",
+    "pet_not_allowed",
+    "household_too_large",
+    "not_accessible",
+    "age_outside_youth_band",
+    "area_excluded",
+)
+# Rules an allocator may dispense with for one offer, with an audited dispensation: the youth's
+# own area exclusion (they may agree to the area after all) and the availability horizon (a
+# dwelling free later than the horizon). The rent ceiling, letting restrictions, pets, size,
+# accessibility, the age band and the deposit limit are others' rules or the youth's needs; the
+# quota and team capacity are never waived (domain.md §5a).
+DEFAULT_WAIVABLE = ("area_excluded", "not_available_in_time")
+
+
+def _rule_codes(values: Any) -> Any:
+    for value in values if isinstance(values, list | tuple) else [values]:
+        if value not in RULE_CODES:
+            raise PydanticCustomError(
+                "not_a_rule", "{value!r} is not a rule ({allowed})",
+                {"value": value, "allowed": ", ".join(RULE_CODES)},
+            )  # fmt: skip
+    return values
+
+
 class Criterion(StrEnum):
     """A criterion of a priority scheme (case-format, "Format 2 additions to policy.toml")."""
 
@@ -454,6 +485,11 @@ class Policy:
     priority: PriorityScheme = Field(
         default_factory=PriorityScheme, description="The municipality's priority scheme."
     )
+    waivable: Annotated[tuple[str, ...], BeforeValidator(_rule_codes)] = Field(
+        default=DEFAULT_WAIVABLE,
+        description="Hard rules an allocator may dispense with for one offer outside the "
+        "proposal, with an audited dispensation (quota and team capacity never).",
+    )
     deposit_ceiling: dict[IncomeType, Count] = Field(
         default_factory=dict,
         description="kr by income_type compared with the dwelling's deposit (indskud); an "
@@ -528,6 +564,32 @@ class Policy:
         return slots
 
 
+class DecisionKind(StrEnum):
+    PIN = "pin"  # this youth gets this dwelling
+    # This pair is excluded; with only a youth: not matched this run; only a dwelling: withheld.
+    BAN = "ban"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The allocator's own decision for this run (case-format ``decisions.csv``): the optimiser
+    proposes, the allocation office decides (domain.md §5a). ``row`` is its row in the file."""
+
+    kind: DecisionKind
+    reason: str
+    youth_ref: str | None = None
+    unit_ref: str | None = None
+    row: int | None = None
+
+    @property
+    def withholds_youth(self) -> bool:
+        return self.kind is DecisionKind.BAN and self.unit_ref is None
+
+    @property
+    def withholds_unit(self) -> bool:
+        return self.kind is DecisionKind.BAN and self.youth_ref is None
+
+
 @dataclass(frozen=True)
 class Case:
     """One week's input: the case folder after validation."""
@@ -537,6 +599,7 @@ class Case:
     teams: tuple[SupportTeam, ...]
     quotas: tuple[QuotaGroup, ...]
     policy: Policy
+    decisions: tuple[Decision, ...] = ()
 
     def team_by_name(self) -> dict[str, SupportTeam]:
         return {t.team: t for t in self.teams}

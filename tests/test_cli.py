@@ -75,3 +75,16 @@ def test_not_a_folder_is_an_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["match", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "not a folder" in result.stderr
+
+
+def test_priority_compare_prints_each_scheme_with_the_same_number_housed() -> None:
+    """`boligmatch priority compare`: one row per named scheme; stage 1 comes first, so the
+    count housed is the same under every scheme, and who is housed may differ."""
+    result = runner.invoke(app, ["priority", "compare", str(FIXTURES / "naestved")])
+    assert result.exit_code == 0, result.output
+    rows = [
+        line for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line
+    ]
+    assert len(rows) == 4  # header + standard, situation, points
+    housed = {row.split(" | ")[1] for row in rows[1:]}
+    assert len(housed) == 1

@@ -6,10 +6,35 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import aggregates, audit, imports, login, offers, runs, scenarios, users, youths
+from . import (
+    aggregates,
+    audit,
+    imports,
+    login,
+    offers,
+    runs,
+    scenarios,
+    schemas,
+    users,
+    weeks,
+    youths,
+)
 
 router = APIRouter(prefix="/api/v1")
-for _module in (login, users, imports, runs, offers, youths, aggregates, audit, scenarios):
+_MODULES = (
+    login,
+    users,
+    imports,
+    runs,
+    weeks,
+    offers,
+    youths,
+    aggregates,
+    audit,
+    scenarios,
+    schemas,
+)
+for _module in _MODULES:
     router.include_router(_module.router)
 
 __all__ = ["router"]

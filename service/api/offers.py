@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from solver.domain import DeclineReason
 
-from ..models import MAX_ID, Offer
+from ..models import MAX_ID, Offer, OverrideReason
 from ..settings import get_settings
-from ..usecases.offers import list_offers, make_offer, transition
+from ..usecases.offers import deposits, list_offers, make_offer, make_override, transition
 from .deps import Allocator, JsonInt, SessionDep
 from .errors import responses
-from .runs import Id
+from .runs import API_WEEK, Id
 
 router = APIRouter(tags=["offers"])
 
@@ -24,6 +24,19 @@ class OfferCreate(BaseModel):
     model_config = ConfigDict(strict=True)
 
     proposal_id: JsonInt = Field(ge=1, le=MAX_ID)
+
+
+class OverrideCreate(BaseModel):
+    """An offer the run did not propose: the allocation office's own decision."""
+
+    week: str = Field(pattern=API_WEEK, examples=["2026-W48"])
+    youth_ref: str = Field(min_length=1, max_length=64)
+    dwelling_ref: str = Field(min_length=1, max_length=64)
+    reason: OverrideReason
+    text: str = Field(min_length=1, max_length=500, description="The reason in words.")
+    dispensations: list[str] = Field(
+        default=[], max_length=10, description="Waivable rules (policy.waivable) dispensed with."
+    )
 
 
 class OfferAction(BaseModel):
@@ -35,7 +48,7 @@ class OfferAction(BaseModel):
 
 class OfferPublic(BaseModel):
     id: int
-    proposal_id: int
+    proposal_id: int | None = Field(description="None for an offer outside the proposal.")
     youth_ref: str
     dwelling_ref: str
     week: str
@@ -43,24 +56,54 @@ class OfferPublic(BaseModel):
     decline_reason: str | None
     decline_text: str | None
     expires_on: date
+    override_reason: str | None = None
+    override_text: str | None = None
+    dispensations: list[str] = []
+    deposit: int | None = Field(default=None, description="The dwelling's deposit (indskud), kr.")
+    deposit_loan_note: bool = Field(
+        default=False,
+        description="The municipality's deposit loan (boligindskudslån) may be needed.",
+    )
 
 
-def offer_public(offer: Offer) -> OfferPublic:
-    return OfferPublic(**offer.model_dump(include=set(OfferPublic.model_fields)))
+Facts = dict[int, tuple[int | None, bool]]
+
+
+def offer_public(offer: Offer, facts: Facts | None = None) -> OfferPublic:
+    deposit, note = (facts or {}).get(offer.id or 0, (None, False))
+    fields = offer.model_dump(include=set(OfferPublic.model_fields))
+    return OfferPublic(**fields, deposit=deposit, deposit_loan_note=note)
+
+
+def with_deposits(session: Any, offers: list[Offer]) -> list[OfferPublic]:
+    facts = deposits(session, offers)
+    return [offer_public(o, facts) for o in offers]
+
+
+@router.post("/offers/override", status_code=201, responses=responses(404, 409))
+def create_override(session: SessionDep, user: Allocator, body: OverrideCreate) -> OfferPublic:
+    """Offer a dwelling outside the run's proposal, with a coded reason and text: hard rules
+    hold (a waivable one only with an explicit dispensation); quota and team capacity are never
+    waived (409 naming them)."""
+    offer = make_override(session, body.week, body.youth_ref, body.dwelling_ref, body.reason,
+                          body.text, body.dispensations, user.username,
+                          get_settings().offer_expiry_days)  # fmt: skip
+    session.commit()
+    return with_deposits(session, [offer])[0]
 
 
 @router.post("/offers", status_code=201, responses=responses(404, 409))
 def create_offer(session: SessionDep, user: Allocator, body: OfferCreate) -> OfferPublic:
     offer = make_offer(session, body.proposal_id, user.username, get_settings().offer_expiry_days)
     session.commit()
-    return offer_public(offer)
+    return with_deposits(session, [offer])[0]
 
 
 @router.get("/offers", responses=responses())
 def read_offers(
     session: SessionDep, user: Allocator, state: str | None = None
 ) -> list[OfferPublic]:
-    return [offer_public(o) for o in list_offers(session, user.username, state or "")]
+    return with_deposits(session, list_offers(session, user.username, state or ""))
 
 
 @router.post("/offers/{offer_id}/{action}", responses=responses(404, 409))
@@ -76,4 +119,4 @@ def act_on_offer(
     offer = transition(session, offer_id, action, user.username, body.reason, body.text,
                        get_settings().decline_pause_weeks)  # fmt: skip
     session.commit()
-    return offer_public(offer)
+    return with_deposits(session, [offer])[0]

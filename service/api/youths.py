@@ -84,6 +84,9 @@ class QueuePublic(BaseModel):
     expected_wait: ExpectedWait
     proposals: list[ProposalPublic]
     offers: list[OfferPublic]
+    standing: list[str] = Field(
+        default=[], description="Where the youth stands on each criterion of the scheme."
+    )
 
 
 def queue_public(page: QueuePage) -> QueuePublic:
@@ -102,6 +105,7 @@ def queue_public(page: QueuePage) -> QueuePublic:
         expected_wait=ExpectedWait(**page.expected_wait),
         proposals=[ProposalPublic(**p) for p in page.proposals],
         offers=[OfferPublic(**o) for o in page.offers],
+        standing=[s.text("en") for s in page.standing],
     )
 
 

@@ -19,12 +19,19 @@ from sqlmodel import Session, col, select
 
 from solver.caseio.policy import policy_toml
 from solver.caseio.read import read_case_files
-from solver.caseio.schema import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS
+from solver.caseio.schema import (
+    DECISION_COLUMNS,
+    QUOTA_COLUMNS,
+    SUPPORT_COLUMNS,
+    UNIT_COLUMNS,
+    YOUTH_COLUMNS,
+)
 from solver.caseio.weeks import parse_week, week_of
 from solver.caseio.write import table_csv
 from solver.domain import Case
 
 from ..models import (
+    DecisionRecord,
     DwellingRecord,
     DwellingStatus,
     PoolVersion,
@@ -112,8 +119,9 @@ def _run_date(policy: WeekPolicy) -> date:
 
 def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
     """The week's input as case-folder files: the waiting youths (less those whose decline
-    pause lasts past the run date), the week's vacant dwellings, teams, quota rows and policy.
-    A run stores it (and its hash) and solves exactly this."""
+    pause lasts past the run date), the week's vacant dwellings, teams, quota rows, policy, and
+    the allocator's decisions in force that still apply (their youth waits, their dwelling is
+    vacant). A run stores it (and its hash) and solves exactly this."""
     policy = session.get(WeekPolicy, week)
     if policy is None:
         raise LookupError(f"No import for week {week}.")
@@ -134,13 +142,27 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
     ).all()
     teams = session.exec(select(TeamRecord).order_by(col(TeamRecord.team))).all()
     quotas = session.exec(select(QuotaRecord)).all()
-    return {
+    youth_refs, unit_refs = {y.ref for y in youths}, {d.ref for d in dwellings}
+    decisions = [
+        d
+        for d in session.exec(
+            select(DecisionRecord)
+            .where(DecisionRecord.week == week, col(DecisionRecord.revoked_at).is_(None))
+            .order_by(col(DecisionRecord.id))
+        ).all()
+        if (d.youth_ref is None or d.youth_ref in youth_refs)
+        and (d.unit_ref is None or d.unit_ref in unit_refs)
+    ]
+    files = {
         "youths.csv": _table(YOUTH_COLUMNS, list(youths)),
         "units.csv": _table(UNIT_COLUMNS, list(dwellings)),
         "support.csv": _table(SUPPORT_COLUMNS, list(teams)),
         "quotas.csv": _table(QUOTA_COLUMNS, list(quotas)),
         "policy.toml": policy.policy_toml.encode(),
     }
+    if decisions:
+        files["decisions.csv"] = _table(DECISION_COLUMNS, decisions)
+    return files
 
 
 def _table(columns: Any, rows: list[Any]) -> bytes:

@@ -23,14 +23,6 @@ class UseCaseError(Exception):
     """Base of the use cases' errors; ``str(error)`` is the message for the caller."""
 
 
-class NotFoundError(UseCaseError):
-    pass
-
-
-class ConflictError(UseCaseError):
-    pass
-
-
 @dataclass(frozen=True)
 class Problem:
     """One wrong value of a request: the field, and a ``request.CODE`` catalogue message."""
@@ -38,9 +30,26 @@ class Problem:
     field: str
     code: str
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    namespace: str = "request"  # ``case`` for a case-format issue (solver.caseio.issues)
 
     def text(self, lang: str = "en") -> str:
-        return text(f"request.{self.code}", lang, **self.params)
+        return text(f"{self.namespace}.{self.code}", lang, **self.params)
+
+
+class NotFoundError(UseCaseError):
+    pass
+
+
+class ConflictError(UseCaseError):
+    """The request does not fit the current state; ``problem`` (when given) says why in the
+    catalogue, so each edge can say it in its language (``str(error)`` is English)."""
+
+    def __init__(self, message: str = "", problem: Problem | None = None) -> None:
+        self.problem = problem
+        super().__init__(problem.text("en") if problem is not None else message)
+
+    def text(self, lang: str) -> str | None:
+        return self.problem.text(lang) if self.problem is not None else None
 
 
 class InvalidRequest(UseCaseError):

@@ -16,6 +16,7 @@ from solver.domain import Case
 
 from .audit import audit
 from .data import import_case
+from .decisions import replace_imported
 
 
 def import_week(session: Session, case: Case, actor: str) -> tuple[str, dict[str, int]]:
@@ -23,6 +24,7 @@ def import_week(session: Session, case: Case, actor: str) -> tuple[str, dict[str
     counts (``youths_created``, ``youths_updated``, ``dwellings``)."""
     counts = import_case(session, case)
     week = week_of(case.policy.run_date)
+    replace_imported(session, week, case.decisions)
     detail = f"{len(case.youths)} youths, {len(case.units)} dwellings"
     audit(session, actor, "import", "week", week, detail)
     session.commit()

@@ -19,13 +19,15 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
-from solver.domain import DeclineReason
+from solver.domain import Case, DeclineReason, Unit, Youth
+from solver.engine.eligibility import rules_rejecting
 
 from ..models import (
     DwellingRecord,
     DwellingStatus,
     Offer,
     OfferState,
+    OverrideReason,
     Proposal,
     QuotaRecord,
     Run,
@@ -36,8 +38,8 @@ from ..models import (
     now,
 )
 from .audit import audit
-from .data import bump_pool_version
-from .errors import ConflictError, NotFoundError
+from .data import bump_pool_version, snapshot_case, snapshot_files
+from .errors import ConflictError, InvalidRequest, NotFoundError, Problem
 
 ACTIVE = (OfferState.OFFERED.value, OfferState.ACCEPTED.value)
 
@@ -95,6 +97,22 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
         raise ConflictError("This proposal houses nobody: the youth was not matched.")
     youth = _youth(session, proposal.youth_ref)
     dwelling = _dwelling(session, run.week, proposal.dwelling_ref)
+    offer = _open(session, youth, dwelling, run.week, actor, expiry_days, proposal_id=proposal_id)
+    audit(session, actor, "offer.create", "offer", str(offer.id), f"proposal {proposal_id}")
+    return offer
+
+
+def _open(
+    session: Session,
+    youth: YouthRecord,
+    dwelling: DwellingRecord,
+    week: str,
+    actor: str,
+    expiry_days: int,
+    **fields: Any,
+) -> Offer:
+    """Offer ``dwelling`` to ``youth``: both must still be waiting and vacant (compare-and-set,
+    so two requests never offer either twice)."""
     if youth.status != YouthStatus.WAITING.value:
         raise ConflictError(f"The youth is {youth.status}, not waiting.")
     if dwelling.status != DwellingStatus.VACANT.value:
@@ -110,17 +128,125 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
     session.refresh(youth)
     session.refresh(dwelling)
     offer = Offer(
-        proposal_id=proposal_id,
         youth_ref=youth.ref,
         dwelling_ref=dwelling.ref,
-        week=run.week,
+        week=week,
         expires_on=date.today() + timedelta(days=expiry_days),
+        created_by=actor,
+        **fields,
     )
     session.add(offer)
     session.flush()
     bump_pool_version(session)
-    audit(session, actor, "offer.create", "offer", str(offer.id), f"proposal {proposal_id}")
     return offer
+
+
+def make_override(
+    session: Session,
+    week: str,
+    youth_ref: str,
+    dwelling_ref: str,
+    reason: OverrideReason,
+    text: str,
+    dispensations: list[str],
+    actor: str,
+    expiry_days: int,
+) -> Offer:
+    """Offer a dwelling the week's run did not propose to this youth: the allocation office's
+    own decision (domain.md §5a), with a coded reason and a text.
+
+    The hard rules still hold, but a rule the policy lists as waivable may be dispensed with,
+    explicitly (``dispensations``), and the dispensation is audited; the quota and the team's
+    capacity are never waived (open offers count as taken, as in the case format).
+    """
+    text = text.strip()
+    if not text:
+        raise InvalidRequest([Problem("text", "override_text")])
+    youth = _youth(session, youth_ref)
+    dwelling = _dwelling(session, week, dwelling_ref)
+    case = snapshot_case(snapshot_files(session, week))
+    i = next((k for k, y in enumerate(case.youths) if y.ref == youth_ref), None)
+    j = next((k for k, u in enumerate(case.units) if u.ref == dwelling_ref), None)
+    if i is None or j is None:  # not waiting (or paused) / not vacant: the states say which
+        _open(session, youth, dwelling, week, actor, expiry_days)  # raises ConflictError
+        raise ConflictError("The youth or the dwelling is not in this week's run.")
+    problems = []
+    for rule in rules_rejecting(case, i, j):
+        if rule not in dispensations:
+            problems.append(Problem("dispensations", "override_rule_holds", {"rule": rule}))
+        elif rule not in case.policy.waivable:
+            problems.append(Problem("dispensations", "override_not_waivable", {"rule": rule}))
+    if youth.support_method == "ICM" and not youth.support_team:
+        problems.append(Problem("youth_ref", "override_rule_holds",
+                                {"rule": "support_not_in_place"}))  # fmt: skip
+    if problems:
+        raise InvalidRequest(problems)
+    _check_capacity(session, case, case.youths[i], case.units[j])
+    granted = [r for r in dispensations if r in rules_rejecting(case, i, j)]
+    offer = _open(session, youth, dwelling, week, actor, expiry_days, override_reason=reason.value,
+                  override_text=text, dispensations=granted)  # fmt: skip
+    detail = f"{reason.value}; dispensations: {', '.join(granted) or 'none'}"
+    audit(session, actor, "offer.override", "offer", str(offer.id), detail)
+    return offer
+
+
+def _check_capacity(session: Session, case: Case, youth: Youth, unit: Unit) -> None:
+    """The team's free slots and the quota's remaining claims, less the open offers holding
+    them, must leave room for one more (ConflictError naming the team or group otherwise)."""
+    open_offers = session.exec(select(Offer).where(col(Offer.state).in_(ACTIVE))).all()
+    open_youths = {o.youth_ref for o in open_offers}
+    open_dwellings = {(o.week, o.dwelling_ref) for o in open_offers}
+    team = case.team_by_name().get(youth.support_team or "")
+    slots = case.policy.free_slots(team) if team is not None else None
+    if slots is not None:
+        held = session.exec(
+            select(YouthRecord.ref).where(YouthRecord.support_team == youth.support_team)
+        ).all()
+        taken = len(open_youths & set(held))
+        if slots - taken < 1:
+            team_params = {"team": youth.support_team, "slots": slots, "held": taken}
+            raise ConflictError(problem=Problem("youth_ref", "team_full", team_params))
+    quota = case.quota_by_key().get((unit.organisation, unit.dwelling_type))
+    if quota is not None:
+        remaining = quota.remaining(case.policy.default_quota_rate)
+        same = session.exec(
+            select(DwellingRecord.week, DwellingRecord.ref).where(
+                DwellingRecord.organisation == unit.organisation,
+                DwellingRecord.dwelling_type == unit.dwelling_type.value,
+            )
+        ).all()
+        taken = len(open_dwellings & {(w, r) for w, r in same})
+        if remaining - taken < 1:
+            group = f"{unit.organisation}/{unit.dwelling_type.value}"
+            quota_params = {"group": [group], "remaining": remaining, "held": taken}
+            raise ConflictError(problem=Problem("dwelling_ref", "quota_full", quota_params))
+
+
+def deposits(session: Session, offers: list[Offer]) -> dict[int, tuple[int | None, bool]]:
+    """Each offer's dwelling deposit and whether the deposit loan note applies."""
+    out: dict[int, tuple[int | None, bool]] = {}
+    for offer in offers:
+        youth = session.exec(select(YouthRecord).where(YouthRecord.ref == offer.youth_ref)).first()
+        dwelling = session.exec(
+            select(DwellingRecord).where(
+                DwellingRecord.week == offer.week, DwellingRecord.ref == offer.dwelling_ref
+            )
+        ).first()
+        if offer.id is not None and youth is not None and dwelling is not None:
+            out[offer.id] = (dwelling.deposit, deposit_note(youth, dwelling))
+    return out
+
+
+def deposit_note(youth: YouthRecord, dwelling: DwellingRecord) -> bool:
+    """Whether the municipality's deposit loan (boligindskudslån) may be needed: a deposit for a
+    youth on cash benefit or without income, or one above a month's income (a cash benefit of
+    5,753 kr against a deposit of 4,860–7,890 kr [004:4341-4343])."""
+    deposit = dwelling.deposit or 0
+    if deposit <= 0:
+        return False
+    if youth.income_type in ("cash_benefit", "none"):
+        return True
+    return youth.monthly_income is None or deposit > youth.monthly_income
 
 
 def transition(

@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import Connection, bindparam, select
 from sqlmodel import Session, col
 
+from solver.engine.priority import Standing
 from solver.engine.queue import QueueInfo, QueueModel
 
 from ..authz import Principal, person_read
@@ -119,6 +120,7 @@ class QueuePage:
     expected_wait: dict[str, Any]
     proposals: list[dict[str, Any]]
     offers: list[dict[str, Any]]
+    standing: list[Standing]  # where the youth stands on each criterion of the scheme
 
 
 def queue_page(token: str, ref: str) -> QueuePage:
@@ -129,6 +131,8 @@ def queue_page(token: str, ref: str) -> QueuePage:
         read = person_read(conn, token, ref)
         version, status = read.pool_version, read.youth["status"]
         info = queue_info(conn, ref, version)
+        model = _entry(conn, version).model
+        ranks = model.standing(ref) if model is not None and ref in model.index else []
         proposals = [dict(r._mapping) for r in conn.execute(_PROPOSALS, {"ref": ref})]
         offers = [dict(r._mapping) for r in conn.execute(_OFFERS, {"ref": ref})]
         waiting = status == YouthStatus.WAITING.value
@@ -137,4 +141,4 @@ def queue_page(token: str, ref: str) -> QueuePage:
                 wait = expected_wait(session, ref, token=version)
         else:
             wait = {"status": "unavailable", "reason": f"youth is {status}"}
-    return QueuePage(read.user, ref, status, info, waiting, wait, proposals, offers)
+    return QueuePage(read.user, ref, status, info, waiting, wait, proposals, offers, ranks)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
@@ -155,9 +156,10 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
 
         result = solver(case, progress=progress)
         with Session(engine) as session:
-            for m in result.matches:
+            for m in result.matches:  # a pinned pair says so, with the allocator's reason
                 session.add(Proposal(run_id=run_id, youth_ref=m.youth_ref, dwelling_ref=m.unit_ref,
-                                     cost=m.cost, fit=m.fit))  # fmt: skip
+                                     cost=m.cost, fit=m.fit, reason="pin" if m.pinned else None,
+                                     detail=m.pinned))  # fmt: skip
             for u in result.unmatched:
                 session.add(Proposal(run_id=run_id, youth_ref=u.youth_ref, reason=u.reason,
                                      reason_params=u.params, detail=u.detail(),
@@ -221,9 +223,54 @@ def latest_offers(session: Session, proposal_ids: list[int]) -> dict[int, Offer]
     if proposal_ids:
         query = select(Offer).where(col(Offer.proposal_id).in_(proposal_ids))
         for offer in session.exec(query.order_by(col(Offer.id))).all():
-            out[offer.proposal_id] = offer
+            if offer.proposal_id is not None:
+                out[offer.proposal_id] = offer
     return out
 
 
 def recent_runs(session: Session, limit: int = 20) -> list[Run]:
     return list(session.exec(select(Run).order_by(col(Run.id).desc()).limit(limit)).all())
+
+
+@dataclass(frozen=True)
+class Change:
+    """One youth whose proposal differs between two runs of a week."""
+
+    youth_ref: str
+    kind: str  # "in": housed now, not before; "out": housed before, not now; "moved"
+    before: Proposal | None  # the earlier run's line for the youth (None: not in that run)
+    after: Proposal | None  # this run's line
+
+
+def previous_run(session: Session, run: Run) -> Run | None:
+    """The week's run of the generation before this one that finished."""
+    query = select(Run).where(
+        Run.week == run.week,
+        col(Run.generation) < run.generation,
+        Run.status == WorkStatus.DONE.value,
+    )
+    return session.exec(query.order_by(col(Run.generation).desc())).first()
+
+
+def diff(session: Session, run: Run, earlier: Run) -> list[Change]:
+    """Who is in, who is out and who moved between ``earlier`` and ``run`` (why: each line's
+    reason), in this run's order."""
+
+    def lines(r: Run) -> dict[str, Proposal]:
+        rows = session.exec(select(Proposal).where(Proposal.run_id == r.id)).all()
+        return {p.youth_ref: p for p in rows}
+
+    now_, before = lines(run), lines(earlier)
+    out = []
+    for ref in sorted(set(now_) | set(before)):
+        a, b = before.get(ref), now_.get(ref)
+        housed_a = a is not None and a.dwelling_ref is not None
+        housed_b = b is not None and b.dwelling_ref is not None
+        if housed_b and not housed_a:
+            out.append(Change(ref, "in", a, b))
+        elif housed_a and not housed_b:
+            out.append(Change(ref, "out", a, b))
+        elif housed_a and a is not None and b is not None and a.dwelling_ref != b.dwelling_ref:
+            out.append(Change(ref, "moved", a, b))
+    order = {"out": 0, "in": 1, "moved": 2}
+    return sorted(out, key=lambda c: (order[c.kind], c.youth_ref))

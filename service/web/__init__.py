@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import allocator, pages, planner, youths
+from . import allocator, decisions, pages, planner, youths
 from .render import STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
-for _module in (pages, allocator, youths, planner):
+for _module in (pages, allocator, decisions, youths, planner):
     router.include_router(_module.router)
 
 __all__ = ["STATIC_DIR", "router"]

@@ -24,10 +24,11 @@ from ..models import MAX_ID, OfferState, WeekPolicy, WorkStatus
 from ..settings import get_settings
 from ..usecases.capacity import capacity as capacity_lines
 from ..usecases.errors import ConflictError, NotFoundError
-from ..usecases.offers import expire_due, list_offers, make_offer, transition
+from ..usecases.offers import deposits, expire_due, list_offers, make_offer, transition
 from ..usecases.runs import get_run, latest_offers, read_proposals, recent_runs, request_run
 from . import texts
 from .common import AggregateUser, AllocatorUser, SessionDep, context
+from .decisions_context import decision_context
 from .render import render
 from .session import PageError, PageRoute, check_csrf
 
@@ -189,6 +190,21 @@ def run_status(request: Request, session: SessionDep, user: AllocatorUser, run_i
 
 @router.get("/anvisning/koersler/{run_id}")
 def run_page(request: Request, session: SessionDep, user: AllocatorUser, run_id: Id) -> Response:
+    return render_run(request, session, user, run_id)
+
+
+def render_run(
+    request: Request,
+    session: SessionDep,
+    user: AllocatorUser,
+    run_id: int,
+    *,
+    errors: list[str] | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The run page: proposals, the youths not housed, the allocator's decisions for the week,
+    the difference from the run before, and the forms to decide and to offer outside it."""
     run = _run_or_404(session, run_id)
     matches: list[Any] = []
     unmatched: list[Any] = []
@@ -209,7 +225,11 @@ def run_page(request: Request, session: SessionDep, user: AllocatorUser, run_id:
             unmatched=unmatched,
             offers=offers,
             fit_terms=texts.FIT_TERMS,
+            errors=errors or [],
+            notice=notice,
+            **decision_context(session, run),
         ),
+        status_code=status,
     )
 
 
@@ -240,6 +260,7 @@ def _offers_page(
             request,
             user,
             offers=offers,
+            deposits=deposits(session, offers),
             state=state,
             states=list(OfferState),
             done=texts.OFFER_DONE.get(done or ""),

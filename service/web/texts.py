@@ -33,6 +33,11 @@ OBJECT_TYPES = table("object_type")
 YOUTH_FIELDS = table("youth_field")
 SITUATIONS = table("situation")
 INCOME_TYPES = table("income_type")
+DECISION_KINDS = table("decision_kind")
+CHANGES = table("change")
+OVERRIDE_REASONS = table("override_reason")
+PRESETS = table("preset")
+CRITERIA = table("criterion")
 _FIT_NAMES, _FIT_UNITS = table("fit"), table("fit_unit")
 FIT_TERMS = {term: (_FIT_NAMES[term], _FIT_UNITS[term]) for term in _FIT}
 

@@ -66,5 +66,6 @@ async def youth_page(
             exclusions=sorted(excluded.items(), key=lambda kv: -kv[1]),
             nearest_miss=miss,
             what_would_help=need.text("da") if need else None,
+            standing=[s.text("da") for s in page.standing],
         ),
     )

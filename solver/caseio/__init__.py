@@ -3,5 +3,6 @@
 Reading collects every problem as a ``CaseIssue`` naming file, row and column, and raises them
 together as one ``CaseError``; nothing is returned from a bad case.
 
-May import: ``solver.domain``, pandas/numpy, openpyxl (through pandas) and the standard library.
+May import: ``solver.domain``, ``solver.i18n``, pandas/numpy, openpyxl (through pandas) and the
+standard library.
 """

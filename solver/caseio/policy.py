@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from solver.caseio.cells import parse_date
 from solver.caseio.issues import CaseIssue
 from solver.caseio.weeks import parse_week
-from solver.domain import FitWeights, Policy
+from solver.domain import RULE_CODES, FitWeights, Policy
 
 NAME = "policy.toml"
 LIMITS = ("per_department", "new_moveins_per_worker")
@@ -146,6 +146,8 @@ def _issue(error: Any) -> CaseIssue:
         return issue("policy_monitoring_only", name=ctx.get("name"))
     if kind == "repeated":
         return issue("policy_repeated")
+    if kind == "not_a_rule":
+        return issue("policy_not_one_of", value=ctx.get("value"), values=list(RULE_CODES))
     if kind in ("enum", "literal_error"):
         return issue("policy_not_one_of", value=value, values=_choices(ctx))
     return issue("policy_value", error=error.get("msg", kind))
@@ -203,6 +205,8 @@ def policy_toml(policy: Policy) -> str:
         f"order = {strings(scheme.order)}",
         f"situation_rank = {strings(scheme.situation_rank)}",
     ]
+    waivable = f"waivable = {strings(policy.waivable)}"
+    lines.insert(lines.index("[rent_ceiling]") - 1, waivable)
     if scheme.points:
         lines += ["", "[priority.points]", *(f"{k} = {v}" for k, v in scheme.points.items())]
     if policy.deposit_ceiling:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,16 @@ from solver.caseio.schema import (
     Column,
     Row,
 )
-from solver.domain import Case, QuotaGroup, SupportMethod, SupportTeam, Unit, Youth
+from solver.domain import (
+    Case,
+    Decision,
+    DecisionKind,
+    QuotaGroup,
+    SupportMethod,
+    SupportTeam,
+    Unit,
+    Youth,
+)
 
 _ESCAPED_FORMULA = r"^'(?='*[=+\-@\t\r])"
 
@@ -214,6 +223,46 @@ def _team_issues(row: Row, methods: Mapping[str, SupportMethod | None] | None) -
     return []
 
 
+def check_decisions(
+    decisions: Sequence[Decision], youth_refs: set[str], unit_refs: set[str]
+) -> list[CaseIssue]:
+    """decisions.csv against the case: a reference on every row (both for a pin), refs that
+    exist, at most one pin per youth and per dwelling, and no ban that contradicts a pin."""
+    name = "decisions.csv"
+    out: list[CaseIssue] = []
+    first_pin: dict[tuple[str, str | None], int | None] = {}
+    for d in decisions:
+        youth, unit, row = d.youth_ref, d.unit_ref, d.row
+        if youth is None and unit is None:
+            out.append(CaseIssue(name, row, "youth_ref", "decision_needs_ref"))
+            continue
+        if d.kind is DecisionKind.PIN and (youth is None or unit is None):
+            column = "unit_ref" if unit is None else "youth_ref"
+            out.append(CaseIssue(name, row, column, "pin_needs_both"))
+            continue
+        if youth is not None and youth not in youth_refs:
+            out.append(CaseIssue(name, row, "youth_ref", "decision_unknown_youth", {"ref": youth}))
+        if unit is not None and unit not in unit_refs:
+            out.append(CaseIssue(name, row, "unit_ref", "decision_unknown_unit", {"ref": unit}))
+        if d.kind is not DecisionKind.PIN:
+            continue
+        for column, key in (("youth_ref", youth), ("unit_ref", unit)):
+            seen = first_pin.setdefault((column, key), row)
+            if seen != row:
+                params = {"ref": key, "first": seen}
+                out.append(CaseIssue(name, row, column, "pin_twice", params))
+    pins = [d for d in decisions if d.kind is DecisionKind.PIN and d.youth_ref and d.unit_ref]
+    for ban in decisions:
+        if ban.kind is not DecisionKind.BAN:
+            continue
+        for pin in pins:
+            if ban.youth_ref in (None, pin.youth_ref) and ban.unit_ref in (None, pin.unit_ref):
+                column = "youth_ref" if ban.youth_ref is not None else "unit_ref"
+                params = {"row": pin.row}
+                out.append(CaseIssue(name, ban.row, column, "ban_contradicts_pin", params))
+    return out
+
+
 def read_case(folder: Path, *, today: date | None = None) -> Case:
     """Read and validate a case folder.
 
@@ -249,6 +298,7 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
     unit_rows = tables["units.csv"] or []
     team_rows = tables["support.csv"]
     quota_rows = tables["quotas.csv"] or []
+    decision_rows = tables["decisions.csv"] or []
 
     issues += _duplicates("youths.csv", youth_rows, lambda r: r["ref"], "ref")
     issues += _duplicates("units.csv", unit_rows, lambda r: r["ref"], "ref")
@@ -264,6 +314,14 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
             params = {"born": born.isoformat()}
             issues.append(CaseIssue("youths.csv", r["_row"], "birth_date", "born_after_referral",
                                     params))  # fmt: skip
+    decisions = tuple(
+        Decision(r["kind"], r["reason"], r["youth_ref"], r["unit_ref"], r["_row"])
+        for r in decision_rows
+        if r["kind"] is not None and r["reason"] is not None
+    )
+    issues += check_decisions(
+        decisions, {r["ref"] for r in youth_rows}, {r["ref"] for r in unit_rows}
+    )
     if issues:
         raise CaseError(sorted(issues, key=_reading_order))
 
@@ -278,7 +336,7 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
     )
     teams = tuple(SupportTeam(**{c.name: r[c.name] for c in SUPPORT_COLUMNS}) for r in team_rows)
     quotas = tuple(QuotaGroup(**{c.name: r[c.name] for c in QUOTA_COLUMNS}) for r in quota_rows)
-    return Case(youths=youths, units=units, teams=teams, quotas=quotas, policy=policy)
+    return Case(youths, units, teams, quotas, policy, decisions)
 
 
 def _reading_order(issue: CaseIssue) -> tuple[int, int, int]:

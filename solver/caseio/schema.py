@@ -21,6 +21,7 @@ from solver.caseio.cells import (
     enum,
 )
 from solver.domain import (
+    DecisionKind,
     DwellingType,
     Gender,
     IncomeType,
@@ -30,7 +31,7 @@ from solver.domain import (
     SupportMethod,
 )
 
-FILES = ("youths.csv", "units.csv", "support.csv", "quotas.csv", "policy.toml")
+FILES = ("youths.csv", "units.csv", "support.csv", "quotas.csv", "decisions.csv", "policy.toml")
 REQUIRED_FILES = ("youths.csv", "units.csv")
 
 
@@ -106,11 +107,18 @@ QUOTA_COLUMNS = (
     Column("claimed", COUNT),
     Column("rate", RATE, False),  # default: policy.default_quota_rate
 )
+DECISION_COLUMNS = (
+    Column("youth_ref", TEXT, False),
+    Column("unit_ref", TEXT, False),
+    Column("kind", enum({k.value: k for k in DecisionKind})),
+    Column("reason", TEXT),
+)
 COLUMNS = {
     "youths.csv": YOUTH_COLUMNS,
     "units.csv": UNIT_COLUMNS,
     "support.csv": SUPPORT_COLUMNS,
     "quotas.csv": QUOTA_COLUMNS,
+    "decisions.csv": DECISION_COLUMNS,
 }
 
 Row = dict[str, Any]  # column name -> value (default where empty or bad), plus "_row"

@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from solver.caseio.policy import policy_toml
-from solver.caseio.schema import QUOTA_COLUMNS, SUPPORT_COLUMNS, UNIT_COLUMNS, YOUTH_COLUMNS, Column
+from solver.caseio.schema import (
+    DECISION_COLUMNS,
+    QUOTA_COLUMNS,
+    SUPPORT_COLUMNS,
+    UNIT_COLUMNS,
+    YOUTH_COLUMNS,
+    Column,
+)
 from solver.domain import Case, Pet, PetPolicy
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -130,4 +137,7 @@ def write_case(case: Case, folder: Path) -> None:
         ("quotas.csv", QUOTA_COLUMNS, case.quotas),
     ):
         (folder / name).write_text(table_csv(columns, records), encoding="utf-8", newline="")
+    if case.decisions:
+        text = table_csv(DECISION_COLUMNS, case.decisions)
+        (folder / "decisions.csv").write_text(text, encoding="utf-8", newline="")
     (folder / "policy.toml").write_text(policy_toml(case.policy), encoding="utf-8")

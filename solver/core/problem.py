@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
+NodeArray = npt.NDArray[np.int32]  # node indices of a network (OR-Tools' index type)
 
 
 class Side(StrEnum):
@@ -133,8 +134,8 @@ class SolveParams:
     Parameters
     ----------
     time_limit_s
-        Wall-clock limit for each CP-SAT stage (the network path has none: it is exact and
-        polynomial).
+        Wall-clock limit for each CP-SAT stage; the side-constraint path as a whole ends within
+        three times this (the network path has none: it is exact and polynomial).
     num_workers
         CP-SAT search workers.
     fit_stage
@@ -150,9 +151,13 @@ class SolveParams:
 class MatchResult:
     """A solved allocation.
 
-    ``arcs`` are the indices of the chosen pairs into the problem's arc arrays. ``objective``
-    holds the value of each stage: ``housed`` (stage 1), ``priority`` (stage 2: the sorted ranks
-    of the housed candidates, the lexicographic signature as a tuple), ``fit_cost`` (stage 3).
+    ``arcs`` are the indices of the chosen pairs into the problem's arc arrays; ``housed``
+    (stage 1), ``priority_signature`` (stage 2: the sorted ranks of the housed candidates) and
+    ``fit_cost`` (stage 3) are their values. ``proven`` says which stages were proven optimal;
+    ``status`` is ``OPTIMAL`` only when all were. ``gap`` is empty when proven, else it bounds
+    the distance to optimal: ``housed`` (upper bound − housed), ``priority_undecided``
+    (higher-priority candidates whose check was not settled), ``fit_cost`` (cost − lower
+    bound).
     """
 
     status: Status
@@ -163,6 +168,7 @@ class MatchResult:
     solver_path: str
     timings: dict[str, float] = field(default_factory=dict)
     proven: dict[str, bool] = field(default_factory=dict)
+    gap: dict[str, int] = field(default_factory=dict)
 
     def pairs(self, problem: MatchProblem) -> list[tuple[int, int]]:
         """``(candidate, unit)`` of each chosen arc, in candidate-rank order."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 from solver.core.cpsat import solve_with_side_constraints
-from solver.core.network import FlowNetwork, fit_flow, priority_flow, split_groups
+from solver.core.network import FlowNetwork, fit_flow, maximum_flow, split_groups
 from solver.core.problem import (
     CapacityGroup,
     IntArray,
@@ -42,7 +42,9 @@ def solve(
     polynomial time (``solver_path="flow"``). Overlapping groups (the per-department limit) are
     side constraints: the network solves the relaxation, and CP-SAT, warm-started from it, solves
     the full problem (``"flow+cpsat"``); the status is ``OPTIMAL`` only if CP-SAT proved every
-    stage within ``params.time_limit_s``.
+    stage. That path takes at most three times ``params.time_limit_s`` (plus model building),
+    is never worse than the network's allocation repaired to keep every group, and states in
+    ``gap`` how far an unproven answer may be from optimal (:mod:`solver.core.cpsat`).
     """
     params = params or SolveParams()
     timings: dict[str, float] = {}
@@ -58,7 +60,7 @@ def solve(
     stage("network", t)
 
     t = time.perf_counter()
-    flow, housed_count = priority_flow(net)
+    flow, housed_count = maximum_flow(net)
     stage("stage1_count", t)
     log.debug("stage 1: %d of %d candidates can be matched", housed_count, problem.n_candidates)
 
@@ -83,13 +85,27 @@ def solve(
 
     path = "flow"
     proven = {"stage1": True, "stage2": True, "stage3": params.fit_stage}
+    gap: dict[str, int] = {}
     if side and not _keeps(problem, arcs, side):
-        outcome = solve_with_side_constraints(problem, params, arcs, housed)
-        assert outcome.arcs is not None
+        outcome = solve_with_side_constraints(
+            problem,
+            params,
+            net,
+            flow,
+            arcs,
+            lambda housed: fit_flow(net, candidate_layer, unit_layer, housed),
+        )
         arcs = outcome.arcs
         proven = outcome.proven
+        gap = outcome.gap
         timings.update(outcome.timings)
         path = "flow+cpsat"
+        log.debug(
+            "cpsat: %d stage-2 solves, %d ruled out by the network, fallback=%s",
+            outcome.checks,
+            outcome.screened,
+            outcome.fallback,
+        )
         if progress is not None:
             progress("cpsat", sum(outcome.timings.values()))
 
@@ -104,6 +120,7 @@ def solve(
         solver_path=path,
         timings=timings,
         proven=proven,
+        gap=gap,
     )
 
 

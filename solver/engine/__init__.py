@@ -5,5 +5,5 @@ Data flows one way: ``Case`` → ``eligibility`` (the hard rules over whole colu
 its parameters for every youth not housed). ``queue`` ranks one youth against the others over a
 pool of dwellings.
 
-May import: ``solver.domain``, ``solver.core`` and ``solver.caseio``.
+May import: ``solver.domain``, ``solver.i18n``, ``solver.core`` and ``solver.caseio``.
 """

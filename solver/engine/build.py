@@ -1,8 +1,10 @@
 """A week's case as a domain-free :class:`~solver.core.problem.MatchProblem`.
 
-Youths are candidates ranked by the policy's priority, dwellings are units, eligible pairs are
-arcs costed by the fit terms; support teams' free CTI/ACT slots, the § 59 quota groups and the
-optional per-department limit are capacity groups.
+Youths are candidates ranked by the policy's priority scheme, dwellings are units, eligible
+pairs are arcs costed by the fit terms; support teams' free CTI/ACT slots, the § 59 quota groups
+and the optional per-department limit are capacity groups. The allocator's decisions
+(:mod:`solver.engine.decisions`) take the pinned pairs out with their capacity, and the banned
+and withheld ones.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 
 from solver.core.problem import CapacityGroup, MatchProblem, Side
 from solver.domain import Case
+from solver.engine.decisions import NONE, Applied, apply_decisions
 from solver.engine.eligibility import Eligibility, compute_eligibility
 
 
@@ -24,6 +27,8 @@ class WeekProblem:
     problem: MatchProblem
     eligibility: Eligibility
     order: np.ndarray  # youth indices in priority order (order[rank] = youth index)
+    arcs: np.ndarray  # the eligible pair of each problem arc (problem arc a = pair arcs[a])
+    decisions: Applied = NONE
 
 
 def build_problem(case: Case, eligibility: Eligibility | None = None) -> WeekProblem:
@@ -64,18 +69,29 @@ def build_problem(case: Case, eligibility: Eligibility | None = None) -> WeekPro
                     CapacityGroup(f"department:{name}", Side.UNIT, members, policy.per_department)
                 )
 
+    applied = apply_decisions(case, elig, groups)
+    if applied.keep is None:
+        arcs = np.arange(elig.n_pairs, dtype=np.int64)
+        arc_candidate, arc_unit, arc_cost = elig.youth_idx, elig.unit_idx, elig.cost
+    else:
+        arcs = np.flatnonzero(applied.keep).astype(np.int64)
+        arc_candidate, arc_unit, arc_cost = (
+            elig.youth_idx[arcs],
+            elig.unit_idx[arcs],
+            elig.cost[arcs],
+        )
     problem = MatchProblem(
         n_candidates=len(case.youths),
         n_units=len(case.units),
-        arc_candidate=elig.youth_idx,
-        arc_unit=elig.unit_idx,
-        arc_cost=elig.cost,
+        arc_candidate=arc_candidate,
+        arc_unit=arc_unit,
+        arc_cost=arc_cost,
         rank=rank,
-        groups=tuple(groups),
+        groups=tuple(applied.reduce(groups)),
         candidate_ids=tuple(y.ref for y in case.youths),
         unit_ids=tuple(u.ref for u in case.units),
     )
-    return WeekProblem(problem=problem, eligibility=elig, order=order)
+    return WeekProblem(problem, elig, order, arcs, applied)
 
 
 def _members_by(keys: list[Any]) -> dict[Any, np.ndarray]:

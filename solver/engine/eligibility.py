@@ -8,6 +8,7 @@ chunk). No Python loop runs over pairs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,18 @@ from solver.engine.rules import (
 )
 
 FIT_TERMS = ("rent_share", "area", "availability", "size")
+NO_LIMIT = np.iinfo(np.int64).max
+
+
+def years_before(day: date, years: int) -> date:
+    """The latest birth date of someone at least ``years`` old on ``day`` (a 29 February that
+    does not exist that year counts as the 28th): ``age_on(day) >= years ⟺ birth <= this``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 CHUNK = 2000
 
 
@@ -65,6 +78,8 @@ def columns(case: Case) -> tuple[YouthColumns, UnitColumns, Context]:
     ceiling = np.array([policy.ceiling_for(y) for y in case.youths], dtype=np.int64)
     income = np.array([y.monthly_income or 0 for y in case.youths], dtype=np.int64)
     run_day = policy.run_date.toordinal()
+    moving_in = [max(policy.run_date, u.available_from) for u in case.units]
+    lo, hi = policy.youth_dwelling_age
     ycols = YouthColumns(
         ceiling=ceiling,
         cash_benefit=np.array(
@@ -73,7 +88,11 @@ def columns(case: Case) -> tuple[YouthColumns, UnitColumns, Context]:
         pet=np.array([int(y.pet) for y in case.youths], dtype=np.int64),
         household=np.array([y.household_size for y in case.youths], dtype=np.int64),
         needs_accessible=np.array([y.needs_accessible for y in case.youths], dtype=bool),
-        age=np.array([y.age_on(policy.run_date) for y in case.youths], dtype=np.int64),
+        birth_day=np.array([y.birth_date.toordinal() for y in case.youths], dtype=np.int64),
+        deposit_limit=np.array(
+            [policy.deposit_ceiling.get(y.income_type, NO_LIMIT) for y in case.youths],
+            dtype=np.int64,
+        ),
         excluded=excluded,
         preferred=preferred,
         has_preferred=np.array([bool(y.preferred_areas) for y in case.youths], dtype=bool),
@@ -94,6 +113,9 @@ def columns(case: Case) -> tuple[YouthColumns, UnitColumns, Context]:
         ),
         available_day=np.array([u.available_from.toordinal() for u in case.units], dtype=np.int64),
         area=np.array([code[u.area] for u in case.units], dtype=np.int64),
+        deposit=np.array([u.deposit or 0 for u in case.units], dtype=np.int64),
+        young_after=np.array([years_before(d, lo).toordinal() for d in moving_in], dtype=np.int64),
+        old_from=np.array([years_before(d, hi + 1).toordinal() for d in moving_in], dtype=np.int64),
     )
     ctx = Context(
         available_cutoff=policy.availability_cutoff.toordinal(),
@@ -177,3 +199,11 @@ def fit_terms(
         "availability": np.maximum(0, u.available_day[ui] - y.need_day[yi]),
         "size": np.maximum(0, u.rooms[ui] - needed),
     }
+
+
+def rules_rejecting(case: Case, youth_index: int, unit_index: int) -> list[str]:
+    """The hard rules that reject one youth for one dwelling, in ``RULE_ORDER`` (an allocator's
+    pin or override is checked with the very rules of the run)."""
+    ycols, ucols, ctx = columns(case)
+    one = ycols.take(slice(youth_index, youth_index + 1))
+    return [name for name, rule in RULES.items() if bool(rule(one, ucols, ctx)[0, unit_index])]

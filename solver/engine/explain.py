@@ -5,9 +5,12 @@ team); :meth:`Reason.text` renders it in Danish or English from :mod:`solver.i18
 
 Codes, checked in this order for a youth with no dwelling:
 
+- ``withheld``: the allocator decided the youth is not matched this run (with their reason);
 - a hard rule left no dwelling (``solver.engine.rules.RULE_ORDER``: ``no_affordable_unit``,
   ``pet_not_allowed``, …), or ``support_not_in_place`` (ICM youth without an ICM team), or
   ``no_vacancies`` (:func:`describe_block`);
+- ``pinned`` / ``banned``: every dwelling the youth fits was pinned to another youth or excluded
+  for this youth (a banned pair, a withheld dwelling) by the allocator's decisions;
 - ``outranked``: every dwelling the youth fits went to a higher-priority youth;
 - ``support_capacity``: the youth's CTI/ACT team has no free slot left, or its slots all went to
   higher-priority youths;
@@ -15,7 +18,10 @@ Codes, checked in this order for a youth with no dwelling:
   higher-priority youth or sits in a quota group (department) whose claims this run are used up;
 - ``lowers_housed_count``: the youth could have had a dwelling, but only in an allocation that
   houses fewer youths this week (stage 1 comes first: Housing First, a home for as many as
-  possible).
+  possible). Said only of a proven-optimal run: it is a claim about every allocation;
+- ``not_decided_in_time``: the same case when the run was not proven optimal (the side-constraint
+  path stopped at its time limit): whether housing the youth would lower the count, or even raise
+  it, was not settled, so the reason says so instead.
 
 The classification reads the final allocation only; it never changes it.
 """
@@ -23,18 +29,16 @@ The classification reads the final allocation only; it never changes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from solver.core.problem import MatchResult, Side
-from solver.domain import Case
+from solver.core.problem import MatchResult, Side, Status
+from solver.domain import Case, DwellingType
+from solver.engine.build import WeekProblem
 from solver.engine.eligibility import Eligibility
 from solver.engine.rules import RULE_ORDER
 from solver.i18n.render import text
-
-if TYPE_CHECKING:
-    from solver.engine.build import WeekProblem
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,15 @@ def _rule_params(case: Case, rule: str, left: int, i: int) -> dict[str, Any]:
         cutoff = policy.availability_cutoff
         cheapest = min(u.monthly_cost for u in case.units if u.available_from <= cutoff)
         return {"left": left, "ceiling": ceiling, "cheapest": cheapest}
+    if rule == "deposit_too_high":
+        limit = policy.deposit_ceiling[youth.income_type]
+        cutoff = policy.availability_cutoff
+        deposits = [
+            u.deposit or 0
+            for u in case.units
+            if u.available_from <= cutoff and u.monthly_cost <= ceiling
+        ]
+        return {"left": left, "ceiling": ceiling, "limit": limit, "lowest": min(deposits)}
     if rule == "benefit_restricted":
         return {"left": left, "ceiling": ceiling}
     if rule == "pet_not_allowed":
@@ -111,8 +124,11 @@ def _rule_params(case: Case, rule: str, left: int, i: int) -> dict[str, Any]:
     if rule == "household_too_large":
         return {"left": left, "persons": youth.household_size}
     if rule == "age_outside_youth_band":
+        # The age at move-in (case format 2), for the youth dwelling that comes free first.
         lo, hi = policy.youth_dwelling_age
-        return {"left": left, "lo": lo, "hi": hi, "age": youth.age_on(policy.run_date)}
+        starts = [u.available_from for u in case.units if u.dwelling_type is DwellingType.YOUTH]
+        moving_in = max(policy.run_date, min(starts, default=policy.run_date))
+        return {"left": left, "lo": lo, "hi": hi, "age": youth.age_on(moving_in)}
     return {"left": left}  # not_accessible, area_excluded
 
 
@@ -140,15 +156,30 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
                 unit_groups.setdefault(u, []).append(gi)
             used.append(int((holder[g.members] >= 0).sum()))
 
+    decided = week.decisions
+    pinned_units = decided.pinned_units
+    elig = week.eligibility
+    fits_from = np.searchsorted(elig.youth_idx, np.arange(problem.n_candidates + 1))
     out: list[Unmatched] = []
+    params: dict[str, Any]
     for c in week.order.tolist():
-        if unit_of[c] >= 0:
+        if unit_of[c] >= 0 or c in decided.pinned_youths:
             continue
         ref = case.youths[c].ref
+        if c in decided.withheld_youths:
+            out.append(Unmatched(ref, "withheld", {"reason": decided.withheld_youths[c].reason}))
+            continue
         units = problem.arc_unit[starts[c] : starts[c + 1]]
         if len(units) == 0:
-            why = describe_block(case, week.eligibility, c)
-            out.append(Unmatched(ref, why.code, why.params))
+            fits = elig.unit_idx[fits_from[c] : fits_from[c + 1]].tolist()
+            if not fits:
+                why = describe_block(case, elig, c)
+                out.append(Unmatched(ref, why.code, why.params))
+            else:
+                to_pins = sum(1 for u in fits if u in pinned_units)
+                code = "pinned" if to_pins else "banned"
+                counts = {"dwellings": to_pins, "banned": len(fits) - to_pins}
+                out.append(Unmatched(ref, code, counts if to_pins else {"dwellings": len(fits)}))
             continue
         held = holder[units]
         higher = (held >= 0) & (rank[np.maximum(held, 0)] < rank[c])
@@ -156,7 +187,7 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
         team = team_of.get(c)
         team_full = team is not None and used[team] >= problem.groups[team].capacity
         if higher.all():
-            params: dict[str, Any] = {"higher": n_higher, "dwellings": len(units)}
+            params = {"higher": n_higher, "dwellings": len(units)}
             out.append(Unmatched(ref, "outranked", params, n_higher))
             continue
         if team is not None and team_full:
@@ -189,5 +220,7 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
             params = {"groups": [n.split(":", 1)[1] for n in names], "higher": n_higher}
             out.append(Unmatched(ref, kind, params, n_higher))
             continue
-        out.append(Unmatched(ref, "lowers_housed_count", {}, n_higher))
+        proven = result.status is Status.OPTIMAL
+        code = "lowers_housed_count" if proven else "not_decided_in_time"
+        out.append(Unmatched(ref, code, {}, n_higher))
     return tuple(out)

@@ -18,6 +18,7 @@ import numpy as np
 
 from solver.domain import Case, Pet
 from solver.engine.eligibility import columns, compute_eligibility
+from solver.engine.priority import Standing, standing
 from solver.engine.rules import RULES, Context, UnitColumns, YouthColumns
 from solver.i18n.render import text
 
@@ -91,6 +92,10 @@ class QueueModel:
         self.starts = np.searchsorted(self.elig.youth_idx, np.arange(n + 1))
         self.teams = case.team_by_name()
         self.columns = columns(case)
+
+    def standing(self, youth_ref: str) -> list[Standing]:
+        """Where the youth stands on each criterion of the policy's priority scheme."""
+        return standing(self.case.policy, self.case.youths[self.index[youth_ref]])
 
     def info(self, youth_ref: str) -> QueueInfo:
         i = self.index[youth_ref]

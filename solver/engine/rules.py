@@ -18,19 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from solver.domain import RULE_CODES
+
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-RULE_ORDER = (
-    "not_available_in_time",
-    "no_affordable_unit",
-    "benefit_restricted",
-    "pet_not_allowed",
-    "household_too_large",
-    "not_accessible",
-    "age_outside_youth_band",
-    "area_excluded",
-)
+RULE_ORDER = RULE_CODES
 
 
 @dataclass(frozen=True)
@@ -40,7 +33,8 @@ class YouthColumns:
     pet: IntArray
     household: IntArray
     needs_accessible: BoolArray
-    age: IntArray  # completed years at run_date
+    birth_day: IntArray  # ordinal of the birth date
+    deposit_limit: IntArray  # the policy's deposit ceiling for the income type (no rule: huge)
     excluded: BoolArray  # youths × areas
     preferred: BoolArray  # youths × areas
     has_preferred: BoolArray
@@ -61,6 +55,11 @@ class UnitColumns:
     youth_dwelling: BoolArray
     available_day: IntArray
     area: IntArray  # area code
+    deposit: IntArray  # indskud, kr (none given: 0)
+    # The youth-dwelling age band at move-in (the later of the run date and available_from):
+    # a youth born after ``young_after`` is too young, one born on or before ``old_from`` too old.
+    young_after: IntArray
+    old_from: IntArray
 
 
 @dataclass(frozen=True)
@@ -75,13 +74,20 @@ Rule = Callable[[YouthColumns, UnitColumns, Context], BoolArray]
 
 def not_available_in_time(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
     """Dwellings available after run_date + availability_horizon_days are not offered."""
-    return np.broadcast_to(u.available_day > ctx.available_cutoff, (len(y.age), len(u.cost)))
+    return np.broadcast_to(u.available_day > ctx.available_cutoff, (len(y.ceiling), len(u.cost)))
 
 
 def no_affordable_unit(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
     """Rent + utilities above the youth's ceiling: most youth under 25 cannot pay over
     3,000 kr [004:4395-4398]; SU students can pay more [004:4399-4409]."""
     return u.cost[None, :] > y.ceiling[:, None]
+
+
+def deposit_too_high(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
+    """A deposit (indskud) above the policy's ceiling for the youth's income type: 4,860–7,890 kr
+    can stop a youth living on 5,753 kr a month [004:4341-4343] (policy ``[deposit_ceiling]``;
+    an income type without a ceiling has no deposit rule)."""
+    return u.deposit[None, :] > y.deposit_limit[:, None]
 
 
 def benefit_restricted(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
@@ -105,11 +111,12 @@ def not_accessible(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
 
 
 def age_outside_youth_band(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
-    """Almen ungdomsbolig only inside the youth age band; the education requirement is waived
-    under municipal allocation [000:554-560]."""
-    lo, hi = ctx.age_band
-    outside = (y.age < lo) | (y.age > hi)
-    return outside[:, None] & u.youth_dwelling[None, :]
+    """Almen ungdomsbolig only inside the youth age band, at move-in: the age on the later of
+    the run date and the dwelling's available_from (case format 2); the education requirement is
+    waived under municipal allocation [000:554-560]."""
+    born = y.birth_day[:, None]
+    outside = (born > u.young_after[None, :]) | (born <= u.old_from[None, :])
+    return outside & u.youth_dwelling[None, :]
 
 
 def area_excluded(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
@@ -120,6 +127,7 @@ def area_excluded(y: YouthColumns, u: UnitColumns, ctx: Context) -> BoolArray:
 RULES: dict[str, Rule] = {
     "not_available_in_time": not_available_in_time,
     "no_affordable_unit": no_affordable_unit,
+    "deposit_too_high": deposit_too_high,
     "benefit_restricted": benefit_restricted,
     "pet_not_allowed": pet_not_allowed,
     "household_too_large": household_too_large,

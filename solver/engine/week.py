@@ -39,6 +39,7 @@ class Match:
     unit_ref: str
     cost: int  # weighted fit cost of the pair
     fit: dict[str, int]  # the raw fit terms, by name (FIT_TERMS)
+    pinned: str | None = None  # the allocator's reason when the pair was pinned
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,12 @@ def run_case(
 
 
 def _matches(case: Case, week: WeekProblem, result: MatchResult) -> tuple[Match, ...]:
+    """The pinned pairs and the optimiser's, in priority order of the youths."""
     elig = week.eligibility
+    reasons = {p.arc: p.decision.reason for p in week.decisions.pins}
+    pairs = [int(week.arcs[a]) for a in result.arcs.tolist()] + list(reasons)
     out = []
-    for a in sorted(result.arcs.tolist(), key=lambda a: int(week.problem.rank[elig.youth_idx[a]])):
+    for a in sorted(pairs, key=lambda a: int(week.problem.rank[elig.youth_idx[a]])):
         fit = {name: int(elig.fit[name][a]) for name in FIT_TERMS}
         out.append(
             Match(
@@ -97,6 +101,7 @@ def _matches(case: Case, week: WeekProblem, result: MatchResult) -> tuple[Match,
                 unit_ref=case.units[int(elig.unit_idx[a])].ref,
                 cost=int(elig.cost[a]),
                 fit=fit,
+                pinned=reasons.get(a),
             )
         )
     return tuple(out)
@@ -119,18 +124,26 @@ def _summary(
         "counts": {
             "youths": len(case.youths),
             "units": len(case.units),
-            "eligible_pairs": int(week.problem.n_arcs),
+            "eligible_pairs": int(week.eligibility.n_pairs),
             "housed": len(matches),
             "unmatched": len(unmatched),
             "unmatched_by_reason": dict(sorted(reasons.items())),
         },
+        # Stage 1 counts the pinned youths; stages 2 and 3 rank and cost the rest (case format).
         "objective": {
-            "stage1_housed": result.housed,
+            "stage1_housed": result.housed + len(week.decisions.pins),
             "stage2_priority_ranks": list(result.priority_signature),
             "stage3_fit_cost": result.fit_cost,
         },
+        "decisions": {
+            "pins": len(week.decisions.pins),
+            "banned_pairs": len(week.decisions.banned_pairs),
+            "withheld_youths": len(week.decisions.withheld_youths),
+            "withheld_units": len(week.decisions.withheld_units),
+        },
         "priority_scheme": case.policy.priority.describe(),
         "proven_optimal": result.proven,
+        "gap": result.gap,
         "solver_path": result.solver_path,
         "timings_s": {k: round(v, 4) for k, v in timings.items()},
     }
@@ -147,9 +160,9 @@ def write_result(result: WeekResult, out_dir: Path, lang: str = "en") -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".boligmatch-", dir=out_dir.parent))
     try:
-        header = ["youth_ref", "unit_ref", "cost", *FIT_TERMS]
+        header = ["youth_ref", "unit_ref", "cost", *FIT_TERMS, "pinned"]
         rows = [
-            [m.youth_ref, m.unit_ref, m.cost, *(m.fit[k] for k in FIT_TERMS)]
+            [m.youth_ref, m.unit_ref, m.cost, *(m.fit[k] for k in FIT_TERMS), m.pinned]
             for m in result.matches
         ]
         write_csv(tmp / "matches.csv", header, rows)

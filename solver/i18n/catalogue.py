@@ -54,6 +54,21 @@ EXPLAIN: dict[str, Entry] = {
             "{ceiling:kr} (den billigste koster {cheapest:kr})",
         },
     },
+    "explain.deposit_too_high": {
+        "count": "left",
+        "en": {
+            "one": "1 dwelling within your ceiling of {ceiling:kr}; its deposit is above your "
+            "limit of {limit:kr} ({lowest:kr})",
+            "other": "{left} dwellings within your ceiling of {ceiling:kr}; all ask a deposit "
+            "above your limit of {limit:kr} (the lowest is {lowest:kr})",
+        },
+        "da": {
+            "one": "1 bolig ligger inden for dit huslejeloft på {ceiling:kr}; dens indskud er over "
+            "din grænse på {limit:kr} ({lowest:kr})",
+            "other": "{left} boliger ligger inden for dit huslejeloft på {ceiling:kr}; de kræver "
+            "alle et indskud over din grænse på {limit:kr} (det laveste er {lowest:kr})",
+        },
+    },
     "explain.benefit_restricted": {
         "count": "left",
         "en": {
@@ -211,9 +226,52 @@ EXPLAIN: dict[str, Entry] = {
             "{higher} unge med højere prioritet fik resten",
         },
     },
+    "explain.withheld": {
+        "en": "the allocation office decided you are not matched this run: {reason}",
+        "da": "boliganvisningen har besluttet, at du ikke matches i denne kørsel: {reason}",
+    },
+    "explain.pinned": {
+        "count": "banned",
+        "en": {
+            "zero": "the allocation office gave the dwellings you fit to other youths by decision "
+            "({dwellings})",
+            "one": "the allocation office gave {dwellings} of the dwellings you fit to other "
+            "youths by decision and excluded the other one for you",
+            "other": "the allocation office gave {dwellings} of the dwellings you fit to other "
+            "youths by decision and excluded the other {banned} for you",
+        },
+        "da": {
+            "zero": "boliganvisningen har besluttet at give de boliger, du passer til, til andre "
+            "unge ({dwellings})",
+            "one": "boliganvisningen har besluttet at give {dwellings} af de boliger, du passer "
+            "til, til andre unge og har udelukket den sidste for dig",
+            "other": "boliganvisningen har besluttet at give {dwellings} af de boliger, du passer "
+            "til, til andre unge og har udelukket de andre {banned} for dig",
+        },
+    },
+    "explain.banned": {
+        "count": "dwellings",
+        "en": {
+            "one": "the allocation office excluded the dwelling you fit for you this run",
+            "other": "the allocation office excluded all {dwellings} dwellings you fit for you "
+            "this run",
+        },
+        "da": {
+            "one": "boliganvisningen har udelukket den bolig, du passer til, for dig i denne "
+            "kørsel",
+            "other": "boliganvisningen har udelukket alle {dwellings} boliger, du passer til, for "
+            "dig i denne kørsel",
+        },
+    },
     "explain.lowers_housed_count": {
         "en": "housing you this week would have lowered the number of youths housed",
         "da": "hvis du fik en bolig i denne uge, ville færre unge i alt få en bolig",
+    },
+    "explain.not_decided_in_time": {
+        "en": "the run reached its time limit before it could settle whether you could have "
+        "had a dwelling this week; the allocation is not proven optimal",
+        "da": "kørslen nåede sin tidsgrænse, før den kunne afgøre, om du kunne have fået en "
+        "bolig i denne uge; fordelingen er ikke bevist optimal",
     },
 }
 
@@ -225,6 +283,10 @@ REASONS = _words(
         "no_affordable_unit": (
             "Ingen bolig inden for huslejeloftet",
             "No dwelling within the rent ceiling",
+        ),
+        "deposit_too_high": (
+            "Indskuddet er over grænsen",
+            "The deposit is above the limit",
         ),
         "benefit_restricted": (
             "Kombineret udlejning udelukker kontanthjælpsmodtagere",
@@ -263,6 +325,17 @@ REASONS = _words(
             "Ville give færre unge en bolig i denne uge",
             "Would lower the number housed this week",
         ),
+        "not_decided_in_time": (
+            "Ikke afgjort inden for tidsgrænsen",
+            "Not settled within the time limit",
+        ),
+        "withheld": ("Holdt ude af kørslen ved beslutning", "Withheld from the run by decision"),
+        "pin": ("Fastlåst af boliganvisningen", "Pinned by the allocation office"),
+        "pinned": (
+            "Boligerne er givet til andre ved beslutning",
+            "The dwellings were given to others by decision",
+        ),
+        "banned": ("Udelukket ved beslutning", "Excluded by decision"),
     },
 )
 
@@ -371,6 +444,44 @@ CASE: dict[str, Entry] = {
     "case.born_after_referral": {
         "en": "{born:q} is after referred_on",
         "da": "{born:q} ligger efter referred_on",
+    },
+    "case.decision_needs_ref": {
+        "en": "give youth_ref, unit_ref or both",
+        "da": "angiv youth_ref, unit_ref eller begge",
+    },
+    "case.pin_needs_both": {
+        "en": "a pin needs both youth_ref and unit_ref",
+        "da": "en fastlåsning kræver både youth_ref og unit_ref",
+    },
+    "case.decision_unknown_youth": {
+        "en": "{ref:q} is not a youth in youths.csv",
+        "da": "{ref:q} er ikke en ung i youths.csv",
+    },
+    "case.decision_unknown_unit": {
+        "en": "{ref:q} is not a dwelling in units.csv",
+        "da": "{ref:q} er ikke en bolig i units.csv",
+    },
+    "case.pin_twice": {
+        "en": "{ref:q} is pinned twice (first on row {first:plain})",
+        "da": "{ref:q} er fastlåst to gange (første gang i række {first:plain})",
+    },
+    "case.ban_contradicts_pin": {
+        "en": "contradicts the pin on row {row:plain}",
+        "da": "modsiger fastlåsningen i række {row:plain}",
+    },
+    "case.pin_not_eligible": {
+        "en": "the pinned youth does not fit the dwelling: {rules:Llist.reason}",
+        "da": "den unge passer ikke til boligen: {rules:Llist.reason}",
+    },
+    "case.pin_team_full": {
+        "en": "team {team} has {slots} free slots for new move-ins and {pins} pins",
+        "da": "team {team} har {slots} ledige pladser til nye indflytninger og {pins} "
+        "fastlåsninger",
+    },
+    "case.pin_group_full": {
+        "en": "{group:groups} allows {remaining} more claims this run and has {pins} pins",
+        "da": "{group:groups} tillader {remaining} anvisninger mere i denne kørsel og har {pins} "
+        "fastlåsninger",
     },
     "case.encoding": {
         "en": "is neither UTF-8 nor Windows-1252 text",
@@ -559,6 +670,34 @@ WORDS: dict[str, Entry] = {
         },
     ),
     **_words(
+        "decision_kind",
+        {"pin": ("Fastlås", "Pin"), "ban": ("Udeluk", "Ban")},
+    ),
+    **_words(
+        "change",
+        {
+            "in": ("Får bolig nu", "Housed now"),
+            "out": ("Får ikke bolig nu", "Not housed now"),
+            "moved": ("Anden bolig", "Another dwelling"),
+        },
+    ),
+    **_words(
+        "override_reason",
+        {
+            "social_assessment": ("Faglig vurdering", "Professional assessment"),
+            "urgent_situation": ("Akut situation", "Acute situation"),
+            "continuity": (
+                "Nærhed til netværk, skole eller støtte",
+                "Near the youth's network, school or support",
+            ),
+            "landlord_agreement": (
+                "Aftale med boligorganisationen",
+                "Agreed with the housing organisation",
+            ),
+            "other": ("Andet", "Other"),
+        },
+    ),
+    **_words(
         "fit",
         {
             "rent_share": ("Husleje af indkomst", "Rent share of income"),
@@ -644,6 +783,10 @@ WORDS: dict[str, Entry] = {
             "erase.youth": ("Slettet: ung", "Erased: youth"),
             "retention.apply": ("Sletning efter frist", "Retention applied"),
             "scenario.start": ("Scenarie startet", "Scenario started"),
+            "decision.create": ("Beslutning truffet", "Decision made"),
+            "decision.revoke": ("Beslutning trukket tilbage", "Decision revoked"),
+            "offer.override": ("Tilbud uden for forslaget", "Offer outside the proposal"),
+            "policy.priority": ("Prioritering valgt", "Priority scheme chosen"),
         },
     ),
     **_words(
@@ -656,6 +799,7 @@ WORDS: dict[str, Entry] = {
             "week": ("Uge", "Week"),
             "scenario_job": ("Planlægningskørsel", "Planning job"),
             "retention": ("Sletning efter frist", "Retention"),
+            "decision": ("Beslutning", "Decision"),
         },
     ),
 }
@@ -767,9 +911,108 @@ PLOTS = _words(
 )
 PLOTS["plot.per_bin"] = {"da": "andel pr. {width} uger", "en": "share per {width}-week bin"}
 
+# --------------------------------------------------------------------------- priority
+# Where a youth stands on each criterion of the municipality's scheme (solver.engine.priority).
+PRIORITY: dict[str, Entry] = {
+    "standing.urgency": {
+        "en": "urgent: needs a home by {by}",
+        "da": "haster: skal have bolig senest {by}",
+    },
+    "standing.urgency.not": {"en": "not urgent", "da": "haster ikke"},
+    "standing.situation": {
+        "en": "situation: {situation:L.situation} (number {place} of {of} in the scheme's order)",
+        "da": "boligsituation: {situation:L.situation} (nr. {place} af {of} i ordningens "
+        "rækkefølge)",
+    },
+    "standing.waiting": {
+        "en": "referred {since}: {weeks} weeks waiting",
+        "da": "henvist {since}: {weeks} ugers ventetid",
+    },
+    "standing.points": {"en": "{points} points", "da": "{points} point"},
+    **_words(
+        "criterion",
+        {
+            "urgency": ("Hastende", "Urgency"),
+            "situation": ("Boligsituation", "Housing situation"),
+            "waiting": ("Ventetid", "Waiting time"),
+            "points": ("Point", "Points"),
+        },
+    ),
+    **_words(
+        "preset",
+        {
+            "standard": ("Standard: hastende, så ventetid", "Standard: urgency, then waiting"),
+            "situation": (
+                "Boligsituation: hastende, så gade og herberg før sofa og udsættelse, så ventetid",
+                "Situation: urgency, then street and shelter before couch and eviction risk, "
+                "then waiting",
+            ),
+            "points": (
+                "Point: situation, hastende og ventetid vægtet sammen",
+                "Points: situation, urgency and waiting weighed together",
+            ),
+            "custom": ("Kommunens egen ordning", "The municipality's own scheme"),
+        },
+    ),
+    **_words(
+        "situation",
+        {
+            "couch": ("sofasurfer", "couch-surfing"),
+            "shelter": ("herberg (§ 110)", "shelter (§ 110)"),
+            "street": ("gade eller bil", "street or car"),
+            "eviction_risk": ("udsættelsestruet", "at risk of eviction"),
+            "unstable_home": ("ustabil bolig", "unstable home"),
+            "institution_exit": ("udskrivning/løsladelse", "leaving an institution"),
+        },
+    ),
+}
+
 # --------------------------------------------------------------------------- service requests
 # A wrong value in a request to the service (service.usecases.errors.Problem).
 REQUEST: dict[str, Entry] = {
+    "request.override_text": {
+        "en": "an offer outside the proposal needs the office's reason in words",
+        "da": "Et tilbud uden for forslaget kræver en begrundelse i ord.",
+    },
+    "request.override_rule_holds": {
+        "en": "the rule {rule:L.reason} holds (give a dispensation where the policy allows one)",
+        "da": "Reglen »{rule:L.reason}« gælder (giv dispensation, hvor politikken tillader det).",
+    },
+    "request.override_not_waivable": {
+        "en": "the policy does not allow a dispensation from {rule:L.reason}",
+        "da": "Politikken tillader ikke dispensation fra »{rule:L.reason}«.",
+    },
+    "request.decision_kind": {"en": "kind is pin or ban", "da": "Vælg fastlås eller udeluk."},
+    "request.decision_reason": {
+        "en": "give the reason (at most {max} characters)",
+        "da": "Skriv begrundelsen (højst {max} tegn).",
+    },
+    "request.decision_needs_ref": {
+        "en": "give a youth, a dwelling or both",
+        "da": "Angiv en ung, en bolig eller begge.",
+    },
+    "request.decision_youth_not_waiting": {
+        "en": "{ref:q} is not waiting in this week",
+        "da": "{ref:q} venter ikke i denne uge.",
+    },
+    "request.decision_unit_not_vacant": {
+        "en": "{ref:q} is not a vacant dwelling of this week",
+        "da": "{ref:q} er ikke en ledig bolig i denne uge.",
+    },
+    "request.team_full": {
+        "en": "team {team} has no free slot: {slots} free, {held} held by open offers",
+        "da": "Team {team} har ingen ledig plads: {slots} ledige, {held} holdt af åbne tilbud.",
+    },
+    "request.quota_full": {
+        "en": "the quota {group:groups} has no claim left: {remaining} remaining, {held} held by "
+        "open offers",
+        "da": "Anvisningsretten for {group:groups} er brugt op: {remaining} tilbage, {held} holdt "
+        "af åbne tilbud.",
+    },
+    "request.priority_preset": {
+        "en": "not one of the schemes {allowed:list}",
+        "da": "Vælg en af ordningerne {allowed:list}.",
+    },
     "request.username_invalid": {
         "en": "user name {username:q}: 1-64 letters, digits, '.', '_', '@' or '-'",
         "da": "Brugernavnet {username:q} skal være 1–64 tegn: bogstaver a–z, tal, punktum, "
@@ -856,17 +1099,6 @@ YOUTH_FIELDS = _words(
 
 CODES = {
     **_words(
-        "situation",
-        {
-            "couch": ("Sofasurfer", "Couch-surfing"),
-            "shelter": ("Herberg/forsorgshjem (§ 110)", "Shelter (§ 110)"),
-            "street": ("Gade/bil", "Street or car"),
-            "eviction_risk": ("Risiko for udsættelse", "Eviction risk"),
-            "unstable_home": ("Ustabil bolig", "Unstable home"),
-            "institution_exit": ("Udskrives fra fængsel/hospital", "Leaving prison or hospital"),
-        },
-    ),
-    **_words(
         "income_type",
         {
             "cash_benefit": ("Kontanthjælp/uddannelseshjælp", "Cash benefit"),
@@ -941,4 +1173,5 @@ CATALOGUE: dict[str, Entry] = {
     **YOUTH_FIELDS,
     **CODES,
     **GDPR,
+    **PRIORITY,
 }

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from solver.domain import Case, DwellingType, IncomeType, PetPolicy
+from solver.resources import FIXTURES_DIR
 
-FIXTURES_DIR = Path(__file__).resolve().parents[2] / "data" / "fixtures"
 FIXTURE_NAMES = ("tiny", "naestved", "copenhagen", "national")
 
 BaseLoader = Callable[[str], Case]

@@ -28,9 +28,11 @@ def problems(
     max_candidates: int = 7,
     max_units: int = 5,
     side_constraints: bool = False,
+    nested_departments: bool = False,
 ) -> MatchProblem:
     """A random problem: arcs, costs, a rank permutation, team and quota partitions and,
-    optionally, overlapping unit groups (the non-network case)."""
+    optionally, overlapping unit groups (the non-network case) or departments that split each
+    quota group (a laminar family, which the network carries)."""
     n_c = draw(st.integers(1, max_candidates))
     n_u = draw(st.integers(1, max_units))
     pairs = [(c, u) for c in range(n_c) for u in range(n_u)]
@@ -48,6 +50,20 @@ def problems(
             if len(members) > 1:
                 cap = draw(st.integers(0, min(2, len(members) - 1)))
                 groups.append(CapacityGroup(f"department{b}", Side.UNIT, members, cap))
+    if nested_departments:
+        quotas = [g for g in groups if g.side is Side.UNIT]
+        for g in quotas:
+            halves = draw(st.lists(st.booleans(), min_size=len(g.members), max_size=len(g.members)))
+            for half in (True, False):
+                members = g.members[np.array(halves) == half]
+                if len(members):
+                    cap = draw(st.integers(0, len(members)))
+                    groups.append(CapacityGroup(f"department{half}", Side.UNIT, members, cap))
+        # and one department around a whole quota group and some free units
+        if quotas:
+            outside = [u for u in range(n_u) if all(u not in set(q.members) for q in quotas)]
+            members = np.array(sorted({*quotas[0].members.tolist(), *outside[:1]}))
+            groups.append(CapacityGroup("organisation", Side.UNIT, members, 1))
     return MatchProblem.from_arcs(n_c, n_u, arcs, rank=rank, groups=tuple(groups))
 
 

@@ -149,3 +149,56 @@ def test_priority_stage_matches_one_flow_per_candidate_on_medium_cases(
     repaired, _ = lexicographic_repair(net, worst)
     housed = np.flatnonzero(repaired[net.entry]).tolist()
     assert tuple(sorted(int(problem.rank[c]) for c in housed)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems(max_candidates=6, max_units=5, nested_departments=True))
+def test_departments_nested_in_quota_groups_stay_on_the_exact_network_path(
+    problem: MatchProblem,
+) -> None:
+    """Departments inside quota groups (and one around a quota group) form a laminar family:
+    the network carries them, no CP-SAT, and every stage equals the oracle's."""
+    result = solve(problem)
+    best = brute_force(problem)
+    assert result.solver_path == "flow"
+    assert result.status is Status.OPTIMAL
+    assert (result.housed, result.priority_signature, result.fit_cost) == (
+        best.housed,
+        best.signature,
+        best.cost,
+    )
+    assert check_allocation(problem, result) == []
+
+
+def test_split_groups_puts_nested_unit_groups_in_the_network_and_crossing_ones_aside() -> None:
+    """Inside, around and disjoint groups join the unit layer; a crossing one is a side
+    constraint; a candidate group overlapping a team is one too (equally tight groups are
+    taken in the problem's order)."""
+
+    def unit(name: str, members: list[int], cap: int = 0) -> CapacityGroup:
+        return CapacityGroup(name, Side.UNIT, np.array(members), cap)
+
+    quota_a, quota_b = unit("quota:a", [0, 1, 2]), unit("quota:b", [3, 4])
+    inside, around = unit("dep:inside", [1, 2]), unit("dep:org", [0, 1, 2, 3, 4, 5])
+    crossing = unit("dep:cross", [2, 3])
+    team, team2 = (
+        CapacityGroup("team:t", Side.CANDIDATE, np.array([0, 1]), 1),
+        CapacityGroup("team:u", Side.CANDIDATE, np.array([1, 2]), 1),
+    )
+    groups = (team, team2, quota_a, quota_b, inside, around, crossing)
+    problem = MatchProblem.from_arcs(3, 6, [(0, 0, 0)], groups=groups)
+    c_layer, u_layer, side = split_groups(problem)
+    assert [g.name for g in c_layer] == ["team:t"]
+    assert [g.name for g in u_layer] == ["quota:a", "quota:b", "dep:inside", "dep:org"]
+    assert sorted(g.name for g in side) == ["dep:cross", "team:u"]
+
+
+def test_split_groups_carries_the_tighter_of_two_crossing_groups_in_the_network() -> None:
+    """A department limit of 1 over four units crossing a quota group with 3 of 4 claims left:
+    the department (tighter) joins the network, the quota group is the side constraint."""
+    quota = CapacityGroup("quota:a", Side.UNIT, np.array([0, 1, 2, 3]), 3)
+    department = CapacityGroup("department:x", Side.UNIT, np.array([2, 3, 4, 5]), 1)
+    problem = MatchProblem.from_arcs(1, 6, [(0, 0, 0)], groups=(quota, department))
+    _, u_layer, side = split_groups(problem)
+    assert [g.name for g in u_layer] == ["department:x"]
+    assert [g.name for g in side] == ["quota:a"]

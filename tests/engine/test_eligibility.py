@@ -127,11 +127,13 @@ def reference_rules(case: Case, y: Youth, u: Unit) -> dict[str, bool]:
     """Plain per-pair statement of each rule (case-format.md): True = the rule rejects."""
     p = case.policy
     ceiling = y.rent_ceiling if y.rent_ceiling is not None else p.rent_ceiling[y.income_type]
-    age = y.age_on(p.run_date)
+    age = y.age_on(max(p.run_date, u.available_from))  # at move-in (case format 2)
     low, high = p.youth_dwelling_age
+    deposit_limit = p.deposit_ceiling.get(y.income_type)
     return {
         "not_available_in_time": u.available_from > p.run_date + timedelta(days=p.availability_horizon_days),
         "no_affordable_unit": u.rent + u.utilities > ceiling,
+        "deposit_too_high": deposit_limit is not None and (u.deposit or 0) > deposit_limit,
         "benefit_restricted": y.income_type is IncomeType.CASH_BENEFIT and u.benefit_restricted,
         "pet_not_allowed": y.pet.value > u.pets.value,
         "household_too_large": y.household_size > p.persons_per_room * u.rooms,
@@ -178,7 +180,10 @@ def random_cases(draw: st.DrawFn) -> Case:
         youths.append(
             make_youth(
                 f"Y{i}",
-                birth_date=RUN_DATE - timedelta(days=draw(st.integers(365 * 15, 365 * 28))),
+                birth_date=draw(
+                    st.sampled_from([date(2008, 2, 29), date(2000, 2, 29), date(2009, 12, 1)])
+                    | st.integers(365 * 15, 365 * 28).map(lambda d: RUN_DATE - timedelta(days=d))
+                ),
                 income_type=draw(st.sampled_from(list(IncomeType))),
                 monthly_income=draw(st.none() | st.integers(0, 12_000)),
                 rent_ceiling=draw(st.none() | st.integers(2000, 5000)),
@@ -203,7 +208,8 @@ def random_cases(draw: st.DrawFn) -> Case:
             pets=draw(st.sampled_from(list(PetPolicy))),
             accessible=draw(st.booleans()),
             benefit_restricted=draw(st.booleans()),
-            available_from=RUN_DATE + timedelta(days=draw(st.integers(-10, 90))),
+            available_from=RUN_DATE + timedelta(days=draw(st.integers(-10, 900))),
+            deposit=draw(st.none() | st.integers(0, 9000)),
         )
         for j in range(draw(st.integers(0, 6)))
     ]
@@ -211,8 +217,11 @@ def random_cases(draw: st.DrawFn) -> Case:
     policy = {
         "youth_dwelling_age": (low, low + draw(st.integers(0, 10))),
         "persons_per_room": draw(st.integers(1, 3)),
-        "availability_horizon_days": draw(st.integers(0, 90)),
         "weights": FitWeights(*draw(st.lists(st.integers(0, 200), min_size=4, max_size=4))),
+        "deposit_ceiling": draw(
+            st.dictionaries(st.sampled_from(list(IncomeType)), st.integers(0, 9000))
+        ),
+        "availability_horizon_days": draw(st.integers(0, 1000)),
     }
     return make_case(youths, units, **policy)
 
@@ -320,6 +329,9 @@ DETAILS = [
      "no_affordable_unit", "none of the 2 dwellings is within your ceiling of 3,000 kr (cheapest 3,450 kr)"),
     ({"rent_ceiling": 12000}, [make_unit("a", rent=12500)],
      "no_affordable_unit", "the only dwelling is not within your ceiling of 12,000 kr (cheapest 12,700 kr)"),
+    ({"income_type": IncomeType.CASH_BENEFIT}, [make_unit("a", deposit=7890), make_unit("b", deposit=4860)],
+     "deposit_too_high", "2 dwellings within your ceiling of 3,000 kr; all ask a deposit above "
+     "your limit of 4,000 kr (the lowest is 4,860 kr)"),
     ({}, [make_unit("a", benefit_restricted=True), make_unit("b", benefit_restricted=True)],
      "benefit_restricted", "2 dwellings within your ceiling of 3,000 kr; all use combined letting, "
      "which excludes cash-benefit recipients"),
@@ -348,7 +360,9 @@ def test_blocked_youth_gets_the_first_rule_that_leaves_nothing_and_one_sentence(
     youth_kw: dict, units: list, code: str, detail: str
 ) -> None:
     """describe_block: the stable code and the exact sentence built from the cascade."""
-    case = make_case([make_youth(**youth_kw)], units)
+    case = make_case(
+        [make_youth(**youth_kw)], units, deposit_ceiling={IncomeType.CASH_BENEFIT: 4000}
+    )
     why = describe_block(case, compute_eligibility(case), 0)
     assert (why.code, why.text("en")) == (code, detail)
 
@@ -372,3 +386,51 @@ def test_describing_a_youth_who_has_a_dwelling_is_an_error() -> None:
     case = make_case()
     with pytest.raises(ValueError, match="nothing blocks it"):
         describe_block(case, compute_eligibility(case), 0)
+
+
+DEPOSIT_PAIRS = [
+    # (income type, deposit, policy ceilings, rejected?)
+    (IncomeType.CASH_BENEFIT, 8000, {IncomeType.CASH_BENEFIT: 8000}, False),  # at the limit
+    (IncomeType.CASH_BENEFIT, 8001, {IncomeType.CASH_BENEFIT: 8000}, True),
+    (IncomeType.CASH_BENEFIT, None, {IncomeType.CASH_BENEFIT: 0}, False),  # no deposit given
+    (IncomeType.CASH_BENEFIT, 1, {IncomeType.CASH_BENEFIT: 0}, True),
+    (IncomeType.SU, 50_000, {IncomeType.CASH_BENEFIT: 8000}, False),  # no rule for SU
+    (IncomeType.CASH_BENEFIT, 50_000, {}, False),  # no [deposit_ceiling] at all
+]
+
+
+@pytest.mark.parametrize(("income", "deposit", "ceilings", "rejected"), DEPOSIT_PAIRS)
+def test_the_deposit_rule_on_allowed_and_rejected_pairs(
+    income: IncomeType, deposit: int | None, ceilings: dict, rejected: bool
+) -> None:
+    """[deposit_ceiling] by income type against the dwelling's deposit; unlisted types: no rule."""
+    case = make_case([make_youth(income_type=income)], [make_unit(deposit=deposit)],
+                     deposit_ceiling=ceilings)  # fmt: skip
+    elig = compute_eligibility(case)
+    assert elig.rejected["deposit_too_high"][0] == int(rejected)
+    assert elig.n_pairs == int(not rejected)
+
+
+AGE_PAIRS = [
+    # (birth date, available_from, band, rejected?) — the run date is 2026-11-23
+    (date(2001, 11, 23), RUN_DATE, (17, 25), False),  # 25 today
+    (date(2000, 12, 1), RUN_DATE, (17, 25), False),  # still 25 at the run date
+    (date(2000, 12, 1), date(2026, 12, 1), (17, 25), True),  # 26 the day the dwelling is free
+    (date(2009, 12, 24), RUN_DATE, (17, 25), True),  # 16
+    (date(2009, 12, 24), date(2026, 12, 24), (17, 25), False),  # 17 when it comes free
+    (date(2008, 2, 29), date(2027, 2, 28), (19, 25), True),  # 18 on 28 Feb of a common year
+    (date(2008, 2, 29), date(2027, 3, 1), (19, 25), False),  # 19 on 1 March
+    (date(2001, 11, 23), date(2025, 1, 1), (17, 25), False),  # free before the run date: today
+]
+
+
+@pytest.mark.parametrize(("born", "available", "band", "rejected"), AGE_PAIRS)
+def test_the_youth_dwelling_age_band_is_checked_at_move_in(
+    born: date, available: date, band: tuple[int, int], rejected: bool
+) -> None:
+    """The age on the later of the run date and available_from (case format 2), 29 February too."""
+    case = make_case([make_youth(birth_date=born, referred_on=date(2025, 1, 1))],
+                     [make_unit(available_from=available)], youth_dwelling_age=band,
+                     availability_horizon_days=400)  # fmt: skip
+    elig = compute_eligibility(case)
+    assert elig.rejected["age_outside_youth_band"][0] == int(rejected)

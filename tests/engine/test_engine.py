@@ -161,7 +161,9 @@ def test_outputs_are_written_together(tmp_path: Path) -> None:
         "area",
         "availability",
         "size",
+        "pinned",  # the allocator's reason for a pinned pair (decisions.csv), else empty
     ]
+    assert {m["pinned"] for m in matches} == {""}
     assert len(_rows(tmp_path / "out" / "unmatched.csv")) == 6
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["status"] == "OPTIMAL"
 

@@ -116,7 +116,7 @@ def test_an_export_holds_everything_stored_about_the_youth(client: TestClient) -
         f"/admin/unge/{REF}", cookies={"boligmatch_session": admin["Authorization"][7:]}
     )
     assert page.status_code == 200 and "Oplysninger om ung" in page.text
-    assert "98.761" in page.text and "Gade/bil" in page.text and DECLINE_TEXT in page.text
+    assert "98.761" in page.text and "gade eller bil" in page.text and DECLINE_TEXT in page.text
     result = CliRunner().invoke(cli, ["youth", "export", REF])
     assert result.exit_code == 0 and json.loads(result.stdout)["youth"]["ref"] == REF
     html = CliRunner().invoke(cli, ["youth", "export", REF, "--html"])

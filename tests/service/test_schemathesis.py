@@ -28,6 +28,9 @@ CONTENT_422 = {
     "/api/v1/users": "a password the policy refuses (common, guessable) is 422",
     "/api/v1/users/{username}": "the last active admin stays one",
     "/api/v1/users/{username}/password": "a password the policy refuses is 422",
+    "/api/v1/weeks/{week}/decisions": "a pin must be an eligible pair within capacity (engine)",
+    "/api/v1/offers/override": "an offer outside the proposal must keep the law's limits",
+    "/api/v1/weeks/{week}/priority": "week 53 exists only in some years",
 }
 
 

@@ -10,77 +10,31 @@ Screenshots of the main pages (1366×768) go to docs/screenshots/.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 
-from .conftest import CASE_FILES, FIXTURES, PASSWORD, SCREENSHOTS, fixture_uploads
+from .conftest import (
+    CASE_FILES,
+    NAESTVED,
+    PASSWORD,
+    VIEWPORT,
+    ensure_imported,
+    nav,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
-
-VIEWPORT = {"width": 1366, "height": 768}
-NAESTVED = FIXTURES / "naestved"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
     with (NAESTVED / name).open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
-
-
-def nav(page: Any, name: str) -> None:
-    """Follow a link of the main menu."""
-    page.locator("header nav").get_by_role("link", name=name, exact=True).click()
-
-
-def shot(page: Any, name: str) -> None:
-    """The viewport as a small PNG (256 colours) in docs/screenshots/."""
-    from PIL import Image
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
-    image.quantize(colors=256).save(SCREENSHOTS / f"{name}.png", optimize=True)
-
-
-@pytest.fixture
-def open_as(browser: Any, server: str) -> Iterator[Any]:
-    """``open_as(username)``: a fresh browser context signed in through the login form."""
-    contexts = []
-
-    def sign_in(username: str) -> Any:
-        context = browser.new_context(viewport=VIEWPORT, base_url=server, locale="da-DK")
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/login")
-        page.get_by_label("Brugernavn").fill(username)
-        page.get_by_label("Adgangskode").fill(PASSWORD)
-        page.get_by_role("button", name="Log ind").click()
-        page.wait_for_url(f"{server}/")
-        assert page.locator("h1").inner_text() == f"Goddag, {username}"
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
-
-
-def ensure_imported(server: str) -> None:
-    """The naestved week, through the API, when a test runs without the allocator test."""
-    token = httpx.post(
-        f"{server}/api/v1/login/access-token", data={"username": "alloc", "password": PASSWORD}
-    ).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    if not httpx.get(f"{server}/api/v1/quotas", headers=headers).json():
-        r = httpx.post(f"{server}/api/v1/imports", files=fixture_uploads(), headers=headers)
-        assert r.status_code == 201, r.text
 
 
 def test_login_with_the_keyboard_and_role_aware_start_pages(
@@ -119,10 +73,10 @@ def test_login_with_the_keyboard_and_role_aware_start_pages(
         "planner": ["Forside", "Kvoter og teams", "Planlægning"],
         "cw_icm1": ["Forside", "Mine unge"],
     }  # fmt: skip
-    for username, nav in expected_nav.items():
+    for username, links_expected in expected_nav.items():
         page = open_as(username)
         links = page.locator("header nav a").all_inner_texts()
-        assert links == nav, username
+        assert links == links_expected, username
         if username == "cw_icm1":
             assert "af dine unge venter" in page.locator("main").inner_text()
             # a page of another role: refused in Danish

@@ -2,7 +2,7 @@
 the processes, login throttling, youth erasures, an append-only audit log
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-30 09:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,20 @@
+"""JSON Schemas of the files people write: ``policy.toml`` (and the planners' scenario files),
+generated from their one declaration (``solver.caseio.policy``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from solver.caseio.policy import policy_schema
+
+from .errors import responses
+
+router = APIRouter(prefix="/schemas", tags=["schemas"])
+
+
+@router.get("/policy.json", responses=responses(auth=False))
+def read_policy_schema() -> dict[str, Any]:
+    """The JSON Schema of ``policy.toml`` (docs/policy.schema.json)."""
+    return policy_schema()
