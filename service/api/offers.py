@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from solver.domain import DeclineReason
 
-from ..models import MAX_ID, Offer, OverrideReason
+from ..models import MAX_ID, Offer, OfferState, OverrideReason
 from ..settings import get_settings
 from ..usecases.offers import deposits, list_offers, make_offer, make_override, transition
 from .deps import Allocator, JsonInt, SessionDep
@@ -101,9 +101,11 @@ def create_offer(session: SessionDep, user: Allocator, body: OfferCreate) -> Off
 
 @router.get("/offers", responses=responses())
 def read_offers(
-    session: SessionDep, user: Allocator, state: str | None = None
+    session: SessionDep, user: Allocator, state: OfferState | None = None
 ) -> list[OfferPublic]:
-    return with_deposits(session, list_offers(session, user.username, state or ""))
+    """Every offer, or those in one ``state``."""
+    chosen = state.value if state is not None else ""
+    return with_deposits(session, list_offers(session, user.username, chosen))
 
 
 @router.post("/offers/{offer_id}/{action}", responses=responses(404, 409))
