@@ -19,6 +19,7 @@ from . import api, web
 from .api import errors
 from .db import get_engine
 from .jobs import Jobs
+from .limits import BodyLimit
 from .logs import configure_logging
 from .settings import get_settings
 
@@ -35,6 +36,7 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        jobs.start()
         yield
         jobs.stop()
 
@@ -51,6 +53,7 @@ def create_app() -> FastAPI:
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     errors.install(app)
+    app.add_middleware(BodyLimit)  # outermost: a body over the limit reaches nothing
 
     @app.get("/health", tags=["ops"])
     def health() -> dict[str, str]:

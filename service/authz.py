@@ -2,7 +2,14 @@
 worker may see.
 
 Roles: ``admin`` (everything), ``allocator`` (the weekly matching, offers, every youth),
-``planner`` (aggregates and planning, never a person), ``caseworker`` (their own teams' youths).
+``planner`` (aggregates and planning, never a person), ``caseworker`` (their own youths).
+
+Least privilege for case workers (:func:`visible_youths` in SQL, :func:`may_see` per youth, the
+one rule): a case worker sees a youth of one of their teams when they are the youth's
+responsible worker (``youths.case_worker``), when the youth has no responsible worker yet (so
+nobody on the team loses sight of them), or when the team shares its caseload
+(``support.shared_caseload``; by default only ACT teams do, case-format.md). A youth of another
+team is never seen. A refused read of an existing youth is audited as ``read.denied``.
 The user row is read on every request, so deactivating a user, or changing their role or teams,
 takes effect on their very next request. Failures raise ``Unauthenticated`` (401) before
 ``Forbidden`` (403) before ``NotFoundError`` (404: a youth the user may not see answers exactly
@@ -15,13 +22,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Executable, bindparam
+from sqlalchemy import ColumnElement, Connection, Executable, and_, bindparam, exists, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
 from .auth import read_claims
-from .models import PoolVersion, Role, User, YouthRecord
+from .models import PoolVersion, Role, TeamRecord, User, YouthRecord
 from .settings import get_settings
+from .usecases.audit import submit_read
 from .usecases.errors import Forbidden, NotFoundError, Unauthenticated
 
 ALL = frozenset(r.value for r in Role)
@@ -68,14 +76,53 @@ def authorize(db: Connection | Session, token: str, roles: Collection[str] = ALL
     return _principal(username, issued, row, roles)
 
 
-def may_see(user: Principal, support_team: str | None) -> bool:
-    """Case workers see only their own teams' youths; the other person readers see all."""
-    return user.role != Role.CASEWORKER.value or support_team in set(user.teams)
+SHARED_BY_DEFAULT = "ACT"  # support.shared_caseload's default (case-format.md)
+
+
+def shares_caseload(method: str | None, shared: bool | None) -> bool:
+    """Whether a team's workers share one caseload (its ``shared_caseload``, else ACT's)."""
+    return shared if shared is not None else method == SHARED_BY_DEFAULT
+
+
+def may_see(
+    user: Principal,
+    support_team: str | None,
+    case_worker: str | None = None,
+    team_method: str | None = None,
+    team_shared: bool | None = None,
+) -> bool:
+    """Whether ``user`` may see a youth of ``support_team`` whose responsible worker is
+    ``case_worker`` (the module docstring's rule); non-case-workers who read persons see all."""
+    if user.role != Role.CASEWORKER.value:
+        return True
+    if support_team not in set(user.teams):
+        return False
+    return case_worker in (None, "", user.username) or shares_caseload(team_method, team_shared)
 
 
 def visible_teams(user: Principal) -> tuple[str, ...] | None:
-    """The teams whose youths ``user`` may list (``None``: every youth)."""
+    """The teams whose youths ``user``'s lists may offer as a filter (``None``: every team);
+    which of those youths a case worker sees is :func:`visible_youths`."""
     return user.teams if user.role == Role.CASEWORKER.value else None
+
+
+def visible_youths(user: Principal) -> ColumnElement[bool] | None:
+    """The youths ``user`` may list, as a condition on ``youth`` (``None``: every youth)."""
+    if user.role != Role.CASEWORKER.value:
+        return None
+    team = col(TeamRecord.team) == col(YouthRecord.support_team)
+    shared = or_(
+        col(TeamRecord.shared_caseload).is_(True),
+        and_(
+            col(TeamRecord.shared_caseload).is_(None), col(TeamRecord.method) == SHARED_BY_DEFAULT
+        ),
+    )
+    worker = col(YouthRecord.case_worker)
+    return and_(
+        col(YouthRecord.support_team).in_(user.teams or ("",)),
+        or_(worker.is_(None), worker == "", worker == user.username,
+            exists().where(team, shared)),
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- person reads
@@ -99,6 +146,9 @@ _USER_YOUTH: Executable = (
         col(User.active),
         col(User.sessions_valid_from),
         *(col(getattr(YouthRecord, c)).label(f"y_{c}") for c in YOUTH_COLUMNS),
+        col(YouthRecord.case_worker).label("y_case_worker"),
+        col(TeamRecord.method).label("team_method"),
+        col(TeamRecord.shared_caseload).label("team_shared"),
         core_select(col(PoolVersion.token))
         .where(col(PoolVersion.id) == 1)
         .scalar_subquery()
@@ -108,6 +158,9 @@ _USER_YOUTH: Executable = (
         User.__table__.outerjoin(  # type: ignore[attr-defined]
             YouthRecord.__table__,  # type: ignore[attr-defined]
             col(YouthRecord.ref) == bindparam("ref"),
+        ).outerjoin(
+            TeamRecord.__table__,  # type: ignore[attr-defined]
+            col(TeamRecord.team) == col(YouthRecord.support_team),
         )
     )
     .where(col(User.username) == bindparam("username"))
@@ -118,7 +171,8 @@ def person_read(
     db: Connection | Session, token: str, ref: str, roles: Collection[str] = PERSON_READERS
 ) -> PersonRead:
     """``authorize`` + the youth if the user may see them (401, 403, 404 in that order) and the
-    pool version, in one query."""
+    pool version, in one query. A refused read of a youth who exists is audited (committed
+    before the 404 is raised); the 404 is the same as for a youth who does not."""
     username, issued = _claims(token)
     # No ref holds a NUL character, and PostgreSQL refuses one in a text parameter: NULL
     # matches nothing (404 after the user checks, as for any unknown ref).
@@ -126,7 +180,11 @@ def person_read(
     row = db.execute(_USER_YOUTH, params).first() if username else None
     user = _principal(username, issued, row, roles)
     assert row is not None
-    if row.y_ref is None or not may_see(user, row.y_support_team):
+    if row.y_ref is None:
+        raise NotFoundError("Youth not found")
+    if not may_see(user, row.y_support_team, row.y_case_worker, row.team_method, row.team_shared):
+        submit_read(db.get_bind().engine if isinstance(db, Session) else db.engine,
+                    user.username, "read.denied", "youth", ref).result()  # fmt: skip
         raise NotFoundError("Youth not found")
     youth = {c: getattr(row, f"y_{c}") for c in YOUTH_COLUMNS}
     return PersonRead(user, youth, row.pool_version or "")

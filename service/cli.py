@@ -20,8 +20,12 @@ from solver.planning.scenario import register_base_loader
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+youth_app = typer.Typer(help="One youth's data: access and erasure (GDPR).", no_args_is_help=True)
+retention_app = typer.Typer(help="Retention of personal data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(youth_app, name="youth")
+app.add_typer(retention_app, name="retention")
 
 
 def _database_case(_: str) -> Case:
@@ -56,6 +60,22 @@ def db_upgrade() -> None:
     typer.echo("database at the latest revision", err=True)
 
 
+@db_app.command("grant-app")
+def db_grant_app(
+    role: Annotated[str, typer.Argument(help="The PostgreSQL role the service connects as")],
+) -> None:
+    """PostgreSQL: grant the service's role every table but no UPDATE/DELETE on the audit log
+    (run as the schema's owner after each upgrade)."""
+    from .migrate import grant_app_role
+    from .settings import get_settings
+
+    try:
+        grant_app_role(get_settings().database_url, role)
+    except ValueError as exc:
+        _fail(str(exc))
+    typer.echo(f"granted {role}", err=True)
+
+
 @user_app.command("add")
 def user_add(
     username: str,
@@ -73,16 +93,160 @@ def user_add(
     from .usecases.users import NewUser, create_user
 
     team_list = tuple(t.strip() for t in re.split("[,;]", teams) if t.strip())
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     with Session(get_engine()) as session:
         try:
             create_user(session, "cli", NewUser(username, password, role, team_list))
         except InvalidRequest as exc:
             _fail("; ".join(exc.texts("en")))
     typer.echo(f"added {role} {username}", err=True)
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _user_change(username: str, **change: Any) -> None:
+    """Apply an admin's change to a user (``usecases.users``; audited as ``cli``)."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.errors import InvalidRequest, NotFoundError
+    from .usecases.users import reset_password, update_user
+
+    with Session(get_engine()) as session:
+        try:
+            if "password" in change:
+                reset_password(session, "cli", username, change["password"])
+            else:
+                update_user(session, "cli", username, **change)
+        except NotFoundError:
+            _fail(f"no user {username!r}")
+        except InvalidRequest as exc:
+            _fail("; ".join(exc.texts("en")))
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the users: name, role, teams, active."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.users import list_users
+
+    with Session(get_engine()) as session:
+        for u in list_users(session):
+            state = "active" if u.active else "deactivated"
+            typer.echo(f"{u.username}\t{u.role}\t{','.join(u.teams)}\t{state}")
+
+
+@user_app.command("deactivate")
+def user_deactivate(username: str) -> None:
+    """Deactivate a user: their sessions end at once and they cannot sign in."""
+    _user_change(username, active=False)
+    typer.echo(f"deactivated {username}", err=True)
+
+
+@user_app.command("activate")
+def user_activate(username: str) -> None:
+    """Reactivate a user (they sign in again)."""
+    _user_change(username, active=True)
+    typer.echo(f"reactivated {username}", err=True)
+
+
+@user_app.command("set-password")
+def user_set_password(
+    username: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Give a user a new password (the policy applies); their sessions end."""
+    _user_change(username, password=_read_password(password_stdin))
+    typer.echo(f"new password for {username}", err=True)
+
+
+@user_app.command("set-role")
+def user_set_role(
+    username: str,
+    role: Annotated[str, typer.Option(help="admin, allocator, planner or caseworker")],
+    teams: Annotated[str, typer.Option(help="Case worker's teams, ',' or ';'-separated")] = "",
+) -> None:
+    """Change a user's role and teams."""
+    team_list = tuple(t.strip() for t in re.split("[,;]", teams) if t.strip())
+    _user_change(username, role=role, teams=team_list)
+    typer.echo(f"{username} is now {role}", err=True)
+
+
+@youth_app.command("export")
+def youth_export(
+    ref: str,
+    html: Annotated[bool, typer.Option(help="The readable Danish page instead of JSON")] = False,
+) -> None:
+    """Everything stored about one youth (GDPR Art. 15), as JSON or a Danish page."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.errors import NotFoundError
+    from .usecases.gdpr import export_youth
+
+    with Session(get_engine()) as session:
+        try:
+            data = export_youth(session, "cli", ref)
+        except NotFoundError:
+            _fail(f"no youth {ref!r}")
+            return
+    if html:
+        from .web.render import export_page
+
+        typer.echo(export_page(data))
+    else:
+        typer.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+@youth_app.command("erase")
+def youth_erase(
+    ref: str,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit log; no personal data)")],
+) -> None:
+    """Erase one youth's personal data everywhere (GDPR Art. 17)."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.errors import ConflictError, NotFoundError
+    from .usecases.gdpr import erase_youth
+
+    if not 1 <= len(reason.strip()) <= 500:
+        _fail("--reason: 1-500 characters")
+    with Session(get_engine()) as session:
+        try:
+            erasure = erase_youth(session, "cli", ref, reason.strip())
+        except NotFoundError:
+            _fail(f"no youth {ref!r}")
+            return
+        except ConflictError as exc:
+            _fail(str(exc))
+            return
+    typer.echo(json.dumps({"tombstone": erasure.tombstone, "erased_at": str(erasure.erased_at)}))
+
+
+@retention_app.command("apply")
+def retention_apply(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, change nothing")] = False,
+) -> None:
+    """Erase closed cases and drop old run snapshots past BOLIGMATCH_RETENTION_* days."""
+    from dataclasses import asdict
+
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.gdpr import apply_retention
+
+    with Session(get_engine()) as session:
+        report = apply_retention(session, "cli", dry_run=dry_run)
+    typer.echo(json.dumps({"dry_run": dry_run, **asdict(report)}, indent=2, default=str))
 
 
 @app.command("import")
@@ -119,6 +283,7 @@ def run_command(
     from solver.caseio.weeks import parse_week
 
     from .db import get_engine
+    from .jobs import Heartbeat
     from .models import Proposal, Run
     from .usecases.runs import execute_run, request_run
 
@@ -126,11 +291,18 @@ def run_command(
         parse_week(week)
     except ValueError as exc:
         _fail(str(exc))
+    from .usecases.errors import ConflictError
+
     engine = get_engine()
-    run, created = request_run(engine, week, "cli", force)
+    try:
+        run, created = request_run(engine, week, "cli", force)
+    except ConflictError as exc:
+        _fail(str(exc))
+        return
     assert run.id is not None
     if created:
-        execute_run(engine, run.id)
+        with Heartbeat(get_engine):  # the run's lease, renewed while it is solved here
+            execute_run(engine, run.id)
     with Session(engine) as session:
         done = session.get(Run, run.id)
         assert done is not None

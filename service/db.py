@@ -20,9 +20,13 @@ T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, a busy timeout and thread sharing."""
+    """An engine for ``url``; SQLite gets foreign keys, a busy timeout and thread sharing.
+
+    ``hide_parameters``: a database error's message (logged with its traceback when it is not
+    caught) carries the SQL but never the values bound to it (incomes, birth dates)."""
     if url.startswith("sqlite"):
-        kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 30},
+                        "hide_parameters": True}  # fmt: skip
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
         else:  # a file: connections are cheap, and a short pool makes threads queue for one
@@ -45,7 +49,22 @@ def make_engine(url: str) -> Engine:
         return engine
     # A pool as large as the threads that use it at once (run_db's limit, the sync routes'
     # thread pool): connections made and dropped above pool_size cost a server process each.
-    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=10,
+                           hide_parameters=True)  # fmt: skip
+
+    @event.listens_for(engine, "handle_error")
+    def _no_row_values(context: Any) -> None:
+        # PostgreSQL's DETAIL repeats the refused row's values ("Failing row contains (…)"):
+        # the error keeps its primary message only.
+        original, wrapped = context.original_exception, context.sqlalchemy_exception
+        diag = getattr(original, "diag", None)
+        if diag is not None and diag.message_detail:
+            full = str(original)
+            original.args = (diag.message_primary or type(original).__name__,)
+            if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+                wrapped.args = (wrapped.args[0].replace(full, str(original)), *wrapped.args[1:])
+
+    return engine
 
 
 _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (

@@ -179,6 +179,11 @@ class Run(SQLModel, table=True):
     created_by: str = ""
     created_at: datetime = Field(default_factory=now)
     finished_at: datetime | None = None
+    # The lease (service.jobs): the process doing the run and when it last said so.
+    owner: str | None = None
+    heartbeat_at: datetime | None = None
+    # Set when retention dropped the input snapshot (the hash stays): what it held, counted.
+    input_counts: dict[str, int] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class Proposal(SQLModel, table=True):
@@ -273,3 +278,45 @@ class ScenarioJob(SQLModel, table=True):
     created_by: str = ""
     created_at: datetime = Field(default_factory=now)
     finished_at: datetime | None = None
+    # The lease (service.jobs); ``attempts``: how often a process began it (a job whose process
+    # died is queued again until it has had ``jobs.MAX_ATTEMPTS``).
+    owner: str | None = None
+    heartbeat_at: datetime | None = None
+    attempts: int = 0
+
+
+class ExpectedWaitResult(SQLModel, table=True):
+    """The expected-wait simulation of one pool version (``service.usecases.waits``): computed
+    once by whichever process holds its lease, read by every process."""
+
+    __tablename__ = "expected_wait"
+    pool_token: str = Field(primary_key=True)
+    status: str = WorkStatus.RUNNING.value
+    owner: str | None = None
+    heartbeat_at: datetime | None = None
+    result_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    error: str | None = None
+    created_at: datetime = Field(default_factory=now)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per account and per client address (``usecases.users``).
+    ``key`` is a SHA-256 (never the typed name: people type passwords into the name field)."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True)
+    failures: int = 0
+    window_start: datetime = Field(default_factory=now)
+    locked_until: datetime | None = None
+
+
+class YouthErasure(SQLModel, table=True):
+    """What is left of an erased youth (``usecases.gdpr``): a random tombstone reference that
+    replaced theirs in proposals, offers and run snapshots, when, by whom and why."""
+
+    __tablename__ = "youth_erasure"
+    id: int | None = Field(default=None, primary_key=True)
+    tombstone: str = Field(unique=True)
+    erased_at: datetime = Field(default_factory=now)
+    erased_by: str
+    reason: str

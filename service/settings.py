@@ -14,13 +14,15 @@ from solver.resources import SCENARIOS_DIR
 
 log = logging.getLogger(__name__)
 
+MIN_SECRET_BYTES = 32
+
 
 class Settings(BaseSettings):
     """One settings object; read once (``get_settings``)."""
 
     model_config = SettingsConfigDict(env_prefix="BOLIGMATCH_", extra="ignore")
 
-    env: str = "dev"  # "production" refuses to start without a secret key
+    env: str = "dev"  # "production" refuses to start without a secret key of 32 bytes or more
     database_url: str = "sqlite:///./boligmatch.db"
     secret_key: str = ""
     token_minutes: int = 12 * 60
@@ -38,12 +40,35 @@ class Settings(BaseSettings):
     expected_wait_weeks: int = 26
     expected_wait_replications: int = 20
     expected_wait_seed: int = 0
+    # Leases on background work (service.leases): renewed every heartbeat; a lease not renewed
+    # for lease_seconds has expired and its work is swept (docs/security.md, "Crashes").
+    heartbeat_seconds: float = 5.0
+    lease_seconds: float = 30.0
+    # Request bodies (service.limits): uploads (multipart) and everything else.
+    max_upload_mb: float = 20.0
+    max_body_kb: int = 4096
+    # Sign-in throttling (service.usecases.users): failures counted per account and per client
+    # address within a window; past the free failures each further one locks for a growing
+    # delay (doubling from login_delay_seconds up to login_max_delay_seconds).
+    login_window_minutes: int = 15
+    login_free_failures_account: int = 5
+    login_free_failures_address: int = 20
+    login_delay_seconds: int = 30
+    login_max_delay_seconds: int = 900
+    # Retention (service.usecases.gdpr, `boligmatch retention apply`): closed cases (housed or
+    # withdrawn, no activity since) and runs' input snapshots are erased after these many days.
+    retention_closed_case_days: int = 5 * 365
+    retention_snapshot_days: int = 365
 
     @model_validator(mode="after")
     def _secret(self) -> Settings:
+        if self.env == "production" and len(self.secret_key.encode()) < MIN_SECRET_BYTES:
+            # HMAC-SHA256 signs the tokens: a shorter key is guessable offline from one token.
+            raise ValueError(
+                f"BOLIGMATCH_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes in production "
+                "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
         if not self.secret_key:
-            if self.env == "production":
-                raise ValueError("BOLIGMATCH_SECRET_KEY must be set in production.")
             self.secret_key = secrets.token_hex(32)
             self.ephemeral_key = True
         return self

@@ -70,7 +70,7 @@ CONTRACTS = (
     allow("solver.planning", "solver.domain", "solver.core", "solver.caseio", "solver.engine", "solver.fixtures", "solver.reports", "solver.i18n", "solver.resources"),
     forbid("solver", "service"),
     # service/*/__init__.py
-    allow("service.usecases", "solver", "service.models", "service.db", "service.settings", "service.authz", "service.auth"),
+    allow("service.usecases", "solver", "service.models", "service.db", "service.settings", "service.authz", "service.auth", "service.leases", "service.children"),
     forbid("service.usecases", "fastapi", "starlette"),
     forbid("service.api", "service.web"),
     forbid("service.web", "service.api"),

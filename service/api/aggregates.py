@@ -8,15 +8,16 @@ from fastapi import APIRouter
 
 from ..usecases.capacity import quota_rows, team_rows
 from .deps import AggregateReader, SessionDep
+from .errors import responses
 
 router = APIRouter(tags=["aggregates"])
 
 
-@router.get("/quotas")
+@router.get("/quotas", responses=responses())
 def list_quotas(session: SessionDep, user: AggregateReader) -> list[dict[str, Any]]:
     return [q.model_dump() for q in quota_rows(session)]
 
 
-@router.get("/teams")
+@router.get("/teams", responses=responses())
 def list_teams(session: SessionDep, user: AggregateReader) -> list[dict[str, Any]]:
     return [t.model_dump() for t in team_rows(session)]

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import BeforeValidator, Strict
 from sqlmodel import Session
 
 from ..authz import (
@@ -47,3 +48,12 @@ Allocator = Annotated[Principal, Depends(user_with(ALLOCATORS))]
 Planner = Annotated[Principal, Depends(user_with(PLANNERS))]
 PersonReader = Annotated[Principal, Depends(user_with(PERSON_READERS))]
 AggregateReader = Annotated[Principal, Depends(user_with(AGGREGATE_READERS))]
+
+
+def _whole(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# An integer in a strict request body: JSON's 3 and 3.0 are the same number (JSON Schema calls
+# both integers), but "3", true and 3.5 are not integers.
+JsonInt = Annotated[int, BeforeValidator(_whole), Strict()]

@@ -1,15 +1,21 @@
 """The API's answers to errors: the use cases' errors, bad case files and unstorable values.
 
-Every error body is ``{"detail": "..."}``, plus ``"issues"`` where a request had several
-problems (a case file: file, row, column and message each; a planning request: one line each).
+Every error body is ``{"detail": "..."}`` (:class:`ErrorBody`); a 422 adds ``"issues"`` when a
+request had several problems (:class:`ProblemBody`: a case file's file, row, column and message
+each; any other request one line each, a request's shape included: ``"body.week: ..."``).
+:func:`responses` documents, per route, every status it answers besides its success, so the
+OpenAPI document describes every answer (schemathesis checks it, tests/service).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 
 from solver.caseio.issues import CaseError
@@ -19,14 +25,68 @@ from ..usecases.errors import (
     Forbidden,
     InvalidRequest,
     NotFoundError,
+    TooManyAttempts,
     Unauthenticated,
 )
 
 log = logging.getLogger(__name__)
 
 
+class ErrorBody(BaseModel):
+    detail: str
+
+
+class CaseIssueBody(BaseModel):
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+
+class ProblemBody(BaseModel):
+    detail: str
+    issues: list[CaseIssueBody | str] = []
+
+
+_WHAT = {
+    400: "Wrong user name or password",
+    401: "Not signed in (no valid bearer token)",
+    403: "Not allowed for this role",
+    404: "Not found (or not visible to this user: the same answer)",
+    409: "The request does not fit the current state",
+    413: "The request body is larger than the limit",
+    422: "A value of the request is wrong; each problem is named",
+    429: "Too many failed sign-ins: try again after Retry-After seconds",
+}
+
+
+def responses(*codes: int, auth: bool = True) -> dict[int | str, dict[str, Any]]:
+    """The error answers of a route for its OpenAPI operation: 401 and 403 when it needs a
+    signed-in user (``auth``), 413 and 422 always (a body or parameter can be wrong), and
+    ``codes``."""
+    wanted = sorted({*codes, 413, 422, *((401, 403) if auth else ())})
+    out: dict[int | str, dict[str, Any]] = {}
+    for code in wanted:
+        entry: dict[str, Any] = {"model": ProblemBody if code == 422 else ErrorBody,
+                                 "description": _WHAT[code]}  # fmt: skip
+        if code == 429:
+            entry["headers"] = {"Retry-After": {"schema": {"type": "integer"},
+                                                "description": "Seconds to wait"}}  # fmt: skip
+        out[code] = entry
+    return out
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
+
+    @app.exception_handler(RequestValidationError)
+    def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        issues = [
+            ".".join(str(part) for part in error.get("loc", ())) + f": {error.get('msg', '')}"
+            for error in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": "; ".join(issues),
+                                                      "issues": issues})  # fmt: skip
 
     @app.exception_handler(CaseError)
     def case_error(_: Request, exc: CaseError) -> JSONResponse:
@@ -68,6 +128,14 @@ def install(app: FastAPI) -> None:
             status_code=status.HTTP_401_UNAUTHORIZED,
             content={"detail": str(exc)},
             headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @app.exception_handler(TooManyAttempts)
+    def too_many(_: Request, exc: TooManyAttempts) -> JSONResponse:
+        return JSONResponse(
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            content={"detail": str(exc)},
+            headers={"Retry-After": str(exc.retry_after)},
         )
 
     @app.exception_handler(Forbidden)

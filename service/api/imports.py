@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel
 
-from ..usecases.imports import import_uploads
-from .deps import Allocator, SessionDep
+from ..db import get_engine
+from ..jobs import run_import
+from .deps import Allocator
+from .errors import responses
 
 router = APIRouter(tags=["imports"])
 
@@ -20,13 +23,16 @@ class ImportResult(BaseModel):
     dwellings: int
 
 
-@router.post("/imports", status_code=201)
+@router.post("/imports", status_code=201, responses=responses())
 async def create_import(
-    session: SessionDep,
     user: Allocator,
     files: Annotated[list[UploadFile], File(description="Case files, one zip, or one workbook")],
 ) -> ImportResult:
-    """Import a week: all or nothing. A bad row answers 422 with every issue."""
+    """Import a week: all or nothing. A bad row answers 422 with every issue; a body over the
+    upload limit 413 (``service.limits``)."""
     uploads = [(f.filename or "upload", await f.read()) for f in files]
-    week, counts = import_uploads(session, uploads, user.username)
+    # Reading and writing a large case takes a minute of CPU: in the import process.
+    url = get_engine().url.render_as_string(hide_password=False)
+    done: Any = await asyncio.wrap_future(run_import(url, uploads, user.username))
+    week, counts = done
     return ImportResult(week=week, **counts)

@@ -6,28 +6,30 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from solver.caseio.weeks import WEEK_PATTERN
 from solver.domain import DeclineReason
 
-from ..models import MAX_ID, Offer, OverrideReason
+from ..models import MAX_ID, Offer, OfferState, OverrideReason
 from ..settings import get_settings
 from ..usecases.offers import deposits, list_offers, make_offer, make_override, transition
-from .deps import Allocator, SessionDep
-from .runs import Id
+from .deps import Allocator, JsonInt, SessionDep
+from .errors import responses
+from .runs import API_WEEK, Id
 
 router = APIRouter(tags=["offers"])
 
 
 class OfferCreate(BaseModel):
-    proposal_id: int = Field(ge=1, le=MAX_ID)
+    model_config = ConfigDict(strict=True)
+
+    proposal_id: JsonInt = Field(ge=1, le=MAX_ID)
 
 
 class OverrideCreate(BaseModel):
     """An offer the run did not propose: the allocation office's own decision."""
 
-    week: str = Field(pattern=WEEK_PATTERN, examples=["2026-W48"])
+    week: str = Field(pattern=API_WEEK, examples=["2026-W48"])
     youth_ref: str = Field(min_length=1, max_length=64)
     dwelling_ref: str = Field(min_length=1, max_length=64)
     reason: OverrideReason
@@ -38,7 +40,9 @@ class OverrideCreate(BaseModel):
 
 
 class OfferAction(BaseModel):
-    reason: DeclineReason | None = None
+    model_config = ConfigDict(strict=True)
+
+    reason: DeclineReason | None = Field(default=None, strict=False)
     text: str | None = Field(default=None, max_length=500)
 
 
@@ -76,7 +80,7 @@ def with_deposits(session: Any, offers: list[Offer]) -> list[OfferPublic]:
     return [offer_public(o, facts) for o in offers]
 
 
-@router.post("/offers/override", status_code=201)
+@router.post("/offers/override", status_code=201, responses=responses(404, 409))
 def create_override(session: SessionDep, user: Allocator, body: OverrideCreate) -> OfferPublic:
     """Offer a dwelling outside the run's proposal, with a coded reason and text: hard rules
     hold (a waivable one only with an explicit dispensation); quota and team capacity are never
@@ -88,21 +92,23 @@ def create_override(session: SessionDep, user: Allocator, body: OverrideCreate) 
     return with_deposits(session, [offer])[0]
 
 
-@router.post("/offers", status_code=201)
+@router.post("/offers", status_code=201, responses=responses(404, 409))
 def create_offer(session: SessionDep, user: Allocator, body: OfferCreate) -> OfferPublic:
     offer = make_offer(session, body.proposal_id, user.username, get_settings().offer_expiry_days)
     session.commit()
     return with_deposits(session, [offer])[0]
 
 
-@router.get("/offers")
+@router.get("/offers", responses=responses())
 def read_offers(
-    session: SessionDep, user: Allocator, state: str | None = None
+    session: SessionDep, user: Allocator, state: OfferState | None = None
 ) -> list[OfferPublic]:
-    return with_deposits(session, list_offers(session, user.username, state or ""))
+    """Every offer, or those in one ``state``."""
+    chosen = state.value if state is not None else ""
+    return with_deposits(session, list_offers(session, user.username, chosen))
 
 
-@router.post("/offers/{offer_id}/{action}")
+@router.post("/offers/{offer_id}/{action}", responses=responses(404, 409))
 def act_on_offer(
     session: SessionDep,
     user: Allocator,

@@ -6,23 +6,33 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from solver.caseio.weeks import WEEK_PATTERN, parse_week
+from solver.caseio.weeks import parse_week
 
 from ..db import get_engine
 from ..models import MAX_ID, Run
 from ..usecases.offers import expire_due
 from ..usecases.runs import get_run, read_proposals, request_run
 from .deps import AggregateReader, Allocator, SessionDep
+from .errors import responses
 
 router = APIRouter(tags=["runs"])
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+# WEEK_PATTERN with the weeks that exist (01-53, year 0001 on); week 53 only exists in some
+# years (parse_week decides: 422 otherwise).
+API_WEEK = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 
 
 class RunRequest(BaseModel):
-    week: str = Field(pattern=WEEK_PATTERN, examples=["2026-W48"])
+    model_config = ConfigDict(strict=True)  # "force": 0 is not a boolean
+
+    week: str = Field(
+        pattern=API_WEEK,
+        examples=["2026-W48"],
+        description="An ISO week (week 53 only in the years that have one)",
+    )
     force: bool = False
 
     @field_validator("week")
@@ -64,7 +74,7 @@ class ProposalPublic(BaseModel):
     outranked_by: int
 
 
-@router.post("/runs", status_code=202)
+@router.post("/runs", status_code=202, responses=responses(409))
 def start_run(
     request: Request, session: SessionDep, user: Allocator, body: RunRequest
 ) -> RunPublic:
@@ -78,12 +88,12 @@ def start_run(
     return run_public(run)
 
 
-@router.get("/runs/{run_id}")
+@router.get("/runs/{run_id}", responses=responses(404))
 def read_run(session: SessionDep, user: AggregateReader, run_id: Id) -> RunPublic:
     return run_public(get_run(session, run_id))
 
 
-@router.get("/runs/{run_id}/proposals")
+@router.get("/runs/{run_id}/proposals", responses=responses(404))
 def get_proposals(session: SessionDep, user: Allocator, run_id: Id) -> list[ProposalPublic]:
     rows = read_proposals(session, run_id, user.username)
     return [ProposalPublic(**p.model_dump(include=set(ProposalPublic.model_fields))) for p in rows]

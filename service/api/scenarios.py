@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request, status
-from fastapi.responses import PlainTextResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import MAX_ID, ScenarioJob
 from ..usecases.planning import (
@@ -26,7 +26,8 @@ from ..usecases.planning import (
     list_jobs,
     start_job,
 )
-from .deps import Planner, SessionDep
+from .deps import JsonInt, Planner, SessionDep
+from .errors import responses
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
@@ -45,13 +46,15 @@ class AvailableScenario(BaseModel):
 
 
 class JobRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     names: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, max_length=50, description="Shipped scenario names (file stems)."
     )
     toml: list[Annotated[str, Field(max_length=100_000)]] = Field(
         default_factory=list, max_length=20, description="Scenario files' text, same format."
     )
-    replications: int | None = Field(
+    replications: JsonInt | None = Field(
         default=None, ge=1, le=MAX_REPLICATIONS, description="Override every scenario's."
     )
 
@@ -85,6 +88,13 @@ class JobDetail(JobPublic):
     table: list[ComparisonRowPublic]
 
 
+_CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The table"}
+_PLOT = {
+    "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in PLOT_TYPES.values()},
+    "description": "The plot",
+}
+
+
 def _job(session: SessionDep, job_id: int) -> ScenarioJob:
     job = get_job(session, job_id)
     if job is None:
@@ -92,34 +102,41 @@ def _job(session: SessionDep, job_id: int) -> ScenarioJob:
     return job
 
 
-@router.get("/available")
+@router.get("/available", responses=responses())
 def list_available(user: Planner) -> list[AvailableScenario]:
     """The shipped scenario files (``scenarios/*.toml``)."""
     return [AvailableScenario(**a) for a in available()]
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=responses())
 def create_job(request: Request, session: SessionDep, user: Planner, body: JobRequest) -> JobPublic:
     """Start a planning job in the background; poll ``GET /api/v1/scenarios/{id}``."""
-    job = start_job(session, user.username, body.names, body.replications, body.toml)
+    job = start_job(session, user.username, body.names, body.replications, body.toml, user.role)
     assert job.id is not None
     request.app.state.jobs.start_planning(job.id)
     return JobPublic(**job_public(job))
 
 
-@router.get("")
+@router.get("", responses=responses())
 def list_all(session: SessionDep, user: Planner) -> list[JobPublic]:
     return [JobPublic(**job_public(j)) for j in list_jobs(session)]
 
 
-@router.get("/{job_id}")
+@router.get("/{job_id}", responses=responses(404))
 def read_job(session: SessionDep, user: Planner, job_id: JobId) -> JobDetail:
     """Status, progress and, when done, the comparison table (mean [95 % interval])."""
     job = _job(session, job_id)
     return JobDetail(**job_public(job), table=[ComparisonRowPublic(**r) for r in job_table(job)])
 
 
-@router.get("/{job_id}/comparison.csv", response_class=PlainTextResponse)
+@router.get(
+    "/{job_id}/comparison.csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The table"},
+        **responses(404, 409),
+    },
+)
 def read_csv(session: SessionDep, user: Planner, job_id: JobId) -> Response:
     job = _job(session, job_id)
     if job.result_json is None:
@@ -131,7 +148,19 @@ def read_csv(session: SessionDep, user: Planner, job_id: JobId) -> Response:
     )
 
 
-@router.get("/{job_id}/plots/{name}.{fmt}")
+@router.get(
+    "/{job_id}/plots/{name}.{fmt}",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}} for t in PLOT_TYPES.values()
+            },
+            "description": "The plot",
+        },
+        **responses(404, 409),
+    },
+)
 def read_plot(
     session: SessionDep,
     user: Planner,

@@ -9,10 +9,12 @@ from fastapi import APIRouter
 
 from solver.caseio.policy import policy_schema
 
+from .errors import responses
+
 router = APIRouter(prefix="/schemas", tags=["schemas"])
 
 
-@router.get("/policy.json")
+@router.get("/policy.json", responses=responses(auth=False))
 def read_policy_schema() -> dict[str, Any]:
     """The JSON Schema of ``policy.toml`` (docs/policy.schema.json)."""
     return policy_schema()

@@ -9,18 +9,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from solver.caseio.weeks import WEEK_PATTERN
 from solver.domain import DecisionKind
+from solver.engine.priority import PRESETS
 
 from ..models import MAX_ID, DecisionRecord
 from ..usecases import decisions, weeks
 from ..usecases.runs import diff, get_run, previous_run
 from .deps import AggregateReader, Allocator, SessionDep
-from .runs import Id, ProposalPublic
+from .errors import responses
+from .runs import API_WEEK, Id, ProposalPublic
 
 router = APIRouter(tags=["decisions"])
 
-Week = Annotated[str, Path(pattern=WEEK_PATTERN, examples=["2026-W48"])]
+Week = Annotated[str, Path(pattern=API_WEEK, examples=["2026-W48"])]
 
 
 class DecisionCreate(BaseModel):
@@ -47,13 +48,13 @@ def decision_public(record: DecisionRecord) -> DecisionPublic:
     return DecisionPublic(**record.model_dump(include=set(DecisionPublic.model_fields)))
 
 
-@router.get("/weeks/{week}/decisions")
+@router.get("/weeks/{week}/decisions", responses=responses())
 def list_decisions(session: SessionDep, user: Allocator, week: Week) -> list[DecisionPublic]:
     """The week's decisions in force (the next run solves under them)."""
     return [decision_public(r) for r in decisions.active(session, week)]
 
 
-@router.post("/weeks/{week}/decisions", status_code=201)
+@router.post("/weeks/{week}/decisions", status_code=201, responses=responses(404, 409))
 def add_decision(
     session: SessionDep, user: Allocator, week: Week, body: DecisionCreate
 ) -> DecisionPublic:
@@ -64,7 +65,7 @@ def add_decision(
     return decision_public(record)
 
 
-@router.delete("/decisions/{decision_id}")
+@router.delete("/decisions/{decision_id}", responses=responses(404, 409))
 def revoke_decision(
     session: SessionDep, user: Allocator, decision_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> DecisionPublic:
@@ -80,16 +81,19 @@ class SchemePublic(BaseModel):
 
 
 class SchemeChoice(BaseModel):
-    preset: str = Field(examples=["standard", "situation", "points"])
+    preset: str = Field(
+        examples=["standard", "situation", "points"],
+        json_schema_extra={"enum": list(PRESETS)},  # the names the service knows
+    )
 
 
-@router.get("/weeks/{week}/priority")
+@router.get("/weeks/{week}/priority", responses=responses(404))
 def read_priority(session: SessionDep, user: AggregateReader, week: Week) -> SchemePublic:
     scheme = weeks.week_policy(session, week).priority
     return SchemePublic(name=weeks.scheme_name(scheme), **scheme.describe())
 
 
-@router.put("/weeks/{week}/priority")
+@router.put("/weeks/{week}/priority", responses=responses(404, 409))
 def choose_priority(
     session: SessionDep, user: Allocator, week: Week, body: SchemeChoice
 ) -> SchemePublic:
@@ -119,7 +123,7 @@ def _line(p: Any) -> ProposalPublic | None:
     )
 
 
-@router.get("/runs/{run_id}/diff")
+@router.get("/runs/{run_id}/diff", responses=responses(404))
 def run_diff(
     session: SessionDep,
     user: Allocator,

@@ -7,16 +7,19 @@ answer (``usecases.audit.audit_read``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Path, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..db import get_engine, run_db
 from ..usecases.audit import audit_read
+from ..usecases.gdpr import erase_youth, export_youth
 from ..usecases.queue import QueuePage, queue_page
 from ..usecases.youths import list_youths, read_youth
-from .deps import BearerToken, PersonReader, SessionDep
+from .deps import Admin, BearerToken, PersonReader, SessionDep
+from .errors import responses
 from .offers import OfferPublic
 from .runs import ProposalPublic
 
@@ -32,7 +35,7 @@ class YouthPublic(BaseModel):
     urgent_by: date | None
 
 
-@router.get("")
+@router.get("", responses=responses())
 def read_youths(session: SessionDep, user: PersonReader) -> list[YouthPublic]:
     """Allocators see every youth; case workers only those of their own teams."""
     return [YouthPublic(**row) for row in list_youths(session, user)]
@@ -43,7 +46,7 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-@router.get("/{ref}", response_model=YouthPublic)
+@router.get("/{ref}", response_model=YouthPublic, responses=responses(404))
 async def get_youth(token: BearerToken, ref: str) -> Response:
     """One youth (admin, allocator, or a case worker of the youth's team; others 404)."""
     username, youth = await run_db(read_youth, token, ref)
@@ -106,10 +109,50 @@ def queue_public(page: QueuePage) -> QueuePublic:
     )
 
 
-@router.get("/{ref}/queue", response_model=QueuePublic)
+@router.get("/{ref}/queue", response_model=QueuePublic, responses=responses(404))
 async def get_queue(token: BearerToken, ref: str) -> Response:
     """Queue position (``solver.engine.queue``), what excludes the youth, the nearest miss, and
     the youth's history of proposals and offers. Answered once the read is audited."""
     page = await run_db(queue_page, token, ref)
     await audit_read(get_engine(), page.user.username, "read.queue", "youth", ref)
     return _json(queue_public(page))
+
+
+# ----------------------------------------------------------------------------- GDPR (admins)
+Ref = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+class YouthExport(BaseModel):
+    """Everything stored about one youth (GDPR Art. 15): ``usecases.gdpr.export_youth``."""
+
+    exported_at: datetime
+    youth: dict[str, Any]
+    runs: list[dict[str, Any]] = Field(description="Runs whose input held the youth: their row.")
+    proposals: list[dict[str, Any]]
+    offers: list[dict[str, Any]]
+    events: list[dict[str, Any]] = Field(description="Audit events about the youth and offers.")
+
+
+class Erasure(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    reason: str = Field(min_length=1, max_length=500, description="Why (no personal data).")
+
+
+class ErasurePublic(BaseModel):
+    tombstone: str
+    erased_at: datetime
+
+
+@router.get("/{ref}/export", responses=responses(404))
+def export(session: SessionDep, admin: Admin, ref: Ref) -> YouthExport:
+    """Everything stored about the youth (audited as ``export.youth``)."""
+    return YouthExport(**export_youth(session, admin.username, ref))
+
+
+@router.post("/{ref}/erase", responses=responses(404, 409))
+def erase(session: SessionDep, admin: Admin, ref: Ref, body: Erasure) -> ErasurePublic:
+    """Erase the youth's personal data everywhere (GDPR Art. 17); 409 while they hold an open
+    offer. The erasure record keeps only a tombstone reference."""
+    erasure = erase_youth(session, admin.username, ref, body.reason)
+    return ErasurePublic(tombstone=erasure.tombstone, erased_at=erasure.erased_at)

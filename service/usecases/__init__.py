@@ -8,6 +8,6 @@ errors of ``service.usecases.errors`` when it cannot; the edges turn those into 
 Danish pages. Background work is started and stopped by ``service.jobs``.
 
 May import: ``solver``, ``service.models``, ``service.db``, ``service.settings``,
-``service.authz``, ``service.auth``. Never ``fastapi``, ``starlette``, ``service.api`` or
-``service.web``.
+``service.authz``, ``service.auth``, ``service.leases``, ``service.children``. Never
+``fastapi``, ``starlette``, ``service.api`` or ``service.web``.
 """

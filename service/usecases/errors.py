@@ -6,7 +6,8 @@
 - :class:`InvalidRequest` — the request's values are wrong; each :class:`Problem` names the
   field and says what is wrong in a catalogue message (``request.CODE``), or ``issues`` are
   ready-made lines (a scenario file's problems, naming file and key): 422;
-- :class:`Unauthenticated` / :class:`Forbidden` — no valid session / not for this role: 401/403.
+- :class:`Unauthenticated` / :class:`Forbidden` — no valid session / not for this role: 401/403;
+- :class:`TooManyAttempts` — sign-in locked for ``retry_after`` seconds: 429.
 """
 
 from __future__ import annotations
@@ -70,3 +71,9 @@ class Unauthenticated(UseCaseError):
 class Forbidden(UseCaseError):
     def __init__(self) -> None:
         super().__init__("Not allowed for your role")
+
+
+class TooManyAttempts(UseCaseError):
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = max(1, retry_after)
+        super().__init__(f"Too many failed sign-ins; try again in {self.retry_after} seconds")

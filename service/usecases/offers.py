@@ -309,7 +309,7 @@ def transition(
     session.flush()
     session.refresh(offer)
     bump_pool_version(session)
-    why = f"{reason.value}: {text or ''}" if reason else ""
+    why = reason.value if reason else ""  # the code: the free text may be personal (security.md)
     audit(session, actor, f"offer.{action}", "offer", str(offer.id), why)
     return offer
 

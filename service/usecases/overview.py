@@ -31,6 +31,7 @@ from ..authz import (
     PLANNERS,
     Principal,
     visible_teams,
+    visible_youths,
 )
 from ..models import (
     AuditEvent,
@@ -64,9 +65,9 @@ def start_facts(session: Session, user: Principal, today: date | None = None) ->
     if user.role in PERSON_READERS:
         query = select(func.count()).select_from(YouthRecord)
         query = query.where(YouthRecord.status == YouthStatus.WAITING.value)
-        teams = visible_teams(user)
-        if teams is not None:
-            query = query.where(col(YouthRecord.support_team).in_(teams or ("",)))
+        visible = visible_youths(user)
+        if visible is not None:
+            query = query.where(visible)
         facts["waiting"] = session.exec(query).one()
     if user.role in ALLOCATORS:
         facts["todo"] = allocator_todo(session, user, today)
@@ -179,11 +180,13 @@ def changes_since_last_visit(
     """The user's teams' youths, those with something new first (never opened counts as new);
     each with the new proposals (from runs finished since) and offers made or changed since.
     Audited and committed."""
-    youths = session.execute(
-        sa_select(col(YouthRecord.ref), col(YouthRecord.status))
-        .where(col(YouthRecord.support_team).in_(teams))
-        .order_by(col(YouthRecord.ref))
-    ).all()
+    query = sa_select(col(YouthRecord.ref), col(YouthRecord.status)).where(
+        col(YouthRecord.support_team).in_(teams)
+    )
+    visible = visible_youths(user)  # their own youths (least privilege), not the whole team
+    if visible is not None:
+        query = query.where(visible)
+    youths = session.execute(query.order_by(col(YouthRecord.ref))).all()
     refs = [r for r, _ in youths]
     if not refs:
         return []

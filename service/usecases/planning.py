@@ -10,8 +10,13 @@ A scenario whose ``base`` is ``"database"`` starts from the live data: the lates
 week's snapshot, exactly what that week's run would solve (``data.live_case``).
 
 Replications run in ``BOLIGMATCH_SCENARIO_WORKERS`` local processes (default: one per core), or
-on the Dask cluster at ``BOLIGMATCH_DASK_SCHEDULER`` when set. Jobs run one at a time on their
-own thread, so a long planning job never holds up the allocation office's weekly run.
+on the Dask cluster at ``BOLIGMATCH_DASK_SCHEDULER`` when set. A job runs in a child process of
+its server (``service.jobs``), one at a time, so a long planning job never holds up the
+allocation office's weekly run, and it ends with its server.
+
+A job is held under a lease (``service.leases``) by the server that runs it. When that server
+dies, :func:`sweep` queues the job again for any server to take (:func:`claim_queued`), until it
+has been begun ``MAX_ATTEMPTS`` times; then it fails as interrupted.
 """
 
 from __future__ import annotations
@@ -19,17 +24,20 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
-import threading
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, and_, or_, update
 from sqlmodel import Session, col, select
 
+from solver.caseio.write import csv_text
 from solver.domain import Case
-from solver.planning.kpi import HEADLINE_KPIS, ComparisonResult, write_comparison_csv
+from solver.i18n.render import label
+from solver.i18n.render import text as texts
+from solver.planning.kpi import HEADLINE_KPIS, ComparisonResult
 from solver.planning.scenario import (
     FIXTURE_NAMES,
     ScenarioError,
@@ -38,6 +46,7 @@ from solver.planning.scenario import (
     parse_scenario,
 )
 
+from .. import leases
 from ..models import ScenarioJob, WorkStatus, now
 from ..settings import get_settings
 from .audit import audit
@@ -49,6 +58,43 @@ log = logging.getLogger(__name__)
 PLOTS = ("queue_length", "wait_distribution")
 PLOT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 MAX_REPLICATIONS = 1000  # per scenario, from the API; the CLI has no cap
+
+
+@dataclass(frozen=True)
+class ScenarioBounds:
+    """How big a scenario a role may start from the service (the CLI has no bounds). A planner's
+    bounds cover every shipped scenario (52 weeks, 100 replications, at most 4 changes) with
+    room; a job past them would hold the machine for hours (a 100,000-week horizon for days)."""
+
+    horizon_weeks: int
+    replications: int
+    changes: int
+
+
+BOUNDS = {
+    "planner": ScenarioBounds(horizon_weeks=260, replications=200, changes=50),
+    "admin": ScenarioBounds(horizon_weeks=520, replications=MAX_REPLICATIONS, changes=200),
+}
+
+
+def check_bounds(specs: list[ScenarioSpec], replications: int | None, role: str) -> None:
+    """InvalidRequest naming each scenario past ``role``'s bounds."""
+    bounds = BOUNDS.get(role, BOUNDS["planner"])
+    issues = []
+    for spec in specs:
+        reps = replications if replications is not None else spec.replications
+        for key, value, limit in (("horizon_weeks", spec.horizon_weeks, bounds.horizon_weeks),
+                                  ("replications", reps, bounds.replications),
+                                  ("changes", len(spec.changes), bounds.changes)):  # fmt: skip
+            if value > limit:
+                issues.append(f"{spec.name}: {key}: {value} is more than the {limit} "
+                              f"a {role} may start")  # fmt: skip
+    if issues:
+        raise InvalidRequest(issues)
+
+
+MAX_ATTEMPTS = 2  # a job whose server died this often while running it fails
+INTERRUPTED = "interrupted: the server running the job stopped; start it again"
 
 
 # --------------------------------------------------------------------------- shipped files
@@ -85,6 +131,26 @@ def available() -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- live base
 
 
+MAX_TOML_DEPTH = 8  # a scenario file nests 3 levels ([[changes]] and its tables)
+_TOO_DEEP = texts("limit.toml_too_deep", "en", limit=MAX_TOML_DEPTH)
+
+
+def _depth(data: Any) -> int:
+    """How deep tables and arrays nest in parsed TOML (without recursion: dotted keys make
+    any depth without a bracket)."""
+    deepest, stack = 0, [(data, 0)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_TOML_DEPTH:
+            break
+        if isinstance(value, dict):
+            stack.extend((v, level + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, level + 1) for v in value)
+    return deepest
+
+
 def _specs(session: Session, names: list[str], tomls: list[str]) -> list[ScenarioSpec]:
     """Validate every requested scenario; raise one InvalidRequest naming each bad field."""
     files, issues, specs = _files(), [], []
@@ -114,6 +180,11 @@ def _specs(session: Session, names: list[str], tomls: list[str]) -> list[Scenari
         source = f"toml[{i}]"
         try:
             data = tomllib.loads(text)
+            if _depth(data) > MAX_TOML_DEPTH:
+                issues.append(
+                    f"{source}: {texts('limit.toml_too_deep', 'en', limit=MAX_TOML_DEPTH)}"
+                )
+                continue
             if data.get("base") not in (*FIXTURE_NAMES, "database"):
                 # No paths from a request: the server's folders are not the planner's to name.
                 names_ok = ", ".join((*FIXTURE_NAMES, "database"))
@@ -127,6 +198,8 @@ def _specs(session: Session, names: list[str], tomls: list[str]) -> list[Scenari
             )
         except tomllib.TOMLDecodeError as exc:
             issues.append(f"{source}: is not valid TOML ({exc})")
+        except RecursionError:
+            issues.append(f"{source}: {_TOO_DEEP}")
         except ScenarioError as exc:
             issues.extend(exc.issues)
         except LookupError as exc:
@@ -147,15 +220,17 @@ def start_job(
     names: list[str],
     replications: int | None = None,
     tomls: list[str] | None = None,
+    role: str = "planner",
 ) -> ScenarioJob:
     """Validate and record a job (committed, status queued); the caller schedules ``execute``.
 
-    Raises :class:`InvalidRequest` naming each bad field; nothing is written
-    then.
+    Raises :class:`InvalidRequest` naming each bad field, or each bound of ``role`` a scenario
+    passes (:data:`BOUNDS`); nothing is written then.
     """
     if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:
         raise InvalidRequest([f"replications: must be between 1 and {MAX_REPLICATIONS}"])
     specs = _specs(session, names, tomls or [])
+    check_bounds(specs, replications, role)
     from solver.planning.simulate import planned_replications
 
     total = planned_replications(specs, replications)
@@ -165,6 +240,8 @@ def start_job(
         status=WorkStatus.QUEUED.value,
         progress_total=total,
         created_by=username,
+        owner=leases.owner(),
+        heartbeat_at=now(),
     )
     session.add(job)
     session.flush()
@@ -175,80 +252,179 @@ def start_job(
     return job
 
 
-# Validated specs waiting for their thread (keeps the live base as it was at the request).
+# Validated specs waiting for their process (keeps the live base as it was at the request).
 _pending: dict[int, list[ScenarioSpec]] = {}
-_one_at_a_time = threading.Lock()
 
 
-def execute(engine: Engine, job_id: int) -> None:
-    """Run a recorded job to the end; on any failure the job is marked failed with the error."""
-    specs = _pending.pop(job_id, None)
-    with _one_at_a_time:
-        try:
-            with Session(engine) as session:
-                job = session.get(ScenarioJob, job_id)
-                if job is None:
-                    return
-                if specs is None:  # e.g. after a restart: validate the request again
-                    req = job.request
-                    specs = _specs(session, list(req.get("names", [])), list(req.get("toml", [])))
-                replications = job.request.get("replications")
-                job.status = WorkStatus.RUNNING.value
-                session.add(job)
-                session.commit()
+def take_pending(job_id: int) -> list[ScenarioSpec] | None:
+    """The specs validated at the request, if this process made it (else None)."""
+    return _pending.pop(job_id, None)
 
-            def progress(done: int, total: int) -> None:
-                with Session(engine) as s:
-                    j = s.get(ScenarioJob, job_id)
-                    if j is not None:
-                        j.progress_done, j.progress_total = done, total
-                        s.add(j)
-                        s.commit()
 
-            from solver.planning.simulate import run_scenarios
+def _owned(job_id: int, owner: str, *states: str) -> Any:
+    return (
+        update(ScenarioJob)
+        .where(
+            col(ScenarioJob.id) == job_id,
+            col(ScenarioJob.owner) == owner,
+            col(ScenarioJob.status).in_(states),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
-            settings = get_settings()
-            result = run_scenarios(
-                specs,
-                replications=replications,
-                workers=settings.scenario_workers or None,
-                scheduler=settings.dask_scheduler,
-                progress=progress,
+
+def execute(
+    engine: Engine, job_id: int, specs: list[ScenarioSpec] | None = None, owner: str | None = None
+) -> None:
+    """Run a recorded job to the end; on any failure the job is marked failed with the error.
+
+    ``owner``: the lease holder (the server; this may be its child process). Nothing is written
+    once the lease is lost."""
+    owner = owner or leases.owner()
+    queued, running = WorkStatus.QUEUED.value, WorkStatus.RUNNING.value
+    try:
+        with Session(engine) as session:
+            job = session.get(ScenarioJob, job_id)
+            if job is None:
+                return
+            if specs is None:  # e.g. after a restart: validate the request again
+                req = job.request
+                specs = _specs(session, list(req.get("names", [])), list(req.get("toml", [])))
+            replications = job.request.get("replications")
+            begun = session.execute(
+                _owned(job_id, owner, queued).values(
+                    status=running, attempts=col(ScenarioJob.attempts) + 1, progress_done=0
+                )
             )
-            with Session(engine) as session:
-                job = session.get(ScenarioJob, job_id)
-                assert job is not None
-                job.result_json = result.to_json()
-                job.status = WorkStatus.DONE.value
-                job.finished_at = now()
-                session.add(job)
-                session.commit()
-            log.info("scenario job finished", extra={"job_id": job_id})
-        except Exception as exc:
-            log.exception("scenario job failed", extra={"job_id": job_id})
-            with Session(engine) as session:
-                job = session.get(ScenarioJob, job_id)
-                if job is not None:
-                    job.status = WorkStatus.FAILED.value
-                    job.error = f"{type(exc).__name__}: {exc}"[:1000]
-                    job.finished_at = now()
-                    session.add(job)
-                    session.commit()
+            session.commit()
+            if begun.rowcount != 1:  # type: ignore[attr-defined]
+                log.warning("scenario job not held; not started", extra={"job_id": job_id})
+                return
+
+        def progress(done: int, total: int) -> None:
+            with Session(engine) as s:
+                s.execute(
+                    _owned(job_id, owner, running).values(progress_done=done, progress_total=total)
+                )
+                s.commit()
+
+        from solver.planning.simulate import run_scenarios
+
+        settings = get_settings()
+        result = run_scenarios(
+            specs,
+            replications=replications,
+            workers=settings.scenario_workers or None,
+            scheduler=settings.dask_scheduler,
+            progress=progress,
+        )
+        with Session(engine) as session:
+            session.execute(
+                _owned(job_id, owner, running).values(
+                    result_json=result.to_json(), status=WorkStatus.DONE.value, finished_at=now()
+                )
+            )
+            session.commit()
+        log.info("scenario job finished", extra={"job_id": job_id})
+    except Exception as exc:
+        log.exception("scenario job failed", extra={"job_id": job_id})
+        with Session(engine) as session:
+            session.execute(
+                _owned(job_id, owner, queued, running).values(
+                    status=WorkStatus.FAILED.value,
+                    finished_at=now(),
+                    error=f"{type(exc).__name__}: {exc}"[:1000],
+                )
+            )
+            session.commit()
 
 
-def interrupt_pending(engine: Engine) -> None:
-    """Mark this process's jobs that never started as failed (the server is stopping)."""
-    ids = list(_pending)
-    _pending.clear()
-    if not ids:
-        return
+def execute_in_child(url: str, job_id: int, specs: list[ScenarioSpec] | None, owner: str) -> None:
+    """:func:`execute` in a child process of the server (its own engine)."""
+    from ..db import make_engine
+
+    engine = make_engine(url)
+    try:
+        execute(engine, job_id, specs, owner)
+    finally:
+        engine.dispose()
+
+
+def sweep(engine: Engine) -> int:
+    """Queue again (for any server) the jobs whose lease expired, or fail them as interrupted
+    once begun ``MAX_ATTEMPTS`` times. Returns how many."""
+    active = col(ScenarioJob.status).in_((WorkStatus.QUEUED.value, WorkStatus.RUNNING.value))
     with Session(engine) as session:
-        for job in session.exec(select(ScenarioJob).where(col(ScenarioJob.id).in_(ids))).all():
-            if job.status == WorkStatus.QUEUED.value:
-                job.status = WorkStatus.FAILED.value
-                job.error = "interrupted: the server stopped before the job started; start it again"
-                job.finished_at = now()
-                session.add(job)
+        rows = session.exec(
+            select(ScenarioJob).where(active, col(ScenarioJob.owner).is_not(None))
+        ).all()
+        dead, limit = set(leases.dead_owners([r.owner for r in rows])), leases.cutoff()
+        count = 0
+        for r in rows:
+            if r.owner not in dead and r.heartbeat_at is not None and r.heartbeat_at >= limit:
+                continue
+            assert r.id is not None and r.owner is not None
+            if r.attempts >= MAX_ATTEMPTS:
+                values: dict[str, Any] = {
+                    "status": WorkStatus.FAILED.value,
+                    "error": INTERRUPTED,
+                    "finished_at": now(),
+                    "owner": None,
+                }
+            else:
+                values = {"status": WorkStatus.QUEUED.value, "owner": None, "heartbeat_at": None}
+            count += session.execute(_owned(r.id, r.owner, r.status).values(**values)).rowcount  # type: ignore[attr-defined]
+        # Jobs of the code before leases, left running by a server that stopped.
+        orphans = and_(
+            col(ScenarioJob.status) == WorkStatus.RUNNING.value, col(ScenarioJob.owner).is_(None)
+        )
+        count += session.execute(
+            update(ScenarioJob)
+            .where(orphans)
+            .values(status=WorkStatus.FAILED.value, error=INTERRUPTED, finished_at=now())
+        ).rowcount  # type: ignore[attr-defined]
+        session.commit()
+    if count:
+        log.warning("planning jobs swept", extra={"jobs": count})
+    return count
+
+
+def claim_queued(engine: Engine, limit: int = 1) -> list[int]:
+    """Take up to ``limit`` queued jobs nobody holds (re-queued by a sweep, or released by a
+    server that stopped), oldest first; held by this process when returned."""
+    free = and_(
+        col(ScenarioJob.status) == WorkStatus.QUEUED.value, col(ScenarioJob.owner).is_(None)
+    )
+    taken = []
+    with Session(engine) as session:
+        ids = session.exec(
+            select(ScenarioJob.id).where(free).order_by(col(ScenarioJob.id)).limit(limit)
+        ).all()
+        for job_id in ids:
+            claim = update(ScenarioJob).where(col(ScenarioJob.id) == job_id, free)
+            claim = claim.values(owner=leases.owner(), heartbeat_at=now())
+            if session.execute(claim).rowcount == 1:  # type: ignore[attr-defined]
+                taken.append(int(job_id))  # type: ignore[arg-type]
+        session.commit()
+    return taken
+
+
+def release(engine: Engine, job_ids: list[int]) -> None:
+    """This server stops: its jobs go back to the queue for the next server (a job that had
+    begun counts that attempt)."""
+    _pending.clear()
+    if not job_ids:
+        return
+    mine = or_(
+        col(ScenarioJob.status) == WorkStatus.QUEUED.value,
+        col(ScenarioJob.status) == WorkStatus.RUNNING.value,
+    )
+    with Session(engine) as session:
+        session.execute(
+            update(ScenarioJob)
+            .where(col(ScenarioJob.id).in_(job_ids), col(ScenarioJob.owner) == leases.owner(), mine)
+            .values(status=WorkStatus.QUEUED.value, owner=None, heartbeat_at=None)
+        )
         session.commit()
 
 
@@ -316,9 +492,6 @@ def job_csv(job: ScenarioJob, *, danish: bool = False) -> str:
     if result is None:
         return ""
     if danish:
-        from solver.caseio.write import csv_text
-        from solver.i18n.render import label
-
         titles = {s["name"]: s["description"] for s in available()}
         titles.update({s["title"]: s["description"] for s in available()})
         header = [label("column_comparison", c) for c in COMPARISON_COLUMNS]
@@ -332,10 +505,16 @@ def job_csv(job: ScenarioJob, *, danish: bool = False) -> str:
                 r.difference.n, r.difference.excludes_zero(),
             ])  # fmt: skip
         return csv_text(header, rows, danish=True, decimals=2)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "comparison.csv"
-        write_comparison_csv(result.table(), path)
-        return path.read_text(encoding="utf-8")
+    # The machine file through the one writer too: a cell a spreadsheet would run as a formula
+    # (a scenario named ``=HYPERLINK(…)``) is escaped.
+    machine = [r.as_csv() for r in result.table()]
+
+    def value(key: str, cell: Any) -> Any:  # numbers as numbers (a negative one is no formula)
+        return float(cell) if key.endswith(("_mean", "_lo", "_hi")) and cell != "" else cell
+
+    return csv_text(
+        list(machine[0]) if machine else [], ([value(k, v) for k, v in r.items()] for r in machine)
+    )
 
 
 @lru_cache(maxsize=32)

@@ -1,4 +1,11 @@
-"""Weekly runs: one per week unless forced, solved in the background, written all at once."""
+"""Weekly runs: one per week unless forced, solved in the background, written all at once.
+
+A run is held under a lease by the process that solves it (``service.leases``). A run whose
+process died (its lease expired) is swept to ``failed`` with progress ``interrupted``
+("afbrudt"): nothing of it was written, since proposals and the status ``done`` are committed
+together and only by the lease's owner. A week whose latest run failed is run again by the next
+request, without ``force``.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +13,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from solver.domain import Case
 from solver.engine.week import WeekResult, run_case
 
-from ..models import Offer, Proposal, Run, WorkStatus, now
+from .. import leases
+from ..models import Offer, Proposal, Run, WeekPolicy, WorkStatus, now
 from .audit import audit
 from .data import files_from_json, files_json, snapshot_case, snapshot_files, snapshot_hash
-from .errors import NotFoundError
+from .errors import ConflictError, NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +39,60 @@ def latest_run(session: Session, week: str) -> Run | None:
     ).first()
 
 
+ACTIVE = (WorkStatus.QUEUED.value, WorkStatus.RUNNING.value)
+INTERRUPTED = "interrupted"
+
+
+def sweep(engine: Engine) -> int:
+    """Fail every queued or running run whose lease expired (its process died or stalled):
+    status ``failed``, progress ``interrupted``. Returns how many."""
+    with Session(engine) as session:
+        active = col(Run.status).in_(ACTIVE)
+        owners = session.exec(select(Run.owner).where(active).distinct()).all()
+        expired = or_(
+            col(Run.heartbeat_at).is_(None),
+            col(Run.heartbeat_at) < leases.cutoff(),
+            col(Run.owner).in_(leases.dead_owners(owners)),
+        )
+        statement = (
+            update(Run)
+            .where(active, expired)
+            .values(
+                status=WorkStatus.FAILED.value,
+                progress=INTERRUPTED,
+                error="interrupted: the process solving the run stopped; nothing was written",
+                finished_at=now(),
+                owner=None,
+            )
+        )
+        count = session.execute(statement).rowcount  # type: ignore[attr-defined]
+        session.commit()
+    if count:
+        log.warning("runs interrupted", extra={"runs": count})
+    return int(count)
+
+
 def request_run(engine: Engine, week: str, actor: str, force: bool = False) -> tuple[Run, bool]:
-    """The week's run: a new one (``True``) or the existing one (``False``).
+    """The week's run: a new one (``True``, held by this process) or the existing one
+    (``False``). A week whose latest run failed (an error, or interrupted) gets a new one.
 
     Uniqueness is the database's: two requests racing for the same (week, generation) insert
     one row; the loser gets the winner's run.
     """
+    sweep(engine)
     with Session(engine) as session:
+        if session.get(WeekPolicy, week) is None:
+            raise ConflictError(f"Nothing is imported for week {week}.")
         latest = latest_run(session, week)
-        if latest is not None and not force:
+        if latest is not None and not force and latest.status != WorkStatus.FAILED.value:
             return latest, False
-        run = Run(week=week, generation=(latest.generation + 1) if latest else 1, created_by=actor)
+        run = Run(
+            week=week,
+            generation=(latest.generation + 1) if latest else 1,
+            created_by=actor,
+            owner=leases.owner(),
+            heartbeat_at=now(),
+        )
         session.add(run)
         audit(session, actor, "run.request", "run", week, f"generation {run.generation}")
         try:
@@ -54,15 +106,37 @@ def request_run(engine: Engine, week: str, actor: str, force: bool = False) -> t
         return run, True
 
 
+def _owned(run_id: int, *states: str) -> Any:
+    """The run, if this process still holds its lease and it is in one of ``states``."""
+    return (
+        update(Run)
+        .where(col(Run.id) == run_id, col(Run.owner) == leases.owner(), col(Run.status).in_(states))
+        .execution_options(synchronize_session=False)
+    )
+
+
+class LeaseLost(Exception):
+    """The run's lease was swept while this process worked on it: its result is discarded."""
+
+
 def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
     """Snapshot the week, solve, and write every proposal and the status in one transaction.
 
-    Any failure marks the run failed with the error and leaves no proposal behind.
+    Any failure marks the run failed with the error and leaves no proposal behind. Only the
+    lease's owner writes: a run swept meanwhile stays as the sweep left it.
     """
+    leases.hold("run", run_id)
     try:
         with Session(engine) as session:
             run = session.get(Run, run_id)
             assert run is not None
+            started = session.execute(
+                _owned(run_id, WorkStatus.QUEUED.value).values(
+                    status=WorkStatus.RUNNING.value, heartbeat_at=now()
+                )
+            )
+            if started.rowcount != 1:  # type: ignore[attr-defined]
+                raise LeaseLost
             files = snapshot_files(session, run.week)
             run.status = WorkStatus.RUNNING.value
             run.input_snapshot = files_json(files)
@@ -77,11 +151,8 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
         def progress(stage: str, seconds: float) -> None:
             stages.append(stage)
             with Session(engine) as s:
-                r = s.get(Run, run_id)
-                if r is not None:
-                    r.progress = stage
-                    s.add(r)
-                    s.commit()
+                s.execute(_owned(run_id, WorkStatus.RUNNING.value).values(progress=stage))
+                s.commit()
 
         result = solver(case, progress=progress)
         with Session(engine) as session:
@@ -93,28 +164,38 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
                 session.add(Proposal(run_id=run_id, youth_ref=u.youth_ref, reason=u.reason,
                                      reason_params=u.params, detail=u.detail(),
                                      outranked_by=u.outranked_by))  # fmt: skip
-            run = session.get(Run, run_id)
-            assert run is not None
-            run.status = WorkStatus.DONE.value
-            run.result_status = result.status.value
-            run.objective = dict(result.summary.get("objective", {}))
-            run.timings = dict(result.summary.get("timings_s", {}))
-            run.params = {"solver_path": result.summary.get("solver_path")}
-            run.progress = "done"
-            run.finished_at = now()
-            session.add(run)
+            done = session.execute(
+                _owned(run_id, WorkStatus.RUNNING.value).values(
+                    status=WorkStatus.DONE.value,
+                    result_status=result.status.value,
+                    objective=dict(result.summary.get("objective", {})),
+                    timings=dict(result.summary.get("timings_s", {})),
+                    params={"solver_path": result.summary.get("solver_path")},
+                    progress="done",
+                    finished_at=now(),
+                )
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                session.rollback()  # the proposals go with it
+                raise LeaseLost
             session.commit()
         log.info("run finished", extra={"run_id": run_id, "housed": len(result.matches)})
+    except LeaseLost:
+        log.warning("run lease lost; its result is discarded", extra={"run_id": run_id})
     except Exception as exc:  # the run fails as a whole; the database keeps no partial result
         log.exception("run failed", extra={"run_id": run_id})
         with Session(engine) as session:
-            run = session.get(Run, run_id)
-            if run is not None:
-                run.status = WorkStatus.FAILED.value
-                run.error = f"{type(exc).__name__}: {exc}"[:500]
-                run.finished_at = now()
-                session.add(run)
-                session.commit()
+            active = _owned(run_id, *ACTIVE)
+            session.execute(
+                active.values(
+                    status=WorkStatus.FAILED.value,
+                    finished_at=now(),
+                    error=f"{type(exc).__name__}: {exc}"[:500],
+                )
+            )
+            session.commit()
+    finally:
+        leases.release("run", run_id)
 
 
 def get_run(session: Session, run_id: int) -> Run:

@@ -1,7 +1,7 @@
 """The youth list as pages (``/unge``): search, filters, sort, pagination and counts, with each
 youth's place in the queue, and the same rows as a spreadsheet.
 
-Who sees whom is the authorisation module's (``visible_teams``): a case worker's list, its
+Who sees whom is the authorisation module's (``visible_youths``): a case worker's list, its
 counts, its facets and its export hold their own teams' youths only. Every list read is
 audited as ``read.youths`` (how many rows were shown) and committed before the answer.
 
@@ -26,7 +26,7 @@ from sqlmodel import Session, col
 from solver.domain import Policy
 from solver.engine.queue import QueueModel
 
-from ..authz import Principal, visible_teams
+from ..authz import Principal, visible_teams, visible_youths
 from ..models import TeamRecord, WeekPolicy, YouthRecord, YouthStatus
 from .audit import audit
 from .listing import Filter, ListPage, ListRequest, ListSpec, fetch
@@ -155,10 +155,8 @@ def spec(session: Session, user: Principal, today: date) -> ListSpec:
 
 def _base(user: Principal) -> Any:
     query = select(*(col(getattr(YouthRecord, c)) for c in COLUMNS))
-    teams = visible_teams(user)
-    if teams is not None:
-        query = query.where(col(YouthRecord.support_team).in_(teams or ("",)))
-    return query
+    visible = visible_youths(user)
+    return query if visible is None else query.where(visible)
 
 
 def _decorate(rows: Iterable[dict[str, Any]], queue: dict[str, QueueColumns], today: date) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from ..authz import YOUTH_COLUMNS, Principal, person_read, visible_teams
+from ..authz import YOUTH_COLUMNS, Principal, person_read, visible_youths
 from ..db import read_connection
 from ..models import YouthRecord, YouthStatus
 from .audit import audit
@@ -28,9 +28,9 @@ def list_youths(
     query = select(*(col(getattr(YouthRecord, c)) for c in YOUTH_COLUMNS)).order_by(
         col(YouthRecord.ref)
     )
-    teams = visible_teams(user)
-    if teams is not None:
-        query = query.where(col(YouthRecord.support_team).in_(teams or ("",)))
+    visible = visible_youths(user)
+    if visible is not None:
+        query = query.where(visible)
     if limit is not None:
         query = query.limit(limit)
     rows = [dict(r._mapping) for r in session.execute(query).all()]

@@ -44,6 +44,7 @@ NAV: list[tuple[str, str, frozenset[str]]] = [
     ("/planlaegning", "Planlægning", frozenset({"admin", "planner"})),
     ("/admin/brugere", "Brugere", frozenset({"admin"})),
     ("/admin/log", "Revisionslog", frozenset({"admin"})),
+    ("/admin/unge", "Indsigt og sletning", frozenset({"admin"})),
 ]
 
 

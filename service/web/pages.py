@@ -5,15 +5,25 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
+
+from solver.i18n.render import text
 
 from ..models import USERNAME_PATTERN, Role
 from ..usecases import admin_lists, users
 from ..usecases.audit import distinct_values
-from ..usecases.errors import InvalidRequest, Unauthenticated
+from ..usecases.errors import (
+    ConflictError,
+    InvalidRequest,
+    NotFoundError,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from ..usecases.gdpr import TOMBSTONE_PREFIX, erase_youth, export_youth
 from ..usecases.overview import start_facts
 from . import texts
 from .audit_text import audit_detail
@@ -23,6 +33,7 @@ from .render import render
 from .session import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    PageError,
     PageRoute,
     check_csrf,
     check_login_csrf,
@@ -81,12 +92,18 @@ def login(
             username,
             status=403,
         )
+    address = request.client.host if request.client else ""
     try:
-        token = users.log_in(session, username, password)
+        token = users.log_in(session, username, password, address)
     except Unauthenticated:
         return _login_form(
             request, target, "Forkert brugernavn eller adgangskode.", username, status=400
         )
+    except TooManyAttempts as exc:
+        message = text("limit.login_locked", "da", seconds=exc.retry_after)
+        response = _login_form(request, target, message, username, status=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
@@ -128,6 +145,9 @@ def _users_page(
     errors: list[str] | None = None,
     form: dict[str, str] | None = None,
     created: str | None = None,
+    done: str | None = None,
+    changed: str = "",
+    change_errors: list[str] | None = None,
     status: int = 200,
 ) -> Response:
     page = admin_lists.user_page(session, list_request(request, USER_FILTERS))
@@ -144,6 +164,9 @@ def _users_page(
             errors=errors or [],
             form=form or {},
             created=created,
+            done=done,
+            changed=changed,
+            change_errors=change_errors or [],
         ),
         status_code=status,
     )
@@ -155,9 +178,50 @@ def users_page(
     session: SessionDep,
     user: AdminUser,
     oprettet: Annotated[str | None, Query(max_length=64)] = None,
+    udfoert: Annotated[str, Query(max_length=20)] = "",
+    bruger: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
     created = oprettet if oprettet and _USERNAME.match(oprettet) else None
-    return _users_page(request, session, user, created=created)
+    done = None
+    if udfoert in _CHANGES and _USERNAME.match(bruger):
+        done = text(f"user_done.{udfoert}", "da", username=bruger)
+    return _users_page(request, session, user, created=created, done=done)
+
+
+_CHANGES = ("deaktiver", "aktiver", "rolle", "adgangskode")
+
+
+@router.post("/admin/brugere/{username}")
+def change_user(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    username: Annotated[str, Path(pattern=USERNAME_PATTERN)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    handling: Annotated[str, Form(max_length=20)] = "",
+    role: Annotated[str, Form(max_length=100)] = "",
+    teams: Annotated[str, Form(max_length=2000)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Deactivate or reactivate a user, change their role and teams, or reset their password."""
+    check_csrf(user, csrf_token)
+    try:
+        if handling in ("deaktiver", "aktiver"):
+            users.update_user(session, user.username, username, active=handling == "aktiver")
+        elif handling == "rolle":
+            team_list = tuple(t.strip() for t in teams.split(",") if t.strip())
+            users.update_user(session, user.username, username, role=role, teams=team_list)
+        elif handling == "adgangskode":
+            users.reset_password(session, user.username, username, password)
+        else:
+            raise PageError(400, text("user_done.unknown", "da"), "Ugyldige værdier")
+    except NotFoundError:
+        raise PageError(404, text("user_done.not_found", "da"), "Ikke fundet") from None
+    except InvalidRequest as exc:
+        session.rollback()
+        return _users_page(request, session, user, changed=username,
+                           change_errors=exc.texts("da"), status=400)  # fmt: skip
+    return RedirectResponse(f"/admin/brugere?udfoert={handling}&bruger={username}", 303)
 
 
 @router.post("/admin/brugere")
@@ -183,6 +247,81 @@ def create_user(
         errors = exc.texts("da")
         return _users_page(request, session, user, errors=errors, form=form, status=400)
     return RedirectResponse(f"/admin/brugere?oprettet={username}", status_code=303)
+
+
+# ----------------------------------------------------------------------------- admin: GDPR
+@router.get("/admin/unge")
+def gdpr_page(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    ref: Annotated[str, Query(max_length=64)] = "",
+    slettet: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """Look a youth up for an access request or an erasure."""
+    if ref.strip():
+        return RedirectResponse(f"/admin/unge/{quote(ref.strip(), safe='')}", status_code=303)
+    erased = None
+    if slettet.startswith(TOMBSTONE_PREFIX) and _USERNAME.match(slettet):
+        erased = text("gdpr.erased", "da", tombstone=slettet)
+    return render(request, "admin/youths.html",
+                  context(request, user, ref="", erased=erased, error=None))  # fmt: skip
+
+
+def _export_page(
+    request: Request, session: SessionDep, user: AdminUser, ref: str, **extra: object
+) -> Response:
+    try:
+        data = export_youth(session, user.username, ref)
+    except NotFoundError:
+        return render(request, "admin/youths.html",
+                      context(request, user, ref=ref, erased=None,
+                              error=text("gdpr.not_found", "da")), status_code=404)  # fmt: skip
+    status = int(extra.pop("status", 200))  # type: ignore[call-overload]
+    return render(request, "admin/youth_export.html",
+                  context(request, user, export=data, standalone=False, **extra),
+                  status_code=status)  # fmt: skip
+
+
+@router.get("/admin/unge/{ref}")
+def youth_export_page(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    ref: Annotated[str, Path(min_length=1, max_length=64)],
+) -> Response:
+    """Everything stored about one youth, readable (audited as an export)."""
+    return _export_page(request, session, user, ref)
+
+
+@router.post("/admin/unge/{ref}/slet")
+def youth_erase(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    ref: Annotated[str, Path(min_length=1, max_length=64)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    confirm: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Erase the youth's personal data everywhere, once the admin typed the reference."""
+    check_csrf(user, csrf_token)
+    error = None
+    if confirm.strip() != ref:
+        error = text("gdpr.confirm_mismatch", "da")
+    elif not 1 <= len(reason.strip()) <= 500:
+        error = text("gdpr.reason_required", "da")
+    if error is None:
+        try:
+            erasure = erase_youth(session, user.username, ref, reason.strip())
+        except NotFoundError:
+            raise PageError(404, text("gdpr.not_found", "da"), "Ikke fundet") from None
+        except ConflictError:
+            session.rollback()
+            error = text("gdpr.open_offer", "da")
+        else:
+            return RedirectResponse(f"/admin/unge?slettet={erasure.tombstone}", status_code=303)
+    return _export_page(request, session, user, ref, erase_error=error, status=400)
 
 
 # ----------------------------------------------------------------------------- admin: audit log

@@ -109,7 +109,7 @@ def start(
         errors.append("Vælg mindst ét scenarie.")
     if not errors:
         try:
-            job = start_job(session, user.username, chosen, reps)
+            job = start_job(session, user.username, chosen, reps, role=user.role)
         except InvalidRequest as exc:
             session.rollback()
             errors.append("Scenarierne kan ikke køres:")

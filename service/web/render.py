@@ -115,3 +115,35 @@ def error_page(request: Request, status_code: int, message: str, title: str | No
         {"title": title or "Fejl", "message": message, "status_code": status_code},
         status_code=status_code,
     )
+
+
+def youth_value(field: str, value: Any) -> str:
+    """One field of a youth's record as the access-request page shows it (Danish)."""
+    if value is None or value == [] or value == "":
+        return "–"
+    if field == "situation":
+        return texts.label(texts.SITUATIONS, value)
+    if field == "income_type":
+        return texts.label(texts.INCOME_TYPES, value)
+    if field == "status":
+        return texts.label(texts.YOUTH_STATUS, value)
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, int):
+        return dk_number(value)
+    if isinstance(value, date | datetime):
+        return dk_date(value)
+    return str(value)
+
+
+templates.env.globals["youth_value"] = youth_value
+
+
+def export_page(data: dict[str, Any]) -> str:
+    """The access-request page of one youth's export, standalone (no navigation, no forms):
+    what ``boligmatch youth export --html`` writes."""
+    return templates.get_template("admin/youth_export.html").render(
+        export=data, user=None, standalone=True
+    )

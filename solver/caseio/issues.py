@@ -59,3 +59,7 @@ class CaseError(ValueError):
         self.issues = issues
         more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
         super().__init__(f"{issues[0]}{more}")
+
+    def __reduce__(self) -> tuple[type[CaseError], tuple[list[CaseIssue]]]:
+        # (raised in the service's import process and re-raised in the server)
+        return (CaseError, (self.issues,))

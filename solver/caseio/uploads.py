@@ -9,6 +9,12 @@ part, booleans ``true``/``false``); other sheets (the template's guide) are igno
 
 :func:`complete_policy` makes sure the case names its week and its policy: files that lack them
 (a workbook has no ``policy.toml``) get them from what the person gave, or an issue that asks.
+
+A zip (and a workbook, which is a zip) is checked against :class:`ZipLimits` before anything in
+it is expanded: how many members, how much they expand to in all, and how much each expands
+relative to its compressed size. The sizes a zip declares are not trusted: members are read
+with the remaining allowance as a cap, so a zip that lies about its sizes is stopped at the cap
+too. A zip bomb is refused with an issue naming the file; nothing is imported.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import io
 import tomllib
 import zipfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -29,6 +35,51 @@ from solver.caseio.weeks import parse_week, week_of
 from solver.caseio.write import csv_text
 
 POLICY = "policy.toml"
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What a zip may hold. A case folder is 5 files of a few MB at most (50,000 youths are
+    5 MB of CSV) and compresses 5-20 times; a workbook's sheets are XML, 10-30 times."""
+
+    members: int = 100
+    total_bytes: int = 200 * 1024 * 1024
+    ratio: int = 200  # uncompressed / compressed, per member (members under 64 KB exempt)
+
+
+SMALL_MEMBER = 64 * 1024
+
+
+def check_zip(name: str, zf: zipfile.ZipFile, limits: ZipLimits) -> None:
+    """Raise CaseError naming the file if the zip's declared contents pass the limits."""
+    infos = zf.infolist()
+    issue = None
+    if len(infos) > limits.members:
+        issue = CaseIssue(name, None, None, "zip_members",
+                          {"count": len(infos), "limit": limits.members})  # fmt: skip
+    elif sum(i.file_size for i in infos) > limits.total_bytes:
+        issue = CaseIssue(name, None, None, "zip_too_large",
+                          {"limit_mb": limits.total_bytes // (1024 * 1024)})  # fmt: skip
+    else:
+        for info in infos:
+            if info.file_size > SMALL_MEMBER and info.file_size > limits.ratio * max(
+                info.compress_size, 1
+            ):
+                issue = CaseIssue(name, None, None, "zip_ratio",
+                                  {"member": info.filename, "limit": limits.ratio})  # fmt: skip
+                break
+    if issue is not None:
+        raise CaseError([issue])
+
+
+def _read_capped(name: str, zf: zipfile.ZipFile, member: str, allowance: int) -> bytes:
+    """The member's bytes, at most ``allowance`` of them (a zip may lie about sizes)."""
+    with zf.open(member) as fh:
+        data = fh.read(allowance + 1)
+    if len(data) > allowance:
+        raise CaseError([CaseIssue(name, None, None, "zip_too_large",
+                                   {"limit_mb": allowance // (1024 * 1024)})])  # fmt: skip
+    return data
 
 
 def excel_cell(value: Any) -> Any:
@@ -44,7 +95,12 @@ def excel_cell(value: Any) -> Any:
     return value if isinstance(value, int) else str(value)
 
 
-def _workbook(name: str, data: bytes) -> dict[str, bytes]:
+def _workbook(name: str, data: bytes, limits: ZipLimits) -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_zip(name, zf, limits)
+    except zipfile.BadZipFile:
+        pass  # not a zip at all: the reader below says the workbook is unreadable
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object)
     except Exception as exc:  # openpyxl raises many kinds for a bad workbook
@@ -59,28 +115,35 @@ def _workbook(name: str, data: bytes) -> dict[str, bytes]:
     return files
 
 
-def _zip(name: str, data: bytes) -> dict[str, bytes]:
+def _zip(name: str, data: bytes, limits: ZipLimits) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return {
-                member.rsplit("/", 1)[-1].lower(): zf.read(member)
-                for member in zf.namelist()
-                if member.rsplit("/", 1)[-1].lower().endswith((".csv", ".toml"))
-            }
-    except zipfile.BadZipFile:
+            check_zip(name, zf, limits)
+            files, allowance = {}, limits.total_bytes
+            for member in zf.namelist():
+                base = member.rsplit("/", 1)[-1].lower()
+                if base.endswith((".csv", ".toml")):
+                    files[base] = _read_capped(name, zf, member, allowance)
+                    allowance -= len(files[base])
+            return files
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
         raise CaseError([CaseIssue(name, None, None, "zip_unreadable")]) from None
 
 
-def upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
+def upload_files(
+    uploads: list[tuple[str, bytes]], limits: ZipLimits | None = None
+) -> dict[str, bytes]:
     """Case-folder files from uploaded ``(file name, contents)``: loose files, one zip, or an
-    Excel workbook (``.xlsx``/``.xlsm``). Raises CaseError for an unreadable zip or workbook."""
+    Excel workbook (``.xlsx``/``.xlsm``). Raises CaseError for an unreadable zip or workbook,
+    or one past ``limits``."""
+    limits = limits or ZipLimits()
     files: dict[str, bytes] = {}
     for name, data in uploads:
         base = name.rsplit("/", 1)[-1].lower()
         if base.endswith(".zip"):
-            files.update(_zip(name, data))
+            files.update(_zip(name, data, limits))
         elif base.endswith((".xlsx", ".xlsm")):
-            files.update(_workbook(name, data))
+            files.update(_workbook(name, data, limits))
         else:
             files[base] = data
     return files

@@ -506,6 +506,18 @@ CASE: dict[str, Entry] = {
         "da": "der er endnu ikke importeret en uge, så der er ingen seneste politik at bruge",
     },
     "case.zip_unreadable": {"en": "not a readable zip file", "da": "er ikke en læsbar zip-fil"},
+    "case.zip_members": {
+        "en": "holds {count} files; at most {limit} are accepted",
+        "da": "indeholder {count} filer; der modtages højst {limit}",
+    },
+    "case.zip_too_large": {
+        "en": "expands to more than {limit_mb} MB",
+        "da": "fylder mere end {limit_mb} MB udpakket",
+    },
+    "case.zip_ratio": {
+        "en": "{member:q} expands more than {limit} times (a zip bomb?)",
+        "da": "{member:q} pakkes ud til mere end {limit} gange sin størrelse (en zip-bombe?)",
+    },
     "case.workbook_unreadable": {
         "en": "not a readable workbook ({error})",
         "da": "er ikke en læsbar Excel-projektmappe ({error})",
@@ -774,7 +786,19 @@ WORDS: dict[str, Entry] = {
             "read.youth": ("Læst: ung", "Read: youth"),
             "read.queue": ("Læst: kø for ung", "Read: youth's queue"),
             "user.create": ("Bruger oprettet", "User created"),
+            "user.deactivate": ("Bruger deaktiveret", "User deactivated"),
+            "user.activate": ("Bruger genaktiveret", "User reactivated"),
+            "user.role": ("Rolle ændret", "Role changed"),
+            "user.teams": ("Teams ændret", "Teams changed"),
+            "user.password": ("Adgangskode nulstillet", "Password reset"),
+            "login": ("Logget ind", "Signed in"),
+            "login.failed": ("Mislykket login", "Failed sign-in"),
+            "login.locked": ("Login spærret midlertidigt", "Sign-in locked for a while"),
             "logout": ("Logget ud", "Logged out"),
+            "read.denied": ("Læsning afvist: ung", "Read refused: youth"),
+            "export.youth": ("Indsigt: ung", "Access request: youth"),
+            "erase.youth": ("Slettet: ung", "Erased: youth"),
+            "retention.apply": ("Sletning efter frist", "Retention applied"),
             "scenario.start": ("Scenarie startet", "Scenario started"),
             "decision.create": ("Beslutning truffet", "Decision made"),
             "decision.revoke": ("Beslutning trukket tilbage", "Decision revoked"),
@@ -791,6 +815,7 @@ WORDS: dict[str, Entry] = {
             "user": ("Bruger", "User"),
             "week": ("Uge", "Week"),
             "scenario_job": ("Planlægningskørsel", "Planning job"),
+            "retention": ("Sletning efter frist", "Retention"),
             "decision": ("Beslutning", "Decision"),
         },
     ),
@@ -1017,6 +1042,17 @@ REQUEST: dict[str, Entry] = {
     "request.password_length": {
         "en": "the password must have at least {min} characters (and at most {max})",
         "da": "Adgangskoden skal være mindst {min} og højst {max} tegn.",
+    },
+    "request.password_common": {
+        "en": "the password is too common or too easy to guess (a word, a name, a keyboard row, "
+        "a date or the user name); a few unrelated words make a good password",
+        "da": "Adgangskoden er for almindelig eller for let at gætte (et ord, et navn, en "
+        "tastaturrække, en dato eller brugernavnet). Et par ord, der ikke hører sammen, er en god "
+        "adgangskode.",
+    },
+    "request.last_admin": {
+        "en": "the last active administrator cannot be deactivated or given another role",
+        "da": "Den sidste aktive administrator kan ikke deaktiveres eller få en anden rolle.",
     },
     "request.role_invalid": {
         "en": "role {role:q} is not one of admin, allocator, planner, caseworker",
@@ -1260,6 +1296,110 @@ PAGES: dict[str, Entry] = {
     },
 }
 
+# The admin's user page after a change (service.web.pages).
+USER_DONE = _words(
+    "user_done",
+    {
+        "deaktiver": ("{username} er deaktiveret og logget ud.",
+                      "{username} is deactivated and signed out."),
+        "aktiver": ("{username} er genaktiveret og kan logge ind igen.",
+                    "{username} is reactivated and can sign in again."),
+        "rolle": ("Rolle og teams for {username} er gemt.",
+                  "The role and teams of {username} are saved."),
+        "adgangskode": ("{username} har fået en ny adgangskode og er logget ud overalt.",
+                        "{username} has a new password and is signed out everywhere."),
+        "unknown": ("Ukendt ændring.", "Unknown change."),
+        "not_found": ("Brugeren findes ikke.", "No such user."),
+    },
+)  # fmt: skip
+
+# The fields of a youth's record as the access-request page shows them (service.web.pages).
+YOUTH_FIELDS = _words(
+    "youth_field",
+    {
+        "ref": ("Sagsreference", "Case reference"),
+        "birth_date": ("Fødselsdato", "Birth date"),
+        "referred_on": ("Henvist", "Referred on"),
+        "situation": ("Boligsituation", "Housing situation"),
+        "income_type": ("Indkomsttype", "Income type"),
+        "monthly_income": ("Månedlig indkomst (kr.)", "Monthly income (kr)"),
+        "rent_ceiling": ("Huslejeloft (kr.)", "Rent ceiling (kr)"),
+        "pet": ("Husdyr", "Pet"),
+        "household_size": ("Husstandens størrelse", "Household size"),
+        "needs_accessible": ("Behov for tilgængelig bolig", "Needs an accessible dwelling"),
+        "support_method": ("Støttemetode", "Support method"),
+        "support_team": ("Støtteteam", "Support team"),
+        "urgent_by": ("Haster senest", "Urgent by"),
+        "preferred_areas": ("Ønskede områder", "Preferred areas"),
+        "excluded_areas": ("Udelukkede områder", "Excluded areas"),
+        "gender": ("Køn (kun til opfølgning)", "Gender (monitoring only)"),
+        "greenlandic": ("Grønlandsk baggrund (kun til opfølgning)",
+                        "Greenlandic background (monitoring only)"),
+        "case_worker": ("Ansvarlig sagsbehandler", "Responsible case worker"),
+        "status": ("Status", "Status"),
+        "paused_until": ("Sat på pause til", "Paused until"),
+        "updated_at": ("Oprettet", "Recorded"),
+    },
+)  # fmt: skip
+
+CODES = {
+    **_words(
+        "income_type",
+        {
+            "cash_benefit": ("Kontanthjælp/uddannelseshjælp", "Cash benefit"),
+            "su": ("SU", "Student grant (SU)"),
+            "disability_pension": ("Førtidspension", "Disability pension"),
+            "job": ("Løn", "Job"),
+            "none": ("Ingen", "None"),
+        },
+    ),
+}
+
+GDPR: dict[str, Entry] = {
+    "gdpr.erased": {
+        "en": "The youth is erased. What remains is the tombstone {tombstone}.",
+        "da": "Den unge er slettet. Tilbage er kun mærket {tombstone}.",
+    },
+    "gdpr.not_found": {
+        "en": "No youth with that reference (or the youth has been erased).",
+        "da": "Der er ingen ung med den sagsreference (eller den unge er slettet).",
+    },
+    "gdpr.confirm_mismatch": {
+        "en": "Type the youth's case reference to confirm the erasure.",
+        "da": "Skriv den unges sagsreference for at bekræfte sletningen.",
+    },
+    "gdpr.reason_required": {
+        "en": "Give a reason for the erasure (1-500 characters, no personal data).",
+        "da": "Skriv en begrundelse for sletningen (1–500 tegn, ingen personoplysninger).",
+    },
+    "gdpr.open_offer": {
+        "en": "The youth holds an open offer: answer or withdraw it first.",
+        "da": "Den unge har et åbent tilbud. Afslut tilbuddet, før den unge slettes.",
+    },
+}
+
+# --------------------------------------------------------------------------- service limits
+LIMITS: dict[str, Entry] = {
+    "limit.body_too_large": {
+        "en": "the request is larger than the limit of {limit} MB",
+        "da": "Filerne fylder for meget: der modtages højst {limit} MB ad gangen.",
+    },
+    "limit.body_too_large_title": {"en": "Too large", "da": "For stor"},
+    "limit.login_locked": {
+        "en": "too many failed sign-ins; try again in {seconds} seconds",
+        "da": "For mange forkerte forsøg på at logge ind. Prøv igen om {seconds} sekunder.",
+    },
+    "limit.login_locked_title": {"en": "Try again later", "da": "Prøv igen senere"},
+    "limit.json_too_deep": {
+        "en": "the JSON body nests more than {limit} levels deep",
+        "da": "JSON-indholdet er indlejret i mere end {limit} niveauer",
+    },
+    "limit.toml_too_deep": {
+        "en": "is nested more than {limit} levels deep",
+        "da": "er indlejret i mere end {limit} niveauer",
+    },
+}
+
 CATALOGUE: dict[str, Entry] = {
     **EXPLAIN,
     **REASONS,
@@ -1273,6 +1413,11 @@ CATALOGUE: dict[str, Entry] = {
     **KPI_UNITS,
     **PLOTS,
     **REQUEST,
+    **LIMITS,
+    **USER_DONE,
+    **YOUTH_FIELDS,
+    **CODES,
+    **GDPR,
     **PRIORITY,
     **PAGES,
 }

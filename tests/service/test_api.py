@@ -23,7 +23,7 @@ def test_health_answers_ok(client: TestClient) -> None:
 def test_login_gives_a_token_and_a_wrong_password_does_not(client: TestClient) -> None:
     """Good credentials give a bearer token; bad ones a 400 without saying which part failed."""
     me = client.get("/api/v1/users/me", headers=auth(client, "cw_icm1")).json()
-    assert me == {"username": "cw_icm1", "role": "caseworker", "teams": ["ICM-1"]}
+    assert me == {"username": "cw_icm1", "role": "caseworker", "teams": ["ICM-1"], "active": True}
     bad = client.post("/api/v1/login/access-token", data={"username": "alloc", "password": "nope"})
     assert bad.status_code == 400 and bad.json()["detail"] == "Incorrect username or password"
     assert (
@@ -155,16 +155,24 @@ def test_one_run_per_week_unless_forced(client: TestClient) -> None:
     assert forced.json()["generation"] == 2
 
 
-def test_run_for_a_week_without_import_fails_cleanly(client: TestClient) -> None:
-    """No import for the week: the run fails with a clear error, no 500."""
-    run = run_week(client, "2030-W01")
-    assert run["status"] == "failed" and "No import for week 2030-W01" in run["error"]
+def test_run_for_a_week_without_import_is_refused(client: TestClient) -> None:
+    """No import for the week: 409 with a clear error, and no run is made."""
+    headers = auth(client, "alloc")
+    r = client.post("/api/v1/runs", json={"week": "2030-W01"}, headers=headers)
+    assert r.status_code == 409 and r.json()["detail"] == "Nothing is imported for week 2030-W01."
+    from sqlmodel import Session, select
+
+    from service import db
+    from service.models import Run
+
+    with Session(db.get_engine()) as s:
+        assert s.exec(select(Run)).first() is None
 
 
 def test_run_request_is_validated(client: TestClient) -> None:
     """A malformed week is a 422 naming the field."""
     r = client.post("/api/v1/runs", json={"week": "48"}, headers=auth(client, "alloc"))
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "week"]
+    assert r.status_code == 422 and r.json()["issues"][0].startswith("body.week: ")
 
 
 def _offer(client: TestClient, youth: str = "T01") -> tuple[int, dict]:

@@ -43,8 +43,9 @@ def test_ten_simultaneous_run_requests_make_exactly_one_run(client: TestClient) 
     assert wait_for_run(client, ids[0], headers)["status"] == "done"
 
 
-def test_ten_simultaneous_requests_at_the_engine_level_insert_one_row(database_url: str) -> None:
+def test_ten_simultaneous_requests_at_the_engine_level_insert_one_row(client: TestClient) -> None:
     """The uniqueness is the database's: racing request_run calls without the HTTP layer."""
+    import_fixture(client, "tiny")
     engine = db.get_engine()
     barrier = threading.Barrier(10)
     created: list[bool] = []

@@ -146,43 +146,57 @@ def test_the_live_database_is_a_base(client: TestClient) -> None:
 def test_a_failing_simulation_marks_the_job_failed(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The job's code as its child process runs it, here in the test process so the
+    simulation can be made to fail: the failure is recorded on the job."""
+    from sqlmodel import Session
+
     import solver.planning.simulate
+    from service import db
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated crash")
 
     monkeypatch.setattr(solver.planning.simulate, "run_scenarios", boom)
+    with Session(db.get_engine()) as session:
+        job = planning.start_job(session, "planner", [], None, [SMALL.format(org=_org())])
+    assert job.id is not None
+    planning.execute(db.get_engine(), job.id, planning.take_pending(job.id))
     h = auth(client, "planner")
-    r = client.post("/api/v1/scenarios", json={"toml": [SMALL.format(org=_org())]}, headers=h)
-    body = wait_job(client, r.json()["id"], h)
+    body = wait_job(client, job.id, h)
     assert body["status"] == "failed" and "simulated crash" in body["error"]
     assert body["table"] == []
     r = client.get(f"/api/v1/scenarios/{body['id']}/comparison.csv", headers=h)
     assert r.status_code == 409
 
 
-def test_stopping_the_server_fails_jobs_that_never_started_and_ends_the_wait_process(
-    database_url: str,
+def test_stopping_the_server_queues_its_jobs_again_and_ends_the_wait_process(
+    client: TestClient,
 ) -> None:
-    """A queued job would otherwise stay 'queued' forever after a restart; the expected-wait
-    process would outlive the server."""
+    """A job the stopping server held goes back to the queue (not 'queued' for ever under a
+    dead owner), and another server (``client``'s) takes it; the expected-wait process ends with
+    the server."""
     from sqlmodel import Session
 
-    from service import db
+    from service import db, leases
     from service.app import create_app
     from service.models import ScenarioJob
 
     app = create_app()
     with TestClient(app), Session(db.get_engine()) as session:
-        job = ScenarioJob(names=["x"], request={"names": ["x"]}, created_by="planner")
+        job = ScenarioJob(names=["x"], request={"names": ["x"]}, created_by="planner",
+                          owner=leases.owner())  # fmt: skip
         session.add(job)
         session.commit()
         session.refresh(job)
         assert job.id is not None
-        planning._pending[job.id] = []  # recorded, its thread not yet started
+        # held by this server, its process not yet started
+        app.state.jobs._jobs[job.id] = None  # type: ignore[assignment]
         waits._executor()  # the expected-wait process is up
     with Session(db.get_engine()) as session:
         stopped = session.get(ScenarioJob, job.id)
-        assert stopped is not None and stopped.status == "failed"
-        assert "server stopped" in (stopped.error or "")
+        assert stopped is not None and stopped.status == "queued" and stopped.owner is None
     assert waits._pool is None and job.id not in planning._pending
+    # The other server takes the job at its next heartbeat (its names are no shipped
+    # scenario: it fails, as recorded).
+    body = wait_done(client, f"/api/v1/scenarios/{job.id}", auth(client, "planner"), timeout=60)
+    assert body["status"] == "failed" and "no scenario 'x'" in body["error"]

@@ -90,7 +90,7 @@ def test_user_add_stores_an_argon2_hash_that_logs_in(database_url: str) -> None:
     ("args", "password", "message"),
     [
         (["--role", "boss"], PASSWORD, "role 'boss' is not one of"),
-        (["--role", "planner"], "short", "at least 8 characters"),
+        (["--role", "planner"], "short", "at least 12 characters"),
     ],
 )
 def test_user_add_refuses_a_bad_role_or_a_short_password(
@@ -142,7 +142,9 @@ def test_serve_in_production_without_a_key_refuses_to_start(
     """BOLIGMATCH_ENV=production and no key: exit 2, uvicorn never started."""
     monkeypatch.setenv("BOLIGMATCH_ENV", "production")
     result = runner.invoke(app, ["serve"])
-    assert result.exit_code == 2 and "BOLIGMATCH_SECRET_KEY must be set" in result.stderr
+    assert (
+        result.exit_code == 2 and "BOLIGMATCH_SECRET_KEY must be at least 32 bytes" in result.stderr
+    )
     assert no_secret == {}
 
 

@@ -123,7 +123,13 @@ def test_posts_without_csrf_are_refused_and_change_nothing(client: TestClient) -
         ("/anvisning/koersler", {"week": "2026-W48"}, None),
         ("/anvisning/tilbud", {"proposal_id": "1"}, None),
         ("/anvisning/tilbud/1/accept", {}, None),
-        ("/admin/brugere", {"username": "x1", "password": "long-enough", "role": "admin"}, None),
+        ("/admin/brugere", {"username": "x1", "password": "long-enough-pw", "role": "admin"}, None),
+        ("/admin/brugere/alloc", {"handling": "deaktiver"}, None),
+        (
+            "/admin/brugere/alloc",
+            {"handling": "adgangskode", "password": "a-new-pass-phrase"},
+            None,
+        ),
         ("/planlaegning", {"names": "two-more-dwellings"}, None),
         ("/logout", {}, None),
     ]
@@ -133,7 +139,8 @@ def test_posts_without_csrf_are_refused_and_change_nothing(client: TestClient) -
             r = client.post(path, data=body, files=files)
             assert r.status_code == 403, (path, token, r.status_code)
             assert "Sikkerhedstjekket" in r.text
-    assert not [e for e in _events() if e.action != "read.offers"]  # nothing was written
+    # nothing was written (the admin's sign-in is on record)
+    assert not [e for e in _events() if e.action not in ("read.offers", "login")]
     assert client.get("/").status_code == 200  # still signed in: logout was refused too
 
 
@@ -240,9 +247,9 @@ def test_bad_form_values_answer_danish_pages_never_500(client: TestClient) -> No
         ("/anvisning/tilbud/1/explode", {}, 400, "Ugyldige værdier"),
         ("/admin/brugere", {"username": "a b", "password": "x", "role": "king"}, 400,
          "Adgangskoden skal"),
-        ("/admin/brugere", {"username": "admin", "password": "long-enough", "role": "admin"},
+        ("/admin/brugere", {"username": "admin", "password": "long-enough-pw", "role": "admin"},
          400, "findes allerede"),
-        ("/admin/brugere", {"username": "cw9", "password": "long-enough", "role": "caseworker"},
+        ("/admin/brugere", {"username": "cw9", "password": "long-enough-pw", "role": "caseworker"},
          400, "mindst ét team"),
         ("/planlaegning", {}, 400, "Vælg mindst ét scenarie"),
         ("/planlaegning", {"names": "no-such"}, 400, "no scenario"),
@@ -320,11 +327,15 @@ def test_audit_log_filters_by_user_action_and_date(client: TestClient) -> None:
     login(client, "admin")
     page = client.get("/admin/log?bruger=cw_icm1&handling=read.queue").text
     assert page.count('class="actor"') == 1 and f"<td>{ref}</td>" in page
+    everything = client.get("/admin/log?handling=import").text
+    assert everything.count('class="actor"') == 1
     everything = client.get("/admin/log").text
-    # the import, the read, and the start pages' lists (the case worker's youths, the
-    # allocation office's urgent youths) are all on record
+    # the import, the read, the start pages' lists (the case worker's youths, the allocation
+    # office's urgent youths), and three sign-ins (alloc, cw_icm1, admin) are all on record
     actions = re.findall(r'data-action="([^"]+)"', everything)
-    assert sorted(actions) == sorted(["import", "read.queue", "read.youths", "read.youths"])
+    assert sorted(actions) == sorted(
+        ["import", "read.queue", "read.youths", "read.youths", "login", "login", "login"]
+    )
     assert 'data-action="import"' in everything
     assert 'data-action="import"' not in page
     assert client.get("/admin/log?fra=2000-01-01&til=2000-01-02").text.count('class="actor"') == 0

@@ -1,0 +1,248 @@
+"""GDPR: one youth's export (API, CLI, page), erasure everywhere (a search of the whole database
+finds none of their personal fields afterwards), retention, and the append-only audit log (the
+triggers on both databases, the application's role on PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import MetaData, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from service import db
+from service.cli import app as cli
+from service.models import Run, now
+
+from .conftest import FIXTURES, auth, run_week, wait_for_run
+
+FILES = ("youths.csv", "units.csv", "support.csv", "quotas.csv", "policy.toml")
+REF = "Y-ERASE-ME-7"
+# The youth's personal values, none of which occurs anywhere in the fixture.
+PERSONAL = {
+    "birth_date": "2004-02-29",
+    "referred_on": "2024-01-03",
+    "monthly_income": "98761",
+    "rent_ceiling": "7919",
+    "urgent_by": "2026-12-03",
+    "preferred_areas": "Zzyzxkvarteret",
+    "excluded_areas": "Qwxbyen",
+    "case_worker": "anna.erasable",
+}
+DECLINE_TEXT = "hemmelig-afslagstekst-91"
+
+
+def _import(client: TestClient) -> None:
+    folder = FIXTURES / "naestved"
+    files = {name: (folder / name).read_text() for name in FILES}
+    for needle in (REF, DECLINE_TEXT, *PERSONAL.values()):
+        assert all(needle not in t for t in files.values()), needle
+    rows = list(csv.DictReader(io.StringIO(files["youths.csv"])))
+    youth = {**rows[0], "ref": REF, "situation": "street", "income_type": "job", "pet": "none",
+             "household_size": "1", "needs_accessible": "false", "support_method": "none",
+             "support_team": "", "gender": "female", "greenlandic": "true", **PERSONAL}  # fmt: skip
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([*rows, youth])
+    files["youths.csv"] = out.getvalue()
+    upload = [("files", (n, t.encode(), "text/plain")) for n, t in files.items()]
+    r = client.post("/api/v1/imports", files=upload, headers=auth(client, "alloc"))
+    assert r.status_code == 201, r.text
+
+
+def _dump() -> dict[str, list[str]]:
+    """Every value of every row of every table, as text, by table."""
+    engine = db.get_engine()
+    meta = MetaData()
+    meta.reflect(engine)
+    out: dict[str, list[str]] = {}
+    with engine.connect() as conn:
+        for name, table in meta.tables.items():
+            values = []
+            for row in conn.execute(select(table)):
+                for value in row:
+                    values.append(json.dumps(value, default=str, ensure_ascii=False)
+                                  if isinstance(value, dict | list) else str(value))  # fmt: skip
+            out[name] = values
+    return out
+
+
+def _found(dump: dict[str, list[str]], needle: str) -> set[str]:
+    return {table for table, values in dump.items() if any(needle in v for v in values)}
+
+
+def _prepare(client: TestClient) -> dict[str, Any]:
+    """The youth imported, matched by a run, offered, declined with a text, read, run again."""
+    _import(client)
+    run = run_week(client)
+    alloc = auth(client, "alloc")
+    proposals = client.get(f"/api/v1/runs/{run['id']}/proposals", headers=alloc).json()
+    mine = next(p for p in proposals if p["youth_ref"] == REF)
+    assert mine["dwelling_ref"], "the urgent youth is housed by the run"
+    offer = client.post("/api/v1/offers", json={"proposal_id": mine["id"]}, headers=alloc).json()
+    r = client.post(f"/api/v1/offers/{offer['id']}/decline",
+                    json={"reason": "area", "text": DECLINE_TEXT}, headers=alloc)  # fmt: skip
+    assert r.status_code == 200
+    assert client.get(f"/api/v1/youths/{REF}/queue", headers=alloc).status_code == 200
+    again = client.post("/api/v1/runs", json={"week": "2026-W48", "force": True}, headers=alloc)
+    return wait_for_run(client, again.json()["id"], alloc)
+
+
+def test_an_export_holds_everything_stored_about_the_youth(client: TestClient) -> None:
+    _prepare(client)
+    admin = auth(client, "admin")
+    r = client.get(f"/api/v1/youths/{REF}/export", headers=admin)
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["youth"]["monthly_income"] == 98761 and data["youth"]["ref"] == REF
+    assert len(data["runs"]) == 2 and all(run["row"]["ref"] == REF for run in data["runs"])
+    assert data["runs"][0]["row"]["rent_ceiling"] == "7919"
+    assert len(data["proposals"]) == 2
+    assert data["offers"][0]["decline_text"] == DECLINE_TEXT
+    actions = {e["action"] for e in data["events"]}
+    assert {"read.queue", "offer.create", "offer.decline"} <= actions
+    assert (
+        client.get(f"/api/v1/youths/{REF}/export", headers=auth(client, "alloc")).status_code == 403
+    )
+    page = client.get(
+        f"/admin/unge/{REF}", cookies={"boligmatch_session": admin["Authorization"][7:]}
+    )
+    assert page.status_code == 200 and "Oplysninger om ung" in page.text
+    assert "98.761" in page.text and "gade eller bil" in page.text and DECLINE_TEXT in page.text
+    result = CliRunner().invoke(cli, ["youth", "export", REF])
+    assert result.exit_code == 0 and json.loads(result.stdout)["youth"]["ref"] == REF
+    html = CliRunner().invoke(cli, ["youth", "export", REF, "--html"])
+    assert html.exit_code == 0 and "Registrerede oplysninger" in html.stdout
+    exports = [e for e in client.get("/api/v1/audit?action=export.youth", headers=admin).json()]
+    assert len(exports) == 4
+
+
+def test_after_an_erasure_the_database_holds_none_of_the_youths_personal_fields(
+    client: TestClient,
+) -> None:
+    last = _prepare(client)
+    before = _dump()
+    for needle in (*PERSONAL.values(), DECLINE_TEXT):
+        assert _found(before, needle), needle  # the search does find them while stored
+    with Session(db.get_engine()) as s:
+        hashes = {r.id: (r.input_hash, r.input_snapshot["youths.csv"].count("\n"))
+                  for r in s.exec(select(Run)).scalars()}  # fmt: skip
+    admin = auth(client, "admin")
+    r = client.post(f"/api/v1/youths/{REF}/erase", json={"reason": "art. 17 request"},
+                    headers=admin)  # fmt: skip
+    assert r.status_code == 200, r.text
+    tombstone = r.json()["tombstone"]
+    after = _dump()
+    for needle in (*PERSONAL.values(), DECLINE_TEXT):
+        assert not _found(after, needle), (needle, _found(after, needle))
+    # the pseudonymous reference stays only in the append-only audit log's earlier events
+    assert _found(after, REF) == {"audit_event"}
+    with Session(db.get_engine()) as s:
+        for run in s.exec(select(Run)).scalars():  # hash and counts kept
+            assert (run.input_hash, run.input_snapshot["youths.csv"].count("\n")) == hashes[run.id]
+            assert tombstone in run.input_snapshot["youths.csv"]
+    alloc = auth(client, "alloc")
+    proposals = client.get(f"/api/v1/runs/{last['id']}/proposals", headers=alloc).json()
+    assert sum(p["youth_ref"] == tombstone for p in proposals) == 1
+    assert client.get(f"/api/v1/youths/{REF}", headers=alloc).status_code == 404
+    assert client.get(f"/api/v1/youths/{REF}/export", headers=admin).status_code == 404
+    erased = client.get("/api/v1/audit?action=erase.youth", headers=admin).json()
+    assert [(e["object_ref"], e["detail"]) for e in erased] == [(tombstone, "art. 17 request")]
+    # the week still runs
+    again = client.post("/api/v1/runs", json={"week": "2026-W48", "force": True}, headers=alloc)
+    assert wait_for_run(client, again.json()["id"], alloc)["status"] == "done"
+
+
+def test_a_youth_holding_an_open_offer_is_not_erased(client: TestClient) -> None:
+    _import(client)
+    run = run_week(client)
+    alloc, admin = auth(client, "alloc"), auth(client, "admin")
+    proposals = client.get(f"/api/v1/runs/{run['id']}/proposals", headers=alloc).json()
+    mine = next(p for p in proposals if p["youth_ref"] == REF)
+    client.post("/api/v1/offers", json={"proposal_id": mine["id"]}, headers=alloc)
+    r = client.post(f"/api/v1/youths/{REF}/erase", json={"reason": "x"}, headers=admin)
+    assert r.status_code == 409
+    assert client.get(f"/api/v1/youths/{REF}", headers=alloc).status_code == 200
+
+
+def test_retention_erases_closed_cases_and_old_snapshots(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _import(client)
+    run = run_week(client)
+    alloc = auth(client, "alloc")
+    proposals = client.get(f"/api/v1/runs/{run['id']}/proposals", headers=alloc).json()
+    mine = next(p for p in proposals if p["youth_ref"] == REF)
+    offer = client.post("/api/v1/offers", json={"proposal_id": mine["id"]}, headers=alloc).json()
+    for action in ("accept", "sign"):
+        assert (
+            client.post(f"/api/v1/offers/{offer['id']}/{action}", headers=alloc).status_code == 200
+        )
+    from service import settings
+    from service.usecases.gdpr import apply_retention
+
+    monkeypatch.setenv("BOLIGMATCH_RETENTION_CLOSED_CASE_DAYS", "30")
+    monkeypatch.setenv("BOLIGMATCH_RETENTION_SNAPSHOT_DAYS", "60")
+    settings.get_settings.cache_clear()
+    with Session(db.get_engine()) as s:
+        today = now().date()
+        assert apply_retention(s, "t", dry_run=True, today=today + timedelta(days=31)).youths == [
+            REF
+        ]
+        soon = apply_retention(s, "t", today=today + timedelta(days=29))
+        assert (soon.youths, soon.snapshots) == ([], [])
+    dry = CliRunner().invoke(cli, ["retention", "apply", "--dry-run"])
+    assert dry.exit_code == 0 and json.loads(dry.stdout)["youths"] == []
+    with Session(db.get_engine()) as s:
+        report = apply_retention(s, "t", today=today + timedelta(days=61))
+        assert report.youths == [REF] and report.snapshots == [run["id"]]
+        old = s.get(Run, run["id"])
+        assert old is not None and old.input_snapshot == {} and old.input_hash == run["input_hash"]
+        assert old.input_counts is not None and old.input_counts["youths.csv"] == 61
+    assert client.get(f"/api/v1/youths/{REF}", headers=alloc).status_code == 404
+
+
+def test_the_audit_log_is_append_only_in_the_database(client: TestClient) -> None:
+    run_week_safe = client.post("/api/v1/logout", headers=auth(client, "alloc"))
+    assert run_week_safe.status_code == 204
+    engine = db.get_engine()
+    for statement in ("DELETE FROM audit_event", "UPDATE audit_event SET actor = 'x'"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    if engine.dialect.name == "postgresql":
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text("TRUNCATE audit_event"))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar() >= 2
+    if engine.dialect.name == "postgresql":  # (SQLite has no roles: the triggers are all)
+        _the_applications_role_cannot_change_the_audit_log(engine)
+
+
+def _the_applications_role_cannot_change_the_audit_log(engine) -> None:  # type: ignore[no-untyped-def]
+    role = f"{engine.url.database}_app"
+    with engine.begin() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+        if exists.first() is None:
+            conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "grant-app", role]).exit_code == 0
+    app_engine = db.make_engine(engine.url.set(username=role).render_as_string(False))
+    try:
+        with app_engine.begin() as conn:  # the application's own work: read and append
+            conn.execute(text("INSERT INTO audit_event (at, actor, action, object_type, "
+                              "object_ref, detail) VALUES (now(), 'a', 'b', 'c', 'd', '')"))  # fmt: skip
+            conn.execute(text("UPDATE youth SET status = status"))
+        for statement in ("DELETE FROM audit_event", "UPDATE audit_event SET actor = 'x'",
+                          "TRUNCATE audit_event", "DELETE FROM alembic_version"):  # fmt: skip
+            with pytest.raises(DBAPIError, match="permission denied"), app_engine.begin() as conn:
+                conn.execute(text(statement))
+    finally:
+        app_engine.dispose()
