@@ -46,6 +46,7 @@ _USERNAME = re.compile(USERNAME_PATTERN)
 _TEAM = re.compile(TEAM_PATTERN)
 MIN_PASSWORD, MAX_PASSWORD = 12, 256
 MIN_GUESS_SCORE = 2  # zxcvbn: 2 = "somewhat guessable", at least 10^6 guesses
+ZXCVBN_MAX = 72  # the longest password zxcvbn judges
 _COMMON = frozenset(FREQUENCY_LISTS["passwords"])
 _DUMMY_HASH = hash_password("unknown user: the same argon2 work as a known one")
 UNKNOWN_ACTOR = "(unknown)"
@@ -63,10 +64,12 @@ def check_password(password: str, username: str = "") -> list[Problem]:
     """The password policy's problems with ``password`` (empty when it is acceptable)."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         return [Problem("password", "password_length", {"min": MIN_PASSWORD, "max": MAX_PASSWORD})]
-    # zxcvbn's cost grows with the length; its patterns are all in the first 100 characters.
+    # zxcvbn refuses more than 72 characters (and its cost grows with the length): it judges
+    # the first 72; a longer password is no weaker than its first 72 characters.
     inputs = [username, *username.replace("-", ".").replace("_", ".").split(".")]
     if password.lower() in _COMMON or (
-        zxcvbn(password[:100], user_inputs=[i for i in inputs if i])["score"] < MIN_GUESS_SCORE
+        zxcvbn(password[:ZXCVBN_MAX], user_inputs=[i for i in inputs if i])["score"]
+        < MIN_GUESS_SCORE
     ):
         return [Problem("password", "password_common")]
     return []

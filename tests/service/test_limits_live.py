@@ -37,14 +37,14 @@ def _case_files() -> list[tuple[str, tuple[str, bytes, str]]]:
             if p.suffix in (".csv", ".toml")]  # fmt: skip
 
 
-def _raw_request(port: int, head: str, first_chunk: bytes) -> tuple[str, float]:
+def _raw_request(port: int, head: str, first_chunk: bytes) -> str:
     """Send ``head`` and ``first_chunk`` of a body, then wait for the answer's status line
-    without sending more; (status line, seconds it took)."""
-    started = time.monotonic()
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+    without sending more. A server that waited for the rest of the body would never answer:
+    the read then times out (``socket.timeout``), and the test fails."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
         s.sendall(head.encode() + first_chunk)
         answer = s.recv(4096).decode(errors="replace")
-    return answer.splitlines()[0], time.monotonic() - started
+    return answer.splitlines()[0]
 
 
 def test_the_default_upload_limit_is_20_mb(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -62,8 +62,8 @@ def test_a_declared_oversize_upload_is_refused_before_its_body_arrives(server: S
         "Content-Type: multipart/form-data; boundary=b\r\n"
         f"Content-Length: {57 * 1024 * 1024}\r\n\r\n"
     )
-    status, seconds = _raw_request(server.port, head, b"x" * 65536)
-    assert " 413 " in status and seconds < 2
+    status = _raw_request(server.port, head, b"x" * 65536)
+    assert " 413 " in status
 
 
 def test_an_oversize_upload_without_a_length_is_refused_as_it_passes_the_limit(
@@ -113,10 +113,8 @@ def test_a_zip_bomb_is_refused_without_being_expanded(server: Server) -> None:
     before = _rss_mb(pid)
     with server.client() as c:
         alloc = token(c, "alloc")
-        started = time.monotonic()
         r = c.post("/api/v1/imports", files={"files": ("case.zip", bomb)}, headers=alloc)
         assert r.status_code == 422, r.text
-        assert time.monotonic() - started < 5
         issue = r.json()["issues"][0]
         assert issue["file"] == "case.zip" and "MB" in issue["message"]
     assert _rss_mb(pid) - before < 50
