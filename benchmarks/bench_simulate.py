@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from solver.engine.week import run_case  # noqa: E402
+from solver.planning.replications import run_replications  # noqa: E402
 from solver.planning.scenario import load_scenario  # noqa: E402
-from solver.planning.simulate import run_replications  # noqa: E402
 
 
 def main() -> None:

@@ -145,7 +145,7 @@ def queue_command(
 ) -> None:
     """One youth's queue position, what excludes them, the nearest miss and the expected wait."""
     from solver.engine.queue import QueueModel
-    from solver.planning.simulate import expected_wait
+    from solver.planning.expected_wait import expected_wait
 
     case = _read(case_dir, lang)
     model = QueueModel(case)
@@ -218,8 +218,8 @@ def scenario_run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from solver.planning.kpi import format_table
+    from solver.planning.replications import run_scenarios
     from solver.planning.scenario import ScenarioError, load_scenario
-    from solver.planning.simulate import run_scenarios
 
     specs, issues = [], []
     for f in files:

@@ -1,6 +1,6 @@
 """Planning jobs: what-if scenarios run in the background, their results kept in the database.
 
-A job is one ``solver.planning.simulate.run_scenarios`` call over shipped scenario files
+A job is one ``solver.planning.replications.run_scenarios`` call over shipped scenario files
 (``scenarios/``) and/or scenario TOML sent with the request, each compared with its baseline.
 The job row holds the request, the progress (replications done of all) and, when done, the
 whole result as JSON (``solver.planning.kpi.ComparisonResult``), so tables, CSV and plots are
@@ -231,7 +231,7 @@ def start_job(
         raise InvalidRequest([f"replications: must be between 1 and {MAX_REPLICATIONS}"])
     specs = _specs(session, names, tomls or [])
     check_bounds(specs, replications, role)
-    from solver.planning.simulate import planned_replications
+    from solver.planning.replications import planned_replications
 
     total = planned_replications(specs, replications)
     job = ScenarioJob(
@@ -308,7 +308,7 @@ def execute(
                 )
                 s.commit()
 
-        from solver.planning.simulate import run_scenarios
+        from solver.planning.replications import run_scenarios
 
         settings = get_settings()
         result = run_scenarios(

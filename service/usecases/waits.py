@@ -1,7 +1,7 @@
 """Expected waits for the queue page: one simulation per pool version, computed off the request.
 
 The distribution of weeks until a youth is housed comes from the planning simulation run on the
-current conditions (``solver.planning.simulate.expected_waits``: the latest imported week's
+current conditions (``solver.planning.expected_wait.expected_waits``: the latest imported week's
 snapshot, no changes, ``BOLIGMATCH_EXPECTED_WAIT_REPLICATIONS`` replications over
 ``BOLIGMATCH_EXPECTED_WAIT_WEEKS`` weeks). One run serves every youth, so it is computed once per
 pool version, in a separate process (the simulation is CPU-bound Python; in a thread it would
@@ -55,7 +55,7 @@ LOOK_EVERY_S = 1.0
 def _compute(url: str, token: str, owner: str, weeks: int, reps: int, seed: int) -> None:
     """In the child process: simulate the latest imported week and store the result in the
     row of ``token`` (while ``owner`` still holds it)."""
-    from solver.planning.simulate import expected_waits
+    from solver.planning.expected_wait import expected_waits
 
     from ..db import make_engine
     from .data import live_case

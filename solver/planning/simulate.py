@@ -28,27 +28,21 @@ made again: a dog declined over becomes a recorded pet, an area declined becomes
 area, a dwelling too dear lowers the youth's own rent ceiling below its cost. A youth who did
 not answer or was not ready may be offered the same dwelling again next week.
 
-Entry points: :func:`simulate` (one replication), :func:`run_replications` (many, in a local
-process pool or on a Dask cluster), :func:`run_scenarios` (scenarios against their baselines,
-a :class:`~solver.planning.kpi.ComparisonResult`) and :func:`expected_wait` /
-:func:`expected_waits`.
+Entry point: :func:`simulate` (one replication). Many replications (a local process pool or a
+Dask cluster) and scenarios against their baselines: :mod:`solver.planning.replications`;
+expected waits: :mod:`solver.planning.expected_wait`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import os
 import time
-import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fractions import Fraction
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -71,9 +65,7 @@ from solver.domain import (
 from solver.engine.week import run_case
 from solver.planning.kpi import (
     DECLINE_REASONS,
-    ComparisonResult,
     ReplicationResult,
-    ScenarioResult,
 )
 from solver.planning.scenario import (
     AddDwellings,
@@ -88,13 +80,9 @@ from solver.planning.scenario import (
     ScaleVacancies,
     ScenarioSpec,
     SupportTeamChange,
-    load_scenario,
 )
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
-"""Called with (replications done, replications in all) as replications finish."""
 
 HOMELESS = frozenset({Situation.COUCH, Situation.SHELTER, Situation.STREET})
 WITHIN_WEEKS = 13  # "share housed within 13 weeks" (a quarter)
@@ -839,334 +827,3 @@ def simulate(spec: ScenarioSpec, replication: int = 0, *, track: bool = False) -
     if replication < 0:
         raise ValueError("Negative replication.")
     return _Sim(spec, replication, track).run()
-
-
-# --------------------------------------------------------------------------- running many
-
-_WORKER_SPECS: Sequence[ScenarioSpec] = ()
-
-
-def _init_worker(specs: Sequence[ScenarioSpec]) -> None:
-    global _WORKER_SPECS
-    _WORKER_SPECS = specs
-
-
-def _pool_task(spec_index: int, replication: int, track: bool) -> ReplicationResult:
-    return simulate(_WORKER_SPECS[spec_index], replication, track=track)
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
-def run_replications(
-    specs: Sequence[ScenarioSpec],
-    *,
-    workers: int | None = None,
-    scheduler: Any = None,
-    progress: Progress | None = None,
-    track: bool = False,
-) -> list[list[ReplicationResult]]:
-    """Every replication of every spec: ``out[i][r]`` is replication ``r`` of ``specs[i]``.
-
-    Where they run never changes the numbers (each replication depends only on its spec and
-    index):
-
-    - ``scheduler`` (``"tcp://HOST:PORT"`` or a ``distributed.Client``): on that Dask cluster;
-      the specs are scattered to every worker once, one task per replication;
-    - otherwise ``workers`` processes (default: one per core) of a local ``spawn`` pool, each
-      given the specs once; ``workers=1`` (or a single replication) runs in this process.
-    """
-    tasks = [(i, r) for i, s in enumerate(specs) for r in range(s.replications)]
-    out: list[list[ReplicationResult | None]] = [[None] * s.replications for s in specs]
-    total, done = len(tasks), 0
-
-    def finished(i: int, r: int, result: ReplicationResult) -> None:
-        nonlocal done
-        out[i][r] = result
-        done += 1
-        if progress is not None:
-            progress(done, total)
-
-    if progress is not None:
-        progress(0, total)
-    if scheduler is not None:
-        _run_dask(specs, tasks, scheduler, track, finished)
-    else:
-        n = workers or default_workers()
-        if n <= 1 or total <= 1:
-            for i, r in tasks:
-                finished(i, r, simulate(specs[i], r, track=track))
-        else:
-            import multiprocessing
-
-            with ProcessPoolExecutor(
-                max_workers=min(n, total),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker,
-                initargs=(tuple(specs),),
-            ) as pool:
-                running = {pool.submit(_pool_task, i, r, track): (i, r) for i, r in tasks}
-                while running:
-                    ready, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for fut in ready:
-                        i, r = running.pop(fut)
-                        finished(i, r, fut.result())
-    return [[r for r in row if r is not None] for row in out]
-
-
-def _run_dask(
-    specs: Sequence[ScenarioSpec],
-    tasks: list[tuple[int, int]],
-    scheduler: Any,
-    track: bool,
-    finished: Callable[[int, int, ReplicationResult], None],
-) -> None:
-    from distributed import Client, as_completed
-
-    own = isinstance(scheduler, str)
-    client = Client(scheduler, set_as_default=False) if own else scheduler
-    try:
-        scattered = client.scatter(list(specs), broadcast=True, hash=False)
-        run = uuid.uuid4().hex[:8]
-        futures = {
-            client.submit(
-                simulate,
-                scattered[i],
-                r,
-                track=track,
-                pure=False,
-                key=f"boligmatch-sim-{run}-{i}-{r}",
-            ): (i, r)
-            for i, r in tasks
-        }
-        for fut in as_completed(futures):
-            i, r = futures[fut]
-            finished(i, r, fut.result())
-    finally:
-        if own:
-            client.close()
-
-
-# --------------------------------------------------------------------------- scenarios
-
-
-def planned_replications(specs: Sequence[ScenarioSpec], replications: int | None = None) -> int:
-    """How many replications :func:`run_scenarios` will simulate for ``specs``: theirs, plus one
-    implicit baseline per group of scenarios that share a pairing key and bring none."""
-    total = 0
-    groups: dict[tuple[Any, ...], tuple[bool, int]] = {}
-    for s in specs:
-        reps = replications if replications is not None else s.replications
-        total += reps
-        has_base, _ = groups.get(s.pairing_key(), (False, reps))
-        groups[s.pairing_key()] = (has_base or s.is_baseline, reps)
-    return total + sum(reps for has_base, reps in groups.values() if not has_base)
-
-
-def run_scenarios(
-    items: Iterable[str | Path | ScenarioSpec],
-    *,
-    replications: int | None = None,
-    workers: int | None = None,
-    scheduler: Any = None,
-    progress: Progress | None = None,
-) -> ComparisonResult:
-    """Run scenarios (files or specs) and compare each with its baseline.
-
-    Scenarios with the same base, horizon, seed, replications and calibration share one
-    baseline: a scenario file without changes among them (e.g. ``scenarios/baseline.toml``),
-    or else the same world without changes, run alongside. Replication ``r`` of a scenario
-    and of its baseline use the same child seed, so their difference is paired.
-
-    ``replications`` overrides every file's; ``workers``/``scheduler`` as in
-    :func:`run_replications`.
-    """
-    started = time.perf_counter()
-    specs = [it if isinstance(it, ScenarioSpec) else load_scenario(it) for it in items]
-    if replications is not None:
-        specs = [replace(s, replications=replications) for s in specs]
-    groups: dict[tuple[Any, ...], list[ScenarioSpec]] = {}
-    for s in specs:
-        groups.setdefault(s.pairing_key(), []).append(s)
-
-    used: set[str] = set()
-
-    def unique(name: str) -> str:
-        out, k = name, 2
-        while out in used:
-            out, k = f"{name} ({k})", k + 1
-        used.add(out)
-        return out
-
-    baselines: list[ScenarioSpec] = []
-    scenarios: list[tuple[ScenarioSpec, str]] = []
-    for key, members in groups.items():
-        explicit = [s for s in members if s.is_baseline]
-        if explicit:
-            base = replace(explicit[0], name=unique(explicit[0].name))
-        else:
-            label = "baseline" if len(groups) == 1 else f"baseline ({key[0]}, seed {key[3]})"
-            base = members[0].as_baseline(unique(label))
-        baselines.append(base)
-        for s in members:
-            if s.is_baseline:
-                continue
-            scenarios.append((replace(s, name=unique(s.name)), base.name))
-
-    all_specs = [*baselines, *(s for s, _ in scenarios)]
-    results = run_replications(all_specs, workers=workers, scheduler=scheduler, progress=progress)
-    base_results = [
-        ScenarioResult(s.name, s.describe(), res)
-        for s, res in zip(baselines, results[: len(baselines)], strict=True)
-    ]
-    scen_results = [
-        ScenarioResult(s.name, s.describe(), res, baseline=b)
-        for (s, b), res in zip(scenarios, results[len(baselines) :], strict=True)
-    ]
-    engine = sum(r.engine_seconds for row in results for r in row)
-    busy = sum(r.total_seconds for row in results for r in row)
-    rates = {}
-    for s in baselines:
-        r = calibrate(s.case, s.calibration)
-        rates[s.name] = {
-            "arrivals_per_week": round(r.arrivals_per_week, 4),
-            "arrivals_source": r.arrivals_source,
-            "vacancies_per_week": round(r.vacancies_per_week, 4),
-            "vacancies_source": r.vacancies_source,
-        }
-    meta = {
-        "workers": None if scheduler is not None else (workers or default_workers()),
-        "scheduler": scheduler
-        if isinstance(scheduler, str)
-        else (None if scheduler is None else "client"),
-        "wall_seconds": round(time.perf_counter() - started, 3),
-        "simulation_seconds": round(busy, 3),
-        "engine_seconds": round(engine, 3),
-        "calibration": rates,
-    }
-    return ComparisonResult(base_results, scen_results, meta)
-
-
-# --------------------------------------------------------------------------- expected wait
-
-
-@dataclass(frozen=True)
-class WaitDistribution:
-    """Weeks until one youth is housed under current conditions, from simulated replications.
-
-    ``cdf[k]`` is the probability of being housed by week ``k`` (0 = this week's run), a
-    Kaplan–Meier estimate in which the youth leaving the queue by other routes censors the
-    replication rather than counting as "never housed". ``quantiles[q]`` is the first week by
-    which the probability reaches ``q``, or ``None`` when that lies beyond the horizon.
-    """
-
-    youth_ref: str
-    weeks: int
-    replications: int
-    cdf: tuple[float, ...]
-    quantiles: dict[float, int | None]
-    housed_share: float  # replications in which the youth was housed within the horizon
-    left_share: float  # replications in which the youth left by other routes first
-
-    @property
-    def median(self) -> int | None:
-        return self.quantiles.get(0.5)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "youth_ref": self.youth_ref,
-            "weeks": self.weeks,
-            "replications": self.replications,
-            "p_housed_within_horizon": round(self.cdf[-1], 4) if self.cdf else 0.0,
-            "quantiles": {f"{q:g}": v for q, v in self.quantiles.items()},
-            "cdf": [round(p, 4) for p in self.cdf],
-            "housed_share": round(self.housed_share, 4),
-            "left_share": round(self.left_share, 4),
-        }
-
-
-QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
-
-
-def expected_waits(
-    case: Case,
-    refs: Iterable[str] | None = None,
-    *,
-    weeks: int = 26,
-    replications: int = 20,
-    seed: int = 0,
-    calibration: Calibration | None = None,
-    workers: int | None = None,
-    scheduler: Any = None,
-    progress: Progress | None = None,
-) -> dict[str, WaitDistribution]:
-    """Wait distributions for youths of ``case`` (default: all), from one set of replications.
-
-    The simulation is the scenario simulation without changes, so one run serves every youth:
-    call it once per week and cache the result for the queue page.
-    """
-    index = {y.ref: i for i, y in enumerate(case.youths)}
-    wanted = list(index) if refs is None else list(refs)
-    for ref in wanted:
-        if ref not in index:
-            raise KeyError(f"Youth {ref!r} is not in the case.")
-    spec = ScenarioSpec(
-        name="expected-wait",
-        base="case",
-        case=case,
-        horizon_weeks=weeks,
-        replications=replications,
-        seed=seed,
-        calibration=calibration or Calibration(),
-    )
-    [reps] = run_replications(
-        [spec], workers=workers, scheduler=scheduler, progress=progress, track=True
-    )
-    last = np.array([r.youth_last_week for r in reps], dtype=np.int64)  # reps × youths
-    housed = np.array([r.youth_housed for r in reps], dtype=np.int64)
-    out = {}
-    for ref in wanted:
-        i = index[ref]
-        out[ref] = _kaplan_meier(ref, last[:, i], housed[:, i], weeks)
-    return out
-
-
-def expected_wait(
-    case: Case,
-    youth_ref: str,
-    *,
-    weeks: int = 26,
-    replications: int = 20,
-    seed: int = 0,
-    **kwargs: Any,
-) -> WaitDistribution:
-    """The wait distribution of one youth (see :func:`expected_waits`)."""
-    return expected_waits(
-        case, [youth_ref], weeks=weeks, replications=replications, seed=seed, **kwargs
-    )[youth_ref]
-
-
-def _kaplan_meier(ref: str, last: np.ndarray, housed: np.ndarray, weeks: int) -> WaitDistribution:
-    n = len(last)
-    surv, cdf = 1.0, []
-    for k in range(weeks):
-        at_risk = int((last >= k).sum())
-        events = int(((last == k) & (housed == 1)).sum())
-        if at_risk:
-            surv *= 1 - events / at_risk
-        cdf.append(1 - surv)
-    quantiles: dict[float, int | None] = {}
-    for q in QUANTILES:
-        hit = next((k for k, p in enumerate(cdf) if p >= q - 1e-12), None)
-        quantiles[q] = hit
-    left = int(((housed == 0) & (last < weeks - 1)).sum())
-    return WaitDistribution(
-        youth_ref=ref,
-        weeks=weeks,
-        replications=n,
-        cdf=tuple(cdf),
-        quantiles=quantiles,
-        housed_share=float(housed.mean()) if n else 0.0,
-        left_share=left / n if n else 0.0,
-    )

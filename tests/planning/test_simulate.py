@@ -16,7 +16,9 @@ from typer.testing import CliRunner
 
 from service.cli import app
 from solver.caseio.read import read_case
+from solver.planning.expected_wait import _kaplan_meier, expected_wait
 from solver.planning.kpi import ComparisonResult, Interval, ReplicationResult
+from solver.planning.replications import planned_replications, run_replications, run_scenarios
 from solver.planning.scenario import (
     AddDwellings,
     ScaleArrivals,
@@ -26,14 +28,7 @@ from solver.planning.scenario import (
     load_scenario,
     parse_scenario,
 )
-from solver.planning.simulate import (
-    _kaplan_meier,
-    expected_wait,
-    planned_replications,
-    run_replications,
-    run_scenarios,
-    simulate,
-)
+from solver.planning.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "data" / "fixtures"

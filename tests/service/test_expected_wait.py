@@ -13,7 +13,7 @@ from service import db
 from service.settings import get_settings
 from service.usecases import waits
 from service.usecases.data import live_case
-from solver.planning.simulate import expected_wait
+from solver.planning.expected_wait import expected_wait
 
 from .conftest import auth, import_fixture, run_week
 

@@ -150,13 +150,13 @@ def test_a_failing_simulation_marks_the_job_failed(
     simulation can be made to fail: the failure is recorded on the job."""
     from sqlmodel import Session
 
-    import solver.planning.simulate
+    import solver.planning.replications
     from service import db
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(solver.planning.simulate, "run_scenarios", boom)
+    monkeypatch.setattr(solver.planning.replications, "run_scenarios", boom)
     with Session(db.get_engine()) as session:
         job = planning.start_job(session, "planner", [], None, [SMALL.format(org=_org())])
     assert job.id is not None
