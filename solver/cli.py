@@ -211,13 +211,17 @@ def scenario_run(
     replications: Annotated[
         int | None, typer.Option(help="Override every file's replications.")
     ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(min=0, help="Override every file's seed (same seed, same numbers)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Simulate scenarios against their baseline; print the differences, write CSV/JSON/plots."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from solver.planning.kpi import format_table
+    from solver.planning.kpi import format_kpi_table, format_table
     from solver.planning.replications import run_scenarios
     from solver.planning.scenario import ScenarioError, load_scenario
 
@@ -238,12 +242,16 @@ def scenario_run(
         result = run_scenarios(
             specs,
             replications=replications,
+            seed=seed,
             workers=workers,
             scheduler=scheduler,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     paths = result.write(out)
-    Console().print(format_table(result.table()))
+    if result.scenarios:
+        Console().print(format_table(result.table()))
+    else:  # baselines only (e.g. scenarios/baseline.toml): their own KPIs
+        Console().print(format_kpi_table(result.baselines))
     typer.echo(f"wrote {', '.join(str(p) for p in paths.values())}", err=True)
 
 

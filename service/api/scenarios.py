@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..models import MAX_ID, ScenarioJob
 from ..usecases.planning import (
     MAX_REPLICATIONS,
+    MAX_SEED,
     PLOT_TYPES,
     available,
     get_job,
@@ -56,6 +57,12 @@ class JobRequest(BaseModel):
     )
     replications: JsonInt | None = Field(
         default=None, ge=1, le=MAX_REPLICATIONS, description="Override every scenario's."
+    )
+    seed: JsonInt | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_SEED,
+        description="Override every scenario's seed (the same seed gives the same numbers).",
     )
 
 
@@ -111,7 +118,9 @@ def list_available(user: Planner) -> list[AvailableScenario]:
 @router.post("", status_code=status.HTTP_202_ACCEPTED, responses=responses())
 def create_job(request: Request, session: SessionDep, user: Planner, body: JobRequest) -> JobPublic:
     """Start a planning job in the background; poll ``GET /api/v1/scenarios/{id}``."""
-    job = start_job(session, user.username, body.names, body.replications, body.toml, user.role)
+    job = start_job(
+        session, user.username, body.names, body.replications, body.toml, user.role, seed=body.seed
+    )
     assert job.id is not None
     request.app.state.jobs.start_planning(job.id)
     return JobPublic(**job_public(job))

@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 PLOTS = ("queue_length", "wait_distribution")
 PLOT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 MAX_REPLICATIONS = 1000  # per scenario, from the API; the CLI has no cap
+MAX_SEED = 2**32 - 1  # a job's seed override (numpy takes any; this keeps it a plain integer)
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ def start_job(
     replications: int | None = None,
     tomls: list[str] | None = None,
     role: str = "planner",
+    seed: int | None = None,
 ) -> ScenarioJob:
     """Validate and record a job (committed, status queued); the caller schedules ``execute``.
 
@@ -229,6 +231,8 @@ def start_job(
     """
     if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:
         raise InvalidRequest([f"replications: must be between 1 and {MAX_REPLICATIONS}"])
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise InvalidRequest([f"seed: must be between 0 and {MAX_SEED}"])
     specs = _specs(session, names, tomls or [])
     check_bounds(specs, replications, role)
     from solver.planning.replications import planned_replications
@@ -236,7 +240,12 @@ def start_job(
     total = planned_replications(specs, replications)
     job = ScenarioJob(
         names=[s.name for s in specs],
-        request={"names": names, "toml": tomls or [], "replications": replications},
+        request={
+            "names": names,
+            "toml": tomls or [],
+            "replications": replications,
+            "seed": seed,
+        },
         status=WorkStatus.QUEUED.value,
         progress_total=total,
         created_by=username,
@@ -291,6 +300,7 @@ def execute(
                 req = job.request
                 specs = _specs(session, list(req.get("names", [])), list(req.get("toml", [])))
             replications = job.request.get("replications")
+            seed = job.request.get("seed")
             begun = session.execute(
                 _owned(job_id, owner, queued).values(
                     status=running, attempts=col(ScenarioJob.attempts) + 1, progress_done=0
@@ -314,6 +324,7 @@ def execute(
         result = run_scenarios(
             specs,
             replications=replications,
+            seed=seed,
             workers=settings.scenario_workers or None,
             scheduler=settings.dask_scheduler,
             progress=progress,

@@ -121,9 +121,38 @@ def t975(df: int) -> float:
     )
 
 
+SHARE = (0.0, 1.0)
+NONNEGATIVE = (0.0, math.inf)
+
+
+def kpi_range(unit: str) -> tuple[float, float]:
+    """The values a KPI of this unit can take: shares in [0, 1], counts and weeks ≥ 0."""
+    return SHARE if unit == "share" else NONNEGATIVE
+
+
+def weekly_unit(name: str) -> str:
+    """The unit of a weekly series (utilisations and the quota use are shares)."""
+    return "share" if name.endswith("_utilisation") or name == "quota_use" else "youths"
+
+
 @dataclass(frozen=True)
 class Interval:
-    """Mean over replications with a 95 % t-interval; ``n`` replications where defined."""
+    """Mean over replications with a 95 % interval; ``n`` replications where defined.
+
+    Without ``bounds`` the interval is Student's t on the mean (used for paired differences,
+    which may be negative). With ``bounds`` it is the t-interval on a transformed scale, mapped
+    back (the delta method), so that it never leaves the KPI's range:
+
+    - a count or a number of weeks (``(0, inf)``): ``mean × exp(± t·se / mean)``, the
+      log-scale interval;
+    - a share (``(0, 1)``): ``expit(logit(mean) ± t·se / (mean (1 − mean)))``, the logit-scale
+      interval.
+
+    Both contain the mean, shrink to the plain t-interval as it narrows, and reduce to the
+    point when every replication gave the same value (0 or 1 included). A share whose
+    replications leave [0, 1] (a team filled beyond a capacity a change lowered) is treated as
+    a non-negative number.
+    """
 
     mean: float
     lo: float
@@ -131,7 +160,7 @@ class Interval:
     n: int
 
     @classmethod
-    def of(cls, values: Iterable[float]) -> Interval:
+    def of(cls, values: Iterable[float], bounds: tuple[float, float] | None = None) -> Interval:
         x = np.array([v for v in values if v is not None and not math.isnan(v)], dtype=float)
         n = len(x)
         if n == 0:
@@ -139,8 +168,23 @@ class Interval:
         mean = float(x.mean())
         if n == 1:
             return cls(mean, math.nan, math.nan, 1)
-        half = t975(n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
-        return cls(mean, mean - half, mean + half, n)
+        se = float(x.std(ddof=1)) / math.sqrt(n)
+        t = t975(n - 1)
+        if bounds is None:
+            return cls(mean, mean - t * se, mean + t * se, n)
+        lo_b, hi_b = bounds
+        if hi_b == 1.0 and (x.max() > 1.0):
+            hi_b = math.inf
+        if x.min() < lo_b or x.max() > hi_b:  # not a value of this KPI: no transform
+            return cls(mean, mean - t * se, mean + t * se, n)
+        if se == 0.0:
+            return cls(mean, mean, mean, n)
+        if hi_b == math.inf:  # log scale (mean > 0, since se > 0 and every value ≥ 0)
+            spread = math.exp(min(t * se / mean, 700.0))
+            return cls(mean, mean / spread, mean * spread, n)
+        half = t * se / (mean * (1 - mean))  # logit scale (0 < mean < 1 as se > 0)
+        centre = math.log(mean / (1 - mean))
+        return cls(mean, _expit(centre - half), _expit(centre + half), n)
 
     def excludes_zero(self) -> bool:
         return self.n > 1 and (self.lo > 0 or self.hi < 0)
@@ -190,6 +234,13 @@ class ReplicationResult:
         )
 
 
+def _expit(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
 def _nan_to_none(v: float) -> float | None:
     return None if v is None or math.isnan(v) else v
 
@@ -209,14 +260,21 @@ class ScenarioResult:
 
     def kpis(self) -> dict[str, Interval]:
         """Every end-of-horizon KPI as a mean with its 95 % interval over replications."""
-        return {k: Interval.of(r.end.get(k, math.nan) for r in self.replications) for k in END_KPIS}
+        return {
+            k: Interval.of((r.end.get(k, math.nan) for r in self.replications), kpi_range(unit))
+            for k, (_, unit) in END_KPIS.items()
+        }
 
     def weekly(self, name: str) -> list[Interval]:
         """A weekly series as one interval per week."""
         if not self.replications:
             return []
         weeks = len(self.replications[0].weekly[name])
-        return [Interval.of(r.weekly[name][w] for r in self.replications) for w in range(weeks)]
+        bounds = kpi_range(weekly_unit(name))
+        return [
+            Interval.of((r.weekly[name][w] for r in self.replications), bounds)
+            for w in range(weeks)
+        ]
 
     def waits(self) -> np.ndarray:
         """Pooled histogram of waits (in whole weeks) over all replications."""
@@ -467,6 +525,21 @@ def format_table(rows: Sequence[ComparisonRow], kpis: Sequence[str] = HEADLINE_K
             _cell(r.scenario_value, r.unit),
             diff,
         )
+    return table
+
+
+def format_kpi_table(results: Sequence[ScenarioResult], kpis: Sequence[str] = HEADLINE_KPIS) -> Any:
+    """A rich Table of each result's own headline KPIs (a run with baselines only)."""
+    from rich.table import Table
+
+    table = Table(title="Scenario KPIs (mean [95 % interval])")
+    table.add_column("KPI", overflow="fold")
+    for r in results:
+        table.add_column(r.name, overflow="fold")
+    values = [r.kpis() for r in results]
+    for kpi in kpis:
+        label, unit = END_KPIS[kpi]
+        table.add_row(label, *(_cell(v[kpi], unit) for v in values))
     return table
 
 

@@ -154,6 +154,7 @@ def run_scenarios(
     items: Iterable[str | Path | ScenarioSpec],
     *,
     replications: int | None = None,
+    seed: int | None = None,
     workers: int | None = None,
     scheduler: Any = None,
     progress: Progress | None = None,
@@ -165,13 +166,15 @@ def run_scenarios(
     or else the same world without changes, run alongside. Replication ``r`` of a scenario
     and of its baseline use the same child seed, so their difference is paired.
 
-    ``replications`` overrides every file's; ``workers``/``scheduler`` as in
+    ``replications`` and ``seed`` override every file's; ``workers``/``scheduler`` as in
     :func:`run_replications`.
     """
     started = time.perf_counter()
     specs = [it if isinstance(it, ScenarioSpec) else load_scenario(it) for it in items]
     if replications is not None:
         specs = [replace(s, replications=replications) for s in specs]
+    if seed is not None:
+        specs = [replace(s, seed=seed) for s in specs]
     groups: dict[tuple[Any, ...], list[ScenarioSpec]] = {}
     for s in specs:
         groups.setdefault(s.pairing_key(), []).append(s)
