@@ -110,8 +110,12 @@ def _run_dask(
 ) -> None:
     from distributed import Client, as_completed
 
+    # A client of our own for an address: explicit, never the process's default (the test
+    # process may hold one; a CLI process holds none), closed when done. Everything below goes
+    # through *this* client: as_completed on its loop, results from its futures.
     own = isinstance(scheduler, str)
     client = Client(scheduler, set_as_default=False) if own else scheduler
+    futures: dict[Any, tuple[int, int]] = {}
     try:
         scattered = client.scatter(list(specs), broadcast=True, hash=False)
         run = uuid.uuid4().hex[:8]
@@ -126,9 +130,13 @@ def _run_dask(
             ): (i, r)
             for i, r in tasks
         }
-        for fut in as_completed(futures):
+        for fut in as_completed(list(futures), loop=client.loop):
             i, r = futures[fut]
             finished(i, r, fut.result())
+    except BaseException:
+        if futures:
+            client.cancel(list(futures))
+        raise
     finally:
         if own:
             client.close()
