@@ -21,7 +21,8 @@ from typing import Any
 
 from solver.planning.kpi import ComparisonResult, ReplicationResult, ScenarioResult
 from solver.planning.scenario import ScenarioSpec, load_scenario
-from solver.planning.simulate import calibrate, simulate
+from solver.planning.simulate import simulate
+from solver.planning.world import calibrate
 
 Progress = Callable[[int, int], None]
 """Called with (replications done, replications in all) as replications finish."""
