@@ -826,6 +826,14 @@ KPIS = _words(
     "kpi",
     {
         "housed": ("Unge der fik bolig", "Youths housed"),
+        "hindsight_bound": (
+            "Efterklogskabens loft: flest der kunne have fået bolig",
+            "Hindsight bound: most that could have been housed",
+        ),
+        "hindsight_share": (
+            "Fik bolig i forhold til efterklogskabens loft",
+            "Housed ÷ hindsight bound",
+        ),
         "wait_median_weeks": (
             "Median ventetid for dem der fik bolig",
             "Median wait of those housed",

@@ -57,6 +57,7 @@ class Accounts:
         self.offers = 0
         self.left = 0
         self.weekly: dict[str, list[float]] = {}
+        self.hindsight_bound: int | None = None  # set at the end (hindsight.HorizonRecorder)
         n_base = len(world.case.youths)
         self.last_week = [world.horizon - 1] * n_base  # tracked youths: housed or last waited
         self.housed_flag = [0] * n_base
@@ -160,12 +161,23 @@ class Accounts:
             "act_utilisation": mean_of("act_utilisation"),
             "icm_utilisation": mean_of("icm_utilisation"),
             "quota_use": mean_of("quota_use"),
+            **self._hindsight(),
         }
         for g in MONITORED_GROUPS:
             seen = self.group_seen[g]
             end[f"housed_share_{g}"] = self.group_housed[g] / seen if seen else math.nan
             end[f"wait_median_{g}"] = q(self.group_waits.get(g, []), 0.5)
         return end
+
+    def _hindsight(self) -> dict[str, float]:
+        bound = self.hindsight_bound
+        if bound is None:  # not recorded (expected waits)
+            return {}
+        housed = len(self.waits)
+        return {
+            "hindsight_bound": float(bound),
+            "hindsight_share": housed / bound if bound else math.nan,
+        }
 
     def result(self) -> ReplicationResult:
         """The replication's result, once every week has run."""

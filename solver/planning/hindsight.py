@@ -40,13 +40,19 @@ so the bound stays an upper bound.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from solver.domain import Case, Policy, Unit, Youth
+from solver.domain import Case, DwellingType, Policy, Unit, Youth
+
+if TYPE_CHECKING:
+    from solver.planning.world import World
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -226,3 +232,170 @@ def eligible_pairs(
     too_old = born <= before(move_first, hi + 1)
     too_young = born > before(move_last, lo)
     return p[~(youth_dw & (too_old | too_young))]
+
+
+# --------------------------------------------------------------------------- the record
+
+
+class HorizonRecorder:
+    """Writes a replication's :class:`Horizon` while it runs (:meth:`observe` before each week's
+    matching, :meth:`bound` at the end).
+
+    It reads the world and never changes it. A youth is recorded as first seen (before the
+    allocator learns anything from its declines) and waits, as far as the bound knows, from that
+    week until the lifetime drawn on entry ends — whether or not the policy houses it sooner; a
+    youth who comes back to the queue later (a lost tenancy) is a new entry. A dwelling is
+    recorded when reported; it can be let from the first week it is available in time until it
+    goes stale. When changes start, everyone still in the world is recorded again as changed and
+    the eligible pairs are the union over these regimes, each under its own policy. CTI teams
+    (held for the course) and quota ledgers (held for the counting window) are the resources;
+    ACT places are counted week by week (their cases end at random, depending on the caseload the
+    policy built), ICM places not at all (ICM starts at visitation, before housing).
+    """
+
+    def __init__(self, world: World) -> None:
+        from solver.domain import SupportMethod
+
+        self.world = world
+        self.horizon = world.horizon
+        self.current: dict[str, int] = {}  # youths in the queue last week → entry index
+        self.youths: list[list[tuple[int, Youth]]] = []  # per entry: (from week, version)
+        self.youth_weeks: list[tuple[int, int]] = []
+        self.youth_team: list[str | None] = []
+        self.units: dict[str, int] = {}
+        self.unit_versions: list[list[tuple[int, Unit]]] = []
+        self.unit_weeks: list[tuple[int, int]] = []
+        self.regimes: list[tuple[int, Policy]] = []
+        self.team_cap: dict[str, list[int]] = {}
+        self.quota_cap: dict[tuple[str, DwellingType], list[int]] = {}
+        window = world.cal.quota_window_weeks
+        self.quota_held = {
+            key: [sum(spread_[w:]) if w < window else 0 for w in range(self.horizon)]
+            for key, spread_ in ((k, list(q.claims)) for k, q in world.quotas.items())
+        }
+        self.cti_held = {
+            t.name: [sum(1 for e in t.ends if e > w) for w in range(self.horizon)]
+            for t in world.teams.values()
+            if t.method is SupportMethod.CTI
+        }
+        self.limited = {
+            t.name: t.method
+            for t in world.teams.values()
+            if t.method in (SupportMethod.CTI, SupportMethod.ACT)
+        }
+
+    def observe(self, w: int) -> None:
+        """The world as this week's matching sees it (after arrivals, vacancies and changes)."""
+        world = self.world
+        new_regime = not self.regimes or w in world.changes_at
+        if new_regime:
+            self.regimes.append((w, world.policy))
+        for ref, y in world.waiting.items():
+            k = self.current.get(ref)
+            if k is None:
+                k = len(self.youths)
+                self.youths.append([(w, y)])
+                leave = world.meta[ref].leave
+                self.youth_weeks.append((w, min(leave - 1, self.horizon - 1)))
+                self.youth_team.append(y.support_team)
+            elif new_regime and self.youths[k][-1][1] != y:
+                self.youths[k].append((w, y))
+            self.current[ref] = k
+        self.current = {r: k for r, k in self.current.items() if r in world.waiting}
+        policy = world.policy
+        r0 = world.r0
+        expiry = timedelta(weeks=world.cal.unit_expiry_weeks)
+        for ref, u in world.pool.items():
+            j = self.units.get(ref)
+            if j is None:
+                self.units[ref] = len(self.unit_versions)
+                self.unit_versions.append([(w, u)])
+                ahead = timedelta(days=policy.availability_horizon_days)
+                first = w
+                while (
+                    first < self.horizon and r0 + timedelta(weeks=first) + ahead < u.available_from
+                ):
+                    first += 1
+                last = w
+                while last + 1 < self.horizon and u.available_from + expiry >= r0 + timedelta(
+                    weeks=last + 1
+                ):
+                    last += 1
+                self.unit_weeks.append((first, last))
+            elif new_regime and self.unit_versions[j][-1][1] != u:
+                self.unit_versions[j].append((w, u))
+        for t in world.teams.values():
+            if t.name in self.limited:
+                self.team_cap.setdefault(t.name, []).append(t.capacity(policy))
+        for key, q in world.quotas.items():
+            self.quota_cap.setdefault(key, []).append(q.allowed(policy.default_quota_rate))
+
+    def horizon_record(self) -> Horizon:
+        """The record of the weeks observed."""
+        from solver.domain import SupportMethod
+
+        weeks = max((len(v) for v in (*self.team_cap.values(), *self.quota_cap.values())),
+                    default=self.horizon)  # fmt: skip
+        pairs: list[npt.NDArray[np.int64]] = []
+        starts = [s for s, _ in self.regimes]
+        for r, (start, policy) in enumerate(self.regimes):
+            stop = starts[r + 1] - 1 if r + 1 < len(starts) else self.horizon - 1
+            ys, yw, yk = self._versions(self.youths, self.youth_weeks, start, stop)
+            us, uw, uk = self._versions(self.unit_versions, self.unit_weeks, start, stop)
+            p = eligible_pairs(ys, us, replace(policy, run_date=self.world.r0), yw, uw)
+            if len(p):
+                pairs.append(np.stack([np.asarray(yk)[p[:, 0]], np.asarray(uk)[p[:, 1]]], axis=1))
+        resources: list[Resource] = []
+        team_index: dict[str, int] = {}
+        for name, method in self.limited.items():
+            cap = tuple(self.team_cap.get(name, ()))
+            if method is SupportMethod.CTI:
+                held = tuple(self.cti_held[name][: len(cap)])
+                span = self.world.cal.cti_course_weeks
+            else:
+                held, span = (0,) * len(cap), 1
+            team_index[name] = len(resources)
+            resources.append(Resource(f"team:{name}", max(1, span), cap, held))
+        quota_index: dict[tuple[str, DwellingType], int] = {}
+        for key, cap_list in self.quota_cap.items():
+            quota_index[key] = len(resources)
+            held = tuple(self.quota_held[key][: len(cap_list)])
+            span = self.world.cal.quota_window_weeks
+            resources.append(Resource(f"quota:{key[0]}", max(1, span), tuple(cap_list), held))
+        return Horizon(
+            weeks=weeks,
+            youth_weeks=self.youth_weeks,
+            dwelling_weeks=self.unit_weeks,
+            pairs=np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.int64),
+            youth_resource=[team_index.get(t or "", -1) for t in self.youth_team],
+            dwelling_resource=[
+                quota_index.get((v[0][1].organisation, v[0][1].dwelling_type), -1)
+                for v in self.unit_versions
+            ],
+            resources=resources,
+        )
+
+    @staticmethod
+    def _versions(
+        versions: list[list[tuple[int, T]]], windows: list[tuple[int, int]], start: int, stop: int
+    ) -> tuple[list[T], list[tuple[int, int]], list[int]]:
+        """Entries alive in weeks [start, stop], each as it was then, its window clipped."""
+        objs: list[T] = []
+        wins: list[tuple[int, int]] = []
+        keys: list[int] = []
+        for k, (vs, (a, b)) in enumerate(zip(versions, windows, strict=True)):
+            lo, hi = max(a, start), min(b, stop)
+            if lo > hi:
+                continue
+            obj = vs[0][1]
+            for since, v in vs:
+                if since <= max(start, vs[0][0]):
+                    obj = v
+            objs.append(obj)
+            wins.append((lo, hi))
+            keys.append(k)
+        return objs, wins, keys
+
+    def bound(self) -> int:
+        """The hindsight bound of the weeks observed (:func:`hindsight_bound`)."""
+        return hindsight_bound(self.horizon_record())

@@ -30,6 +30,8 @@ DECLINE_REASONS = ("pet_not_allowed", "area", "too_expensive", "not_ready", "no_
 # End-of-horizon KPIs: name -> (label, unit). Order is the table's order.
 END_KPIS: dict[str, tuple[str, str]] = {
     "housed": ("Youths housed", "youths"),
+    "hindsight_bound": ("Hindsight bound: most that could have been housed", "youths"),
+    "hindsight_share": ("Housed ÷ hindsight bound", "share"),
     "wait_median_weeks": ("Median wait of those housed", "weeks"),
     "wait_p90_weeks": ("90th-percentile wait of those housed", "weeks"),
     "housed_within_13w_share": ("New referrals housed within 13 weeks", "share"),
@@ -489,6 +491,7 @@ def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
 # The KPIs shown on screen and in notes; the CSV has them all.
 HEADLINE_KPIS = (
     "housed",
+    "hindsight_share",
     "wait_median_weeks",
     "wait_p90_weeks",
     "housed_within_13w_share",

@@ -45,6 +45,7 @@ from solver.core.problem import SolveParams
 from solver.engine.week import run_case
 from solver.planning import changes, declines, processes
 from solver.planning.accounting import Accounts
+from solver.planning.hindsight import HorizonRecorder
 from solver.planning.kpi import ReplicationResult
 from solver.planning.scenario import ScenarioSpec
 from solver.planning.world import Rates, World, calibrate
@@ -63,10 +64,14 @@ class _Replication:
         self.world = World(spec, replication)
         self.accounts = Accounts(self.world, track)
         processes.enter_base_youths(self.world, self.accounts)
+        # The hindsight bound's record (not for expected waits, which need only the queue).
+        self.record = None if track else HorizonRecorder(self.world)
 
     def run(self) -> ReplicationResult:
         for w in range(self.world.horizon):
             self.week(w)
+        if self.record is not None:
+            self.accounts.hindsight_bound = self.record.bound()
         return self.accounts.result()
 
     def week(self, w: int) -> None:
@@ -88,6 +93,8 @@ class _Replication:
             processes.leaves(world, acc, w)
         processes.expire(world, run_date)
 
+        if self.record is not None:
+            self.record.observe(w)
         t = time.perf_counter()
         result = run_case(world.case_for_week(w), SIM_SOLVE_PARAMS)
         acc.engine_s += time.perf_counter() - t
