@@ -7,7 +7,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from solver.resources import SCENARIOS_DIR
@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     scenario_workers: int = 0
     dask_scheduler: str | None = None
     # Expected waits on the queue page (service.usecases.waits); 0 replications switches them off.
-    expected_wait_weeks: int = 26
-    expected_wait_replications: int = 20
+    # A year and 40 replications reach the likely wait of most of the queue with a median
+    # interval of a few weeks (solver.planning.expected_wait.WAIT_WEEKS, WAIT_REPLICATIONS).
+    expected_wait_weeks: int = Field(default=52, ge=1, le=52)
+    expected_wait_replications: int = Field(default=40, ge=0, le=200)
     expected_wait_seed: int = 0
     # Leases on background work (service.leases): renewed every heartbeat; a lease not renewed
     # for lease_seconds has expired and its work is swept (docs/security.md, "Crashes").

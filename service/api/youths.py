@@ -68,6 +68,13 @@ class ExpectedWait(BaseModel):
     cdf: list[float] | None = Field(default=None, description="P(housed by week k), k = 0…")
     housed_share: float | None = None
     left_share: float | None = None
+    median_interval: list[int | None] | None = Field(
+        default=None,
+        description="95 % interval of the median week [lo, hi]; hi null: beyond the horizon.",
+    )
+    median_half_width: float | None = Field(
+        default=None, description="Half the median interval's length in weeks (null: open)."
+    )
 
 
 class QueuePublic(BaseModel):

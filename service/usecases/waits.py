@@ -3,7 +3,9 @@
 The distribution of weeks until a youth is housed comes from the planning simulation run on the
 current conditions (``solver.planning.expected_wait.expected_waits``: the latest imported week's
 snapshot, no changes, ``BOLIGMATCH_EXPECTED_WAIT_REPLICATIONS`` replications over
-``BOLIGMATCH_EXPECTED_WAIT_WEEKS`` weeks). One run serves every youth, so it is computed once per
+``BOLIGMATCH_EXPECTED_WAIT_WEEKS`` weeks: by default 40 over 52, which reach the likely wait of
+most of the queue; each youth's median comes with the 95 % interval the page shows as ± weeks).
+One run serves every youth, so it is computed once per
 pool version, in a separate process (the simulation is CPU-bound Python; in a thread it would
 slow every request of this server).
 
@@ -52,9 +54,18 @@ _looked: dict[str, tuple[str, float]] = {}
 LOOK_EVERY_S = 1.0
 
 
-def _compute(url: str, token: str, owner: str, weeks: int, reps: int, seed: int) -> None:
+def _compute(
+    url: str,
+    token: str,
+    owner: str,
+    weeks: int,
+    reps: int,
+    seed: int,
+    scheduler: str | None = None,
+) -> None:
     """In the child process: simulate the latest imported week and store the result in the
-    row of ``token`` (while ``owner`` still holds it)."""
+    row of ``token`` (while ``owner`` still holds it); on the Dask cluster ``scheduler`` if the
+    service has one (``BOLIGMATCH_DASK_SCHEDULER``), else in the child itself."""
     from solver.planning.expected_wait import expected_waits
 
     from ..db import make_engine
@@ -64,7 +75,9 @@ def _compute(url: str, token: str, owner: str, weeks: int, reps: int, seed: int)
     try:
         with Session(engine) as session:
             case = live_case(session)
-        out = expected_waits(case, weeks=weeks, replications=reps, seed=seed, workers=1)
+        out = expected_waits(
+            case, weeks=weeks, replications=reps, seed=seed, workers=1, scheduler=scheduler
+        )
         values = {
             "status": WorkStatus.DONE.value,
             "result_json": json.dumps({ref: d.to_dict() for ref, d in out.items()}),
@@ -131,6 +144,7 @@ def _look(engine: Engine, key: str, token: str) -> None:
             s.expected_wait_weeks,
             s.expected_wait_replications,
             s.expected_wait_seed,
+            s.dask_scheduler,
         )
         _running[key] = (token, future)
         future.add_done_callback(lambda f: _finished(engine, key, token, f))

@@ -8,6 +8,7 @@ the queue's data (``solver.i18n``).
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
@@ -118,6 +119,8 @@ async def youth_page(
             blocks=list(info.blocks) if info else [],
             wait=wait,
             median=quantiles.get("0.5"),
+            wait_head=_wait_head(wait),
+            wait_interval=_wait_interval(wait),
             q25=quantiles.get("0.25"),
             q75=quantiles.get("0.75"),
             q90=quantiles.get("0.9"),
@@ -142,3 +145,35 @@ async def wait_poll(request: Request, user: PersonReaderUser, ref: Ref) -> Respo
         headers["HX-Refresh"] = "true"
     return render(request, "youths/_wait_poll.html", {"ref": ref, "state": state},
                   headers=headers)  # fmt: skip
+
+
+def _half(wait: dict[str, Any]) -> int | None:
+    half = wait.get("median_half_width")
+    return None if half is None else math.ceil(half)
+
+
+def _wait_head(wait: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The expected wait in one line: the median ± the half-width of its 95 % interval."""
+    if wait.get("status") not in ("ready", "stale"):
+        return None
+    median = (wait.get("quantiles") or {}).get("0.5")
+    weeks = wait.get("weeks")
+    if median is None:
+        return "queue.wait.beyond", {"weeks": weeks}
+    half = _half(wait)
+    if half is None or "median_interval" not in wait:
+        return "queue.wait.median_open", {"median": median, "weeks": weeks}
+    return "queue.wait.median", {"median": median, "half": half}
+
+
+def _wait_interval(wait: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The median's 95 % interval as a sentence."""
+    if wait.get("status") not in ("ready", "stale") or "median_interval" not in wait:
+        return None  # (a result stored before intervals were computed has none)
+    lo, hi = wait["median_interval"]
+    weeks = wait.get("weeks")
+    if lo is None:
+        return "queue.wait.interval_none", {"weeks": weeks}
+    if hi is None:
+        return "queue.wait.interval_open", {"lo": lo, "weeks": weeks}
+    return "queue.wait.interval", {"lo": lo, "hi": hi, "half": _half(wait)}

@@ -368,6 +368,34 @@ QUEUE: dict[str, Entry] = {
     "queue.help.pet": {"en": "that allows {pet:L.pet_a}", "da": "hvor {pet:L.pet_a} må bo"},
     "queue.help.rooms": {"en": "with {rooms} rooms", "da": "med {rooms} værelser"},
     "queue.help.accessible": {"en": "that is accessible", "da": "som er tilgængelig"},
+    # The expected wait (service.usecases.waits): the median week and its 95 % interval.
+    "queue.wait.median": {
+        "en": "{median} weeks (± {half} weeks)",
+        "da": "{median} uger (± {half} uger)",
+    },
+    "queue.wait.median_open": {
+        "en": "{median} weeks (possibly over {weeks} weeks)",
+        "da": "{median} uger (måske over {weeks} uger)",
+    },
+    "queue.wait.beyond": {"en": "over {weeks} weeks", "da": "over {weeks} uger"},
+    "queue.wait.interval": {
+        "en": "95 % interval of the median: week {lo} to {hi} (± {half} weeks).",
+        "da": "95 %-interval for medianen: uge {lo} til {hi} (± {half} uger).",
+    },
+    "queue.wait.interval_open": {
+        "en": "95 % interval of the median: from week {lo} to beyond week {weeks}.",
+        "da": "95 %-interval for medianen: fra uge {lo} til senere end uge {weeks}.",
+    },
+    "queue.wait.interval_none": {
+        "en": "Fewer than half are housed within {weeks} weeks in the simulation.",
+        "da": "Færre end halvdelen får bolig inden for {weeks} uger i simuleringen.",
+    },
+    "queue.wait.simulated": {
+        "en": "Simulated over {weeks} weeks with {replications} replications under current "
+        "conditions.",
+        "da": "Simuleret over {weeks} uger med {replications} gentagelser under de nuværende "
+        "forhold.",
+    },
 }
 
 # --------------------------------------------------------------------------- case import

@@ -50,6 +50,8 @@ def test_expected_wait_is_computed_in_the_background_and_matches_the_simulation(
                            replications=s.expected_wait_replications, seed=s.expected_wait_seed,
                            workers=1).to_dict()  # fmt: skip
     assert ready["cdf"] == direct["cdf"] and ready["quantiles"] == direct["quantiles"]
+    assert ready["median_interval"] == direct["median_interval"]
+    assert ready["median_half_width"] == direct["median_half_width"]
 
 
 def test_a_changed_pool_serves_the_old_numbers_as_stale_until_recomputed(
