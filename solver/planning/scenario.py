@@ -47,7 +47,7 @@ from pydantic import (
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 from pydantic_core import PydanticCustomError
 
-from solver.domain import Case, DwellingType, IncomeType, PetPolicy, Rate
+from solver.domain import Case, DwellingType, IncomeType, PetPolicy, PriorityScheme, Rate
 from solver.resources import FIXTURES_DIR
 
 FIXTURE_NAMES = ("tiny", "naestved", "copenhagen", "national")
@@ -396,6 +396,55 @@ class RentIncrease:
         return self
 
 
+@pydantic_dataclass(frozen=True, config=_CONFIG)
+class Matching:
+    """How the week's matching is done from the start week on (issue 14)."""
+
+    method: Literal["optimal", "greedy"] = Field(
+        default="optimal",
+        description="optimal: the engine (the most youths housed, then priority, then fit); "
+        "greedy: each vacancy in turn, by available date, to the highest-priority eligible "
+        "youth — today's manual practice (solver/engine/greedy.py).",
+    )
+    every_weeks: Int = Field(
+        default=1, ge=1, le=52, description="How often matching runs (1 = weekly, 2 = fortnightly)."
+    )
+    start_week: StartWeek = 1
+    note: Note = None
+    kind: Literal["matching"] = "matching"
+
+
+@pydantic_dataclass(frozen=True, config=_CONFIG)
+class PriorityChange(PriorityScheme):
+    """The priority scheme from the start week on: ``order``, ``situation_rank`` and ``points``
+    exactly as ``[priority]`` in policy format 2 (``../shared/case-format.md``); the keys not
+    given take policy format 2's defaults, not the base's."""
+
+    preset: Literal["standard", "situation", "points"] | None = Field(
+        default=None,
+        description="One of the named schemes of solver/engine/priority.py instead of order, "
+        "situation_rank and points (docs/priority.md).",
+    )
+    start_week: StartWeek = 1
+    note: Note = None
+    kind: Literal["priority"] = "priority"
+
+    @model_validator(mode="after")
+    def _preset_alone(self) -> PriorityChange:
+        own = PriorityScheme(self.order, self.situation_rank, dict(self.points))
+        if self.preset is not None and own != PriorityScheme():
+            raise _given(self, "preset", "give preset or order/situation_rank/points, not both")
+        return self
+
+    def scheme(self) -> PriorityScheme:
+        """The scheme this change puts in force."""
+        from solver.engine.priority import PRESETS
+
+        if self.preset is not None:
+            return PRESETS[self.preset]
+        return PriorityScheme(self.order, self.situation_rank, dict(self.points))
+
+
 Change: TypeAlias = (
     AddDwellings
     | SupportTeamChange
@@ -406,6 +455,8 @@ Change: TypeAlias = (
     | ScaleArrivals
     | ScaleVacancies
     | RentIncrease
+    | Matching
+    | PriorityChange
 )
 CHANGE_KINDS: dict[str, type] = {
     "add_dwellings": AddDwellings,
@@ -417,6 +468,8 @@ CHANGE_KINDS: dict[str, type] = {
     "scale_arrivals": ScaleArrivals,
     "scale_vacancies": ScaleVacancies,
     "rent_increase": RentIncrease,
+    "matching": Matching,
+    "priority": PriorityChange,
 }
 AnyChange = Annotated[Change, Field(discriminator="kind")]
 
@@ -715,6 +768,8 @@ def _issue(error: Any) -> tuple[str, str]:
         return f"{key}.kind", f"is required (one of {', '.join(CHANGE_KINDS)})"
     if kind in ("rate_type", "not_rate", "rate_range"):
         return key, f'must be a rate from 0 to 1 like 0.25 or "1/3", not {value!r}'
+    if kind == "unknown_key":  # a [priority.points] key (solver.domain)
+        return f"{key}.{ctx.get('key')}", f"unknown key (expected one of {ctx.get('allowed')})"
     if kind == "combination":
         return f"{key}.{ctx['key']}", error["msg"]
     if kind in ("float_type", "float_parsing"):
