@@ -89,9 +89,15 @@ def run_case(
 
 def _matches(case: Case, week: WeekProblem, result: MatchResult) -> tuple[Match, ...]:
     """The pinned pairs and the optimiser's, in priority order of the youths."""
+    return matches_of(case, week, result.arcs.tolist())
+
+
+def matches_of(case: Case, week: WeekProblem, problem_arcs: list[int]) -> tuple[Match, ...]:
+    """The pinned pairs and the given arcs of ``week.problem``, in priority order of the youths
+    (also for :mod:`solver.engine.greedy`)."""
     elig = week.eligibility
     reasons = {p.arc: p.decision.reason for p in week.decisions.pins}
-    pairs = [int(week.arcs[a]) for a in result.arcs.tolist()] + list(reasons)
+    pairs = [int(week.arcs[a]) for a in problem_arcs] + list(reasons)
     out = []
     for a in sorted(pairs, key=lambda a: int(week.problem.rank[elig.youth_idx[a]])):
         fit = {name: int(elig.fit[name][a]) for name in FIT_TERMS}

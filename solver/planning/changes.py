@@ -22,6 +22,8 @@ from solver.planning.scenario import (
     Change,
     DogFriendlyShare,
     LiftLettingRestrictions,
+    Matching,
+    PriorityChange,
     QuotaRate,
     RentCeiling,
     RentIncrease,
@@ -150,6 +152,19 @@ def rent_increase(world: World, i: int, c: RentIncrease, w: int, run_date: date)
     world.map_units(dearer, pool=False)  # renovations raise rents at re-letting
 
 
+def matching(world: World, i: int, c: Matching, w: int, run_date: date) -> None:
+    """Optimal (the engine) or greedy (solver.engine.greedy), every ``every_weeks`` weeks
+    counted from this week; in the weeks between, nobody is matched and the pool waits."""
+    world.matching = c.method
+    world.matching_every = c.every_weeks
+    world.matching_since = w
+
+
+def priority(world: World, i: int, c: PriorityChange, w: int, run_date: date) -> None:
+    """The municipality's priority scheme: the engine's order, greedy's and visitation's."""
+    world.policy = replace(world.policy, priority=c.scheme())
+
+
 Handler = Callable[[World, int, Any, int, date], None]
 
 HANDLERS: dict[type, Handler] = {
@@ -162,6 +177,8 @@ HANDLERS: dict[type, Handler] = {
     ScaleArrivals: scale_arrivals,
     ScaleVacancies: scale_vacancies,
     RentIncrease: rent_increase,
+    Matching: matching,
+    PriorityChange: priority,
 }
 
 

@@ -2,15 +2,24 @@
 
 A scenario is a base case (a fixture or a case folder; the live database is a hook the service
 fills, :func:`register_base_loader`), a horizon in weeks, replications and a seed, optional
-calibration overrides, and a list of changes, each from a start week on. Loading validates the
-whole file and raises one :class:`ScenarioError` listing every problem, each naming its key::
+calibration overrides, and a list of changes, each from a start week on.
 
-    scenarios/x.toml: changes[2].rent: must be a non-negative integer
+Every key is declared once, here, as a field of a pydantic dataclass with its description and
+bounds: :class:`ScenarioFile` (the top level), :class:`Calibration`, :class:`DeclineModel` and
+one class per change kind, told apart by ``kind`` (a discriminated union, :data:`Change`). The
+same declaration validates files, builds the values the simulation reads and gives the JSON
+Schema (``python -m solver.planning.scenario > docs/scenario.schema.json``; served at
+``/api/v1/schemas/scenario.json``). Loading validates the whole file and raises one
+:class:`ScenarioError` listing every problem, each naming its key::
+
+    scenarios/x.toml: changes[2].rent: must be an integer of at least 0, not -5
 
 ``changes[i]`` counts the ``[[changes]]`` blocks from 1 in file order. Weeks are numbered from 1;
-week 1 is the base case's run week.
+week 1 is the base case's run week. What needs the base case (a team or organisation that must
+exist, a start week within the horizon) is checked after the schema (:func:`_check_in_world`).
 
-Nothing here simulates: :mod:`solver.planning.simulate` reads a :class:`ScenarioSpec`.
+Nothing here simulates: :mod:`solver.planning.simulate` reads a :class:`ScenarioSpec`, and each
+change kind has its handler in :mod:`solver.planning.changes`.
 """
 
 from __future__ import annotations
@@ -18,14 +27,31 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
-from solver.domain import Case, DwellingType, IncomeType, PetPolicy
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    Strict,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+from pydantic_core import PydanticCustomError
+
+from solver.domain import Case, DwellingType, IncomeType, PetPolicy, PriorityScheme, Rate
 from solver.resources import FIXTURES_DIR
 
 FIXTURE_NAMES = ("tiny", "naestved", "copenhagen", "national")
+MAX_HORIZON_WEEKS = 520  # ten years: beyond that the base case says nothing
 
 BaseLoader = Callable[[str], Case]
 _BASE_LOADERS: dict[str, BaseLoader] = {}
@@ -49,10 +75,68 @@ class ScenarioError(ValueError):
         super().__init__("\n".join(issues))
 
 
+# --------------------------------------------------------------------------- value types
+
+_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _pet_policy(value: Any) -> Any:
+    if isinstance(value, PetPolicy):
+        return value
+    labels = [p.label for p in PetPolicy]
+    if not isinstance(value, str) or value not in labels:
+        raise PydanticCustomError(
+            "one_of",
+            "must be one of {values}, not {value}",
+            {"values": ", ".join(labels), "value": repr(value)},
+        )
+    return PetPolicy.parse(value)
+
+
+def _dogs_allowed(value: PetPolicy) -> PetPolicy:
+    if value < PetPolicy.SMALL_DOGS:
+        raise PydanticCustomError(
+            "one_of",
+            "must be one of {values}, not {value}",
+            {"values": "small_dogs, all", "value": repr(value.label)},
+        )
+    return value
+
+
+Int = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]  # an integer or a float; not true/false, not a string
+Share = Annotated[float, Strict(), Field(ge=0.0, le=1.0)]
+Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+Pets = Annotated[
+    PetPolicy,
+    BeforeValidator(_pet_policy),
+    PlainSerializer(lambda p: p.label, return_type=str),
+    WithJsonSchema({"enum": [p.label for p in PetPolicy], "type": "string"}),
+]
+StartWeek = Annotated[
+    int,
+    Strict(),
+    Field(ge=1, description="The week the change starts (1 = the base's run week … horizon)."),
+]
+Note = Annotated[str | None, Field(description="Free text for the reader; ignored.")]
+Organisation = Annotated[
+    Text | None,
+    Field(description="Only this housing organisation (default: every one)."),
+]
+DwellingFilter = Annotated[
+    DwellingType | None, Field(description="Only this dwelling type (default: every one).")
+]
+
+
+def _given(c: Any, key: str, message: str) -> PydanticCustomError:
+    """An error about a combination of keys, reported at ``key``."""
+    return PydanticCustomError("combination", message, {"key": key})
+
+
 # --------------------------------------------------------------------------- calibration
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class DeclineModel:
     """Probabilities that a youth declines an offer, per coded reason (service ``DeclineReason``).
 
@@ -60,157 +144,305 @@ class DeclineModel:
     is an assumption unless a source is named; ``scenarios/README.md`` lists them.
     """
 
-    # A youth with a dog the office does not know of (see ``unrecorded_dog_share``) offered a
-    # dwelling that bans dogs: a ban is a barrier to accepting an offer, parting with the dog is
-    # especially hard for youth with a weak network [004:3918-3930]. 0.7 is an assumption.
-    pet_banned: float = 0.7
-    # The dwelling is outside the youth's preferred areas (only youths who have preferences).
-    area_not_preferred: float = 0.2
-    area_other: float = 0.03
-    # Rent + utilities above ``too_expensive_share`` of monthly income (the rent-share fit
-    # term's idea); "cannot pay the rent" is 5–42 % of reasons not housed [004:8136-8158].
-    too_expensive: float = 0.15
-    too_expensive_other: float = 0.02
-    too_expensive_share: float = 0.5
-    # "Does not want own home": 6–21 % of youth without a home [004:8136-8158, 12050-12074];
-    # the low end, per offer.
-    not_ready: float = 0.06
-    no_contact: float = 0.05  # the youth cannot be reached in time (assumption)
+    pet_banned: Share = Field(
+        default=0.7,
+        description="A youth with a dog the office does not know of, offered a dwelling that "
+        "bans dogs: a ban is a barrier to accepting an offer, parting with the dog especially "
+        "hard for youth with a weak network [004:3918-3930]; 0.7 is an assumption.",
+    )
+    area_not_preferred: Share = Field(
+        default=0.2,
+        description="The dwelling is outside the youth's preferred areas (youths with some).",
+    )
+    area_other: Share = Field(default=0.03, description="Declined over the area otherwise.")
+    too_expensive: Share = Field(
+        default=0.15,
+        description="Rent + utilities above too_expensive_share of monthly income; 'cannot pay "
+        "the rent' is 5–42 % of reasons not housed [004:8136-8158].",
+    )
+    too_expensive_other: Share = Field(default=0.02, description="Declined as too dear otherwise.")
+    too_expensive_share: Share = Field(
+        default=0.5,
+        description="The share of monthly income above which a dwelling counts as too dear.",
+    )
+    not_ready: Share = Field(
+        default=0.06,
+        description="'Does not want own home': 6–21 % of youth without a home "
+        "[004:8136-8158, 12050-12074]; the low end, per offer.",
+    )
+    no_contact: Share = Field(
+        default=0.05, description="The youth cannot be reached in time (assumption)."
+    )
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class Calibration:
     """Overrides of the simulated world's rates; ``None`` = derived from the base case.
 
-    See :func:`solver.planning.simulate.calibrate` for how the derived values are computed.
+    See :func:`solver.planning.world.calibrate` for how the derived values are computed.
     """
 
-    arrivals_per_week: float | None = None
-    vacancies_per_week: float | None = None
-    # Leaving the queue by other routes (family, moved away, lost contact, own market rental):
-    # 0.5 % a week ≈ 23 % a year. Assumption; the seeds give only 73 % housed at the end of the
-    # youth project [003:106].
-    leave_per_week: float = 0.005
-    quota_window_weeks: int = 13  # counting window of the quota ledger (assumption: a quarter)
-    # An unclaimed vacancy goes back to the organisation's own list this many weeks after it
-    # became available (assumption).
-    unit_expiry_weeks: int = 4
-    cti_course_weeks: int = 39  # CTI: 9 months in three phases [004:7121-7129; 003:254]
-    icm_mean_weeks: float = 56.0  # ICM: open-ended, 13 months on average [003:651]
-    act_mean_weeks: float = 104.0  # ACT: open-ended; 2 years on average (assumption)
-    unrecorded_dog_share: float = 0.05  # youths with pet "none" who keep a dog (assumption)
-    decline_pause_weeks: int = 0  # declining keeps priority by default (domain.md §6)
-    decline: DeclineModel = field(default_factory=DeclineModel)
+    arrivals_per_week: Annotated[Number | None, Field(ge=0.0)] = Field(
+        default=None, description="Referrals a week (default: the base's last 52 weeks ÷ 52)."
+    )
+    vacancies_per_week: Annotated[Number | None, Field(ge=0.0)] = Field(
+        default=None,
+        description="Vacancies a week (default: base dwellings ÷ the weeks they come free over).",
+    )
+    leave_per_week: Share = Field(
+        default=0.005,
+        description="Leaving the queue by other routes (family, moved away, lost contact, own "
+        "market rental): 0.5 % a week ≈ 23 % a year. Assumption; the seeds give only 73 % "
+        "housed at the end of the youth project [003:106].",
+    )
+    quota_window_weeks: Int = Field(
+        default=13, ge=1, description="Counting window of the quota ledger (assumption: a quarter)."
+    )
+    unit_expiry_weeks: Int = Field(
+        default=4,
+        ge=0,
+        description="An unclaimed vacancy goes back to the organisation's own list this many "
+        "weeks after it became available (assumption).",
+    )
+    cti_course_weeks: Int = Field(
+        default=39, ge=1, description="CTI: 9 months in three phases [004:7121-7129; 003:254]."
+    )
+    icm_mean_weeks: Number = Field(
+        default=56.0, ge=1.0, description="ICM: open-ended, 13 months on average [003:651]."
+    )
+    act_mean_weeks: Number = Field(
+        default=104.0, ge=1.0, description="ACT: open-ended; 2 years on average (assumption)."
+    )
+    unrecorded_dog_share: Share = Field(
+        default=0.05, description="Youths with pet 'none' who keep a dog (assumption)."
+    )
+    decline_pause_weeks: Int = Field(
+        default=0, ge=0, description="Weeks out of the runs after a decline (0: priority kept, §6)."
+    )
+    decline: DeclineModel = Field(
+        default_factory=DeclineModel, description="Decline probabilities per reason."
+    )
 
 
 # --------------------------------------------------------------------------- changes
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class AddDwellings:
     """New dwellings at the municipality's disposal: ``count`` at once and/or ``per_week``."""
 
-    organisation: str
-    dwelling_type: DwellingType
-    rent: int
-    start_week: int = 1
-    count: int = 0
-    per_week: float = 0.0
-    utilities: int = 0
-    pets: PetPolicy = PetPolicy.NONE
-    rooms: int = 1
-    size_m2: int | None = None
-    area: str | None = None
-    department: str | None = None
-    accessible: bool = False
-    benefit_restricted: bool = False
-    # True: let by agreement outside the § 59 ledger (no claim needed). False: each dwelling is
-    # reported to the organisation's quota ledger like any vacancy and needs a claim.
-    outside_quota: bool = True
-    available_in_weeks: int = 0
-    kind: str = "add_dwellings"
+    organisation: Text = Field(description="The housing organisation that lets them.")
+    dwelling_type: DwellingType = Field(description="youth, family or private.")
+    rent: Int = Field(ge=0, description="Monthly rent (kr).")
+    start_week: StartWeek = 1
+    count: Int = Field(default=0, ge=0, description="Dwellings at once, in the start week.")
+    per_week: Annotated[Number, Field(ge=0.0)] = Field(
+        default=0.0, description="Dwellings a week on average (Poisson) from the start week on."
+    )
+    utilities: Int = Field(default=0, ge=0, description="Monthly utilities (kr).")
+    pets: Pets = Field(
+        default="none", validate_default=True, description="Pet rule: none, cats, small_dogs, all."
+    )
+    rooms: Int = Field(default=1, ge=1, description="Rooms.")
+    size_m2: Int | None = Field(default=None, ge=1, description="Size (m²).")
+    area: Text | None = Field(
+        default=None, description="Area (default: the organisation's most common area in the base)."
+    )
+    department: Text | None = Field(default=None, description="Department (default: ORG-new).")
+    accessible: Annotated[bool, Strict()] = Field(
+        default=False, description="Accessible dwellings."
+    )
+    benefit_restricted: Annotated[bool, Strict()] = Field(
+        default=False,
+        description="Combined/flexible letting that excludes cash-benefit recipients.",
+    )
+    outside_quota: Annotated[bool, Strict()] = Field(
+        default=True,
+        description="True: let by agreement outside the § 59 ledger (no claim needed). False: "
+        "each dwelling is reported to the organisation's quota ledger and needs a claim.",
+    )
+    available_in_weeks: Int = Field(default=0, ge=0, description="Weeks from being added to free.")
+    note: Note = None
+    kind: Literal["add_dwellings"] = "add_dwellings"
+
+    @model_validator(mode="after")
+    def _some(self) -> AddDwellings:
+        if self.count == 0 and self.per_week == 0.0:
+            raise _given(self, "count", "give count (dwellings at once) or per_week (or both)")
+        return self
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class SupportTeamChange:
     """A team's workers (absolute or added) and/or caseload cap per worker."""
 
-    team: str
-    start_week: int = 1
-    workers: int | None = None
-    add_workers: int | None = None
-    caseload_cap: int | None = None
-    kind: str = "support_team"
+    team: Text = Field(description="The team's name in the base case.")
+    start_week: StartWeek = 1
+    workers: Int | None = Field(default=None, ge=0, description="Workers from the start week.")
+    add_workers: Int | None = Field(default=None, description="Workers added (or removed, < 0).")
+    caseload_cap: Int | None = Field(default=None, ge=1, description="Youths per worker.")
+    note: Note = None
+    kind: Literal["support_team"] = "support_team"
+
+    @model_validator(mode="after")
+    def _one(self) -> SupportTeamChange:
+        if self.workers is not None and self.add_workers is not None:
+            raise _given(self, "add_workers", "give workers or add_workers, not both")
+        if self.workers is None and self.add_workers is None and self.caseload_cap is None:
+            raise _given(self, "workers", "give workers, add_workers or caseload_cap")
+        return self
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class QuotaRate:
     """The allocation right's rate for all quota rows, or those matching the filters."""
 
-    rate: Fraction
-    start_week: int = 1
-    organisation: str | None = None
-    dwelling_type: DwellingType | None = None
-    kind: str = "quota_rate"
+    rate: Rate = Field(description="The share of reported vacancies the municipality may claim.")
+    start_week: StartWeek = 1
+    organisation: Organisation = None
+    dwelling_type: DwellingFilter = None
+    note: Note = None
+    kind: Literal["quota_rate"] = "quota_rate"
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class RentCeiling:
     """A new policy ceiling, or a subsidy added to every ceiling (explicit ones included)."""
 
-    start_week: int = 1
-    income_type: IncomeType | None = None  # None = every income type
-    ceiling: int | None = None
-    subsidy: int | None = None
-    kind: str = "rent_ceiling"
+    start_week: StartWeek = 1
+    income_type: IncomeType | None = Field(
+        default=None, description="Only this income type (default: every income type)."
+    )
+    ceiling: Int | None = Field(default=None, ge=0, description="The new ceiling (kr a month).")
+    subsidy: Int | None = Field(
+        default=None, ge=0, description="Kr a month added to every ceiling."
+    )
+    note: Note = None
+    kind: Literal["rent_ceiling"] = "rent_ceiling"
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> RentCeiling:
+        if (self.ceiling is None) == (self.subsidy is None):
+            raise _given(self, "subsidy", "give exactly one of ceiling or subsidy")
+        return self
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class DogFriendlyShare:
     """Make ``share`` of the almen departments allow dogs (pets ≥ small_dogs)."""
 
-    share: float
-    start_week: int = 1
-    organisation: str | None = None
-    pets: PetPolicy = PetPolicy.ALL  # the rule a department gets when it starts allowing dogs
-    kind: str = "dog_friendly_share"
+    share: Share = Field(description="The share of almen departments that allow dogs.")
+    start_week: StartWeek = 1
+    organisation: Organisation = None
+    pets: Annotated[Pets, AfterValidator(_dogs_allowed)] = Field(
+        default="all",
+        validate_default=True,
+        description="The rule a department gets when it starts allowing dogs: small_dogs or all.",
+    )
+    note: Note = None
+    kind: Literal["dog_friendly_share"] = "dog_friendly_share"
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class LiftLettingRestrictions:
     """Combined/flexible letting no longer excludes cash-benefit recipients [004:3861-3880]."""
 
-    start_week: int = 1
-    organisation: str | None = None
-    kind: str = "lift_letting_restrictions"
+    start_week: StartWeek = 1
+    organisation: Organisation = None
+    note: Note = None
+    kind: Literal["lift_letting_restrictions"] = "lift_letting_restrictions"
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class ScaleArrivals:
-    factor: float
-    start_week: int = 1
-    kind: str = "scale_arrivals"
+    """Referrals a week multiplied by ``factor``."""
+
+    factor: Annotated[Number, Field(ge=0.0)] = Field(description="1.2 = 20 % more referrals.")
+    start_week: StartWeek = 1
+    note: Note = None
+    kind: Literal["scale_arrivals"] = "scale_arrivals"
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class ScaleVacancies:
-    factor: float
-    start_week: int = 1
-    organisation: str | None = None
-    dwelling_type: DwellingType | None = None
-    kind: str = "scale_vacancies"
+    """Vacancies a week (and the ledgers' reports) multiplied by ``factor``."""
+
+    factor: Annotated[Number, Field(ge=0.0)] = Field(description="0.8 = 20 % fewer vacancies.")
+    start_week: StartWeek = 1
+    organisation: Organisation = None
+    dwelling_type: DwellingFilter = None
+    note: Note = None
+    kind: Literal["scale_vacancies"] = "scale_vacancies"
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=_CONFIG)
 class RentIncrease:
     """Supply shock: new vacancies' rents raised by ``amount`` kr and/or by ``factor``."""
 
-    start_week: int = 1
-    amount: int = 0
-    factor: float = 1.0
-    organisation: str | None = None
-    dwelling_type: DwellingType | None = None
-    kind: str = "rent_increase"
+    start_week: StartWeek = 1
+    amount: Int = Field(default=0, description="Kr a month added to the rent.")
+    factor: Annotated[Number, Field(ge=0.0)] = Field(
+        default=1.0, description="The rent multiplied."
+    )
+    organisation: Organisation = None
+    dwelling_type: DwellingFilter = None
+    note: Note = None
+    kind: Literal["rent_increase"] = "rent_increase"
+
+    @model_validator(mode="after")
+    def _some(self) -> RentIncrease:
+        if self.amount == 0 and self.factor == 1.0:
+            raise _given(self, "amount", "give amount (kr) or factor (or both)")
+        return self
+
+
+@pydantic_dataclass(frozen=True, config=_CONFIG)
+class Matching:
+    """How the week's matching is done from the start week on (issue 14)."""
+
+    method: Literal["optimal", "greedy"] = Field(
+        default="optimal",
+        description="optimal: the engine (the most youths housed, then priority, then fit); "
+        "greedy: each vacancy in turn, by available date, to the highest-priority eligible "
+        "youth — today's manual practice (solver/engine/greedy.py).",
+    )
+    every_weeks: Int = Field(
+        default=1, ge=1, le=52, description="How often matching runs (1 = weekly, 2 = fortnightly)."
+    )
+    start_week: StartWeek = 1
+    note: Note = None
+    kind: Literal["matching"] = "matching"
+
+
+@pydantic_dataclass(frozen=True, config=_CONFIG)
+class PriorityChange(PriorityScheme):
+    """The priority scheme from the start week on: ``order``, ``situation_rank`` and ``points``
+    exactly as ``[priority]`` in policy format 2 (``../shared/case-format.md``); the keys not
+    given take policy format 2's defaults, not the base's."""
+
+    preset: Literal["standard", "situation", "points"] | None = Field(
+        default=None,
+        description="One of the named schemes of solver/engine/priority.py instead of order, "
+        "situation_rank and points (docs/priority.md).",
+    )
+    start_week: StartWeek = 1
+    note: Note = None
+    kind: Literal["priority"] = "priority"
+
+    @model_validator(mode="after")
+    def _preset_alone(self) -> PriorityChange:
+        own = PriorityScheme(self.order, self.situation_rank, dict(self.points))
+        if self.preset is not None and own != PriorityScheme():
+            raise _given(self, "preset", "give preset or order/situation_rank/points, not both")
+        return self
+
+    def scheme(self) -> PriorityScheme:
+        """The scheme this change puts in force."""
+        from solver.engine.priority import PRESETS
+
+        if self.preset is not None:
+            return PRESETS[self.preset]
+        return PriorityScheme(self.order, self.situation_rank, dict(self.points))
 
 
 Change: TypeAlias = (
@@ -223,6 +455,8 @@ Change: TypeAlias = (
     | ScaleArrivals
     | ScaleVacancies
     | RentIncrease
+    | Matching
+    | PriorityChange
 )
 CHANGE_KINDS: dict[str, type] = {
     "add_dwellings": AddDwellings,
@@ -234,7 +468,59 @@ CHANGE_KINDS: dict[str, type] = {
     "scale_arrivals": ScaleArrivals,
     "scale_vacancies": ScaleVacancies,
     "rent_increase": RentIncrease,
+    "matching": Matching,
+    "priority": PriorityChange,
 }
+AnyChange = Annotated[Change, Field(discriminator="kind")]
+
+
+# --------------------------------------------------------------------------- the file
+
+
+@pydantic_dataclass(frozen=True, config=_CONFIG)
+class ScenarioFile:
+    """A scenario file as written (TOML; the API takes the same shape as TOML text)."""
+
+    base: Text = Field(
+        description="A fixture (tiny, naestved, copenhagen, national), a case folder (relative "
+        "to the file), or 'database' (service only: the latest imported week)."
+    )
+    name: Text | None = Field(default=None, description="Default: the file name.")
+    description: Annotated[str, Strict()] = Field(
+        default="", description="Shown on the planner page."
+    )
+    horizon_weeks: Int = Field(
+        default=52,
+        ge=1,
+        le=MAX_HORIZON_WEEKS,
+        description="Weeks simulated; week 1 is the base case's run week.",
+    )
+    replications: Int = Field(default=100, ge=1, description="Replications (independent runs).")
+    seed: Int = Field(
+        default=0, ge=0, description="Replication r uses SeedSequence(seed).spawn(R)[r]."
+    )
+    calibration: Calibration = Field(
+        default_factory=Calibration, description="Overrides of the rates derived from the base."
+    )
+    changes: tuple[AnyChange, ...] = Field(
+        default=(), description="Applied in file order, each from its start_week on."
+    )
+
+
+@lru_cache(maxsize=1)
+def _adapter() -> TypeAdapter[ScenarioFile]:
+    return TypeAdapter(ScenarioFile)
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (``docs/scenario.schema.json``)."""
+    schema = _adapter().json_schema()
+    schema["title"] = "scenario file"
+    schema["description"] = (
+        "A what-if scenario (scenarios/README.md): a base case, a horizon, replications, a "
+        "seed, calibration overrides and changes, each told apart by its kind."
+    )
+    return schema
 
 
 # --------------------------------------------------------------------------- the spec
@@ -286,29 +572,15 @@ class ScenarioSpec:
             "horizon_weeks": self.horizon_weeks,
             "replications": self.replications,
             "seed": self.seed,
-            "changes": [_change_dict(c) for c in self.changes],
-            "calibration": _plain(self.calibration),
+            "changes": [change_dict(c) for c in self.changes],
+            "calibration": TypeAdapter(Calibration).dump_python(self.calibration, mode="json"),
         }
 
 
-def _plain(obj: Any) -> Any:
-    if hasattr(obj, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
-    if isinstance(obj, Fraction):
-        return f"{obj.numerator}/{obj.denominator}"
-    if isinstance(obj, PetPolicy):
-        return obj.label
-    if isinstance(obj, DwellingType | IncomeType):
-        return obj.value
-    return obj
-
-
-def _change_dict(change: Change) -> dict[str, Any]:
-    out = {"kind": change.kind}
-    for k, v in _plain(change).items():
-        if k != "kind" and v is not None:
-            out[k] = v
-    return out
+def change_dict(change: Change) -> dict[str, Any]:
+    """A change as a file would write it: its kind first, the keys that are set."""
+    data = TypeAdapter(type(change)).dump_python(change, mode="json", exclude_none=True)
+    return {"kind": data.pop("kind"), **data}
 
 
 # --------------------------------------------------------------------------- loading
@@ -374,399 +646,157 @@ def parse_scenario(
     base_case: Case | None = None,
 ) -> ScenarioSpec:
     """Validate a parsed scenario (the TOML as a dict; the API can send JSON of the same shape)."""
-    v = _Validator(source)
-    top = v.keys(
-        data,
-        "",
-        required=("base",),
-        optional=(
-            "name",
-            "description",
-            "horizon_weeks",
-            "replications",
-            "seed",
-            "calibration",
-            "changes",
-        ),
-    )
-    name = v.string(top, "name", "", default=default_name) or default_name
-    description = v.string(top, "description", "", default="") or ""
-    base = v.string(top, "base", "")
-    horizon = v.integer(top, "horizon_weeks", "", minimum=1, default=52)
-    replications = v.integer(top, "replications", "", minimum=1, default=100)
-    seed = v.integer(top, "seed", "", minimum=0, default=0)
-    calibration = _calibration(v, top.get("calibration"))
+    issues: list[str] = []
+
+    def fail(key: str, message: str) -> None:
+        issues.append(f"{source}: {key}: {message}")
+
+    if not isinstance(data, Mapping):
+        raise ScenarioError([f"{source}: (file): must be a table"])
+    file: ScenarioFile | None = None
+    bad_keys: set[str] = set()
+    try:
+        file = _adapter().validate_python(dict(data))
+    except ValidationError as exc:
+        for error in exc.errors():
+            key, message = _issue(error)
+            bad_keys.add(key)
+            fail(key, message)
 
     case = base_case
-    if case is None and base is not None:
+    base = data.get("base")
+    if case is None and isinstance(base, str) and base.strip() and "base" not in bad_keys:
         try:
-            case = resolve_base(base, base_dir)
+            case = resolve_base(base.strip(), base_dir)
         except ValueError as exc:  # CaseError is a ValueError too
             first = str(exc).splitlines()
-            v.fail("base", first[0] if len(first) == 1 else f"{first[0]} (and more)")
-
-    changes: list[Change] = []
-    raw_changes = top.get("changes", [])
-    if not isinstance(raw_changes, list):
-        v.fail("changes", "must be a list of [[changes]] tables")
-        raw_changes = []
-    for i, raw in enumerate(raw_changes, start=1):
-        change = _change(v, f"changes[{i}]", raw, horizon or 52, case)
-        if change is not None:
-            changes.append(change)
-    v.raise_if_any()
-    assert case is not None and base is not None
-    assert horizon is not None and replications is not None and seed is not None
+            fail("base", first[0] if len(first) == 1 else f"{first[0]} (and more)")
+    if file is not None:
+        _check_in_world(file, case, fail)
+    if issues:
+        raise ScenarioError(issues)
+    assert file is not None and case is not None
     return ScenarioSpec(
-        name=name,
-        base=base,
+        name=file.name or default_name,
+        base=file.base,
         case=case,
-        horizon_weeks=horizon,
-        replications=replications,
-        seed=seed,
-        changes=tuple(changes),
-        calibration=calibration,
-        description=description,
+        horizon_weeks=file.horizon_weeks,
+        replications=file.replications,
+        seed=file.seed,
+        changes=tuple(file.changes),
+        calibration=file.calibration,
+        description=file.description.strip(),
         source=source,
     )
 
 
-_MISSING: Any = object()
-
-
-class _Validator:
-    """Collects ``FILE: KEY: message`` lines; each check returns None when it failed."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.issues: list[str] = []
-
-    def fail(self, key: str, message: str) -> None:
-        self.issues.append(f"{self.source}: {key}: {message}")
-
-    def raise_if_any(self) -> None:
-        if self.issues:
-            raise ScenarioError(self.issues)
-
-    @staticmethod
-    def key(prefix: str, name: str) -> str:
-        return f"{prefix}.{name}" if prefix else name
-
-    def keys(
-        self, data: Any, prefix: str, *, required: tuple[str, ...], optional: tuple[str, ...]
-    ) -> dict[str, Any]:
-        if not isinstance(data, Mapping):
-            self.fail(prefix or "(file)", "must be a table")
-            return {}
-        allowed = required + optional
-        for k in data:
-            if k not in allowed:
-                self.fail(
-                    self.key(prefix, k), f"unknown key (expected one of {', '.join(allowed)})"
-                )
-        for k in required:
-            if k not in data:
-                self.fail(self.key(prefix, k), "is required")
-        return {k: data[k] for k in data if k in allowed}
-
-    def integer(
-        self,
-        data: Mapping[str, Any],
-        name: str,
-        prefix: str,
-        *,
-        minimum: int | None = None,
-        maximum: int | None = None,
-        default: Any = _MISSING,
-    ) -> int | None:
-        if name not in data:
-            return None if default is _MISSING else default
-        value = data[name]
-        key = self.key(prefix, name)
-        what = "a non-negative integer" if minimum == 0 else "an integer"
-        if minimum is not None and minimum > 0:
-            what = f"an integer of at least {minimum}"
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(key, f"must be {what}, not {value!r}")
-            return None
-        if minimum is not None and value < minimum:
-            self.fail(key, f"must be {what}, not {value}")
-            return None
-        if maximum is not None and value > maximum:
-            self.fail(key, f"must be at most {maximum}, not {value}")
-            return None
-        return value
-
-    def number(
-        self,
-        data: Mapping[str, Any],
-        name: str,
-        prefix: str,
-        *,
-        minimum: float = 0.0,
-        maximum: float | None = None,
-        positive: bool = False,
-        default: Any = _MISSING,
-    ) -> float | None:
-        if name not in data:
-            return None if default is _MISSING else default
-        value = data[name]
-        key = self.key(prefix, name)
-        if maximum is not None:
-            what = f"a number from {minimum:g} to {maximum:g}"
-        else:
-            what = "a positive number" if positive else "a non-negative number"
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(key, f"must be {what}, not {value!r}")
-            return None
-        bad = value < minimum or (positive and value <= 0)
-        if bad or (maximum is not None and value > maximum) or value != value:
-            self.fail(key, f"must be {what}, not {value}")
-            return None
-        return float(value)
-
-    def string(
-        self, data: Mapping[str, Any], name: str, prefix: str, *, default: Any = _MISSING
-    ) -> str | None:
-        if name not in data:
-            return None if default is _MISSING else default
-        value = data[name]
-        if not isinstance(value, str) or not value.strip():
-            self.fail(self.key(prefix, name), f"must be a non-empty string, not {value!r}")
-            return None
-        return value.strip()
-
-    def boolean(
-        self, data: Mapping[str, Any], name: str, prefix: str, *, default: bool
-    ) -> bool | None:
-        if name not in data:
-            return default
-        value = data[name]
-        if not isinstance(value, bool):
-            self.fail(self.key(prefix, name), f"must be true or false, not {value!r}")
-            return None
-        return value
-
-    def choice(
-        self,
-        data: Mapping[str, Any],
-        name: str,
-        prefix: str,
-        options: Mapping[str, Any],
-        *,
-        default: Any = _MISSING,
-    ) -> Any:
-        if name not in data:
-            return None if default is _MISSING else default
-        value = data[name]
-        if not isinstance(value, str) or value not in options:
-            self.fail(self.key(prefix, name), f"must be one of {', '.join(options)}, not {value!r}")
-            return None
-        return options[value]
-
-    def rate(self, data: Mapping[str, Any], name: str, prefix: str) -> Fraction | None:
-        from solver.caseio.cells import parse_rate
-
-        value = data.get(name)
-        key = self.key(prefix, name)
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.fail(key, f'must be a rate from 0 to 1 like 0.25 or "1/3", not {value!r}')
-            return None
-        try:
-            rate = parse_rate(str(value))
-        except ValueError as exc:
-            self.fail(key, str(exc))
-            return None
-        if not 0 <= rate <= 1:
-            self.fail(key, f"must be a rate from 0 to 1, not {value!r}")
-            return None
-        return rate
-
-
-_TYPES = {t.value: t for t in DwellingType}
-_INCOMES = {t.value: t for t in IncomeType}
-_PET_POLICIES = {p.label: p for p in PetPolicy}
-_CAL_FLOATS = {
-    "arrivals_per_week": (0.0, None),
-    "vacancies_per_week": (0.0, None),
-    "leave_per_week": (0.0, 1.0),
-    "icm_mean_weeks": (1.0, None),
-    "act_mean_weeks": (1.0, None),
-    "unrecorded_dog_share": (0.0, 1.0),
-}
-_CAL_INTS = {
-    "quota_window_weeks": 1,
-    "unit_expiry_weeks": 0,
-    "cti_course_weeks": 1,
-    "decline_pause_weeks": 0,
-}
-
-
-def _calibration(v: _Validator, raw: Any) -> Calibration:
-    if raw is None:
-        return Calibration()
-    data = v.keys(
-        raw,
-        "calibration",
-        required=(),
-        optional=(*_CAL_FLOATS, *_CAL_INTS, "decline"),
-    )
-    kwargs: dict[str, Any] = {}
-    for name, (lo, hi) in _CAL_FLOATS.items():
-        value = v.number(data, name, "calibration", minimum=lo, maximum=hi, default=None)
-        if value is not None:
-            kwargs[name] = value
-    for name, lo in _CAL_INTS.items():
-        ivalue = v.integer(data, name, "calibration", minimum=lo, default=None)
-        if ivalue is not None:
-            kwargs[name] = ivalue
-    if "decline" in data:
-        names = tuple(f.name for f in fields(DeclineModel))
-        dec = v.keys(data["decline"], "calibration.decline", required=(), optional=names)
-        dk: dict[str, float] = {}
-        for name in names:
-            value = v.number(
-                dec, name, "calibration.decline", minimum=0.0, maximum=1.0, default=None
-            )
-            if value is not None:
-                dk[name] = value
-        kwargs["decline"] = DeclineModel(**dk)
-    return Calibration(**kwargs)
-
-
-_COMMON = ("kind", "start_week", "note")
-_CHANGE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "add_dwellings": (
-        ("organisation", "dwelling_type", "rent"),
-        (
-            "count",
-            "per_week",
-            "utilities",
-            "pets",
-            "rooms",
-            "size_m2",
-            "area",
-            "department",
-            "accessible",
-            "benefit_restricted",
-            "outside_quota",
-            "available_in_weeks",
-        ),
-    ),
-    "support_team": (("team",), ("workers", "add_workers", "caseload_cap")),
-    "quota_rate": (("rate",), ("organisation", "dwelling_type")),
-    "rent_ceiling": ((), ("income_type", "ceiling", "subsidy")),
-    "dog_friendly_share": (("share",), ("organisation", "pets")),
-    "lift_letting_restrictions": ((), ("organisation",)),
-    "scale_arrivals": (("factor",), ()),
-    "scale_vacancies": (("factor",), ("organisation", "dwelling_type")),
-    "rent_increase": ((), ("amount", "factor", "organisation", "dwelling_type")),
-}
-
-
-def _change(v: _Validator, key: str, raw: Any, horizon: int, case: Case | None) -> Change | None:
-    if not isinstance(raw, Mapping):
-        v.fail(key, "must be a table ([[changes]])")
-        return None
-    kind = raw.get("kind")
-    if kind not in _CHANGE_KEYS:
-        v.fail(f"{key}.kind", f"must be one of {', '.join(_CHANGE_KEYS)}, not {kind!r}")
-        return None
-    required, optional = _CHANGE_KEYS[kind]
-    before = len(v.issues)
-    d = v.keys(raw, key, required=required, optional=(*_COMMON, *optional))
-    if "note" in d:
-        v.string(d, "note", key)
-    start = v.integer(d, "start_week", key, minimum=1, maximum=horizon, default=1)
-    orgs = set() if case is None else {u.organisation for u in case.units}
+def _check_in_world(
+    file: ScenarioFile, case: Case | None, fail: Callable[[str, str], None]
+) -> None:
+    """What the schema cannot know: start weeks within the horizon, and teams, organisations
+    and quota rows that the base case has (skipped when the base could not be read)."""
+    orgs: set[str] = set()
     if case is not None:
-        orgs |= {q.organisation for q in case.quotas}
-
-    def organisation(must_exist: bool = True) -> str | None:
-        org = v.string(d, "organisation", key, default=None)
-        if org is not None and must_exist and case is not None and org not in orgs:
-            v.fail(f"{key}.organisation", f"{org!r} is not an organisation of the base case")
-        return org
-
-    dtype = v.choice(d, "dwelling_type", key, _TYPES, default=None)
-    out: Change | None = None
-    if kind == "add_dwellings":
-        count = v.integer(d, "count", key, minimum=0, default=0)
-        per_week = v.number(d, "per_week", key, default=0.0)
-        if count == 0 and per_week == 0.0:
-            v.fail(f"{key}.count", "give count (dwellings at once) or per_week (or both)")
-        org = organisation(must_exist=False)
-        out = AddDwellings(
-            organisation=org or "",
-            dwelling_type=dtype or DwellingType.YOUTH,
-            rent=v.integer(d, "rent", key, minimum=0) or 0,
-            start_week=start or 1,
-            count=count or 0,
-            per_week=per_week or 0.0,
-            utilities=v.integer(d, "utilities", key, minimum=0, default=0) or 0,
-            pets=v.choice(d, "pets", key, _PET_POLICIES, default=PetPolicy.NONE),
-            rooms=v.integer(d, "rooms", key, minimum=1, default=1) or 1,
-            size_m2=v.integer(d, "size_m2", key, minimum=1, default=None),
-            area=v.string(d, "area", key, default=None),
-            department=v.string(d, "department", key, default=None),
-            accessible=bool(v.boolean(d, "accessible", key, default=False)),
-            benefit_restricted=bool(v.boolean(d, "benefit_restricted", key, default=False)),
-            outside_quota=bool(v.boolean(d, "outside_quota", key, default=True)),
-            available_in_weeks=v.integer(d, "available_in_weeks", key, minimum=0, default=0) or 0,
-        )
-    elif kind == "support_team":
-        team = v.string(d, "team", key)
-        if team is not None and case is not None and team not in case.team_by_name():
-            v.fail(f"{key}.team", f"{team!r} is not a team of the base case")
-        workers = v.integer(d, "workers", key, minimum=0, default=None)
-        add = v.integer(d, "add_workers", key, default=None)
-        cap = v.integer(d, "caseload_cap", key, minimum=1, default=None)
-        if workers is not None and add is not None:
-            v.fail(f"{key}.add_workers", "give workers or add_workers, not both")
-        if "workers" not in d and "add_workers" not in d and "caseload_cap" not in d:
-            v.fail(f"{key}.workers", "give workers, add_workers or caseload_cap")
-        out = SupportTeamChange(team or "", start or 1, workers, add, cap)
-    elif kind == "quota_rate":
-        rate = v.rate(d, "rate", key)
-        org = organisation()
-        if case is not None and (org is not None or dtype is not None):
+        orgs = {u.organisation for u in case.units} | {q.organisation for q in case.quotas}
+    for i, c in enumerate(file.changes, start=1):
+        key = f"changes[{i}]"
+        if c.start_week > file.horizon_weeks:
+            fail(f"{key}.start_week", f"must be at most {file.horizon_weeks}, not {c.start_week}")
+        if case is None:
+            continue
+        org = getattr(c, "organisation", None)
+        if org is not None and not isinstance(c, AddDwellings) and org not in orgs:
+            fail(f"{key}.organisation", f"{org!r} is not an organisation of the base case")
+        if isinstance(c, SupportTeamChange) and c.team not in case.team_by_name():
+            fail(f"{key}.team", f"{c.team!r} is not a team of the base case")
+        if isinstance(c, QuotaRate) and (c.organisation is not None or c.dwelling_type):
             hits = [
                 q
                 for q in case.quotas
-                if (org is None or q.organisation == org)
-                and (dtype is None or q.dwelling_type is dtype)
+                if c.organisation in (None, q.organisation)
+                and c.dwelling_type in (None, q.dwelling_type)
             ]
             if not hits:
-                v.fail(key, "no quota row of the base case matches organisation/dwelling_type")
-        out = QuotaRate(rate or Fraction(0), start or 1, org, dtype)
-    elif kind == "rent_ceiling":
-        income = v.choice(d, "income_type", key, _INCOMES, default=None)
-        ceiling = v.integer(d, "ceiling", key, minimum=0, default=None)
-        subsidy = v.integer(d, "subsidy", key, minimum=0, default=None)
-        if ("ceiling" in d) == ("subsidy" in d):
-            v.fail(f"{key}.subsidy", "give exactly one of ceiling or subsidy")
-        out = RentCeiling(start or 1, income, ceiling, subsidy)
-    elif kind == "dog_friendly_share":
-        share = v.number(d, "share", key, maximum=1.0)
-        pets = v.choice(
-            d,
-            "pets",
-            key,
-            {"small_dogs": PetPolicy.SMALL_DOGS, "all": PetPolicy.ALL},
-            default=PetPolicy.ALL,
-        )
-        out = DogFriendlyShare(share or 0.0, start or 1, organisation(), pets or PetPolicy.ALL)
-    elif kind == "lift_letting_restrictions":
-        out = LiftLettingRestrictions(start or 1, organisation())
-    elif kind == "scale_arrivals":
-        out = ScaleArrivals(v.number(d, "factor", key) or 0.0, start or 1)
-    elif kind == "scale_vacancies":
-        factor = v.number(d, "factor", key) or 0.0
-        out = ScaleVacancies(factor, start or 1, organisation(), dtype)
-    elif kind == "rent_increase":
-        amount = v.integer(d, "amount", key, default=0)
-        scale = v.number(d, "factor", key, default=1.0)
-        if "amount" not in d and "factor" not in d:
-            v.fail(f"{key}.amount", "give amount (kr) or factor (or both)")
-        out = RentIncrease(start or 1, amount or 0, scale or 0.0, organisation(), dtype)
-    return out if len(v.issues) == before else None
+                fail(key, "no quota row of the base case matches organisation/dwelling_type")
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    """``("changes", 1, "support_team", "team")`` → ``changes[2].team``."""
+    out = ""
+    after_index = False
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+            after_index = True
+            continue
+        if after_index and out.startswith("changes") and part in CHANGE_KINDS:
+            after_index = False  # the union's tag, not a key
+            continue
+        after_index = False
+        out += f".{part}" if out else str(part)
+    return out
+
+
+def _table(loc: tuple[Any, ...]) -> type:
+    """The class whose keys are allowed where ``loc``'s last key is."""
+    parent = [p for p in loc[:-1] if not isinstance(p, int)]
+    if parent[:1] == ["changes"] and len(parent) > 1 and parent[1] in CHANGE_KINDS:
+        return CHANGE_KINDS[parent[1]]
+    if parent == ["calibration", "decline"]:
+        return DeclineModel
+    if parent == ["calibration"]:
+        return Calibration
+    return ScenarioFile
+
+
+def _issue(error: Any) -> tuple[str, str]:
+    """A pydantic error as (key, message) a planner reads."""
+    loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
+    ctx = error.get("ctx") or {}
+    key = _key(loc)
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        allowed = ", ".join(f.name for f in fields(_table(loc)) if f.name != "kind")
+        return key, f"unknown key (expected one of {allowed})"
+    if kind in ("missing_argument", "missing"):
+        return key, "is required"
+    if kind == "union_tag_invalid":
+        return f"{key}.kind", f"must be one of {', '.join(CHANGE_KINDS)}, not {ctx.get('tag')!r}"
+    if kind == "union_tag_not_found":
+        return f"{key}.kind", f"is required (one of {', '.join(CHANGE_KINDS)})"
+    if kind in ("rate_type", "not_rate", "rate_range"):
+        return key, f'must be a rate from 0 to 1 like 0.25 or "1/3", not {value!r}'
+    if kind == "unknown_key":  # a [priority.points] key (solver.domain)
+        return f"{key}.{ctx.get('key')}", f"unknown key (expected one of {ctx.get('allowed')})"
+    if kind == "combination":
+        return f"{key}.{ctx['key']}", error["msg"]
+    if kind in ("float_type", "float_parsing"):
+        return key, f"must be a number, not {value!r}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return key, f"must be an integer, not {value!r}"
+    if kind in ("bool_type", "bool_parsing"):
+        return key, f"must be true or false, not {value!r}"
+    if kind in ("string_type", "string_too_short"):
+        return key, f"must be a non-empty string, not {value!r}"
+    if kind == "greater_than_equal":
+        what = "an integer" if isinstance(value, int) else "a number"
+        return key, f"must be {what} of at least {ctx.get('ge')}, not {value!r}"
+    if kind == "less_than_equal":
+        return key, f"must be at most {ctx.get('le')}, not {value!r}"
+    if kind == "finite_number":
+        return key, f"must be a finite number, not {value!r}"
+    if kind in ("enum", "literal_error"):
+        return key, f"must be one of {ctx.get('expected')}, not {value!r}"
+    if kind in ("dict_type", "dataclass_type", "dataclass_args_type", "model_type"):
+        return key, "must be a table"
+    if kind in ("tuple_type", "list_type"):
+        return key, "must be a list of [[changes]] tables"
+    return key, error["msg"]
+
+
+if __name__ == "__main__":  # python -m solver.planning.scenario > docs/scenario.schema.json
+    import json
+
+    print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))

@@ -18,7 +18,9 @@ One simulated week (run date = base run date + 7 × (week − 1))::
     ICM visitation                    → pending ICM youths get a team with a free place
     youths leave by other routes      → a geometric lifetime drawn when they arrive
     stale vacancies go back           → unit_expiry_weeks after available_from
-    the real engine runs              → solver.engine.week.run_case(case)
+    the real engine runs              → solver.engine.week.run_case(case), or greedy
+                                        (solver.engine.greedy) under a matching change, in
+                                        the weeks matching runs (every_weeks)
     offers: accept or decline         → probabilities per reason (scenario.DeclineModel)
     signed youths move in             → CTI/ACT caseload +1, quota claimed +1
 
@@ -42,7 +44,8 @@ from __future__ import annotations
 import time
 
 from solver.core.problem import SolveParams
-from solver.engine.week import run_case
+from solver.engine.greedy import greedy_week
+from solver.engine.week import Match, run_case
 from solver.planning import changes, declines, processes
 from solver.planning.accounting import Accounts
 from solver.planning.hindsight import HorizonRecorder
@@ -93,19 +96,25 @@ class _Replication:
             processes.leaves(world, acc, w)
         processes.expire(world, run_date)
 
-        if self.record is not None:
+        if self.record is not None:  # every week, whether or not matching runs
             self.record.observe(w)
-        t = time.perf_counter()
-        result = run_case(world.case_for_week(w), SIM_SOLVE_PARAMS)
-        acc.engine_s += time.perf_counter() - t
+        matches: tuple[Match, ...] = ()
+        if world.matching_runs(w):
+            t = time.perf_counter()
+            case = world.case_for_week(w)
+            if world.matching == "greedy":
+                matches = greedy_week(case)
+            else:
+                matches = run_case(case, SIM_SOLVE_PARAMS).matches
+            acc.engine_s += time.perf_counter() - t
 
         housed = declined = 0
-        for m in result.matches:
+        for m in matches:
             if self.offer(w, m.youth_ref, m.unit_ref):
                 housed += 1
             else:
                 declined += 1
-        acc.record(w, housed, len(result.matches), declined, arrivals, vacancies)
+        acc.record(w, housed, len(matches), declined, arrivals, vacancies)
 
     def offer(self, w: int, youth_ref: str, unit_ref: str) -> bool:
         """Offer the dwelling; True when signed (the youth moves in)."""

@@ -209,6 +209,11 @@ class World:
         for i, c in enumerate(spec.changes):
             self.changes_at.setdefault(c.start_week - 1, []).append((i, c))
 
+        # How the week is matched (a matching change): the engine or greedy, every n weeks.
+        self.matching = "optimal"
+        self.matching_every = 1
+        self.matching_since = 0
+
         self.teams = {t.team: Team(i, t) for i, t in enumerate(case.teams)}
         for t in self.teams.values():
             if t.method is SupportMethod.CTI:  # running courses end evenly over 9 months
@@ -229,6 +234,10 @@ class World:
 
     def run_date(self, w: int) -> date:
         return self.r0 + timedelta(weeks=w)
+
+    def matching_runs(self, w: int) -> bool:
+        """Whether matching runs in week ``w`` (every ``matching_every`` weeks)."""
+        return (w - self.matching_since) % self.matching_every == 0
 
     # ----------------------------------------------------------------- youths
 

@@ -200,3 +200,14 @@ def test_stopping_the_server_queues_its_jobs_again_and_ends_the_wait_process(
     # scenario: it fails, as recorded).
     body = wait_done(client, f"/api/v1/scenarios/{job.id}", auth(client, "planner"), timeout=60)
     assert body["status"] == "failed" and "no scenario 'x'" in body["error"]
+
+
+def test_the_schemas_of_the_files_people_write_are_served(client: TestClient) -> None:
+    from solver.caseio.policy import policy_schema
+    from solver.planning.scenario import scenario_schema
+
+    r = client.get("/api/v1/schemas/scenario.json")
+    assert r.status_code == 200 and r.json() == scenario_schema()
+    assert "changes" in r.json()["properties"]
+    r = client.get("/api/v1/schemas/policy.json")
+    assert r.status_code == 200 and r.json() == policy_schema()
