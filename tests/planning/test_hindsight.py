@@ -269,6 +269,17 @@ def test_the_engine_never_exceeds_the_bound_in_any_replication() -> None:
     assert all(b <= 4 * max(h, 1) for h, b in seen), seen
 
 
+def test_greedy_and_fortnightly_matching_never_exceed_the_bound_either() -> None:
+    from solver.planning.scenario import Matching
+
+    naestved = read_case(ROOT / "data" / "fixtures" / "naestved")
+    for method, every in (("greedy", 1), ("optimal", 2)):
+        s = ScenarioSpec(name=method, base="naestved", case=naestved, horizon_weeks=10,
+                         replications=2, seed=5,
+                         changes=(Matching(method=method, every_weeks=every),))  # fmt: skip
+        _never_exceeded(s)
+
+
 def test_expected_wait_runs_record_no_bound() -> None:
     naestved = read_case(ROOT / "data" / "fixtures" / "naestved")
     s = ScenarioSpec(name="b", base="naestved", case=naestved, horizon_weeks=3, replications=1)
