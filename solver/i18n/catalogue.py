@@ -939,6 +939,41 @@ KPIS = _words(
     },
 )
 
+_SITUATION_DA = {  # as the "situation" words below, without their references
+    "couch": "sofasurfer",
+    "shelter": "herberg",
+    "street": "gade eller bil",
+    "eviction_risk": "udsættelsestruet",
+    "unstable_home": "ustabil bolig",
+    "institution_exit": "udskrivning/løsladelse",
+}
+KPIS.update(
+    _words(
+        "kpi",
+        {
+            k: v
+            for s, da in _SITUATION_DA.items()
+            for k, v in (
+                (
+                    f"housed_share_{s}",
+                    (f"Efter situation: andel med bolig, {da}",
+                     f"By situation: share housed, {s.replace('_', ' ')}"),
+                ),
+                (
+                    f"wait_median_{s}",
+                    (f"Efter situation: median ventetid, {da}",
+                     f"By situation: median wait, {s.replace('_', ' ')}"),
+                ),
+                (
+                    f"queue_end_{s}",
+                    (f"Efter situation: venter ved slutningen, {da}",
+                     f"By situation: waiting at the end, {s.replace('_', ' ')}"),
+                ),
+            )
+        },
+    )
+)  # fmt: skip
+
 KPI_UNITS = _words(
     "kpi_unit",
     {"youths": ("unge", "youths"), "weeks": ("uger", "weeks"), "share": ("andel", "share"),

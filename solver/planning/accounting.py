@@ -23,10 +23,13 @@ from solver.planning.world import World, YouthMeta
 HOMELESS = frozenset({Situation.COUCH, Situation.SHELTER, Situation.STREET})
 WITHIN_WEEKS = 13  # "share housed within 13 weeks" (a quarter)
 MONITORED_GROUPS = ("female", "male", "greenlandic", "not_greenlandic")
+# Outcomes by housing situation at referral (the priority schemes weigh it; kpi.END_KPIS).
+SITUATION_GROUPS = tuple(s.value for s in Situation)
 
 
 def groups_of(y: Youth) -> list[str]:
-    """The monitoring groups of a youth (gender and Greenlandic background, where recorded)."""
+    """The groups a youth is counted in: gender and Greenlandic background where recorded
+    (monitoring only), and the housing situation at referral."""
     out = []
     if y.gender is Gender.FEMALE:
         out.append("female")
@@ -36,6 +39,7 @@ def groups_of(y: Youth) -> list[str]:
         out.append("greenlandic")
     elif y.greenlandic is False:
         out.append("not_greenlandic")
+    out.append(y.situation.value)
     return out
 
 
@@ -163,10 +167,13 @@ class Accounts:
             "quota_use": mean_of("quota_use"),
             **self._hindsight(),
         }
-        for g in MONITORED_GROUPS:
+        for g in (*MONITORED_GROUPS, *SITUATION_GROUPS):
             seen = self.group_seen[g]
             end[f"housed_share_{g}"] = self.group_housed[g] / seen if seen else math.nan
             end[f"wait_median_{g}"] = q(self.group_waits.get(g, []), 0.5)
+        waiting = Counter(y.situation.value for y in world.waiting.values())
+        for g in SITUATION_GROUPS:
+            end[f"queue_end_{g}"] = float(waiting[g])
         return end
 
     def _hindsight(self) -> dict[str, float]:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+SITUATIONS = ("couch", "shelter", "street", "eviction_risk", "unstable_home", "institution_exit")
 DECLINE_REASONS = ("pet_not_allowed", "area", "too_expensive", "not_ready", "no_contact")
 
 # End-of-horizon KPIs: name -> (label, unit). Order is the table's order.
@@ -54,6 +55,19 @@ END_KPIS: dict[str, tuple[str, str]] = {
     "wait_median_male": ("Monitoring: median wait of those housed, men", "weeks"),
     "wait_median_greenlandic": ("Monitoring: median wait, Greenlandic background", "weeks"),
     "wait_median_not_greenlandic": ("Monitoring: median wait, other background", "weeks"),
+    # By housing situation at referral (planning/accounting.SITUATION_GROUPS).
+    **{
+        k: v
+        for s in SITUATIONS
+        for k, v in (
+            (f"housed_share_{s}", (f"By situation: share housed, {s.replace('_', ' ')}", "share")),
+            (f"wait_median_{s}", (f"By situation: median wait, {s.replace('_', ' ')}", "weeks")),
+            (
+                f"queue_end_{s}",
+                (f"By situation: waiting at the end, {s.replace('_', ' ')}", "youths"),
+            ),
+        )
+    },
 }
 WEEKLY_KPIS = (
     "queue",
