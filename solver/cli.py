@@ -255,6 +255,78 @@ def scenario_run(
     typer.echo(f"wrote {', '.join(str(p) for p in paths.values())}", err=True)
 
 
+@scenario_app.command("report")
+def scenario_report(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Scenario files (default: baseline, greedy-matching, priority-*)."),
+    ] = None,
+    readme: Annotated[
+        bool, typer.Option("--readme", help="Write the report into --readme-path.")
+    ] = False,
+    readme_path: Annotated[Path, typer.Option(help="The README the report goes into.")] = Path(
+        "docs/scenarios/README.md"
+    ),
+    out: Annotated[Path | None, typer.Option(help="Also write tables and plots here.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Local worker processes.")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler, tcp://HOST:PORT.", envvar="BOLIGMATCH_DASK_SCHEDULER"),
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option(min=1, help="Override every file's replications.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override every file's seed.")] = None,
+) -> None:
+    """Engine vs greedy vs hindsight and the priority schemes, as Markdown (--readme: into the
+    README between its markers)."""
+    import shlex
+    from dataclasses import replace
+
+    from solver.planning.replications import run_scenarios
+    from solver.planning.scenario import ScenarioError, load_scenario
+    from solver.reports.policy import REPORT_FILES, policy_report, write_readme
+    from solver.resources import SCENARIOS_DIR
+
+    paths = files or [SCENARIOS_DIR / f for f in REPORT_FILES]
+    specs, issues = [], []
+    for f in paths:
+        try:
+            specs.append(load_scenario(f))
+        except ScenarioError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        _fail("\nerror: ".join(issues))
+    keys = {
+        replace(
+            s, replications=replications or s.replications, seed=s.seed if seed is None else seed
+        ).pairing_key()
+        for s in specs
+    }
+    if len(keys) > 1:
+        _fail("the report's scenarios must share one baseline (base, horizon, seed, calibration)")
+    result = run_scenarios(
+        specs, replications=replications, seed=seed, workers=workers, scheduler=scheduler
+    )
+    shown = ["boligmatch", "scenario", "report"]
+    if files:
+        shown += [str(f) for f in files]
+    if replications is not None:
+        shown += ["--replications", str(replications)]
+    if seed is not None:
+        shown += ["--seed", str(seed)]
+    if readme:
+        shown.append("--readme")
+    report = policy_report(result, shlex.join(shown))
+    if out is not None:
+        result.write(out)
+    if readme:
+        write_readme(readme_path, report)
+        typer.echo(f"wrote {readme_path}", err=True)
+    else:
+        typer.echo(report)
+
+
 def main() -> None:  # pragma: no cover - exercised through the console script
     app(prog_name="boligmatch")
 
