@@ -22,7 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from solver.domain import Case, DwellingType, IncomeType, PetPolicy
+from solver.domain import QUOTA_WINDOW_WEEKS, Case, DwellingType, IncomeType, PetPolicy
 from solver.resources import FIXTURES_DIR
 
 FIXTURE_NAMES = ("tiny", "naestved", "copenhagen", "national")
@@ -91,7 +91,8 @@ class Calibration:
     # 0.5 % a week ≈ 23 % a year. Assumption; the seeds give only 73 % housed at the end of the
     # youth project [003:106].
     leave_per_week: float = 0.005
-    quota_window_weeks: int = 13  # counting window of the quota ledger (assumption: a quarter)
+    # Counting window of the quota ledger: the one the fixtures write (solver.domain).
+    quota_window_weeks: int = QUOTA_WINDOW_WEEKS
     # An unclaimed vacancy goes back to the organisation's own list this many weeks after it
     # became available (assumption).
     unit_expiry_weeks: int = 4
