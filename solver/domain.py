@@ -197,6 +197,14 @@ class SupportTeam:
         return self.method is SupportMethod.ACT
 
 
+# The quota ledger's counting window in weeks: quotas.csv's ``vacancies`` and ``claimed`` count
+# this many weeks (this week's included). One value for the fixtures (solver.fixtures, which
+# write the ledger) and the simulation (solver.planning, which rolls it week by week), so both
+# read a group's vacancies as the same weekly rate. The law counts "every fourth vacancy"
+# (almenboligloven § 59 stk. 3 [003:463]) without naming a window: a quarter is an assumption.
+QUOTA_WINDOW_WEEKS = 13
+
+
 @dataclass(frozen=True, slots=True)
 class QuotaGroup:
     """The municipality's allocation right with one organisation for one dwelling type."""

@@ -47,7 +47,15 @@ from pydantic import (
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 from pydantic_core import PydanticCustomError
 
-from solver.domain import Case, DwellingType, IncomeType, PetPolicy, PriorityScheme, Rate
+from solver.domain import (
+    QUOTA_WINDOW_WEEKS,
+    Case,
+    DwellingType,
+    IncomeType,
+    PetPolicy,
+    PriorityScheme,
+    Rate,
+)
 from solver.resources import FIXTURES_DIR
 
 FIXTURE_NAMES = ("tiny", "naestved", "copenhagen", "national")
@@ -196,7 +204,9 @@ class Calibration:
         "housed at the end of the youth project [003:106].",
     )
     quota_window_weeks: Int = Field(
-        default=13, ge=1, description="Counting window of the quota ledger (assumption: a quarter)."
+        default=QUOTA_WINDOW_WEEKS,
+        ge=1,
+        description="Counting window of the quota ledger: the one the fixtures write.",
     )
     unit_expiry_weeks: Int = Field(
         default=4,
