@@ -31,7 +31,7 @@ PERSONAL = {
     "referred_on": "2024-01-03",
     "monthly_income": "98761",
     "rent_ceiling": "7919",
-    "urgent_by": "2026-12-03",
+    "urgent_by": "2026-12-04",  # a date no naestved row holds
     "preferred_areas": "Zzyzxkvarteret",
     "excluded_areas": "Qwxbyen",
     "case_worker": "anna.erasable",
