@@ -822,6 +822,22 @@ WORDS: dict[str, Entry] = {
 }
 
 # --------------------------------------------------------------------------- planning
+# The outcome groups of the planning KPIs (solver.planning.kpi): monitoring only, and the
+# housing situations (also the words of situation.*).
+_MONITORING_WORDS = {
+    "female": ("kvinder", "women"),
+    "male": ("mænd", "men"),
+    "greenlandic": ("grønlandsk baggrund", "Greenlandic background"),
+    "not_greenlandic": ("anden baggrund", "other background"),
+}
+_SITUATION_WORDS = {
+    "street": ("gade eller bil", "street or car"),
+    "shelter": ("herberg (§ 110)", "shelter (§ 110)"),
+    "couch": ("sofasurfer", "couch-surfing"),
+    "institution_exit": ("udskrivning/løsladelse", "leaving an institution"),
+    "eviction_risk": ("udsættelsestruet", "at risk of eviction"),
+    "unstable_home": ("ustabil bolig", "unstable home"),
+}
 KPIS = _words(
     "kpi",
     {
@@ -841,6 +857,14 @@ KPIS = _words(
             "Still homeless at the end (couch, shelter, street)",
         ),
         "left_other_routes": ("Forlod køen ad andre veje", "Left the queue by other routes"),
+        "tenancies_lost": (
+            "Mistede boliger (tilbage i køen)",
+            "Tenancies lost (back in the queue)",
+        ),
+        "still_housed_at_horizon": (
+            "Fik bolig i perioden og bor der stadig ved slutningen",
+            "Housed in the run and still in that home at the end",
+        ),
         "icm_pending_end": (
             "ICM-unge uden team ved slutningen",
             "ICM youths without a team at the end",
@@ -900,6 +924,21 @@ KPIS = _words(
             "Monitorering: median ventetid, anden baggrund",
             "Monitoring: median wait, other background",
         ),
+        **{
+            f"housed_share_{code}": (f"Andel med bolig, {da}", f"Share housed, {en}")
+            for code, (da, en) in _SITUATION_WORDS.items()
+        },
+        **{
+            f"wait_median_{code}": (f"Median ventetid, {da}", f"Median wait, {en}")
+            for code, (da, en) in _SITUATION_WORDS.items()
+        },
+        **{
+            f"still_housed_share_{code}": (
+                f"Af dem der fik bolig, bor der stadig ved slutningen: {da}",
+                f"Of those housed, still in the home at the end: {en}",
+            )
+            for code, (da, en) in {**_MONITORING_WORDS, **_SITUATION_WORDS}.items()
+        },
     },
 )
 
@@ -971,17 +1010,7 @@ PRIORITY: dict[str, Entry] = {
             "custom": ("Kommunens egen ordning", "The municipality's own scheme"),
         },
     ),
-    **_words(
-        "situation",
-        {
-            "couch": ("sofasurfer", "couch-surfing"),
-            "shelter": ("herberg (§ 110)", "shelter (§ 110)"),
-            "street": ("gade eller bil", "street or car"),
-            "eviction_risk": ("udsættelsestruet", "at risk of eviction"),
-            "unstable_home": ("ustabil bolig", "unstable home"),
-            "institution_exit": ("udskrivning/løsladelse", "leaving an institution"),
-        },
-    ),
+    **_words("situation", _SITUATION_WORDS),
 }
 
 # --------------------------------------------------------------------------- service requests

@@ -27,6 +27,11 @@ import numpy as np
 
 DECLINE_REASONS = ("pet_not_allowed", "area", "too_expensive", "not_ready", "no_contact")
 
+# Outcome groups (solver.planning.accounting): gender and Greenlandic background for monitoring
+# only [000:253-276]; the housing situation at referral.
+MONITORING = ("female", "male", "greenlandic", "not_greenlandic")
+SITUATIONS = ("street", "shelter", "couch", "institution_exit", "eviction_risk", "unstable_home")
+
 # End-of-horizon KPIs: name -> (label, unit). Order is the table's order.
 END_KPIS: dict[str, tuple[str, str]] = {
     "housed": ("Youths housed", "youths"),
@@ -36,6 +41,8 @@ END_KPIS: dict[str, tuple[str, str]] = {
     "queue_end": ("Queue at the end", "youths"),
     "still_homeless_end": ("Still homeless at the end (couch, shelter, street)", "youths"),
     "left_other_routes": ("Left the queue by other routes", "youths"),
+    "tenancies_lost": ("Tenancies lost (back in the queue)", "youths"),
+    "still_housed_at_horizon": ("Housed in the run and still in that home at the end", "youths"),
     "icm_pending_end": ("ICM youths without a team at the end", "youths"),
     "offers": ("Offers made", "offers"),
     "declines": ("Offers declined", "offers"),
@@ -52,6 +59,12 @@ END_KPIS: dict[str, tuple[str, str]] = {
     "wait_median_male": ("Monitoring: median wait of those housed, men", "weeks"),
     "wait_median_greenlandic": ("Monitoring: median wait, Greenlandic background", "weeks"),
     "wait_median_not_greenlandic": ("Monitoring: median wait, other background", "weeks"),
+    **{f"housed_share_{s}": (f"Share housed, {s.replace('_', ' ')}", "share") for s in SITUATIONS},
+    **{f"wait_median_{s}": (f"Median wait, {s.replace('_', ' ')}", "weeks") for s in SITUATIONS},
+    **{
+        f"still_housed_share_{g}": (f"Of those housed, still housed at the end: {g}", "share")
+        for g in (*MONITORING, *SITUATIONS)
+    },
 }
 WEEKLY_KPIS = (
     "queue",
@@ -436,6 +449,8 @@ HEADLINE_KPIS = (
     "housed_within_13w_share",
     "queue_end",
     "still_homeless_end",
+    "tenancies_lost",
+    "still_housed_at_horizon",
     "declines",
     "cti_utilisation",
     "icm_pending_end",
