@@ -635,6 +635,41 @@ def change_dict(change: Change) -> dict[str, Any]:
     return {"kind": data.pop("kind"), **data}
 
 
+def scenario_toml(data: Mapping[str, Any]) -> str:
+    """A scenario as TOML (the planner's form composes one): top-level keys, ``[calibration]``
+    tables and ``[[changes]]`` blocks; values are strings, numbers, booleans, lists of strings
+    and (``points``) tables of integers. Reading it back gives ``data``."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return repr(v)
+        if isinstance(v, list | tuple):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        text = str(v).replace("\\", "\\\\").replace('"', '\\"')
+        text = "".join(c if " " <= c != "\x7f" else f"\\u{ord(c):04x}" for c in text)
+        return f'"{text}"'
+
+    def table(prefix: str, t: Mapping[str, Any], header: str) -> list[str]:
+        lines = [header] if header else []
+        nested = []
+        for k, v in t.items():
+            if isinstance(v, Mapping):
+                nested.append((k, v))
+            elif k != "changes":
+                lines.append(f"{k} = {value(v)}")
+        for k, v in nested:
+            name = f"{prefix}.{k}" if prefix else k
+            lines += ["", *table(name, v, f"[{name}]")]
+        return lines
+
+    lines = table("", {k: v for k, v in data.items() if k != "changes"}, "")
+    for change in data.get("changes", ()):
+        lines += ["", *table("changes", change, "[[changes]]")]
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- loading
 
 
