@@ -524,15 +524,22 @@ def finished_jobs(session: Session, limit: int = 30) -> list[ScenarioJob]:
     return list(session.exec(query).all())
 
 
-def kpi_bars(session: Session, job_ids: list[int], kpi: str, title: str) -> bytes | None:
-    """A bar per compared scenario for one KPI (PNG), or None for an unknown KPI."""
+def kpi_bars(
+    session: Session,
+    job_ids: list[int],
+    kpi: str,
+    title: str,
+    titles: dict[str, str] | None = None,
+) -> bytes | None:
+    """A bar per compared scenario for one KPI (PNG), or None for an unknown KPI; ``titles``
+    names the scenarios as the page does."""
     from solver.planning.kpi import END_KPIS
     from solver.reports.plots import plot_kpi_bars
 
     if kpi not in END_KPIS:
         return None
     columns = compare_jobs(session, job_ids)
-    names = [f"{c['job']}: {c['name']}" for c in columns]
+    names = [f"{c['job']}: {(titles or {}).get(c['name'], c['name'])}" for c in columns]
     return plot_kpi_bars(names, [c["kpis"][kpi] for c in columns], title, lang="da")
 
 

@@ -359,7 +359,7 @@ def compare_plot(
 ) -> Response:
     ids = [i for i in koersel if 1 <= i <= MAX_ID]
     title = texts.KPIS.get(kpi, kpi)
-    data = kpi_bars(session, ids, kpi, title)
+    data = kpi_bars(session, ids, kpi, title, scenario_titles())
     if data is None:
         raise PageError(404, "Figuren findes ikke.", "Ikke fundet")
     return Response(data, media_type="image/png", headers={"Cache-Control": "private"})
