@@ -488,6 +488,72 @@ def job_table(job: ScenarioJob, *, headline: bool = False) -> list[dict[str, Any
     return rows
 
 
+# --------------------------------------------------------------------------- side by side
+
+# The policy-value table: what each scenario buys (those a finished result has; a result from
+# before a KPI existed shows a dash).
+VALUE_KPIS = (
+    "housed",
+    "wait_median_weeks",
+    "still_homeless_end",
+    "still_housed_at_horizon",
+    "tenancies_lost",
+    "hindsight_share",
+)
+# The fairness tables: one per measure, a row per group (situation; gender and Greenlandic
+# background for monitoring only).
+FAIRNESS_MEASURES = ("housed_share", "wait_median", "still_housed_share")
+MAX_COMPARED_JOBS = 6
+
+
+def compare_jobs(session: Session, job_ids: list[int]) -> list[dict[str, Any]]:
+    """Every baseline and scenario of the given finished jobs, side by side: one column each
+    (job id, name, whether it is a baseline, its KPIs as intervals). Unknown or unfinished jobs
+    are left out; at most :data:`MAX_COMPARED_JOBS`."""
+    columns = []
+    for job_id in dict.fromkeys(job_ids[:MAX_COMPARED_JOBS]):
+        job = get_job(session, job_id)
+        result = job_result(job) if job is not None else None
+        if result is None:
+            continue
+        for sr in [*result.baselines, *result.scenarios]:
+            columns.append(
+                {"job": job_id, "name": sr.name, "baseline": sr.baseline is None,
+                 "kpis": sr.kpis()}
+            )  # fmt: skip
+    return columns
+
+
+def finished_jobs(session: Session, limit: int = 30) -> list[ScenarioJob]:
+    """The latest finished jobs, newest first (to choose from for a comparison)."""
+    query = (
+        select(ScenarioJob)
+        .where(col(ScenarioJob.status) == WorkStatus.DONE.value)
+        .order_by(col(ScenarioJob.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query).all())
+
+
+def kpi_bars(
+    session: Session,
+    job_ids: list[int],
+    kpi: str,
+    title: str,
+    titles: dict[str, str] | None = None,
+) -> bytes | None:
+    """A bar per compared scenario for one KPI (PNG), or None for an unknown KPI; ``titles``
+    names the scenarios as the page does."""
+    from solver.planning.kpi import END_KPIS
+    from solver.reports.plots import plot_kpi_bars
+
+    if kpi not in END_KPIS:
+        return None
+    columns = compare_jobs(session, job_ids)
+    names = [f"{c['job']}: {(titles or {}).get(c['name'], c['name'])}" for c in columns]
+    return plot_kpi_bars(names, [c["kpis"][kpi] for c in columns], title, lang="da")
+
+
 COMPARISON_COLUMNS = ("scenario", "description", "baseline", "kpi", "unit", "baseline_mean",
                       "baseline_lo", "baseline_hi", "scenario_mean", "scenario_lo",
                       "scenario_hi", "difference_mean", "difference_lo", "difference_hi",

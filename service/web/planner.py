@@ -1,4 +1,5 @@
-"""Planning pages: pick shipped scenarios, run them, watch progress, compare with the baseline.
+"""Planning pages: pick shipped scenarios or compose one from a form, run them, watch progress,
+compare with the baseline, and compare finished jobs side by side (policy value and fairness).
 
 Built on ``service.usecases.planning`` (the same jobs as ``/api/v1/scenarios``). Results are
 aggregates over simulated youths, never persons, so these reads are not audited (starting a job
@@ -7,26 +8,36 @@ is).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from dataclasses import fields
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from pydantic import TypeAdapter
 
-from solver.planning.kpi import HEADLINE_KPIS
+from solver.planning.kpi import END_KPIS, HEADLINE_KPIS, MONITORING, SITUATIONS, Interval
+from solver.planning.scenario import CHANGE_KINDS, FIXTURE_NAMES, scenario_toml
 
 from ..models import MAX_ID, ScenarioJob, WorkStatus
 from ..usecases import admin_lists
 from ..usecases.errors import InvalidRequest
 from ..usecases.planning import (
+    FAIRNESS_MEASURES,
+    MAX_COMPARED_JOBS,
     MAX_REPLICATIONS,
     PLOT_TYPES,
+    VALUE_KPIS,
     available,
+    compare_jobs,
+    finished_jobs,
     get_job,
     job_csv,
     job_plot,
     job_result,
     job_table,
+    kpi_bars,
     start_job,
 )
 from . import texts
@@ -121,6 +132,237 @@ def start(
     return _list_page(
         request, session, user, errors=errors, chosen=chosen, replications=replications, status=400
     )
+
+
+# --------------------------------------------------------------------------- compose a scenario
+
+# Keys the form leaves to files: free text per change, and the priority tables (a preset stands
+# for them on the form).
+_NOT_ON_FORM = ("note", "kind", "points", "situation_rank", "order")
+_TOP = ("name", "description", "base", "horizon_weeks", "replications", "seed")
+_OPTIONS = {  # a field's choices → the catalogue table that names them in Danish
+    "dwelling_type": texts.DWELLING_TYPES,
+    "pets": texts.PET_POLICIES,
+    "income_type": texts.INCOME_TYPES,
+    "method": texts.table("matching_method"),
+    "preset": texts.PRESETS,
+}
+FIELD_LABELS = texts.table("scenario_field")
+KIND_LABELS = texts.table("scenario_kind")
+GROUPS = texts.table("group")
+FAIRNESS = texts.table("fairness")
+
+
+def _input(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """How a schema property is asked for: number, integer, checkbox, select (with its
+    choices) or text; ``required`` when the schema has no default."""
+    options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
+    one = options[0] if options else {}
+    if "$ref" in one:
+        one = defs[one["$ref"].split("/")[-1]]
+    kind = "text"
+    choices: list[str] = []
+    if "enum" in one:
+        kind, choices = "select", [str(v) for v in one["enum"]]
+    elif "const" in one:
+        kind, choices = "select", [str(one["const"])]
+    elif one.get("type") == "integer":
+        kind = "integer"
+    elif one.get("type") == "number":
+        kind = "number"
+    elif one.get("type") == "boolean":
+        kind = "checkbox"
+    default = prop.get("default")
+    if isinstance(default, bool) or default is None:
+        shown = "" if default is None else default
+    else:
+        shown = str(default)
+    return {"kind": kind, "choices": choices, "default": shown, "required": "default" not in prop}
+
+
+def change_forms() -> list[dict[str, Any]]:
+    """A fieldset per change kind, its inputs generated from the scenario schema."""
+    out = []
+    for kind, cls in CHANGE_KINDS.items():
+        schema = TypeAdapter(cls).json_schema()
+        props, defs = schema["properties"], schema.get("$defs", {})
+        inputs = []
+        for f in fields(cls):
+            if f.name in _NOT_ON_FORM or f.name not in props:
+                continue
+            spec = _input(props[f.name], defs)
+            words = _OPTIONS.get(f.name, {})
+            spec["choices"] = [(c, texts.label(words, c)) for c in spec["choices"]]
+            inputs.append({"name": f.name, "label": texts.label(FIELD_LABELS, f.name), **spec})
+        out.append({"kind": kind, "label": texts.label(KIND_LABELS, kind), "inputs": inputs})
+    return out
+
+
+def _typed(kind: str, text: str) -> Any:
+    """A form value as the schema's type where it reads as one; otherwise the text, so the
+    schema names the key and what it should be."""
+    text = text.strip()
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            number = float(text.replace(",", "."))
+            return number if math.isfinite(number) else text
+    except ValueError:
+        return text
+    return text
+
+
+def composed(form: Any) -> dict[str, Any]:
+    """The scenario the form describes, shaped like a scenario file."""
+    data: dict[str, Any] = {}
+    for key in _TOP:
+        value = str(form.get(key, "")).strip()
+        if value:
+            data[key] = _typed("integer", value) if key in _TOP[3:] else value
+    changes = []
+    chosen = set(form.getlist("kinds")) if hasattr(form, "getlist") else set()
+    for f in change_forms():
+        if f["kind"] not in chosen:
+            continue
+        change: dict[str, Any] = {"kind": f["kind"]}
+        for i in f["inputs"]:
+            raw = form.get(f"{f['kind']}.{i['name']}")
+            if i["kind"] == "checkbox":
+                change[i["name"]] = raw is not None
+            elif raw is not None and str(raw).strip():
+                change[i["name"]] = _typed(i["kind"], str(raw))
+        changes.append(change)
+    data["changes"] = changes
+    return data
+
+
+def _compose_page(
+    request: Request,
+    user: PlannerUser,
+    *,
+    values: dict[str, Any] | None = None,
+    chosen: set[str] | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "planner/compose.html",
+        context(
+            request,
+            user,
+            forms=change_forms(),
+            bases=(*FIXTURE_NAMES, "database"),
+            labels=FIELD_LABELS,
+            values=values or {},
+            chosen=chosen or set(),
+            errors=errors or [],
+            max_replications=MAX_REPLICATIONS,
+        ),
+        status_code=status,
+    )
+
+
+@router.get("/planlaegning/ny")
+def compose_page(request: Request, user: PlannerUser) -> Response:
+    return _compose_page(request, user)
+
+
+@router.post("/planlaegning/ny")
+async def compose(request: Request, session: SessionDep, user: PlannerUser) -> Response:
+    form = await request.form()
+    check_csrf(user, str(form.get("csrf_token", ""))[:200])
+    values = {k: str(v)[:500] for k, v in form.items() if isinstance(v, str)}
+    chosen = {str(k) for k in form.getlist("kinds")}
+    data = composed(form)
+    try:
+        job = start_job(session, user.username, [], None, [scenario_toml(data)], role=user.role)
+    except InvalidRequest as exc:
+        session.rollback()
+        errors = ["Scenariet kan ikke køres:", *exc.issues]
+        return _compose_page(request, user, values=values, chosen=chosen, errors=errors, status=400)
+    assert job.id is not None
+    request.app.state.jobs.start_planning(job.id)
+    return RedirectResponse(f"/planlaegning/{job.id}", status_code=303)
+
+
+# --------------------------------------------------------------------------- side by side
+
+JobIds = Annotated[list[int], Query(alias="koersel", max_length=MAX_COMPARED_JOBS)]
+
+
+def _cell(iv: Interval | None, unit: str) -> str:
+    if iv is None or iv.n == 0 or math.isnan(iv.mean):
+        return "–"
+    return texts.decimal_comma(iv.format(2 if unit == "share" else 1))
+
+
+@router.get("/planlaegning/sammenlign")
+def compare_page(
+    request: Request,
+    session: SessionDep,
+    user: PlannerUser,
+    koersel: JobIds = [],  # noqa: B006
+) -> Response:
+    ids = [i for i in koersel if 1 <= i <= MAX_ID]
+    columns = compare_jobs(session, ids)
+    value_rows = [
+        {
+            "kpi": k,
+            "label": texts.KPIS.get(k, END_KPIS[k][0]),
+            "unit": texts.label(texts.UNITS, END_KPIS[k][1]),
+            "cells": [_cell(c["kpis"].get(k), END_KPIS[k][1]) for c in columns],
+        }
+        for k in VALUE_KPIS
+        if k in END_KPIS
+    ]
+    groups = [*SITUATIONS, *MONITORING]
+    fairness = []
+    for measure in FAIRNESS_MEASURES:
+        unit = END_KPIS[f"{measure}_{groups[0]}"][1]
+        rows = [
+            {
+                "group": g,
+                "label": texts.label(GROUPS, g),
+                "monitoring": g in MONITORING,
+                "cells": [_cell(c["kpis"].get(f"{measure}_{g}"), unit) for c in columns],
+            }
+            for g in groups
+            if f"{measure}_{g}" in END_KPIS
+        ]
+        fairness.append({"measure": measure, "title": texts.label(FAIRNESS, measure), "rows": rows})
+    return render(
+        request,
+        "planner/compare.html",
+        context(
+            request,
+            user,
+            jobs=finished_jobs(session),
+            chosen=set(ids),
+            columns=columns,
+            titles=scenario_titles(),
+            value_rows=value_rows,
+            fairness=fairness,
+            query="&".join(f"koersel={i}" for i in dict.fromkeys(ids)),
+            max_jobs=MAX_COMPARED_JOBS,
+        ),
+    )
+
+
+@router.get("/planlaegning/sammenlign/figur/{kpi}.png")
+def compare_plot(
+    session: SessionDep,
+    user: PlannerUser,
+    kpi: Annotated[str, Path(pattern="^[a-z0-9_]{1,60}$")],
+    koersel: JobIds = [],  # noqa: B006
+) -> Response:
+    ids = [i for i in koersel if 1 <= i <= MAX_ID]
+    title = texts.KPIS.get(kpi, kpi)
+    data = kpi_bars(session, ids, kpi, title, scenario_titles())
+    if data is None:
+        raise PageError(404, "Figuren findes ikke.", "Ikke fundet")
+    return Response(data, media_type="image/png", headers={"Cache-Control": "private"})
 
 
 def _job_or_404(session: SessionDep, job_id: int) -> ScenarioJob:

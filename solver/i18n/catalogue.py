@@ -850,6 +850,22 @@ WORDS: dict[str, Entry] = {
 }
 
 # --------------------------------------------------------------------------- planning
+# The outcome groups of the planning KPIs (solver.planning.kpi): monitoring only, and the
+# housing situations (also the words of situation.*).
+_MONITORING_WORDS = {
+    "female": ("kvinder", "women"),
+    "male": ("mænd", "men"),
+    "greenlandic": ("grønlandsk baggrund", "Greenlandic background"),
+    "not_greenlandic": ("anden baggrund", "other background"),
+}
+_SITUATION_WORDS = {
+    "street": ("gade eller bil", "street or car"),
+    "shelter": ("herberg (§ 110)", "shelter (§ 110)"),
+    "couch": ("sofasurfer", "couch-surfing"),
+    "institution_exit": ("udskrivning/løsladelse", "leaving an institution"),
+    "eviction_risk": ("udsættelsestruet", "at risk of eviction"),
+    "unstable_home": ("ustabil bolig", "unstable home"),
+}
 KPIS = _words(
     "kpi",
     {
@@ -877,6 +893,14 @@ KPIS = _words(
             "Still homeless at the end (couch, shelter, street)",
         ),
         "left_other_routes": ("Forlod køen ad andre veje", "Left the queue by other routes"),
+        "tenancies_lost": (
+            "Mistede boliger (tilbage i køen)",
+            "Tenancies lost (back in the queue)",
+        ),
+        "still_housed_at_horizon": (
+            "Fik bolig i perioden og bor der stadig ved slutningen",
+            "Housed in the run and still in that home at the end",
+        ),
         "icm_pending_end": (
             "ICM-unge uden team ved slutningen",
             "ICM youths without a team at the end",
@@ -936,43 +960,33 @@ KPIS = _words(
             "Monitorering: median ventetid, anden baggrund",
             "Monitoring: median wait, other background",
         ),
+        **{
+            f"housed_share_{code}": (f"Andel med bolig, {da}", f"Share housed, {en}")
+            for code, (da, en) in _SITUATION_WORDS.items()
+        },
+        **{
+            f"wait_median_{code}": (f"Median ventetid, {da}", f"Median wait, {en}")
+            for code, (da, en) in _SITUATION_WORDS.items()
+        },
+        **{
+            f"still_housed_share_{code}": (
+                f"Af dem der fik bolig, bor der stadig ved slutningen: {da}",
+                f"Of those housed, still in the home at the end: {en}",
+            )
+            for code, (da, en) in {**_MONITORING_WORDS, **_SITUATION_WORDS}.items()
+        },
     },
 )
 
-_SITUATION_DA = {  # as the "situation" words below, without their references
-    "couch": "sofasurfer",
-    "shelter": "herberg",
-    "street": "gade eller bil",
-    "eviction_risk": "udsættelsestruet",
-    "unstable_home": "ustabil bolig",
-    "institution_exit": "udskrivning/løsladelse",
-}
 KPIS.update(
     _words(
         "kpi",
         {
-            k: v
-            for s, da in _SITUATION_DA.items()
-            for k, v in (
-                (
-                    f"housed_share_{s}",
-                    (f"Efter situation: andel med bolig, {da}",
-                     f"By situation: share housed, {s.replace('_', ' ')}"),
-                ),
-                (
-                    f"wait_median_{s}",
-                    (f"Efter situation: median ventetid, {da}",
-                     f"By situation: median wait, {s.replace('_', ' ')}"),
-                ),
-                (
-                    f"queue_end_{s}",
-                    (f"Efter situation: venter ved slutningen, {da}",
-                     f"By situation: waiting at the end, {s.replace('_', ' ')}"),
-                ),
-            )
+            f"queue_end_{code}": (f"Venter ved slutningen, {da}", f"Waiting at the end, {en}")
+            for code, (da, en) in _SITUATION_WORDS.items()
         },
     )
-)  # fmt: skip
+)
 
 KPI_UNITS = _words(
     "kpi_unit",
@@ -1042,17 +1056,7 @@ PRIORITY: dict[str, Entry] = {
             "custom": ("Kommunens egen ordning", "The municipality's own scheme"),
         },
     ),
-    **_words(
-        "situation",
-        {
-            "couch": ("sofasurfer", "couch-surfing"),
-            "shelter": ("herberg (§ 110)", "shelter (§ 110)"),
-            "street": ("gade eller bil", "street or car"),
-            "eviction_risk": ("udsættelsestruet", "at risk of eviction"),
-            "unstable_home": ("ustabil bolig", "unstable home"),
-            "institution_exit": ("udskrivning/løsladelse", "leaving an institution"),
-        },
-    ),
+    **_words("situation", _SITUATION_WORDS),
 }
 
 # --------------------------------------------------------------------------- service requests
@@ -1184,6 +1188,99 @@ PAGES: dict[str, Entry] = {
         },
     ),
     **_words("scenario", {"baseline": ("Grundlag (uden ændringer)", "Baseline (no changes)")}),
+    # The planner's scenario form (service/web/planner.py): one label per change kind and key of
+    # the scenario schema (solver/planning/scenario.py).
+    **_words(
+        "scenario_kind",
+        {
+            "add_dwellings": ("Flere boliger", "More dwellings"),
+            "support_team": ("Støtteteam: medarbejdere og loft", "Support team: workers and cap"),
+            "quota_rate": ("Anvisningsret (kvote)", "Allocation right (quota)"),
+            "rent_ceiling": ("Huslejeloft eller tilskud", "Rent ceiling or subsidy"),
+            "dog_friendly_share": ("Andel afdelinger der tillader hund", "Dog-friendly share"),
+            "lift_letting_restrictions": (
+                "Ophæv kombineret/fleksibel udlejning",
+                "Lift letting restrictions",
+            ),
+            "scale_arrivals": ("Flere eller færre henvisninger", "Scale referrals"),
+            "scale_vacancies": ("Flere eller færre ledige boliger", "Scale vacancies"),
+            "rent_increase": ("Huslejestigning", "Rent increase"),
+            "matching": ("Matchning: optimal eller grådig", "Matching: optimal or greedy"),
+            "priority": ("Prioriteringsordning", "Priority scheme"),
+        },
+    ),
+    **_words(
+        "scenario_field",
+        {
+            "name": ("Navn", "Name"),
+            "description": ("Beskrivelse", "Description"),
+            "base": ("Grundlag", "Base"),
+            "horizon_weeks": ("Uger der simuleres", "Weeks simulated"),
+            "replications": ("Gentagelser", "Replications"),
+            "seed": ("Startværdi for tilfældige tal (seed)", "Random seed"),
+            "start_week": ("Fra uge", "From week"),
+            "organisation": ("Boligorganisation", "Housing organisation"),
+            "dwelling_type": ("Boligtype", "Dwelling type"),
+            "rent": ("Husleje (kr. pr. måned)", "Rent (kr a month)"),
+            "count": ("Antal med det samme", "Number at once"),
+            "per_week": ("Antal pr. uge (gennemsnit)", "Number a week (mean)"),
+            "utilities": ("Forbrug (kr. pr. måned)", "Utilities (kr a month)"),
+            "pets": ("Husdyr", "Pets"),
+            "rooms": ("Værelser", "Rooms"),
+            "size_m2": ("Størrelse (m²)", "Size (m²)"),
+            "area": ("Område", "Area"),
+            "department": ("Afdeling", "Department"),
+            "accessible": ("Tilgængelig bolig", "Accessible"),
+            "benefit_restricted": (
+                "Kombineret/fleksibel udlejning (ikke kontanthjælp)",
+                "Combined/flexible letting (no cash benefit)",
+            ),
+            "outside_quota": (
+                "Uden for anvisningsretten (aftale)",
+                "Outside the quota (agreement)",
+            ),
+            "available_in_weeks": ("Ledig om (uger)", "Free in (weeks)"),
+            "team": ("Team", "Team"),
+            "workers": ("Medarbejdere i alt", "Workers in all"),
+            "add_workers": ("Flere medarbejdere (+/−)", "Workers added (+/−)"),
+            "caseload_cap": ("Unge pr. medarbejder", "Youths per worker"),
+            "rate": ("Andel (fx 1/3)", "Rate (e.g. 1/3)"),
+            "income_type": ("Indkomsttype", "Income type"),
+            "ceiling": ("Nyt loft (kr. pr. måned)", "New ceiling (kr a month)"),
+            "subsidy": ("Tilskud (kr. pr. måned)", "Subsidy (kr a month)"),
+            "share": ("Andel (0–1)", "Share (0–1)"),
+            "factor": ("Faktor (1,2 = 20 % mere)", "Factor (1.2 = 20 % more)"),
+            "amount": ("Beløb (kr. pr. måned)", "Amount (kr a month)"),
+            "method": ("Metode", "Method"),
+            "every_weeks": ("Hver n'te uge", "Every n weeks"),
+            "preset": ("Ordning", "Scheme"),
+        },
+    ),
+    **_words("group", {**_MONITORING_WORDS, **_SITUATION_WORDS}),
+    **_words(
+        "fairness",
+        {
+            "housed_share": ("Andel der fik bolig", "Share housed"),
+            "wait_median": (
+                "Median ventetid (uger) for dem der fik bolig",
+                "Median wait (weeks) of those housed",
+            ),
+            "still_housed_share": (
+                "Andel af dem der fik bolig, der stadig bor der ved slutningen",
+                "Share of those housed still in the home at the end",
+            ),
+        },
+    ),
+    **_words(
+        "matching_method",
+        {
+            "optimal": ("optimal (motoren)", "optimal (the engine)"),
+            "greedy": (
+                "grådig: hver ledig bolig for sig til den første der passer",
+                "greedy: each vacancy to the first who fits",
+            ),
+        },
+    ),
     **_words(
         "income_type",
         {

@@ -17,20 +17,20 @@ from datetime import date, timedelta
 import numpy as np
 
 from solver.domain import Gender, Situation, SupportMethod, Youth
-from solver.planning.kpi import DECLINE_REASONS, ReplicationResult
-from solver.planning.world import World, YouthMeta
+from solver.planning.kpi import DECLINE_REASONS, MONITORING, SITUATIONS, ReplicationResult
+from solver.planning.world import Tenancy, World, YouthMeta
 
 HOMELESS = frozenset({Situation.COUCH, Situation.SHELTER, Situation.STREET})
 WITHIN_WEEKS = 13  # "share housed within 13 weeks" (a quarter)
-MONITORED_GROUPS = ("female", "male", "greenlandic", "not_greenlandic")
-# Outcomes by housing situation at referral (the priority schemes weigh it; kpi.END_KPIS).
-SITUATION_GROUPS = tuple(s.value for s in Situation)
+# Outcome groups: gender and Greenlandic background (monitoring only, never used in matching
+# [000:253-276]) and the housing situation at referral (a priority criterion).
+OUTCOME_GROUPS = (*MONITORING, *SITUATIONS)
 
 
 def groups_of(y: Youth) -> list[str]:
-    """The groups a youth is counted in: gender and Greenlandic background where recorded
-    (monitoring only), and the housing situation at referral."""
-    out = []
+    """The outcome groups of a youth: gender and Greenlandic background where recorded, and
+    the housing situation."""
+    out = [y.situation.value]
     if y.gender is Gender.FEMALE:
         out.append("female")
     elif y.gender is Gender.MALE:
@@ -60,6 +60,8 @@ class Accounts:
         self.declines: Counter[str] = Counter()
         self.offers = 0
         self.left = 0
+        self.lost = 0
+        self.group_lost: Counter[str] = Counter()
         self.weekly: dict[str, list[float]] = {}
         self.hindsight_bound: int | None = None  # set at the end (hindsight.HorizonRecorder)
         n_base = len(world.case.youths)
@@ -80,6 +82,11 @@ class Accounts:
         self.left += 1
         if m.tracked >= 0:
             self.last_week[m.tracked] = w - 1
+
+    def tenancy_lost(self, t: Tenancy) -> None:
+        self.lost += 1
+        for g in groups_of(t.youth):
+            self.group_lost[g] += 1
 
     def offered(self) -> None:
         self.offers += 1
@@ -157,6 +164,8 @@ class Accounts:
                 sum(1 for y in world.waiting.values() if y.situation in HOMELESS)
             ),
             "left_other_routes": float(self.left),
+            "tenancies_lost": float(self.lost),
+            "still_housed_at_horizon": float(len(world.tenancies)),
             "icm_pending_end": self.weekly["icm_pending"][-1],
             "offers": float(self.offers),
             "declines": float(sum(self.declines.values())),
@@ -167,12 +176,17 @@ class Accounts:
             "quota_use": mean_of("quota_use"),
             **self._hindsight(),
         }
-        for g in (*MONITORED_GROUPS, *SITUATION_GROUPS):
+        still: Counter[str] = Counter(
+            g for t in world.tenancies.values() for g in groups_of(t.youth)
+        )
+        for g in OUTCOME_GROUPS:
             seen = self.group_seen[g]
-            end[f"housed_share_{g}"] = self.group_housed[g] / seen if seen else math.nan
+            housed = self.group_housed[g]
+            end[f"housed_share_{g}"] = housed / seen if seen else math.nan
             end[f"wait_median_{g}"] = q(self.group_waits.get(g, []), 0.5)
+            end[f"still_housed_share_{g}"] = still[g] / housed if housed else math.nan
         waiting = Counter(y.situation.value for y in world.waiting.values())
-        for g in SITUATION_GROUPS:
+        for g in SITUATIONS:
             end[f"queue_end_{g}"] = float(waiting[g])
         return end
 

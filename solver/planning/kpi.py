@@ -25,8 +25,12 @@ from typing import Any
 
 import numpy as np
 
-SITUATIONS = ("couch", "shelter", "street", "eviction_risk", "unstable_home", "institution_exit")
 DECLINE_REASONS = ("pet_not_allowed", "area", "too_expensive", "not_ready", "no_contact")
+
+# Outcome groups (solver.planning.accounting): gender and Greenlandic background for monitoring
+# only [000:253-276]; the housing situation at referral.
+MONITORING = ("female", "male", "greenlandic", "not_greenlandic")
+SITUATIONS = ("street", "shelter", "couch", "institution_exit", "eviction_risk", "unstable_home")
 
 # End-of-horizon KPIs: name -> (label, unit). Order is the table's order.
 END_KPIS: dict[str, tuple[str, str]] = {
@@ -39,6 +43,8 @@ END_KPIS: dict[str, tuple[str, str]] = {
     "queue_end": ("Queue at the end", "youths"),
     "still_homeless_end": ("Still homeless at the end (couch, shelter, street)", "youths"),
     "left_other_routes": ("Left the queue by other routes", "youths"),
+    "tenancies_lost": ("Tenancies lost (back in the queue)", "youths"),
+    "still_housed_at_horizon": ("Housed in the run and still in that home at the end", "youths"),
     "icm_pending_end": ("ICM youths without a team at the end", "youths"),
     "offers": ("Offers made", "offers"),
     "declines": ("Offers declined", "offers"),
@@ -55,18 +61,15 @@ END_KPIS: dict[str, tuple[str, str]] = {
     "wait_median_male": ("Monitoring: median wait of those housed, men", "weeks"),
     "wait_median_greenlandic": ("Monitoring: median wait, Greenlandic background", "weeks"),
     "wait_median_not_greenlandic": ("Monitoring: median wait, other background", "weeks"),
-    # By housing situation at referral (planning/accounting.SITUATION_GROUPS).
+    **{f"housed_share_{s}": (f"Share housed, {s.replace('_', ' ')}", "share") for s in SITUATIONS},
+    **{f"wait_median_{s}": (f"Median wait, {s.replace('_', ' ')}", "weeks") for s in SITUATIONS},
     **{
-        k: v
+        f"still_housed_share_{g}": (f"Of those housed, still housed at the end: {g}", "share")
+        for g in (*MONITORING, *SITUATIONS)
+    },
+    **{
+        f"queue_end_{s}": (f"Waiting at the end, {s.replace('_', ' ')}", "youths")
         for s in SITUATIONS
-        for k, v in (
-            (f"housed_share_{s}", (f"By situation: share housed, {s.replace('_', ' ')}", "share")),
-            (f"wait_median_{s}", (f"By situation: median wait, {s.replace('_', ' ')}", "weeks")),
-            (
-                f"queue_end_{s}",
-                (f"By situation: waiting at the end, {s.replace('_', ' ')}", "youths"),
-            ),
-        )
     },
 }
 WEEKLY_KPIS = (
@@ -511,6 +514,8 @@ HEADLINE_KPIS = (
     "housed_within_13w_share",
     "queue_end",
     "still_homeless_end",
+    "tenancies_lost",
+    "still_housed_at_horizon",
     "declines",
     "cti_utilisation",
     "icm_pending_end",

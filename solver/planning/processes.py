@@ -12,6 +12,9 @@
   geometric duration (``TEAMS``, per week and team);
 - :func:`visitation` — pending ICM youths get a team with a free place (no randomness);
 - :func:`leaves` — youths leave by other routes when the lifetime drawn on entry runs out;
+- :func:`tenancy_begins` / :func:`tenancies_lost` — a youth who moves in keeps the home for a
+  geometric number of weeks (the weekly hazard of ``calibration.tenancy_loss`` by support
+  method) drawn at move-in (``LOSSES``, per week and youth); losing it, they return to the queue;
 - :func:`expire` — unclaimed vacancies go back to the organisation's own list.
 
 A youth leaving the queue, being housed or arriving is counted by :mod:`.accounting`.
@@ -24,12 +27,13 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from solver.domain import Pet, SupportMethod
+from solver.domain import Pet, SupportMethod, Unit, Youth
 from solver.planning.accounting import Accounts
 from solver.planning.world import (
     ADDED,
     ARRIVALS,
     BASE,
+    LOSSES,
     REPORTS,
     TEAMS,
     VACANCIES,
@@ -185,3 +189,25 @@ def expire(world: World, run_date: date) -> None:
     stale = [r for r, u in world.pool.items() if u.available_from + limit < run_date]
     for ref in stale:
         del world.pool[ref]
+
+
+NEVER = 1 << 30  # a week beyond every horizon
+
+
+def tenancy_begins(world: World, y: Youth, u: Unit, w: int) -> None:
+    """The youth moves in (world.move_in) with the week the home will be lost and, should they
+    return to the queue, their weeks until leaving by other routes."""
+    key = world.meta[y.ref].key
+    rng = world.rng(LOSSES, w, *key)
+    hazard = world.cal.tenancy_loss.weekly(y.support_method.value)
+    lost = w + int(rng.geometric(hazard)) if hazard > 0 else NEVER
+    life = int(lifetimes(world, rng, 1)[0])
+    world.move_in(y, u, w, lost, life)
+
+
+def tenancies_lost(world: World, accounts: Accounts, w: int) -> int:
+    """Homes lost this week; the youths return to the queue."""
+    lost = [ref for ref, t in world.tenancies.items() if t.lost == w]
+    for ref in lost:
+        accounts.tenancy_lost(world.lose(ref, w))
+    return len(lost)

@@ -183,6 +183,54 @@ class DeclineModel:
     )
 
 
+# Tenancy loss. The seeds follow the support methods' citizens with half-yearly reports from
+# 2010 to May–June 2013 [004:2069, 6349-6359] and give the share who "lost a home in the period":
+# ICM 8 % [004:5253], CTI 3 % [004:7928], ACT 7 % [004:10298], all ages; and by age, all methods
+# together, 18–24-year-olds 9 % against 5 % for those 25 and over [004:4098-4116] (335 and 803
+# citizens: 6.2 % overall). Youth shares per method = the method's share × 9 / 6.2 (the seeds
+# give no method-by-age table: a multiplicative assumption); youths without a support method
+# take the youth share, 9 %.
+_YOUTH_FACTOR = 9 / ((335 * 9 + 803 * 5) / (335 + 803))
+
+
+@pydantic_dataclass(frozen=True, config=_CONFIG)
+class TenancyLoss:
+    """How often a youth housed in the run loses the home and returns to the queue.
+
+    Each share is the chance of losing the home within ``period_weeks``; the simulation turns it
+    into a constant weekly hazard ``1 − (1 − share)^(1 / period_weeks)`` by the support method
+    the youth had when moving in (``scenarios/README.md``).
+    """
+
+    period_weeks: Number = Field(
+        default=78.0,
+        ge=1.0,
+        description="The follow-up the shares are over: citizens started 2010–2012 and were "
+        "followed to May–June 2013 [004:6349-6359], about 1.5 years (assumption).",
+    )
+    icm: Share = Field(
+        default=round(0.08 * _YOUTH_FACTOR, 3),
+        description="ICM: 8 % all ages [004:5253], × 9/6.2 for youth [004:4098-4116].",
+    )
+    cti: Share = Field(
+        default=round(0.03 * _YOUTH_FACTOR, 3),
+        description="CTI: 3 % all ages [004:7928], × 9/6.2 for youth [004:4098-4116].",
+    )
+    act: Share = Field(
+        default=round(0.07 * _YOUTH_FACTOR, 3),
+        description="ACT: 7 % all ages [004:10298], × 9/6.2 for youth [004:4098-4116].",
+    )
+    no_support: Share = Field(
+        default=0.09,
+        description="No support method: youth 18–24, all methods, 9 % [004:4098-4116].",
+    )
+
+    def weekly(self, method: str) -> float:
+        """The weekly hazard for a support method (``ICM``, ``CTI``, ``ACT`` or ``none``)."""
+        share = {"ICM": self.icm, "CTI": self.cti, "ACT": self.act}.get(method, self.no_support)
+        return 1.0 - (1.0 - share) ** (1.0 / self.period_weeks)
+
+
 @pydantic_dataclass(frozen=True, config=_CONFIG)
 class Calibration:
     """Overrides of the simulated world's rates; ``None`` = derived from the base case.
@@ -231,6 +279,10 @@ class Calibration:
     )
     decline: DeclineModel = Field(
         default_factory=DeclineModel, description="Decline probabilities per reason."
+    )
+    tenancy_loss: TenancyLoss = Field(
+        default_factory=TenancyLoss,
+        description="Tenancies lost (the youth returns to the queue), by support method.",
     )
 
 
@@ -593,6 +645,41 @@ def change_dict(change: Change) -> dict[str, Any]:
     return {"kind": data.pop("kind"), **data}
 
 
+def scenario_toml(data: Mapping[str, Any]) -> str:
+    """A scenario as TOML (the planner's form composes one): top-level keys, ``[calibration]``
+    tables and ``[[changes]]`` blocks; values are strings, numbers, booleans, lists of strings
+    and (``points``) tables of integers. Reading it back gives ``data``."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return repr(v)
+        if isinstance(v, list | tuple):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        text = str(v).replace("\\", "\\\\").replace('"', '\\"')
+        text = "".join(c if " " <= c != "\x7f" else f"\\u{ord(c):04x}" for c in text)
+        return f'"{text}"'
+
+    def table(prefix: str, t: Mapping[str, Any], header: str) -> list[str]:
+        lines = [header] if header else []
+        nested = []
+        for k, v in t.items():
+            if isinstance(v, Mapping):
+                nested.append((k, v))
+            elif k != "changes":
+                lines.append(f"{k} = {value(v)}")
+        for k, v in nested:
+            name = f"{prefix}.{k}" if prefix else k
+            lines += ["", *table(name, v, f"[{name}]")]
+        return lines
+
+    lines = table("", {k: v for k, v in data.items() if k != "changes"}, "")
+    for change in data.get("changes", ()):
+        lines += ["", *table("changes", change, "[[changes]]")]
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -757,6 +844,8 @@ def _table(loc: tuple[Any, ...]) -> type:
         return CHANGE_KINDS[parent[1]]
     if parent == ["calibration", "decline"]:
         return DeclineModel
+    if parent == ["calibration", "tenancy_loss"]:
+        return TenancyLoss
     if parent == ["calibration"]:
         return Calibration
     return ScenarioFile

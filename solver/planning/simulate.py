@@ -15,6 +15,7 @@ One simulated week (run date = base run date + 7 × (week − 1))::
     vacancies are reported            → Poisson(rate) per base dwelling ("template"), plus
                                         the organisation's other reports to the quota ledger
     CTI courses end (9 months), ACT and ICM cases end (open-ended, geometric)
+    tenancies are lost                → the youth returns to the queue, re-referred
     ICM visitation                    → pending ICM youths get a team with a free place
     youths leave by other routes      → a geometric lifetime drawn when they arrive
     stale vacancies go back           → unit_expiry_weeks after available_from
@@ -22,7 +23,8 @@ One simulated week (run date = base run date + 7 × (week − 1))::
                                         (solver.engine.greedy) under a matching change, in
                                         the weeks matching runs (every_weeks)
     offers: accept or decline         → probabilities per reason (scenario.DeclineModel)
-    signed youths move in             → CTI/ACT caseload +1, quota claimed +1
+    signed youths move in             → CTI/ACT caseload +1, quota claimed +1; the week the
+                                        home will be lost is drawn (calibration.tenancy_loss)
 
 Declines keep the youth's priority (domain.md §6) and the dwelling returns to next week's pool.
 What the allocator learns from a decline is recorded on the youth, so the same offer is not
@@ -91,6 +93,7 @@ class _Replication:
         vacancies += processes.added_dwellings(world, w, run_date)
         if w > 0:
             processes.support_ends(world, w)
+            processes.tenancies_lost(world, acc, w)
         processes.visitation(world)
         if w > 0:
             processes.leaves(world, acc, w)
@@ -126,8 +129,8 @@ class _Replication:
             acc.declined(reason)
             declines.learn(world, w, y, u, m, reason)
             return False
-        world.move_in(y, u, w)
         acc.housed(y, m, w, world.run_date(w))
+        processes.tenancy_begins(world, y, u, w)
         return True
 
 

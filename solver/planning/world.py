@@ -38,7 +38,7 @@ from solver.domain import (
 from solver.planning.scenario import AddDwellings, Calibration, Change, ScenarioSpec
 
 # Stream ids of the keyed generators (see World.rng). Never renumber: the numbers are the seeds.
-ARRIVALS, VACANCIES, OFFERS, TEAMS, BASE, ADDED, REPORTS = range(1, 8)
+ARRIVALS, VACANCIES, OFFERS, TEAMS, BASE, ADDED, REPORTS, LOSSES = range(1, 9)
 
 
 # --------------------------------------------------------------------------- calibration
@@ -171,6 +171,28 @@ class Quota:
         self.claims.append(0)
 
 
+class Tenancy:
+    """A youth housed during the run, until the horizon or the week the home is lost."""
+
+    __slots__ = ("ends", "life", "lost", "meta", "team", "youth")
+
+    def __init__(
+        self,
+        youth: Youth,
+        meta: YouthMeta,
+        team: str | None,
+        ends: int | None,
+        lost: int,
+        life: int,
+    ) -> None:
+        self.youth = youth  # as they moved in
+        self.meta = meta
+        self.team = team  # the CTI/ACT team whose course or case began at move-in
+        self.ends = ends  # CTI: the week that course ends
+        self.lost = lost  # the week the home is lost (beyond the horizon: kept)
+        self.life = life  # weeks in the queue before leaving by other routes, if they return
+
+
 def spread(total: int, window: int) -> list[int]:
     base, extra = divmod(total, window)
     return [base + (1 if i >= window - extra else 0) for i in range(window)]
@@ -225,6 +247,7 @@ class World:
 
         self.waiting: dict[str, Youth] = {}
         self.meta: dict[str, YouthMeta] = {}
+        self.tenancies: dict[str, Tenancy] = {}  # youths housed in the run, by ref
         self.pool: dict[str, Unit] = {u.ref: u for u in case.units}
 
     def rng(self, stream: int, *key: int) -> np.random.Generator:
@@ -320,20 +343,46 @@ class World:
         for key, q in self.quotas.items():
             q.other_rate = max(0.0, q.base_rate * q.scale - listed.get(key, 0.0))
 
-    def move_in(self, y: Youth, u: Unit, w: int) -> None:
+    def move_in(self, y: Youth, u: Unit, w: int, lost: int, life: int) -> None:
         """A signed offer: the youth leaves the queue, the dwelling is let, the ledger's claim
-        and the team's caseload (CTI: a course until its end; ACT: one more) go up."""
+        and the team's caseload (CTI: a course until its end; ACT: one more) go up; the tenancy
+        is kept until week ``lost`` (drawn by :func:`.processes.tenancy_begins`)."""
         del self.waiting[y.ref]
         del self.pool[u.ref]
-        self.meta.pop(y.ref)
+        m = self.meta.pop(y.ref)
         q = self.quotas.get((u.organisation, u.dwelling_type))
         if q is not None:
             q.claims[-1] += 1
         team = self.teams.get(y.support_team or "")
+        course: str | None = None
+        ends: int | None = None
         if team is not None and team.method is SupportMethod.CTI:
-            team.ends.append(w + self.cal.cti_course_weeks)
+            ends = w + self.cal.cti_course_weeks
+            team.ends.append(ends)
+            course = team.name
         elif team is not None and team.method is SupportMethod.ACT:
             team.count += 1
+            course = team.name
+        self.tenancies[y.ref] = Tenancy(y, m, course, ends, lost, life)
+
+    def lose(self, ref: str, w: int) -> Tenancy:
+        """The home is lost in week ``w``: the youth is re-referred (waiting counts from today,
+        domain.md §6) with the same situation and support method; a CTI course or ACT case
+        begun at move-in ends with the tenancy (CTI starts only with a home [003:254]); an ICM
+        team keeps its youth (ICM starts at visitation)."""
+        t = self.tenancies.pop(ref)
+        team = self.teams.get(t.team or "")
+        if team is not None and team.method is SupportMethod.CTI and t.ends in team.ends:
+            team.ends.remove(t.ends)
+        elif team is not None and team.method is SupportMethod.ACT and team.count > 0:
+            team.count -= 1
+        run_date = self.run_date(w)
+        y = replace(t.youth, referred_on=run_date, urgent_by=None)
+        m = t.meta
+        self.waiting[ref] = y
+        self.meta[ref] = YouthMeta(m.key, w + t.life, m.dog, m.home_team, m.gender,
+                                   m.greenlandic, -1)  # fmt: skip
+        return t
 
     # ----------------------------------------------------------------- the engine's view
 

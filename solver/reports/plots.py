@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 if TYPE_CHECKING:
-    from solver.planning.kpi import ComparisonResult, ScenarioResult
+    from solver.planning.kpi import ComparisonResult, Interval, ScenarioResult
 
 # Axis texts: English for the CLI and files, Danish for the planner's pages.
 TEXTS = {
@@ -27,6 +27,7 @@ TEXTS = {
         "share_housed": "share of those housed",
         "within_title": "Housed within x weeks",
         "hist_title": "Wait distribution of those housed",
+        "bars_note": "mean and 95 % interval over replications",
     },
     "da": {
         "week": "uge",
@@ -37,6 +38,7 @@ TEXTS = {
         "share_housed": "andel af dem, der fik bolig",
         "within_title": "Fik bolig inden for x uger",
         "hist_title": "Ventetid for dem, der fik bolig",
+        "bars_note": "gennemsnit og 95 %-interval over gentagelserne",
     },
 }
 
@@ -116,3 +118,32 @@ def plot_wait_distribution(
     hist_ax.set_title(t["hist_title"])
     hist_ax.grid(alpha=0.3)
     return _save(fig, Path(stem), "wait_distribution")
+
+
+def plot_kpi_bars(
+    names: list[str], intervals: list[Interval], title: str, lang: str = "en"
+) -> bytes:
+    """One KPI across scenarios (side by side): a bar per scenario at its mean with its 95 %
+    interval, as PNG bytes (for the planner's comparison page)."""
+    import io
+
+    fig = Figure(figsize=(8, 0.6 * len(names) + 1.4), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    y = np.arange(len(names))
+    mean = np.array([iv.mean for iv in intervals], dtype=float)
+    lo = np.array([iv.lo for iv in intervals], dtype=float)
+    hi = np.array([iv.hi for iv in intervals], dtype=float)
+    colors = [_COLORS[k % len(_COLORS)] for k in range(len(names))]
+    ax.barh(y, np.nan_to_num(mean), color=colors, alpha=0.8)
+    ok = ~(np.isnan(lo) | np.isnan(hi))
+    if ok.any():
+        err = np.vstack([mean[ok] - lo[ok], hi[ok] - mean[ok]])
+        ax.errorbar(mean[ok], y[ok], xerr=err, fmt="none", ecolor="#000000", capsize=4)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_title(f"{title} ({TEXTS[lang]['bars_note']})", fontsize="medium")
+    ax.grid(axis="x", alpha=0.3)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=110, metadata={"Software": None})
+    return out.getvalue()

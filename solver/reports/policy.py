@@ -27,7 +27,15 @@ REPORT_FILES = (
 )
 GREEDY = "greedy-matching"
 SCHEMES = ("priority-points", "priority-situation-first")
-HEADLINE = ("housed", "hindsight_share", "wait_median_weeks", "still_homeless_end", "queue_end")
+HEADLINE = (
+    "housed",
+    "hindsight_share",
+    "wait_median_weeks",
+    "still_homeless_end",
+    "queue_end",
+    "tenancies_lost",
+    "still_housed_at_horizon",
+)
 
 
 def _cell(iv: Interval, unit: str) -> str:

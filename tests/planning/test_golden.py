@@ -31,6 +31,7 @@ from solver.planning.scenario import (
     ScaleVacancies,
     ScenarioSpec,
     SupportTeamChange,
+    TenancyLoss,
 )
 from solver.planning.simulate import simulate
 
@@ -56,6 +57,7 @@ CALIBRATION = Calibration(
         not_ready=0.06,
         no_contact=0.05,
     ),
+    tenancy_loss=TenancyLoss(period_weeks=78.0, icm=0.0, cti=0.0, act=0.0, no_support=0.0),
 )
 
 SPEC = ScenarioSpec(

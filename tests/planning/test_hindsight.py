@@ -280,6 +280,18 @@ def test_greedy_and_fortnightly_matching_never_exceed_the_bound_either() -> None
         _never_exceeded(s)
 
 
+def test_youths_who_lose_their_home_and_return_count_again_in_the_bound() -> None:
+    from solver.planning.scenario import Calibration, TenancyLoss
+
+    naestved = read_case(ROOT / "data" / "fixtures" / "naestved")
+    losing = Calibration(tenancy_loss=TenancyLoss(period_weeks=2.0, icm=0.9, cti=0.9, act=0.9,
+                                                  no_support=0.9))  # fmt: skip
+    s = ScenarioSpec(name="loss", base="naestved", case=naestved, horizon_weeks=10,
+                     replications=2, seed=8, calibration=losing)  # fmt: skip
+    _never_exceeded(s)
+    assert sum(simulate(s, r).end["tenancies_lost"] for r in range(2)) > 0
+
+
 def test_expected_wait_runs_record_no_bound() -> None:
     naestved = read_case(ROOT / "data" / "fixtures" / "naestved")
     s = ScenarioSpec(name="b", base="naestved", case=naestved, horizon_weeks=3, replications=1)

@@ -92,13 +92,19 @@ def test_the_dask_path_gives_the_same_numbers_on_a_local_cluster() -> None:
 
 
 def test_every_youth_is_accounted_for() -> None:
-    """Waiting at the end = at the start + arrivals − housed − left by other routes; every
-    offer is accepted or declined; the weekly series add up to the end KPIs."""
+    """Waiting at the end = at the start + arrivals − housed − left by other routes + homes
+    lost (back in the queue); every offer is accepted or declined; the weekly series add up to
+    the end KPIs."""
     for r in run_replications([spec(horizon=10, reps=4)], workers=1)[0]:
         e, w = r.end, r.weekly
         arrivals = sum(w["arrivals"])
         assert (
-            e["queue_end"] == len(NAESTVED.youths) + arrivals - e["housed"] - e["left_other_routes"]
+            e["queue_end"]
+            == len(NAESTVED.youths)
+            + arrivals
+            - e["housed"]
+            - e["left_other_routes"]
+            + e["tenancies_lost"]
         )
         assert e["housed"] == sum(w["housed"]) == sum(r.wait_hist)
         assert e["offers"] == sum(w["offers"]) == e["housed"] + e["declines"]
