@@ -70,7 +70,15 @@ from solver.domain import (
     Youth,
 )
 
-_ESCAPED_FORMULA = r"^'(?='*[=+\-@\t\r])"
+_ESCAPED_FORMULA = re.compile(r"^'(?='*[=+\-@\t\r])")
+
+
+def _trim(cell: Any) -> Any:
+    """A cell without surrounding blanks and without the one ``'`` that escapes a formula."""
+    if not isinstance(cell, str):
+        return cell
+    cell = cell.strip()
+    return _ESCAPED_FORMULA.sub("", cell, count=1) if cell.startswith("'") else cell
 
 
 def _decode(name: str, data: bytes, issues: list[CaseIssue]) -> str | None:
@@ -130,10 +138,13 @@ def _frame(
         return None
     keep = [i for i, n in enumerate(names) if n in known]  # extra columns are ignored
     frame = raw.iloc[1:, keep].set_axis([names[i] for i in keep], axis=1)
-    if len(frame):
-        frame = frame.apply(lambda col: col.str.strip().str.replace(_ESCAPED_FORMULA, "",
-                                                                    regex=True))  # fmt: skip
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    # Every cell trimmed and its escaping quote removed: one pass in Python over the cells (the
+    # same as ``str.strip`` and the regex per column, several times faster).
+    cells = frame.to_numpy(dtype=object)
+    trimmed = np.array([_trim(v) for v in cells.ravel()], dtype=object).reshape(cells.shape)
+    frame = pd.DataFrame(
+        trimmed, columns=frame.columns, index=pd.RangeIndex(2, 2 + len(frame)), dtype=str
+    )
     return frame[~(frame == "").all(axis=1)], danish
 
 
