@@ -27,7 +27,7 @@ from solver.caseio.schema import (
     YOUTH_COLUMNS,
 )
 from solver.caseio.weeks import parse_week, week_of
-from solver.caseio.write import table_csv
+from solver.caseio.write import csv_text, table_csv
 from solver.domain import Case
 
 from ..models import (
@@ -149,23 +149,27 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
     if policy is None:
         raise LookupError(f"No import for week {week}.")
     run_date = _run_date(policy)
-    paused = col(YouthRecord.paused_until)
-    youths = session.exec(
-        select(YouthRecord)
-        .where(
-            YouthRecord.status == YouthStatus.WAITING.value,
-            or_(paused.is_(None), paused <= run_date),
-        )
-        .order_by(col(YouthRecord.ref))
-    ).all()
-    dwellings = session.exec(
-        select(DwellingRecord)
-        .where(DwellingRecord.week == week, DwellingRecord.status == DwellingStatus.VACANT.value)
-        .order_by(col(DwellingRecord.ref))
-    ).all()
-    teams = session.exec(select(TeamRecord).order_by(col(TeamRecord.team))).all()
-    quotas = session.exec(select(QuotaRecord)).all()
-    youth_refs, unit_refs = {y.ref for y in youths}, {d.ref for d in dwellings}
+    youth, dwelling = _table_of(YouthRecord), _table_of(DwellingRecord)
+    paused = youth.c.paused_until
+    youths = _columns(
+        session,
+        YOUTH_COLUMNS,
+        youth,
+        (youth.c.status == YouthStatus.WAITING.value, or_(paused.is_(None), paused <= run_date)),
+        youth.c.ref,
+    )
+    dwellings = _columns(
+        session,
+        UNIT_COLUMNS,
+        dwelling,
+        (dwelling.c.week == week, dwelling.c.status == DwellingStatus.VACANT.value),
+        dwelling.c.ref,
+    )
+    teams = _columns(session, SUPPORT_COLUMNS, _table_of(TeamRecord), (), "team")
+    quotas = _columns(session, QUOTA_COLUMNS, _table_of(QuotaRecord), (), None)
+    ref_at = [c.name for c in YOUTH_COLUMNS].index("ref")
+    unit_at = [c.name for c in UNIT_COLUMNS].index("ref")
+    youth_refs, unit_refs = {y[ref_at] for y in youths}, {d[unit_at] for d in dwellings}
     decisions = [
         d
         for d in session.exec(
@@ -177,15 +181,30 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
         and (d.unit_ref is None or d.unit_ref in unit_refs)
     ]
     files = {
-        "youths.csv": _table(YOUTH_COLUMNS, list(youths)),
-        "units.csv": _table(UNIT_COLUMNS, list(dwellings)),
-        "support.csv": _table(SUPPORT_COLUMNS, list(teams)),
-        "quotas.csv": _table(QUOTA_COLUMNS, list(quotas)),
+        "youths.csv": _csv(YOUTH_COLUMNS, youths),
+        "units.csv": _csv(UNIT_COLUMNS, dwellings),
+        "support.csv": _csv(SUPPORT_COLUMNS, teams),
+        "quotas.csv": _csv(QUOTA_COLUMNS, quotas),
         "policy.toml": policy.policy_toml.encode(),
     }
     if decisions:
         files["decisions.csv"] = _table(DECISION_COLUMNS, decisions)
     return files
+
+
+def _columns(
+    session: Session, columns: Any, table: Table, where: tuple[Any, ...], order: Any
+) -> list[Any]:
+    """The rows of ``table`` as tuples of the case format's ``columns`` (no ORM objects)."""
+    query = select(*(table.c[c.name] for c in columns)).where(*where)
+    if order is not None:
+        query = query.order_by(table.c[order] if isinstance(order, str) else order)
+    return list(session.execute(query).tuples())
+
+
+def _csv(columns: Any, rows: list[Any]) -> bytes:
+    """Rows of values in the columns' order as a case-format CSV (as :func:`_table`)."""
+    return csv_text([c.name for c in columns], rows).encode()
 
 
 def _table(columns: Any, rows: list[Any]) -> bytes:

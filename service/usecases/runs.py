@@ -10,6 +10,7 @@ request, without ``force``.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -115,6 +116,9 @@ def _owned(run_id: int, *states: str) -> Any:
     )
 
 
+PROGRESS_EVERY_S = 0.25
+
+
 class LeaseLost(Exception):
     """The run's lease was swept while this process worked on it: its result is discarded."""
 
@@ -147,9 +151,16 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
         case: Case = snapshot_case(files_from_json(files_json(files)))
 
         stages: list[str] = []
+        written = [time.monotonic()]
 
         def progress(stage: str, seconds: float) -> None:
+            """The finished stage, written for the pages; not more often than every
+            PROGRESS_EVERY_S (a copenhagen run's stages take milliseconds each, and a commit
+            per stage cost more than the engine: issue 15)."""
             stages.append(stage)
+            if time.monotonic() - written[0] < PROGRESS_EVERY_S:
+                return
+            written[0] = time.monotonic()
             with Session(engine) as s:
                 s.execute(_owned(run_id, WorkStatus.RUNNING.value).values(progress=stage))
                 s.commit()

@@ -225,3 +225,92 @@ def test_bulk_proposals_are_the_rows_the_orm_wrote(database_url: str) -> None:
     assert bulk == orm
     assert sum(1 for row in bulk if row[1] is not None) == len(result.matches) > 0
     assert nulls == 0  # as the ORM wrote it: a match's reason_params is JSON null
+
+
+def orm_snapshot_files(session: Session, week: str) -> dict[str, bytes]:
+    """The former ``snapshot_files``: ORM records through ``table_csv`` (the reference)."""
+    from sqlmodel import col, or_
+
+    from service.models import DecisionRecord
+    from service.usecases.data import _run_date
+    from solver.caseio.schema import (
+        DECISION_COLUMNS,
+        QUOTA_COLUMNS,
+        SUPPORT_COLUMNS,
+        UNIT_COLUMNS,
+        YOUTH_COLUMNS,
+    )
+    from solver.caseio.write import table_csv
+
+    policy = session.get(WeekPolicy, week)
+    assert policy is not None
+    run_date = _run_date(policy)
+    paused = col(YouthRecord.paused_until)
+    youths = session.exec(
+        orm_select(YouthRecord)
+        .where(
+            YouthRecord.status == YouthStatus.WAITING.value,
+            or_(paused.is_(None), paused <= run_date),
+        )
+        .order_by(col(YouthRecord.ref))
+    ).all()
+    dwellings = session.exec(
+        orm_select(DwellingRecord)
+        .where(DwellingRecord.week == week, DwellingRecord.status == DwellingStatus.VACANT.value)
+        .order_by(col(DwellingRecord.ref))
+    ).all()
+    teams = session.exec(orm_select(TeamRecord).order_by(col(TeamRecord.team))).all()
+    quotas = session.exec(orm_select(QuotaRecord)).all()
+    youth_refs, unit_refs = {y.ref for y in youths}, {d.ref for d in dwellings}
+    decisions = [
+        d
+        for d in session.exec(
+            orm_select(DecisionRecord)
+            .where(DecisionRecord.week == week, col(DecisionRecord.revoked_at).is_(None))
+            .order_by(col(DecisionRecord.id))
+        ).all()
+        if (d.youth_ref is None or d.youth_ref in youth_refs)
+        and (d.unit_ref is None or d.unit_ref in unit_refs)
+    ]
+    files = {
+        "youths.csv": table_csv(YOUTH_COLUMNS, youths).encode(),
+        "units.csv": table_csv(UNIT_COLUMNS, dwellings).encode(),
+        "support.csv": table_csv(SUPPORT_COLUMNS, teams).encode(),
+        "quotas.csv": table_csv(QUOTA_COLUMNS, quotas).encode(),
+        "policy.toml": policy.policy_toml.encode(),
+    }
+    if decisions:
+        files["decisions.csv"] = table_csv(DECISION_COLUMNS, decisions).encode()
+    return files
+
+
+def test_the_snapshot_from_columns_is_the_snapshot_from_records(database_url: str) -> None:
+    """A run's input, read as plain columns, is byte for byte the files the ORM records gave:
+    a housed youth, a paused youth, an offered dwelling and a formula-like text included."""
+    from datetime import date
+
+    from service.models import DecisionRecord
+    from service.usecases.data import snapshot_files
+
+    engine = db.get_engine()
+    sequence(engine, import_case)
+    case = read_case(FIXTURES / "copenhagen")
+    week = week_of(case.policy.run_date)
+    with Session(engine) as session:
+        refs = [y.ref for y in case.youths]
+        session.execute(
+            update(YouthRecord)
+            .where(YouthRecord.ref == refs[40])
+            .values(paused_until=date(2100, 1, 1))
+        )
+        session.execute(
+            update(YouthRecord).where(YouthRecord.ref == refs[41]).values(case_worker="=cmd()")
+        )
+        session.add(DecisionRecord(week=week, kind="ban", youth_ref=refs[42], reason="-x",
+                                   created_by="alloc"))  # fmt: skip
+        session.commit()
+        new, old = snapshot_files(session, week), orm_snapshot_files(session, week)
+    assert new == old
+    assert b"'=cmd()" in new["youths.csv"] and refs[40].encode() not in new["youths.csv"]
+    # every stored youth waits but the housed one and the paused one; and the header
+    assert new["youths.csv"].count(b"\n") == 900 + 25 - 1 - 1 + 1
