@@ -42,8 +42,12 @@ from ..models import (
     YouthStatus,
 )
 
+_AS_IS = frozenset((str, int, bool, float, date, type(None)))
+
 
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:  # most values: nothing to make plain
+        return value
     if hasattr(value, "label") and hasattr(value, "value") and isinstance(value.value, int):
         return value.label  # Pet / PetPolicy
     if hasattr(value, "value"):

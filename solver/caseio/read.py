@@ -73,14 +73,6 @@ from solver.domain import (
 _ESCAPED_FORMULA = re.compile(r"^'(?='*[=+\-@\t\r])")
 
 
-def _trim(cell: Any) -> Any:
-    """A cell without surrounding blanks and without the one ``'`` that escapes a formula."""
-    if not isinstance(cell, str):
-        return cell
-    cell = cell.strip()
-    return _ESCAPED_FORMULA.sub("", cell, count=1) if cell.startswith("'") else cell
-
-
 def _decode(name: str, data: bytes, issues: list[CaseIssue]) -> str | None:
     try:
         return data.decode("utf-8-sig")
@@ -141,7 +133,10 @@ def _frame(
     # Every cell trimmed and its escaping quote removed: one pass in Python over the cells (the
     # same as ``str.strip`` and the regex per column, several times faster).
     cells = frame.to_numpy(dtype=object)
-    trimmed = np.array([_trim(v) for v in cells.ravel()], dtype=object).reshape(cells.shape)
+    flat = [v.strip() if type(v) is str else v for v in cells.ravel().tolist()]
+    for i in [i for i, v in enumerate(flat) if type(v) is str and v[:1] == "'"]:
+        flat[i] = _ESCAPED_FORMULA.sub("", flat[i], count=1)
+    trimmed = np.array(flat, dtype=object).reshape(cells.shape)
     frame = pd.DataFrame(
         trimmed, columns=frame.columns, index=pd.RangeIndex(2, 2 + len(frame)), dtype=str
     )
