@@ -203,7 +203,7 @@ def _columns(
     query = select(*(table.c[c.name] for c in columns)).where(*where)
     if order is not None:
         query = query.order_by(table.c[order] if isinstance(order, str) else order)
-    return list(session.execute(query).tuples())
+    return list(session.execute(query).all())
 
 
 def _csv(columns: Any, rows: list[Any]) -> bytes:
