@@ -362,12 +362,15 @@ def serve(
 def serving_app() -> Any:
     """``create_app()`` for ``serve``, with everything loaded at start-up moved out of the
     garbage collector's sight (``gc.freeze``): a full collection otherwise walks those ~140,000
-    long-lived objects and stops the worker for ~45 ms, a visible share of the p99."""
+    long-lived objects and stops the worker for ~45 ms, a visible share of the p99), and the
+    import process started."""
     import gc
 
     from .app import create_app
+    from .jobs import start_import_process
 
     app = create_app()
+    start_import_process()  # loads while the server starts: the first import does not wait
     gc.collect()
     gc.freeze()
     return app

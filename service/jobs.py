@@ -8,8 +8,9 @@
 - **Expected waits** (``usecases.waits``): one simulation process per server, started on demand.
 - **Imports** (``usecases.imports.import_uploads``): reading and writing a large case takes a
   minute of CPU and a gigabyte of memory, so it runs in an import process (one per server
-  process, started on first use; :func:`run_import`), never on the server's own interpreter,
-  which keeps answering (``/health`` within 100 ms, benchmarks/bench_health_import.py).
+  process, started with ``serve`` or else on first use; :func:`run_import`), never on the
+  server's own interpreter, which keeps answering (``/health`` within 100 ms,
+  benchmarks/bench_health_import.py).
 
 Every piece of work is held under a lease (``service.leases``). The :class:`Heartbeat` of each
 process renews its leases every ``BOLIGMATCH_HEARTBEAT_SECONDS`` and sweeps expired ones — at
@@ -94,6 +95,17 @@ def run_import(
         with _import_lock:
             _import_pool = None
         return _import_executor().submit(_import_in_child, url, uploads, actor, options)
+
+
+def _loaded() -> None:
+    """In the import process: load what an import uses (the case reader, the tables)."""
+    from .usecases import imports  # noqa: F401
+
+
+def start_import_process() -> Future[None]:
+    """Start the import process now and let it load its modules (``serve`` does, at start-up):
+    otherwise the first import after a start waits seconds for both (issue 15)."""
+    return _import_executor().submit(_loaded)
 
 
 @atexit.register

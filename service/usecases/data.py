@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import tomllib
 import uuid
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import Table, bindparam, delete, insert, or_, update
 from sqlmodel import Session, col, select
 
 from solver.caseio.policy import policy_toml
@@ -27,7 +27,7 @@ from solver.caseio.schema import (
     YOUTH_COLUMNS,
 )
 from solver.caseio.weeks import parse_week, week_of
-from solver.caseio.write import table_csv
+from solver.caseio.write import csv_text, table_csv
 from solver.domain import Case
 
 from ..models import (
@@ -42,8 +42,12 @@ from ..models import (
     YouthStatus,
 )
 
+_AS_IS = frozenset((str, int, bool, float, date, type(None)))
+
 
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:  # most values: nothing to make plain
+        return value
     if hasattr(value, "label") and hasattr(value, "value") and isinstance(value.value, int):
         return value.label  # Pet / PetPolicy
     if hasattr(value, "value"):
@@ -53,54 +57,76 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _rows(items: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """Domain objects (dataclasses) as table rows: their fields, enums and tuples made plain."""
+    if not items:
+        return []
+    names = [f.name for f in fields(items[0])]
+    return [{n: _plain(getattr(item, n)) for n in names} for item in items]
+
+
+def _table_of(model: Any) -> Table:
+    return model.__table__
+
+
 def import_case(session: Session, case: Case) -> dict[str, int]:
     """Store a validated case for its run week, in the caller's transaction.
 
     Youths are upserted by ``ref`` (housed and withdrawn youths keep their status and history);
     the week's vacant dwellings are replaced; teams, quota rows and the week's policy are
     replaced by the file's.
+
+    Written in bulk (issue 15): multi-row INSERTs, one UPDATE statement executed for the youths
+    whose fields changed, DELETE statements; no ORM object per row, and one query per table
+    rather than one per row.
     """
     week = week_of(case.policy.run_date)
-    existing = {y.ref: y for y in session.exec(select(YouthRecord)).all()}
-    created = updated = 0
-    for youth in case.youths:
-        fields = {k: _plain(v) for k, v in asdict(youth).items()}
-        record = existing.get(youth.ref)
-        if record is None:
-            session.add(YouthRecord(**fields))
-            created += 1
-        else:
-            for k, v in fields.items():
-                setattr(record, k, v)
-            session.add(record)
-            updated += 1
-    old = session.exec(
-        select(DwellingRecord).where(
-            DwellingRecord.week == week, DwellingRecord.status == DwellingStatus.VACANT.value
-        )
-    ).all()
-    for d in old:
-        session.delete(d)
-    session.flush()
-    kept = {
-        d.ref for d in session.exec(select(DwellingRecord).where(DwellingRecord.week == week)).all()
+    youths = _table_of(YouthRecord)
+    rows = _rows(case.youths)
+    names = list(rows[0]) if rows else []
+    stored = {
+        r[0]: r[1:]
+        for r in session.execute(select(youths.c.ref, youths.c.id, *(youths.c[n] for n in names)))
     }
-    for unit in case.units:
-        if unit.ref not in kept:  # offered or let dwellings stay as they are
-            session.add(
-                DwellingRecord(week=week, **{k: _plain(v) for k, v in asdict(unit).items()})
-            )
-    for t in session.exec(select(TeamRecord)).all():
-        session.delete(t)
-    for q in session.exec(select(QuotaRecord)).all():
-        session.delete(q)
-    session.flush()
-    for team in case.teams:
-        session.add(TeamRecord(**{k: _plain(v) for k, v in asdict(team).items()}))
-    for quota in case.quotas:
-        fields = {k: _plain(v) for k, v in asdict(quota).items()}
-        fields["rate"] = str(quota.rate) if quota.rate is not None else None
-        session.add(QuotaRecord(**fields))
+    new, changed = [], []
+    for row in rows:
+        old = stored.get(row["ref"])
+        if old is None:
+            new.append(row)
+        elif tuple(old[1:]) != tuple(row[n] for n in names):
+            changed.append({"_id": old[0], **{f"new_{n}": row[n] for n in names}})
+    if new:
+        session.execute(insert(youths), new)
+    if changed:
+        statement = (
+            update(youths)
+            .where(youths.c.id == bindparam("_id"))
+            .values({n: bindparam(f"new_{n}") for n in names})
+        )
+        session.connection().execute(statement, changed)
+    dwellings = _table_of(DwellingRecord)
+    session.execute(
+        delete(dwellings).where(
+            dwellings.c.week == week, dwellings.c.status == DwellingStatus.VACANT.value
+        )
+    )
+    kept = set(session.execute(select(dwellings.c.ref).where(dwellings.c.week == week)).scalars())
+    units = [
+        {"week": week, **row}  # offered or let dwellings stay as they are
+        for row in _rows(case.units)
+        if row["ref"] not in kept
+    ]
+    if units:
+        session.execute(insert(dwellings), units)
+    session.execute(delete(_table_of(TeamRecord)))
+    session.execute(delete(_table_of(QuotaRecord)))
+    if case.teams:
+        session.execute(insert(_table_of(TeamRecord)), _rows(case.teams))
+    if case.quotas:
+        quotas = _rows(case.quotas)
+        for row, quota in zip(quotas, case.quotas, strict=True):
+            row["rate"] = str(quota.rate) if quota.rate is not None else None
+        session.execute(insert(_table_of(QuotaRecord)), quotas)
     policy = session.get(WeekPolicy, week)
     if policy is None:
         session.add(WeekPolicy(week=week, policy_toml=policy_toml(case.policy)))
@@ -108,6 +134,7 @@ def import_case(session: Session, case: Case) -> dict[str, int]:
         policy.policy_toml = policy_toml(case.policy)
         session.add(policy)
     bump_pool_version(session)
+    created, updated = len(new), len(rows) - len(new)
     return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
 
 
@@ -126,23 +153,27 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
     if policy is None:
         raise LookupError(f"No import for week {week}.")
     run_date = _run_date(policy)
-    paused = col(YouthRecord.paused_until)
-    youths = session.exec(
-        select(YouthRecord)
-        .where(
-            YouthRecord.status == YouthStatus.WAITING.value,
-            or_(paused.is_(None), paused <= run_date),
-        )
-        .order_by(col(YouthRecord.ref))
-    ).all()
-    dwellings = session.exec(
-        select(DwellingRecord)
-        .where(DwellingRecord.week == week, DwellingRecord.status == DwellingStatus.VACANT.value)
-        .order_by(col(DwellingRecord.ref))
-    ).all()
-    teams = session.exec(select(TeamRecord).order_by(col(TeamRecord.team))).all()
-    quotas = session.exec(select(QuotaRecord)).all()
-    youth_refs, unit_refs = {y.ref for y in youths}, {d.ref for d in dwellings}
+    youth, dwelling = _table_of(YouthRecord), _table_of(DwellingRecord)
+    paused = youth.c.paused_until
+    youths = _columns(
+        session,
+        YOUTH_COLUMNS,
+        youth,
+        (youth.c.status == YouthStatus.WAITING.value, or_(paused.is_(None), paused <= run_date)),
+        youth.c.ref,
+    )
+    dwellings = _columns(
+        session,
+        UNIT_COLUMNS,
+        dwelling,
+        (dwelling.c.week == week, dwelling.c.status == DwellingStatus.VACANT.value),
+        dwelling.c.ref,
+    )
+    teams = _columns(session, SUPPORT_COLUMNS, _table_of(TeamRecord), (), "team")
+    quotas = _columns(session, QUOTA_COLUMNS, _table_of(QuotaRecord), (), None)
+    ref_at = [c.name for c in YOUTH_COLUMNS].index("ref")
+    unit_at = [c.name for c in UNIT_COLUMNS].index("ref")
+    youth_refs, unit_refs = {y[ref_at] for y in youths}, {d[unit_at] for d in dwellings}
     decisions = [
         d
         for d in session.exec(
@@ -154,15 +185,30 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
         and (d.unit_ref is None or d.unit_ref in unit_refs)
     ]
     files = {
-        "youths.csv": _table(YOUTH_COLUMNS, list(youths)),
-        "units.csv": _table(UNIT_COLUMNS, list(dwellings)),
-        "support.csv": _table(SUPPORT_COLUMNS, list(teams)),
-        "quotas.csv": _table(QUOTA_COLUMNS, list(quotas)),
+        "youths.csv": _csv(YOUTH_COLUMNS, youths),
+        "units.csv": _csv(UNIT_COLUMNS, dwellings),
+        "support.csv": _csv(SUPPORT_COLUMNS, teams),
+        "quotas.csv": _csv(QUOTA_COLUMNS, quotas),
         "policy.toml": policy.policy_toml.encode(),
     }
     if decisions:
         files["decisions.csv"] = _table(DECISION_COLUMNS, decisions)
     return files
+
+
+def _columns(
+    session: Session, columns: Any, table: Table, where: tuple[Any, ...], order: Any
+) -> list[Any]:
+    """The rows of ``table`` as tuples of the case format's ``columns`` (no ORM objects)."""
+    query = select(*(table.c[c.name] for c in columns)).where(*where)
+    if order is not None:
+        query = query.order_by(table.c[order] if isinstance(order, str) else order)
+    return list(session.execute(query).all())
+
+
+def _csv(columns: Any, rows: list[Any]) -> bytes:
+    """Rows of values in the columns' order as a case-format CSV (as :func:`_table`)."""
+    return csv_text([c.name for c in columns], rows).encode()
 
 
 def _table(columns: Any, rows: list[Any]) -> bytes:

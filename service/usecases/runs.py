@@ -10,12 +10,13 @@ request, without ``force``.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
-from sqlalchemy import Engine, or_, update
+from sqlalchemy import Engine, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -115,6 +116,9 @@ def _owned(run_id: int, *states: str) -> Any:
     )
 
 
+PROGRESS_EVERY_S = 0.25
+
+
 class LeaseLost(Exception):
     """The run's lease was swept while this process worked on it: its result is discarded."""
 
@@ -147,23 +151,24 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
         case: Case = snapshot_case(files_from_json(files_json(files)))
 
         stages: list[str] = []
+        written = [time.monotonic()]
 
         def progress(stage: str, seconds: float) -> None:
+            """The finished stage, written for the pages; not more often than every
+            PROGRESS_EVERY_S (a copenhagen run's stages take milliseconds each, and a commit
+            per stage cost more than the engine: issue 15)."""
             stages.append(stage)
+            if time.monotonic() - written[0] < PROGRESS_EVERY_S:
+                return
+            written[0] = time.monotonic()
             with Session(engine) as s:
                 s.execute(_owned(run_id, WorkStatus.RUNNING.value).values(progress=stage))
                 s.commit()
 
         result = solver(case, progress=progress)
+        rows = proposal_rows(run_id, result)
         with Session(engine) as session:
-            for m in result.matches:  # a pinned pair says so, with the allocator's reason
-                session.add(Proposal(run_id=run_id, youth_ref=m.youth_ref, dwelling_ref=m.unit_ref,
-                                     cost=m.cost, fit=m.fit, reason="pin" if m.pinned else None,
-                                     detail=m.pinned))  # fmt: skip
-            for u in result.unmatched:
-                session.add(Proposal(run_id=run_id, youth_ref=u.youth_ref, reason=u.reason,
-                                     reason_params=u.params, detail=u.detail(),
-                                     outranked_by=u.outranked_by))  # fmt: skip
+            session.execute(insert(Proposal.__table__), rows)  # type: ignore[attr-defined]
             done = session.execute(
                 _owned(run_id, WorkStatus.RUNNING.value).values(
                     status=WorkStatus.DONE.value,
@@ -196,6 +201,41 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
             session.commit()
     finally:
         leases.release("run", run_id)
+
+
+def proposal_rows(run_id: int, result: WeekResult) -> list[dict[str, Any]]:
+    """A run's proposals as rows, in order: the matches (a pinned pair says so, with the
+    allocator's reason), then the youths not housed with their reasons. Written with one
+    multi-row INSERT (no ORM object per row); ids follow this order."""
+    rows: list[dict[str, Any]] = [
+        {
+            "run_id": run_id,
+            "youth_ref": m.youth_ref,
+            "dwelling_ref": m.unit_ref,
+            "cost": m.cost,
+            "fit": m.fit,
+            "reason": "pin" if m.pinned else None,
+            "reason_params": None,
+            "detail": m.pinned,
+            "outranked_by": 0,
+        }
+        for m in result.matches
+    ]
+    rows += [
+        {
+            "run_id": run_id,
+            "youth_ref": u.youth_ref,
+            "dwelling_ref": None,
+            "cost": None,
+            "fit": {},
+            "reason": u.reason,
+            "reason_params": u.params,
+            "detail": u.detail(),
+            "outranked_by": u.outranked_by,
+        }
+        for u in result.unmatched
+    ]
+    return rows
 
 
 def get_run(session: Session, run_id: int) -> Run:

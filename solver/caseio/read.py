@@ -70,7 +70,7 @@ from solver.domain import (
     Youth,
 )
 
-_ESCAPED_FORMULA = r"^'(?='*[=+\-@\t\r])"
+_ESCAPED_FORMULA = re.compile(r"^'(?='*[=+\-@\t\r])")
 
 
 def _decode(name: str, data: bytes, issues: list[CaseIssue]) -> str | None:
@@ -130,10 +130,16 @@ def _frame(
         return None
     keep = [i for i, n in enumerate(names) if n in known]  # extra columns are ignored
     frame = raw.iloc[1:, keep].set_axis([names[i] for i in keep], axis=1)
-    if len(frame):
-        frame = frame.apply(lambda col: col.str.strip().str.replace(_ESCAPED_FORMULA, "",
-                                                                    regex=True))  # fmt: skip
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    # Every cell trimmed and its escaping quote removed: one pass in Python over the cells (the
+    # same as ``str.strip`` and the regex per column, several times faster).
+    cells = frame.to_numpy(dtype=object)
+    flat = [v.strip() if type(v) is str else v for v in cells.ravel().tolist()]
+    for i in [i for i, v in enumerate(flat) if type(v) is str and v[:1] == "'"]:
+        flat[i] = _ESCAPED_FORMULA.sub("", flat[i], count=1)
+    trimmed = np.array(flat, dtype=object).reshape(cells.shape)
+    frame = pd.DataFrame(
+        trimmed, columns=frame.columns, index=pd.RangeIndex(2, 2 + len(frame)), dtype=str
+    )
     return frame[~(frame == "").all(axis=1)], danish
 
 

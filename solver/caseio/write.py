@@ -37,6 +37,7 @@ from solver.caseio.schema import (
 from solver.domain import Case, Pet, PetPolicy
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FIRST = frozenset(("'", *FORMULA_START))
 BOM = "\ufeff"
 
 
@@ -45,6 +46,8 @@ def safe_text(text: str) -> str:
 
     Text that already starts with quotes before a formula character gets one more, so the
     reader, which removes exactly one, always gives back the text as it was."""
+    if not text or text[0] not in _FIRST:  # most text: no quote, no formula start
+        return text
     return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
 
 
@@ -59,6 +62,11 @@ def cell(value: Any, *, danish: bool = False, decimals: int = 4) -> str:
     Whole numbers are written as digits (``2450``; Danish Excel reads that as a number, and no
     separator can be misread); other numbers with ``decimals`` places.
     """
+    kind = type(value)
+    if kind is str:  # the most common cells first (the same answers as below, sooner)
+        return safe_text(value)
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -97,25 +97,27 @@ def test_solver_failing_mid_run_leaves_the_database_as_before(client: TestClient
 def test_database_failing_while_writing_proposals_leaves_no_partial_result(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The commit of the proposals fails: none of them is kept, the run is marked failed."""
+    """The database fails right after the proposals were written (one multi-row INSERT, in the
+    run's transaction): none of them is kept, the run is marked failed."""
     import_fixture(client, "tiny")
     engine = db.get_engine()
     before = _snapshot(engine)
     run, _ = request_run(engine, "2026-W48", "t")
     assert run.id is not None
-    real_add = Session.add
+    real_execute = Session.execute
     calls = {"n": 0}
 
-    def flaky_add(self, obj, *a, **kw):  # type: ignore[no-untyped-def]
-        if isinstance(obj, Proposal):
+    def flaky_execute(self, statement, *a, **kw):  # type: ignore[no-untyped-def]
+        result = real_execute(self, statement, *a, **kw)
+        if getattr(statement, "table", None) is Proposal.__table__:  # type: ignore[attr-defined]
             calls["n"] += 1
-            if calls["n"] == 5:
-                raise OSError("database connection lost")
-        return real_add(self, obj, *a, **kw)
+            raise OSError("database connection lost")
+        return result
 
-    monkeypatch.setattr(Session, "add", flaky_add)
+    monkeypatch.setattr(Session, "execute", flaky_execute)
     execute_run(engine, run.id)
-    monkeypatch.setattr(Session, "add", real_add)
+    monkeypatch.setattr(Session, "execute", real_execute)
+    assert calls["n"] == 1  # the proposals were written, then the failure
     with Session(engine) as s:
         failed = s.get(Run, run.id)
         assert failed is not None and failed.status == "failed"

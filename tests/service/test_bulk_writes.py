@@ -1,0 +1,316 @@
+"""Bulk writes (issue 15): a run's proposals and an import's rows, written with multi-row
+statements, are exactly the rows the ORM wrote one object at a time (the former writers, kept
+here as the reference), byte for byte as stored, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import Engine, Text, cast, delete, select, text, update
+from sqlmodel import Session
+from sqlmodel import select as orm_select
+
+from service import db
+from service.models import (
+    DwellingRecord,
+    DwellingStatus,
+    Proposal,
+    QuotaRecord,
+    Run,
+    TeamRecord,
+    WeekPolicy,
+    YouthRecord,
+    YouthStatus,
+)
+from service.usecases.data import (
+    _plain,
+    files_from_json,
+    import_case,
+    snapshot_case,
+)
+from service.usecases.runs import execute_run, request_run
+from solver.caseio.read import read_case
+from solver.caseio.weeks import week_of
+from solver.domain import Case
+from solver.engine.week import run_case
+
+from .conftest import FIXTURES
+
+TABLES = {
+    "youth": (YouthRecord, ("ref",), {"id", "updated_at"}),
+    "dwelling": (DwellingRecord, ("week", "ref"), {"id"}),
+    "team": (TeamRecord, ("team",), set()),
+    "quota": (QuotaRecord, ("organisation", "dwelling_type"), set()),
+    "week_policy": (WeekPolicy, ("week",), set()),
+}
+
+
+def stored(engine: Engine, model: Any, order: tuple[str, ...], skip: set[str]) -> list[tuple]:
+    """Every row as the database holds it (each column cast to text: a JSON null and an SQL
+    NULL differ), without the columns in ``skip``."""
+    table = model.__table__
+    columns = [cast(c, Text) for c in table.c if c.name not in skip]
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(*columns).order_by(*table.c[order]))]
+
+
+def everything(engine: Engine) -> dict[str, list[tuple]]:
+    return {name: stored(engine, *spec) for name, spec in TABLES.items()}
+
+
+def orm_import_case(session: Session, case: Case) -> dict[str, int]:
+    """The former ``import_case``: one ORM object per row (the reference)."""
+    week = week_of(case.policy.run_date)
+    existing = {y.ref: y for y in session.exec(orm_select(YouthRecord)).all()}
+    created = updated = 0
+    for youth in case.youths:
+        fields = {k: _plain(v) for k, v in asdict(youth).items()}
+        record = existing.get(youth.ref)
+        if record is None:
+            session.add(YouthRecord(**fields))
+            created += 1
+        else:
+            for k, v in fields.items():
+                setattr(record, k, v)
+            session.add(record)
+            updated += 1
+    vacant = orm_select(DwellingRecord).where(
+        DwellingRecord.week == week, DwellingRecord.status == DwellingStatus.VACANT.value
+    )
+    for d in session.exec(vacant).all():
+        session.delete(d)
+    session.flush()
+    kept = {
+        d.ref
+        for d in session.exec(orm_select(DwellingRecord).where(DwellingRecord.week == week)).all()
+    }
+    for unit in case.units:
+        if unit.ref not in kept:
+            session.add(
+                DwellingRecord(week=week, **{k: _plain(v) for k, v in asdict(unit).items()})
+            )
+    for t in session.exec(orm_select(TeamRecord)).all():
+        session.delete(t)
+    for q in session.exec(orm_select(QuotaRecord)).all():
+        session.delete(q)
+    session.flush()
+    for team in case.teams:
+        session.add(TeamRecord(**{k: _plain(v) for k, v in asdict(team).items()}))
+    for quota in case.quotas:
+        fields = {k: _plain(v) for k, v in asdict(quota).items()}
+        fields["rate"] = str(quota.rate) if quota.rate is not None else None
+        session.add(QuotaRecord(**fields))
+    from solver.caseio.policy import policy_toml
+
+    policy = session.get(WeekPolicy, week)
+    if policy is None:
+        session.add(WeekPolicy(week=week, policy_toml=policy_toml(case.policy)))
+    else:
+        policy.policy_toml = policy_toml(case.policy)
+        session.add(policy)
+    return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
+
+
+def changed_case(case: Case) -> Case:
+    """The next import of the week: some youths changed, some new, some gone from the file;
+    a dwelling gone and one new; a team and a quota row fewer, one quota changed."""
+    youths = list(case.youths[20:])  # the first 20 are not in this file (they stay stored)
+    for i in range(0, 200, 7):
+        y = youths[i]
+        youths[i] = dataclasses.replace(
+            y,
+            monthly_income=(y.monthly_income or 0) + 100,
+            preferred_areas=(*tuple(reversed(y.preferred_areas)), "Nyt område"),
+            urgent_by=None,
+            greenlandic=not y.greenlandic if y.greenlandic is not None else True,
+        )
+    new = [dataclasses.replace(case.youths[i], ref=f"NEW{i:03d}") for i in range(25)]
+    units = [*list(case.units[1:]), dataclasses.replace(case.units[0], ref="U-NEW", rent=4321)]
+    quotas = list(case.quotas[1:])
+    quotas[0] = dataclasses.replace(quotas[0], vacancies=quotas[0].vacancies + 3)
+    return dataclasses.replace(
+        case, youths=tuple(youths + new), units=tuple(units), teams=case.teams[1:],
+        quotas=tuple(quotas),
+    )  # fmt: skip
+
+
+def sequence(engine: Engine, writer: Any) -> tuple[dict, list[dict[str, int]]]:
+    """Import copenhagen, let a dwelling be offered and a youth be housed, import the changed
+    case of the same week; the stored rows and the counts."""
+    case = read_case(FIXTURES / "copenhagen")
+    counts = []
+    with Session(engine) as session:
+        counts.append(writer(session, case))
+        session.commit()
+        week = week_of(case.policy.run_date)
+        session.execute(
+            update(DwellingRecord)
+            .where(DwellingRecord.ref == case.units[2].ref, DwellingRecord.week == week)
+            .values(status=DwellingStatus.OFFERED.value)
+        )
+        session.execute(
+            update(YouthRecord)
+            .where(YouthRecord.ref == case.youths[30].ref)
+            .values(status=YouthStatus.HOUSED.value)
+        )
+        session.commit()
+        counts.append(writer(session, changed_case(case)))
+        session.commit()
+    return everything(engine), counts
+
+
+def clear(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for model, _, _ in TABLES.values():
+            conn.execute(delete(model.__table__))
+
+
+def test_bulk_import_stores_the_rows_the_orm_stored(database_url: str) -> None:
+    engine = db.get_engine()
+    bulk, bulk_counts = sequence(engine, import_case)
+    clear(engine)
+    reference, reference_counts = sequence(engine, orm_import_case)
+    assert bulk_counts == reference_counts
+    assert bulk_counts[1]["youths_created"] == 25
+    for name in TABLES:
+        assert bulk[name] == reference[name], name
+    # the sequence did change things: the comparison is not of two empty tables
+    assert len(bulk["youth"]) == 900 + 25
+    assert any("Nyt omr" in str(row) for row in bulk["youth"])
+    assert any("offered" in row for row in bulk["dwelling"])
+
+
+def test_bulk_proposals_are_the_rows_the_orm_wrote(database_url: str) -> None:
+    engine = db.get_engine()
+    with Session(engine) as session:
+        import_case(session, read_case(FIXTURES / "copenhagen"))
+        session.commit()
+    week = week_of(read_case(FIXTURES / "copenhagen").policy.run_date)
+    run, _ = request_run(engine, week, "t")
+    assert run.id is not None
+    execute_run(engine, run.id)
+    with Session(engine) as session:
+        done = session.get(Run, run.id)
+        assert done is not None and done.status == "done", done
+        result = run_case(snapshot_case(files_from_json(done.input_snapshot)))
+        reference = Run(week=week, generation=99, created_by="t", status="done")
+        session.add(reference)
+        session.flush()
+        for m in result.matches:  # the former writer, one ORM object per proposal
+            session.add(Proposal(run_id=reference.id, youth_ref=m.youth_ref,
+                                 dwelling_ref=m.unit_ref, cost=m.cost, fit=m.fit,
+                                 reason="pin" if m.pinned else None, detail=m.pinned))  # fmt: skip
+        for u in result.unmatched:
+            session.add(Proposal(run_id=reference.id, youth_ref=u.youth_ref, reason=u.reason,
+                                 reason_params=u.params, detail=u.detail(),
+                                 outranked_by=u.outranked_by))  # fmt: skip
+        session.commit()
+        ids = (run.id, reference.id)
+    table = Proposal.__table__  # type: ignore[attr-defined]
+    columns = [cast(c, Text) for c in table.c if c.name not in ("id", "run_id")]
+    with engine.connect() as conn:
+        bulk, orm = (
+            [tuple(r) for r in conn.execute(
+                select(*columns).where(table.c.run_id == i).order_by(table.c.id)
+            )]
+            for i in ids
+        )  # fmt: skip
+        nulls = conn.execute(
+            text("SELECT count(*) FROM proposal WHERE run_id = :r AND reason_params IS NULL"),
+            {"r": ids[0]},
+        ).scalar()
+    assert len(bulk) == 900 and len(orm) == 900
+    assert bulk == orm
+    assert sum(1 for row in bulk if row[1] is not None) == len(result.matches) > 0
+    assert nulls == 0  # as the ORM wrote it: a match's reason_params is JSON null
+
+
+def orm_snapshot_files(session: Session, week: str) -> dict[str, bytes]:
+    """The former ``snapshot_files``: ORM records through ``table_csv`` (the reference)."""
+    from sqlmodel import col, or_
+
+    from service.models import DecisionRecord
+    from service.usecases.data import _run_date
+    from solver.caseio.schema import (
+        DECISION_COLUMNS,
+        QUOTA_COLUMNS,
+        SUPPORT_COLUMNS,
+        UNIT_COLUMNS,
+        YOUTH_COLUMNS,
+    )
+    from solver.caseio.write import table_csv
+
+    policy = session.get(WeekPolicy, week)
+    assert policy is not None
+    run_date = _run_date(policy)
+    paused = col(YouthRecord.paused_until)
+    youths = session.exec(
+        orm_select(YouthRecord)
+        .where(
+            YouthRecord.status == YouthStatus.WAITING.value,
+            or_(paused.is_(None), paused <= run_date),
+        )
+        .order_by(col(YouthRecord.ref))
+    ).all()
+    dwellings = session.exec(
+        orm_select(DwellingRecord)
+        .where(DwellingRecord.week == week, DwellingRecord.status == DwellingStatus.VACANT.value)
+        .order_by(col(DwellingRecord.ref))
+    ).all()
+    teams = session.exec(orm_select(TeamRecord).order_by(col(TeamRecord.team))).all()
+    quotas = session.exec(orm_select(QuotaRecord)).all()
+    youth_refs, unit_refs = {y.ref for y in youths}, {d.ref for d in dwellings}
+    decisions = [
+        d
+        for d in session.exec(
+            orm_select(DecisionRecord)
+            .where(DecisionRecord.week == week, col(DecisionRecord.revoked_at).is_(None))
+            .order_by(col(DecisionRecord.id))
+        ).all()
+        if (d.youth_ref is None or d.youth_ref in youth_refs)
+        and (d.unit_ref is None or d.unit_ref in unit_refs)
+    ]
+    files = {
+        "youths.csv": table_csv(YOUTH_COLUMNS, youths).encode(),
+        "units.csv": table_csv(UNIT_COLUMNS, dwellings).encode(),
+        "support.csv": table_csv(SUPPORT_COLUMNS, teams).encode(),
+        "quotas.csv": table_csv(QUOTA_COLUMNS, quotas).encode(),
+        "policy.toml": policy.policy_toml.encode(),
+    }
+    if decisions:
+        files["decisions.csv"] = table_csv(DECISION_COLUMNS, decisions).encode()
+    return files
+
+
+def test_the_snapshot_from_columns_is_the_snapshot_from_records(database_url: str) -> None:
+    """A run's input, read as plain columns, is byte for byte the files the ORM records gave:
+    a housed youth, a paused youth, an offered dwelling and a formula-like text included."""
+    from datetime import date
+
+    from service.models import DecisionRecord
+    from service.usecases.data import snapshot_files
+
+    engine = db.get_engine()
+    sequence(engine, import_case)
+    case = read_case(FIXTURES / "copenhagen")
+    week = week_of(case.policy.run_date)
+    with Session(engine) as session:
+        refs = [y.ref for y in case.youths]
+        session.execute(
+            update(YouthRecord)
+            .where(YouthRecord.ref == refs[40])
+            .values(paused_until=date(2100, 1, 1))
+        )
+        session.execute(
+            update(YouthRecord).where(YouthRecord.ref == refs[41]).values(case_worker="=cmd()")
+        )
+        session.add(DecisionRecord(week=week, kind="ban", youth_ref=refs[42], reason="-x",
+                                   created_by="alloc"))  # fmt: skip
+        session.commit()
+        new, old = snapshot_files(session, week), orm_snapshot_files(session, week)
+    assert new == old
+    assert b"'=cmd()" in new["youths.csv"] and refs[40].encode() not in new["youths.csv"]
+    # every stored youth waits but the housed one and the paused one; and the header
+    assert new["youths.csv"].count(b"\n") == 900 + 25 - 1 - 1 + 1
