@@ -987,6 +987,22 @@ PRIORITY: dict[str, Entry] = {
 # --------------------------------------------------------------------------- service requests
 # A wrong value in a request to the service (service.usecases.errors.Problem).
 REQUEST: dict[str, Entry] = {
+    "request.batch_empty": {
+        "en": "choose at least one proposal",
+        "da": "Vælg mindst ét forslag.",
+    },
+    "request.batch_too_many": {
+        "en": "at most {max} proposals at a time",
+        "da": "Højst {max} forslag ad gangen.",
+    },
+    "request.batch_date": {
+        "en": "write the answer date as a date",
+        "da": "Skriv svarfristen som en dato.",
+    },
+    "request.batch_expiry": {
+        "en": "the answer date must be from {first} to {last}",
+        "da": "Svarfristen skal ligge fra {first} til {last}.",
+    },
     "request.override_text": {
         "en": "an offer outside the proposal needs the office's reason in words",
         "da": "Et tilbud uden for forslaget kræver en begrundelse i ord.",
@@ -1296,6 +1312,60 @@ PAGES: dict[str, Entry] = {
     },
 }
 
+# Why a proposal of a batch cannot become an offer (service.usecases.offer_batch); the page
+# names the pair in front of it.
+BATCH: dict[str, Entry] = {
+    "batch.not_in_run": {
+        "en": "proposal {id:plain} is not a proposal of this run",
+        "da": "forslag {id:plain} hører ikke til denne kørsel",
+    },
+    "batch.run_not_done": {"en": "the run has not finished", "da": "kørslen er ikke færdig"},
+    "batch.not_a_match": {
+        "en": "the youth was not matched in this run",
+        "da": "den unge fik ikke en bolig i denne kørsel",
+    },
+    "batch.youth_gone": {
+        "en": "the youth is no longer in the register",
+        "da": "den unge findes ikke længere i registret",
+    },
+    "batch.youth_not_waiting": {
+        "en": "the youth is no longer waiting ({status:L.youth_status})",
+        "da": "den unge venter ikke længere ({status:L.youth_status})",
+    },
+    "batch.dwelling_not_vacant": {
+        "en": "the dwelling is no longer vacant",
+        "da": "boligen er ikke længere ledig",
+    },
+    "batch.other": {
+        "en": "cannot become an offer now",
+        "da": "kan ikke blive til et tilbud lige nu",
+    },
+    "batch.refused": {
+        "count": "count",
+        "en": {
+            "one": "No offer was made: 1 of the chosen proposals cannot become an offer.",
+            "other": "No offer was made: {count} of the chosen proposals cannot become offers.",
+        },
+        "da": {
+            "one": "Der er ikke givet nogen tilbud: 1 af de valgte forslag kan ikke blive til "
+            "et tilbud.",
+            "other": "Der er ikke givet nogen tilbud: {count} af de valgte forslag kan ikke "
+            "blive til tilbud.",
+        },
+    },
+    "batch.done": {
+        "count": "count",
+        "en": {
+            "one": "1 offer is made, to be answered by {expires}.",
+            "other": "{count} offers are made, to be answered by {expires}.",
+        },
+        "da": {
+            "one": "1 tilbud er givet med svarfrist {expires}.",
+            "other": "{count} tilbud er givet med svarfrist {expires}.",
+        },
+    },
+}
+
 # The admin's user page after a change (service.web.pages).
 USER_DONE = _words(
     "user_done",
@@ -1418,6 +1488,7 @@ CATALOGUE: dict[str, Entry] = {
     **YOUTH_FIELDS,
     **CODES,
     **GDPR,
+    **BATCH,
     **PRIORITY,
     **PAGES,
 }
