@@ -123,7 +123,7 @@ def _why(session: Session, run_id: int, proposal_id: int, exc: Exception) -> Bat
     or from the offer use case's own coded problem."""
     proposal = session.get(Proposal, proposal_id)
     if proposal is None or proposal.run_id != run_id:
-        problem = Problem("proposal_id", "batch_not_in_run", {"id": proposal_id}, "batch")
+        problem = Problem("proposal_id", "not_in_run", {"id": proposal_id}, "batch")
         return BatchFailure(proposal_id, "", "", problem)
     youth_ref, dwelling_ref = proposal.youth_ref, proposal.dwelling_ref or ""
     run = session.get(Run, run_id)
