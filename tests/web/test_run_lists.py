@@ -132,7 +132,7 @@ def test_the_run_page_shows_proposals_as_a_person_knows_them_and_pages_both_list
 def test_chosen_proposals_are_offered_in_one_step_or_none_with_the_reason(
     client: TestClient,
 ) -> None:
-    run_url, token, proposals = _run(client)
+    run_url, token, _ = _run(client)
     run_id = run_url.rsplit("/", 1)[1]
     page = client.get(run_url).text
     ids = [int(i) for i in re.findall(r'<tr id="forslag-(\d+)"', page)]
