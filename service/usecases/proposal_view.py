@@ -12,10 +12,12 @@ kept per run (it never changes). Reading proposals is a person read, audited as
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from solver.domain import Case, DwellingType, Situation, SupportMethod, Unit, Youth
@@ -98,7 +100,7 @@ def fit_words(fit: dict[str, int], youth: dict[str, Any]) -> list[tuple[str, dic
     return out
 
 
-def describe(run: Run, proposals: list[Proposal]) -> dict[int, dict[str, Any]]:
+def describe(run: Run, proposals: Sequence[Proposal | Line]) -> dict[int, dict[str, Any]]:
     """Proposal id → ``{"youth": …, "dwelling": … (matches only), "fit_words": …}`` from the
     run's snapshot (a line whose youth or dwelling the snapshot lacks gets None there)."""
     case = run_case(run)
@@ -164,6 +166,23 @@ def week_proposals(session: Session, run_id: int, actor: str) -> WeekProposals:
 
 
 # ----------------------------------------------------------------------------- the run page's lists
+@dataclass
+class Line:
+    """A proposal as the run page lists it: its columns without the JSON ones, which are read
+    for the rows shown only (``fit`` of the matches, to sort by the rent's share;
+    ``reason_params`` of the page's youths not housed): decoding them for every line of a
+    900-youth run was most of the page's time."""
+
+    id: int
+    youth_ref: str
+    dwelling_ref: str | None
+    reason: str | None
+    detail: str | None
+    outranked_by: int
+    fit: dict[str, int] = field(default_factory=dict)
+    reason_params: dict[str, Any] | None = None
+
+
 SITUATIONS = tuple(s.value for s in Situation)
 DWELLING_TYPES = tuple(t.value for t in DwellingType)
 SUPPORT_METHODS = tuple(m.value for m in SupportMethod)
@@ -229,7 +248,7 @@ class RunLists:
     unmatched: ListPage
 
 
-def _row(p: Proposal, facts: dict[str, Any], offer: Offer | None) -> dict[str, Any]:
+def _row(p: Line, facts: dict[str, Any], offer: Offer | None) -> dict[str, Any]:
     y, d = facts.get("youth") or {}, facts.get("dwelling") or {}
     share = (p.fit or {}).get("rent_share")
     return {
@@ -259,13 +278,22 @@ def run_lists(
         raise NotFoundError("Run not found")
     if run.status != WorkStatus.DONE.value:
         raise ConflictError("The run is not finished")
-    proposals = list(
-        session.exec(
-            select(Proposal).where(Proposal.run_id == run_id).order_by(col(Proposal.id))
+    columns = (col(Proposal.id), col(Proposal.youth_ref), col(Proposal.dwelling_ref),
+               col(Proposal.reason), col(Proposal.detail), col(Proposal.outranked_by))  # fmt: skip
+    of_run = col(Proposal.run_id) == run_id
+    ordered = sa_select(*columns).where(of_run).order_by(col(Proposal.id))
+    proposals = [Line(*r) for r in session.execute(ordered)]
+    matched = [p for p in proposals if p.dwelling_ref is not None]
+    fits = dict(
+        session.execute(
+            select(col(Proposal.id), col(Proposal.fit)).where(
+                of_run, col(Proposal.dwelling_ref).is_not(None)
+            )
         ).all()
     )
+    for p in matched:
+        p.fit = fits.get(p.id) or {}
     facts = describe(run, proposals)
-    matched = [p for p in proposals if p.dwelling_ref is not None]
     offers: dict[int, Offer] = {}
     ids = [p.id for p in matched if p.id is not None]
     if ids:
@@ -279,9 +307,16 @@ def run_lists(
     for p in proposals:
         row = _row(p, facts.get(p.id or 0, {}), offers.get(p.id or 0))
         (match_rows if p.dwelling_ref is not None else unmatched_rows).append(row)
+    matches_page = fetch_rows(match_rows, MATCH_SPEC, matches)
+    unmatched_page = fetch_rows(unmatched_rows, UNMATCHED_SPEC, unmatched)
+    shown = [r["proposal"] for r in unmatched_page.rows]
+    if shown:
+        query = select(col(Proposal.id), col(Proposal.reason_params)).where(
+            col(Proposal.id).in_([p.id for p in shown])
+        )
+        params = dict(session.execute(query).all())
+        for p in shown:
+            p.reason_params = params.get(p.id)
     audit(session, actor, "read.proposals", "run", str(run_id))
     session.commit()
-    return RunLists(
-        fetch_rows(match_rows, MATCH_SPEC, matches),
-        fetch_rows(unmatched_rows, UNMATCHED_SPEC, unmatched),
-    )
+    return RunLists(matches_page, unmatched_page)
