@@ -50,7 +50,6 @@ def test_the_run_page_reads_as_the_office_knows_it_and_its_lists_page_by_keyboar
     )
     shot(page, "22-run-proposals", check=False)
     check_page(page, "the run page with the proposals' details")
-    shot(page, "22b-after-resize", check=False)
 
     # The youths not housed: 25 a page, a reason chosen, all by keyboard.
     page.get_by_label("Pr. side").last.select_option("25")
