@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import check_page, ensure_imported, nav, shot
 
@@ -108,8 +109,9 @@ def test_chosen_proposals_are_offered_in_one_step_and_the_offers_are_filtered(
     page.get_by_role("button", name="Giv tilbud til de valgte").click()
     page.wait_for_url(re.compile(r"tilbudt=2"))
     assert page.url.startswith(run_url)  # the run, not the offers
-    notice = page.locator("[role=status]").filter(has_text="tilbud er givet").inner_text()
-    assert f"2 tilbud er givet med svarfrist {due:%d.%m.%Y}." in notice
+    notice = page.locator("[role=status]").filter(has_text="tilbud er givet")
+    assert f"2 tilbud er givet med svarfrist {due:%d.%m.%Y}." in notice.inner_text()
+    expect(notice).to_be_in_viewport()  # where the page lands (#matches-h), not above it
     for youth in chosen:
         row = page.locator(f"tr[data-youth='{youth}']")
         assert "Tilbudt" in row.inner_text() and row.locator("input[type=checkbox]").count() == 0
