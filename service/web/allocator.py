@@ -341,7 +341,7 @@ def offer_chosen(
     check_csrf(user, csrf_token)
     run = _run_or_404(session, run_id)
     if any(not 1 <= i <= MAX_ID for i in proposal_id):
-        raise PageError(400, "Ugyldige værdier i formularen.", "Ugyldig forespørgsel")
+        raise PageError(400, text("page.form_invalid", "da"), "Ugyldig forespørgsel")
     chosen = frozenset(proposal_id)
 
     def again(errors: list[str]) -> Response:
@@ -393,6 +393,14 @@ def _day(value: str) -> date | None:
         return None
 
 
+def _due(day: date, today: date) -> str:
+    """How near an offer's answer date is, in words (an offer about to expire)."""
+    left = (day - today).days
+    if left < 0:
+        return text("offer_due.overdue", "da")
+    return text("offer_due.today", "da") if left == 0 else text("offer_due.days", "da", days=left)
+
+
 def _offers_page(
     request: Request,
     session: SessionDep,
@@ -409,11 +417,11 @@ def _offers_page(
     errors = []
     start_day, end_day = _day(fra), _day(til)
     if fra and start_day is None:
-        errors.append("Fra-datoen er ikke en gyldig dato.")
+        errors.append(text("page.date_from_invalid", "da"))
     if til and end_day is None:
-        errors.append("Til-datoen er ikke en gyldig dato.")
+        errors.append(text("page.date_to_invalid", "da"))
     if start_day and end_day and end_day < start_day:
-        errors.append("Til-datoen ligger før fra-datoen.")
+        errors.append(text("page.dates_reversed", "da"))
     since = until = None
     if start_day:
         since = datetime.combine(start_day, time.min, tzinfo=_LOCAL).astimezone(UTC)
@@ -438,7 +446,7 @@ def _offers_page(
             view=view,
             offers=offers,
             deposits=deposits(session, offers),
-            expiring={o.id for o in offers if is_expiring(o, today)},
+            expiring={o.id: _due(o.expires_on, today) for o in offers if is_expiring(o, today)},
             expiring_count=listed.expiring,
             expiring_days=EXPIRING_DAYS,
             expiring_value=EXPIRING,

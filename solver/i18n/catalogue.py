@@ -1306,6 +1306,30 @@ PAGES: dict[str, Entry] = {
         "en": "{text:q} is not a week: write 48, week 48 or 2026-W48",
         "da": "{text:q} er ikke en uge. Skriv fx 48, uge 48 eller 2026-W48.",
     },
+    "page.date_from_invalid": {
+        "en": "the from date is not a valid date",
+        "da": "Fra-datoen er ikke en gyldig dato.",
+    },
+    "page.date_to_invalid": {
+        "en": "the to date is not a valid date",
+        "da": "Til-datoen er ikke en gyldig dato.",
+    },
+    "page.dates_reversed": {
+        "en": "the to date lies before the from date",
+        "da": "Til-datoen ligger før fra-datoen.",
+    },
+    "page.form_invalid": {
+        "en": "invalid values in the form",
+        "da": "Ugyldige værdier i formularen.",
+    },
+    # An offer still waiting for its answer, its answer date near (service.web.allocator).
+    "offer_due.overdue": {"en": "answer date passed", "da": "Svarfristen er overskredet"},
+    "offer_due.today": {"en": "expires today", "da": "Udløber i dag"},
+    "offer_due.days": {
+        "count": "days",
+        "en": {"one": "expires tomorrow", "other": "expires in {days} days"},
+        "da": {"one": "Udløber i morgen", "other": "Udløber om {days} dage"},
+    },
     "page.week_not_imported": {
         "en": "nothing has been imported for {week:week}",
         "da": "Der er ikke importeret data for {week:week}.",

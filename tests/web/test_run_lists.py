@@ -207,7 +207,9 @@ def test_the_offers_list_filters_by_week_state_giver_and_day_and_marks_those_abo
         s.execute(
             update(Offer).where(col(Offer.id) == later).values(expires_on=today + timedelta(days=3))
         )
-        s.execute(update(Offer).where(col(Offer.id) == other).values(created_by="alloc2"))
+        overdue = today - timedelta(days=1)  # not yet expired: that happens at the next run
+        s.execute(update(Offer).where(col(Offer.id) == other).values(created_by="alloc2",
+                                                                     expires_on=overdue))  # fmt: skip
         s.commit()
 
     def shown(**params: str) -> list[int]:
@@ -219,8 +221,10 @@ def test_the_offers_list_filters_by_week_state_giver_and_day_and_marks_those_abo
     row = re.search(rf'<tr id="tilbud-{soon}".*?</tr>', html, re.S)[0]
     assert 'class="expiring"' in row and "Udløber i morgen" in row  # said in words, not colour
     assert "Udløber" not in re.search(rf'<tr id="tilbud-{later}".*?</tr>', html, re.S)[0]
-    assert shown(udloeber="ja") == [soon]
-    assert "1 tilbud udløber snart" in html
+    assert "Svarfristen er overskredet" in re.search(rf'<tr id="tilbud-{other}".*?</tr>', html,
+                                                      re.S)[0]  # fmt: skip
+    assert shown(udloeber="ja") == [other, soon]
+    assert "2 tilbud udløber snart" in html
     assert shown(givet_af="alloc2") == [other]
     assert shown(givet_af="alloc") == [later, soon]
     assert shown(uge="2026-W48") == [other, later, soon] and shown(uge="2026-W47") == shown()
@@ -228,7 +232,7 @@ def test_the_offers_list_filters_by_week_state_giver_and_day_and_marks_those_abo
     assert shown(fra=today.isoformat(), til=today.isoformat()) == [other, later, soon]
     assert shown(fra=(today + timedelta(days=1)).isoformat()) == []
     assert shown(til=(today - timedelta(days=1)).isoformat()) == []
-    assert shown(sorter="expires_on", orden="stigende")[0] == soon
+    assert shown(sorter="expires_on", orden="stigende") == [other, soon, later]
     r = client.get("/anvisning/tilbud", params={"fra": "2026-12-01", "til": "2026-11-01"})
     assert r.status_code == 400 and "Til-datoen ligger før fra-datoen." in r.text
     assert client.get("/anvisning/tilbud", params={"fra": "igår"}).status_code == 400
