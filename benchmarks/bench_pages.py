@@ -91,6 +91,20 @@ def main() -> None:
     run, _ = request_run(engine, week, "bench")
     assert run.id is not None
     execute_run(engine, run.id)
+    with Session(engine) as session:  # 20 of the proposals offered (the offers list has rows)
+        from datetime import date, timedelta
+
+        from sqlmodel import col, select
+
+        from service.models import Proposal
+        from service.usecases.offer_batch import make_offers
+
+        query = select(Proposal.id).where(
+            Proposal.run_id == run.id, col(Proposal.dwelling_ref).is_not(None)
+        )
+        ids = [i for i in session.exec(query.order_by(col(Proposal.id)).limit(20)).all() if i]
+        make_offers(session, run.id, ids, "bench", date.today() + timedelta(days=7))
+        session.commit()
 
     app = create_app()
     with TestClient(app, follow_redirects=False) as client:
@@ -110,6 +124,12 @@ def main() -> None:
             "/unge page 18 of 18": "/unge?side=18",
             "/unge.csv (all 900, Danish)": "/unge.csv",
             f"/anvisning/koersler/{run.id} (run page)": f"/anvisning/koersler/{run.id}",
+            "run page, unmatched page 9 of 17": f"/anvisning/koersler/{run.id}?u_side=9",
+            "run page, searched and filtered": (
+                f"/anvisning/koersler/{run.id}?q=U00&tilbud=none&u_aarsag=outranked"
+                "&u_sorter=weeks_waited&u_orden=faldende"
+            ),
+            "/anvisning/tilbud (offers list)": "/anvisning/tilbud",
             "/ (start page, allocator)": "/",
         }
         rows = []

@@ -19,6 +19,10 @@ Guarantees:
   by the caller as ``computed``: every matching row is fetched (search and filters still in
   SQL), sorted in Python by that key, then sliced; used where the value costs nothing per row
   once computed for the whole pool.
+- A list whose rows are not a table's (a run's proposals, read from the run's own input
+  snapshot: what was solved, whatever was imported since) is answered by :func:`fetch_rows`
+  from the rows in memory, under the same request, normalisation and counts: the spec's
+  columns are then the rows' keys, and a filter's ``where(value)`` returns a predicate on a row.
 """
 
 from __future__ import annotations
@@ -206,3 +210,52 @@ def fetch(
         query = query.offset(offset).limit(limit)
         page_rows = [dict(r._mapping) for r in session.execute(query)]
     return ListPage(page_rows, request, total, scope, facets)
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    return (0, value.lower() if isinstance(value, str) else value)
+
+
+def fetch_rows(rows: list[dict[str, Any]], spec: ListSpec, request: ListRequest) -> ListPage:
+    """One page of ``rows`` (already in the tie-break's order) under ``request``, with the
+    counts, as :func:`fetch` answers a query: search (case-insensitive, in the spec's
+    ``search`` keys), filters (``row[column] == value`` or ``where(value)(row)``), the facets,
+    a stable sort with empty values last in both directions, and the page."""
+    request = normalise(spec, request)
+
+    def keep(row: dict[str, Any], skip: str | None = None) -> bool:
+        if request.search:
+            needle = request.search.lower()
+            if not any(needle in str(row.get(k) or "").lower() for k in spec.search):
+                return False
+        for name, value in request.filters.items():
+            if name == skip:
+                continue
+            f = spec.filters[name]
+            if f.where is not None:
+                if not f.where(value)(row):
+                    return False
+            elif str(row.get(f.column)) != value:
+                return False
+        return True
+
+    matching = [r for r in rows if keep(r)]
+    facets: dict[str, dict[str, int]] = {}
+    for name, f in spec.filters.items():
+        if f.counted:
+            counts: dict[str, int] = {}
+            for r in rows:
+                v = r.get(f.column)
+                if v is not None and keep(r, skip=name):
+                    counts[str(v)] = counts.get(str(v), 0) + 1
+            facets[name] = counts
+    column = spec.sorts[request.sort]
+    present = [r for r in matching if r.get(column) is not None]
+    # A stable sort, also reversed (Python keeps equal keys in the tie-break's order).
+    present.sort(key=lambda r: _sort_key(r[column]), reverse=bool(request.descending))
+    ordered = present + [r for r in matching if r.get(column) is None]
+    total = len(ordered)
+    pages = max(1, math.ceil(total / request.per_page))
+    request = replace(request, page=min(request.page, pages))
+    offset = (request.page - 1) * request.per_page
+    return ListPage(ordered[offset : offset + request.per_page], request, total, len(rows), facets)

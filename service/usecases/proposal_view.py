@@ -12,18 +12,21 @@ kept per run (it never changes). Reading proposals is a person read, audited as
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from solver.domain import Case, Unit, Youth
+from solver.domain import Case, DwellingType, Situation, SupportMethod, Unit, Youth
 
-from ..models import Offer, Proposal, Run, WorkStatus
+from ..models import Offer, OfferState, Proposal, Run, WorkStatus
 from .audit import audit
 from .data import files_from_json, snapshot_case
 from .errors import ConflictError, NotFoundError
+from .listing import Filter, ListPage, ListRequest, ListSpec, fetch_rows
 
 ADULT_AGE = 18
 _lock = threading.Lock()
@@ -97,7 +100,7 @@ def fit_words(fit: dict[str, int], youth: dict[str, Any]) -> list[tuple[str, dic
     return out
 
 
-def describe(run: Run, proposals: list[Proposal]) -> dict[int, dict[str, Any]]:
+def describe(run: Run, proposals: Sequence[Proposal | Line]) -> dict[int, dict[str, Any]]:
     """Proposal id → ``{"youth": …, "dwelling": … (matches only), "fit_words": …}`` from the
     run's snapshot (a line whose youth or dwelling the snapshot lacks gets None there)."""
     case = run_case(run)
@@ -160,3 +163,160 @@ def week_proposals(session: Session, run_id: int, actor: str) -> WeekProposals:
     audit(session, actor, "read.proposals", "run", str(run_id))
     session.commit()
     return WeekProposals(run, rows)
+
+
+# ----------------------------------------------------------------------------- the run page's lists
+@dataclass
+class Line:
+    """A proposal as the run page lists it: its columns without the JSON ones, which are read
+    for the rows shown only (``fit`` of the matches, to sort by the rent's share;
+    ``reason_params`` of the page's youths not housed): decoding them for every line of a
+    900-youth run was most of the page's time."""
+
+    id: int
+    youth_ref: str
+    dwelling_ref: str | None
+    reason: str | None
+    detail: str | None
+    outranked_by: int
+    fit: dict[str, int] = field(default_factory=dict)
+    reason_params: dict[str, Any] | None = None
+
+
+SITUATIONS = tuple(s.value for s in Situation)
+DWELLING_TYPES = tuple(t.value for t in DwellingType)
+SUPPORT_METHODS = tuple(m.value for m in SupportMethod)
+NO_OFFER = "none"  # the offer filter's value for a proposal nobody was offered yet
+OFFER_VALUES = (NO_OFFER, *(s.value for s in OfferState))
+
+MATCH_SPEC = ListSpec(
+    sorts={
+        "id": "id",
+        "youth": "youth_ref",
+        "dwelling": "dwelling_ref",
+        "area": "area",
+        "monthly_cost": "monthly_cost",
+        "rent_share": "rent_pct",
+        "weeks_waited": "weeks_waited",
+        "urgent_by": "urgent_by",
+        "available_from": "available_from",
+    },
+    default_sort="id",
+    tiebreak="id",
+    search=(
+        "youth_ref",
+        "dwelling_ref",
+        "address",
+        "area",
+        "organisation",
+        "department",
+        "support_team",
+    ),
+    filters={
+        "situation": Filter("situation", SITUATIONS, counted=True),
+        "area": Filter("area", None, counted=True),
+        "dwelling_type": Filter("dwelling_type", DWELLING_TYPES, counted=True),
+        "offer": Filter("offer_state", OFFER_VALUES, counted=True),
+    },
+)
+UNMATCHED_SPEC = ListSpec(
+    sorts={
+        "id": "id",
+        "youth": "youth_ref",
+        "reason": "reason",
+        "weeks_waited": "weeks_waited",
+        "outranked_by": "outranked_by",
+        "urgent_by": "urgent_by",
+    },
+    default_sort="id",
+    tiebreak="id",
+    search=("youth_ref", "support_team"),
+    filters={
+        "reason": Filter("reason", None, counted=True),
+        "situation": Filter("situation", SITUATIONS, counted=True),
+        "support_method": Filter("support_method", SUPPORT_METHODS, counted=True),
+    },
+)
+
+
+@dataclass(frozen=True)
+class RunLists:
+    """A finished run's proposed matches and its youths not housed, each one page of a list
+    (rows: the proposal, its youth and dwelling facts, the fit's words, the latest offer)."""
+
+    matches: ListPage
+    unmatched: ListPage
+
+
+def _row(p: Line, facts: dict[str, Any], offer: Offer | None) -> dict[str, Any]:
+    y, d = facts.get("youth") or {}, facts.get("dwelling") or {}
+    share = (p.fit or {}).get("rent_share")
+    return {
+        "id": p.id, "proposal": p, "youth_ref": p.youth_ref, "dwelling_ref": p.dwelling_ref,
+        "reason": p.reason, "outranked_by": p.outranked_by,
+        "youth": facts.get("youth"), "dwelling": facts.get("dwelling"),
+        "fit_words": facts.get("fit_words") or [], "offer": offer,
+        "offer_state": offer.state if offer is not None else NO_OFFER,
+        "situation": y.get("situation"), "weeks_waited": y.get("weeks_waited"),
+        "urgent_by": y.get("urgent_by"), "support_method": y.get("support_method"),
+        "support_team": y.get("support_team"), "address": d.get("address"),
+        "area": d.get("area"), "organisation": d.get("organisation"),
+        "department": d.get("department"), "dwelling_type": d.get("dwelling_type"),
+        "monthly_cost": d.get("monthly_cost"), "available_from": d.get("available_from"),
+        "rent_pct": round(share / 10) if share is not None else None,
+    }  # fmt: skip
+
+
+def run_lists(
+    session: Session, run_id: int, actor: str, matches: ListRequest, unmatched: ListRequest
+) -> RunLists:
+    """One page of a finished run's matches and one of its youths not housed, searched,
+    filtered and sorted as asked (the facts from the run's own snapshot); audited as
+    ``read.proposals`` and committed. NotFoundError / ConflictError (not finished)."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFoundError("Run not found")
+    if run.status != WorkStatus.DONE.value:
+        raise ConflictError("The run is not finished")
+    columns = (col(Proposal.id), col(Proposal.youth_ref), col(Proposal.dwelling_ref),
+               col(Proposal.reason), col(Proposal.detail), col(Proposal.outranked_by))  # fmt: skip
+    of_run = col(Proposal.run_id) == run_id
+    ordered = sa_select(*columns).where(of_run).order_by(col(Proposal.id))
+    proposals = [Line(*r) for r in session.execute(ordered)]
+    matched = [p for p in proposals if p.dwelling_ref is not None]
+    fits = dict(
+        session.execute(
+            select(col(Proposal.id), col(Proposal.fit)).where(
+                of_run, col(Proposal.dwelling_ref).is_not(None)
+            )
+        ).all()
+    )
+    for p in matched:
+        p.fit = fits.get(p.id) or {}
+    facts = describe(run, proposals)
+    offers: dict[int, Offer] = {}
+    ids = [p.id for p in matched if p.id is not None]
+    if ids:
+        for o in session.exec(
+            select(Offer).where(col(Offer.proposal_id).in_(ids)).order_by(col(Offer.id))
+        ).all():
+            if o.proposal_id is not None:
+                offers[o.proposal_id] = o
+    match_rows: list[dict[str, Any]] = []
+    unmatched_rows: list[dict[str, Any]] = []
+    for p in proposals:
+        row = _row(p, facts.get(p.id or 0, {}), offers.get(p.id or 0))
+        (match_rows if p.dwelling_ref is not None else unmatched_rows).append(row)
+    matches_page = fetch_rows(match_rows, MATCH_SPEC, matches)
+    unmatched_page = fetch_rows(unmatched_rows, UNMATCHED_SPEC, unmatched)
+    shown = [r["proposal"] for r in unmatched_page.rows]
+    if shown:
+        query = select(col(Proposal.id), col(Proposal.reason_params)).where(
+            col(Proposal.id).in_([p.id for p in shown])
+        )
+        params = dict(session.execute(query).all())
+        for p in shown:
+            p.reason_params = params.get(p.id)
+    audit(session, actor, "read.proposals", "run", str(run_id))
+    session.commit()
+    return RunLists(matches_page, unmatched_page)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
-from sqlalchemy import Engine, insert, or_, update
+from sqlalchemy import Engine, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -248,13 +248,26 @@ def get_run(session: Session, run_id: int) -> Run:
 def read_proposals(session: Session, run_id: int, actor: str) -> list[Proposal]:
     """A run's proposals in order (matches and youths not housed), audited as a read of
     personal data and committed."""
+    return proposal_slice(session, run_id, actor)[0]
+
+
+def proposal_slice(
+    session: Session, run_id: int, actor: str, limit: int | None = None, offset: int = 0
+) -> tuple[list[Proposal], int]:
+    """A run's proposals in order from ``offset`` (at most ``limit``; all without one) and how
+    many the run has; audited as a read of personal data and committed."""
     get_run(session, run_id)
-    rows = session.exec(
-        select(Proposal).where(Proposal.run_id == run_id).order_by(col(Proposal.id))
-    ).all()
+    total = session.exec(
+        select(func.count()).select_from(Proposal).where(Proposal.run_id == run_id)
+    ).one()
+    query = select(Proposal).where(Proposal.run_id == run_id).order_by(col(Proposal.id))
+    query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(session.exec(query).all())
     audit(session, actor, "read.proposals", "run", str(run_id))
     session.commit()
-    return list(rows)
+    return rows, int(total)
 
 
 def latest_offers(session: Session, proposal_ids: list[int]) -> dict[int, Offer]:

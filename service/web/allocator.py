@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
+from starlette.datastructures import QueryParams
 
 from solver.caseio.issues import CaseError
 from solver.caseio.schema import danish_heading
@@ -28,12 +32,18 @@ from ..jobs import run_import
 from ..models import MAX_ID, OfferState, WeekPolicy, WorkStatus
 from ..settings import get_settings
 from ..usecases.capacity import capacity as capacity_lines
-from ..usecases.errors import ConflictError, NotFoundError
-from ..usecases.offers import deposits, expire_due, list_offers, make_offer, transition
-from ..usecases.runs import get_run, latest_offers, read_proposals, recent_runs, request_run
+from ..usecases.errors import ConflictError, InvalidRequest, NotFoundError
+from ..usecases.offer_batch import BatchRefused, expiry_bounds, make_offers
+from ..usecases.offer_list import EXPIRING, is_expiring, offer_list
+from ..usecases.offers import deposits, expire_due, make_offer, transition
+from ..usecases.overview import EXPIRING_DAYS
+from ..usecases.proposal_view import RunLists, run_lists
+from ..usecases.runs import get_run, recent_runs, request_run
 from . import texts
 from .common import AggregateUser, AllocatorUser, SessionDep, context
 from .decisions_context import decision_context
+from .lists import DatedView, ListView, list_request
+from .meeting import fit_sentence
 from .render import render
 from .session import PageError, PageRoute, check_csrf
 
@@ -41,7 +51,6 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 _WEEK = re.compile(WEEK_PATTERN)
-OFFERS_SHOWN = 500
 ASKS = {"week_missing", "policy_missing", "no_latest_policy"}  # the import asks the person
 
 
@@ -222,8 +231,39 @@ def run_status(request: Request, session: SessionDep, user: AllocatorUser, run_i
 
 
 @router.get("/anvisning/koersler/{run_id}")
-def run_page(request: Request, session: SessionDep, user: AllocatorUser, run_id: Id) -> Response:
-    return render_run(request, session, user, run_id)
+def run_page(
+    request: Request,
+    session: SessionDep,
+    user: AllocatorUser,
+    run_id: Id,
+    tilbudt: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+    frist: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The run page; ``tilbudt``/``frist``: how many offers the batch just made, and their
+    answer date (the notice is written from them, never taken from the URL as text)."""
+    notice = None
+    if tilbudt is not None:
+        try:
+            notice = text("batch.done", "da", count=tilbudt, expires=date.fromisoformat(frist))
+        except ValueError:
+            notice = None
+    return render_run(request, session, user, run_id, notice=notice)
+
+
+MATCH_FILTERS = {"situation": "situation", "omraade": "area", "boligtype": "dwelling_type",
+                 "tilbud": "offer"}  # fmt: skip
+UNMATCHED_PREFIX = "u_"
+UNMATCHED_FILTERS = {"u_aarsag": "reason", "u_situation": "situation",
+                     "u_stoette": "support_method"}  # fmt: skip
+
+
+def _run_views(path: str, lists: RunLists) -> tuple[ListView, ListView]:
+    """The two lists of the run page, each keeping the other's parameters in its links."""
+    matches = ListView(lists.matches, path, MATCH_FILTERS, ("forslag", "forslag"), "id",
+                       anchor="#matches-h")  # fmt: skip
+    unmatched = ListView(lists.unmatched, path, UNMATCHED_FILTERS, ("ung", "unge"), "id",
+                         prefix=UNMATCHED_PREFIX, anchor="#unmatched-h")  # fmt: skip
+    return replace(matches, others=unmatched.params()), replace(unmatched, others=matches.params())
 
 
 def render_run(
@@ -235,18 +275,30 @@ def render_run(
     errors: list[str] | None = None,
     notice: str | None = None,
     status: int = 200,
+    chosen: frozenset[int] = frozenset(),
+    expires: str = "",
+    query: QueryParams | None = None,
 ) -> Response:
-    """The run page: proposals, the youths not housed, the allocator's decisions for the week,
-    the difference from the run before, and the forms to decide and to offer outside it."""
+    """The run page: proposals, the youths not housed (each a list with search, filters, sort
+    and pages), the allocator's decisions for the week, the difference from the run before, and
+    the forms to decide, to offer the chosen proposals and to offer outside them."""
     run = _run_or_404(session, run_id)
-    matches: list[Any] = []
-    unmatched: list[Any] = []
-    offers: dict[int, Any] = {}
+    matches = unmatched = None
+    areas: list[tuple[str, str]] = []
+    reasons: list[tuple[str, str]] = []
     if run.status == WorkStatus.DONE.value:
-        rows = read_proposals(session, run_id, user.username)
-        matches = [p for p in rows if p.dwelling_ref is not None]
-        unmatched = [p for p in rows if p.dwelling_ref is None]
-        offers = latest_offers(session, [p.id for p in matches if p.id is not None])
+        source = request.query_params if query is None else query
+        wanted = list_request(source, MATCH_FILTERS)
+        wanted_u = list_request(source, UNMATCHED_FILTERS, UNMATCHED_PREFIX)
+        lists = run_lists(session, run_id, user.username, wanted, wanted_u)
+        matches, unmatched = _run_views(f"/anvisning/koersler/{run_id}", lists)
+        shown = {*lists.matches.facets.get("area", {}), matches.value("omraade")} - {""}
+        areas = [(a, a) for a in sorted(shown)]
+        codes = {*lists.unmatched.facets.get("reason", {}), unmatched.value("u_aarsag")} - {""}
+        reasons = sorted(((c, texts.label(texts.REASONS, c)) for c in codes), key=lambda r: r[1])
+    today = date.today()
+    first, last = expiry_bounds(today)
+    default_expiry = today + timedelta(days=get_settings().offer_expiry_days)
     return render(
         request,
         "allocator/run.html",
@@ -256,14 +308,68 @@ def render_run(
             run=run,
             matches=matches,
             unmatched=unmatched,
-            offers=offers,
-            fit_terms=texts.FIT_TERMS,
+            fit_sentence=fit_sentence,
+            areas=areas,
+            reasons=reasons,
             errors=errors or [],
             notice=notice,
+            chosen=chosen,
+            expires=expires or min(max(default_expiry, first), last).isoformat(),
+            expiry_first=first.isoformat(),
+            expiry_last=last.isoformat(),
+            back=str(source) if run.status == WorkStatus.DONE.value else "",
             **decision_context(session, run),
         ),
         status_code=status,
     )
+
+
+@router.post("/anvisning/koersler/{run_id}/tilbud")
+def offer_chosen(
+    request: Request,
+    session: SessionDep,
+    user: AllocatorUser,
+    run_id: Id,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    proposal_id: Annotated[list[int], Form()] = [],  # noqa: B006
+    expires_on: Annotated[str, Form(max_length=20)] = "",
+    tilbage: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Offer every chosen proposal of the run in one step (one transaction: all or none), with
+    the answer date given; the run page again (the lists as they were: ``tilbage``), saying
+    what was done, or which proposals cannot be offered and why (nothing made)."""
+    check_csrf(user, csrf_token)
+    run = _run_or_404(session, run_id)
+    if any(not 1 <= i <= MAX_ID for i in proposal_id):
+        raise PageError(400, text("page.form_invalid", "da"), "Ugyldig forespørgsel")
+    chosen = frozenset(proposal_id)
+
+    def again(errors: list[str]) -> Response:
+        query = QueryParams(tilbage)
+        return render_run(request, session, user, run_id, errors=errors, status=409,
+                          chosen=chosen, expires=expires_on, query=query)  # fmt: skip
+
+    try:
+        day = date.fromisoformat(expires_on)
+    except ValueError:
+        return again([text("request.batch_date", "da")])
+    try:
+        assert run.id is not None
+        made = make_offers(session, run.id, list(proposal_id), user.username, day)
+    except InvalidRequest as exc:
+        session.rollback()
+        return again(exc.texts("da"))
+    except BatchRefused as exc:
+        session.rollback()
+        lines = [text("batch.refused", "da", count=len(exc.failures))]
+        for f in exc.failures:
+            why = f.text("da")
+            lines.append(f"{f.youth_ref} i {f.dwelling_ref}: {why}" if f.youth_ref else why)
+        return again(lines)
+    session.commit()
+    kept = [(k, v) for k, v in QueryParams(tilbage).multi_items() if k not in ("tilbudt", "frist")]
+    query = urlencode([*kept, ("tilbudt", str(len(made))), ("frist", day.isoformat())])
+    return RedirectResponse(f"/anvisning/koersler/{run_id}?{query}#matches-h", 303)
 
 
 # ----------------------------------------------------------------------------- offers
@@ -275,32 +381,85 @@ _CONFLICT = {
 }
 
 
+OFFER_FILTERS = {"tilstand": "state", "uge": "week", "givet_af": "created_by",
+                 "udloeber": "expiring"}  # fmt: skip
+_LOCAL = ZoneInfo("Europe/Copenhagen")
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _due(day: date, today: date) -> str:
+    """How near an offer's answer date is, in words (an offer about to expire)."""
+    left = (day - today).days
+    if left < 0:
+        return text("offer_due.overdue", "da")
+    return text("offer_due.today", "da") if left == 0 else text("offer_due.days", "da", days=left)
+
+
 def _offers_page(
     request: Request,
     session: SessionDep,
     user: AllocatorUser,
     *,
-    state: str = "",
     done: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    offers = list_offers(session, user.username, state, newest_first=True, limit=OFFERS_SHOWN)
+    """The offers as a list: search, filters (state, week, giver, about to expire, the days
+    they were made — Danish days), sort and pages."""
+    query = request.query_params
+    fra, til = query.get("fra", "")[:20], query.get("til", "")[:20]
+    errors = []
+    start_day, end_day = _day(fra), _day(til)
+    if fra and start_day is None:
+        errors.append(text("page.date_from_invalid", "da"))
+    if til and end_day is None:
+        errors.append(text("page.date_to_invalid", "da"))
+    if start_day and end_day and end_day < start_day:
+        errors.append(text("page.dates_reversed", "da"))
+    since = until = None
+    if start_day:
+        since = datetime.combine(start_day, time.min, tzinfo=_LOCAL).astimezone(UTC)
+    if end_day:
+        until = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=_LOCAL)
+        until = until.astimezone(UTC)
+    if errors:  # nothing matches a range that cannot be read
+        since, until = datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)
+    today = date.today()
+    listed = offer_list(session, user.username, list_request(request, OFFER_FILTERS), today,
+                        since, until)  # fmt: skip
+    dates = {"fra": fra, "til": til}
+    view = DatedView(listed.page, "/anvisning/tilbud", OFFER_FILTERS, ("tilbud", "tilbud"),
+                     "id", extra=dates)  # fmt: skip
+    offers = listed.offers
     return render(
         request,
         "allocator/offers.html",
         context(
             request,
             user,
+            view=view,
             offers=offers,
             deposits=deposits(session, offers),
-            state=state,
-            states=list(OfferState),
+            expiring={o.id: _due(o.expires_on, today) for o in offers if is_expiring(o, today)},
+            expiring_count=listed.expiring,
+            expiring_days=EXPIRING_DAYS,
+            expiring_value=EXPIRING,
+            today=today,
+            states=[(s.value, texts.label(texts.OFFER_STATE, s.value)) for s in OfferState],
+            weeks=[(w, render_week(w, "da")) for w in listed.weeks],
+            givers=[(g, g) for g in listed.givers],
+            dates=dates,
             done=texts.OFFER_DONE.get(done or ""),
-            error=error,
+            error=error or (" ".join(errors) if errors else None),
             reasons=list(DeclineReason),
         ),
-        status_code=status,
+        status_code=status if status != 200 else (400 if errors else 200),
     )
 
 
@@ -309,11 +468,9 @@ def offers_page(
     request: Request,
     session: SessionDep,
     user: AllocatorUser,
-    tilstand: Annotated[str, Query(max_length=20)] = "",
     udfoert: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    state = tilstand if tilstand in {s.value for s in OfferState} else ""
-    return _offers_page(request, session, user, state=state, done=udfoert)
+    return _offers_page(request, session, user, done=udfoert)
 
 
 @router.post("/anvisning/tilbud")

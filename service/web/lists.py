@@ -7,6 +7,10 @@ parameter per filter with the Danish name the page gives it. A value that cannot
 page ``abc``) is taken as not given: a list page never answers an error for its parameters; the
 use case normalises the rest (``service.usecases.listing``). The templates' macros are in
 ``templates/_list.html``.
+
+Two lists on one page (the run page's proposals and its youths not housed) keep apart by a
+``prefix`` on the second one's parameters (``u_q``, ``u_side``, …; its filters' URL names carry
+it too), and each keeps the other's parameters in its links and forms (``others``).
 """
 
 from __future__ import annotations
@@ -31,18 +35,21 @@ def _int(text: str | None, default: int) -> int:
         return default
 
 
-def list_request(request: Request, filters: Mapping[str, str]) -> ListRequest:
-    """The list request in ``request``'s query; ``filters`` maps each filter's URL name to its
-    key in the list's spec."""
-    query = request.query_params
-    direction = query.get("orden", "")
+def list_request(
+    request: Request | Mapping[str, str], filters: Mapping[str, str], prefix: str = ""
+) -> ListRequest:
+    """The list request in ``request``'s query (or in query parameters given as they are);
+    ``filters`` maps each filter's URL name to its key in the list's spec; ``prefix``: the
+    list's parameters are ``prefix + "q"`` and so on."""
+    query = request.query_params if isinstance(request, Request) else request
+    direction = query.get(prefix + "orden", "")
     return ListRequest(
-        search=query.get("q", "")[:_MAX_PARAM],
-        sort=query.get("sorter", "")[:_MAX_PARAM],
+        search=query.get(prefix + "q", "")[:_MAX_PARAM],
+        sort=query.get(prefix + "sorter", "")[:_MAX_PARAM],
         descending=True if direction == DESCENDING else False if direction == ASCENDING else None,
         filters={key: query.get(name, "")[:_MAX_PARAM] for name, key in filters.items()},
-        page=_int(query.get("side"), 1),
-        per_page=_int(query.get("pr_side"), 0),
+        page=_int(query.get(prefix + "side"), 1),
+        per_page=_int(query.get(prefix + "pr_side"), 0),
     )
 
 
@@ -56,6 +63,14 @@ class ListView:
     filters: Mapping[str, str] = field(default_factory=dict)
     noun: tuple[str, str] = ("række", "rækker")
     default_sort: str = ""
+    prefix: str = field(default="", kw_only=True)
+    # another list's parameters, kept in this one's links and forms
+    others: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+    anchor: str = field(default="", kw_only=True)  # where its links land (``#unmatched-h``)
+
+    def name(self, param: str) -> str:
+        """The URL name of one of the list's own parameters (``q``, ``side``, …)."""
+        return self.prefix + param
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -74,24 +89,25 @@ class ListView:
 
     def params(self, **changes: Any) -> dict[str, str]:
         """The applied request as URL parameters (defaults left out), with ``changes``."""
-        r = self.applied
-        out: dict[str, str] = {}
+        r, n = self.applied, self.name
+        out: dict[str, str] = {k: v for k, v in self.others.items() if v}
         if r.search:
-            out["q"] = r.search
+            out[n("q")] = r.search
         for name, key in self.filters.items():
             if r.filters.get(key):
                 out[name] = r.filters[key]
         if r.sort and r.sort != self.default_sort:
-            out["sorter"] = r.sort
+            out[n("sorter")] = r.sort
         if r.descending:
-            out["orden"] = DESCENDING
+            out[n("orden")] = DESCENDING
         elif r.sort != self.default_sort:
-            out["orden"] = ASCENDING
+            out[n("orden")] = ASCENDING
         if r.per_page != PER_PAGE_CHOICES[1]:
-            out["pr_side"] = str(r.per_page)
+            out[n("pr_side")] = str(r.per_page)
         if r.page > 1:
-            out["side"] = str(r.page)
+            out[n("side")] = str(r.page)
         for key, value in changes.items():
+            key = key if key in self.filters or key in self.others else n(key)
             if value is None or value == "":
                 out.pop(key, None)
             else:
@@ -100,13 +116,18 @@ class ListView:
 
     def url(self, **changes: Any) -> str:
         query = urlencode(self.params(**changes))
-        return f"{self.path}?{query}" if query else self.path
+        return (f"{self.path}?{query}" if query else self.path) + self.anchor
 
     def export_url(self, path: str, **changes: Any) -> str:
         """``path`` with this list's search, filters and sort (not the page): a download of
         everything the list matches."""
         query = urlencode(self.params(side=None, pr_side=None, **changes))
         return f"{path}?{query}" if query else path
+
+    def reset_url(self) -> str:
+        """The list as it first opens (another list's parameters kept)."""
+        query = urlencode({k: v for k, v in self.others.items() if v})
+        return f"{self.path}?{query}" if query else self.path
 
     def page_url(self, number: int) -> str:
         return self.url(side=number if number > 1 else None)
@@ -128,7 +149,7 @@ class ListView:
         """Hidden fields for a filter form: the sort and page size (a new search starts on
         page 1 and keeps them), and the parameters named in ``keep``."""
         params = self.params(side=None)
-        kept = ("sorter", "orden", "pr_side", *keep)
+        kept = (*(self.name(k) for k in ("sorter", "orden", "pr_side", *keep)), *self.others)
         return [(k, v) for k, v in params.items() if k in kept]
 
     @property

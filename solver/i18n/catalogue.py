@@ -1062,6 +1062,22 @@ PRIORITY: dict[str, Entry] = {
 # --------------------------------------------------------------------------- service requests
 # A wrong value in a request to the service (service.usecases.errors.Problem).
 REQUEST: dict[str, Entry] = {
+    "request.batch_empty": {
+        "en": "choose at least one proposal",
+        "da": "Vælg mindst ét forslag.",
+    },
+    "request.batch_too_many": {
+        "en": "at most {max} proposals at a time",
+        "da": "Højst {max} forslag ad gangen.",
+    },
+    "request.batch_date": {
+        "en": "write the answer date as a date",
+        "da": "Skriv svarfristen som en dato.",
+    },
+    "request.batch_expiry": {
+        "en": "the answer date must be from {first} to {last}",
+        "da": "Svarfristen skal ligge fra {first} til {last}.",
+    },
     "request.override_text": {
         "en": "an offer outside the proposal needs the office's reason in words",
         "da": "Et tilbud uden for forslaget kræver en begrundelse i ord.",
@@ -1458,9 +1474,87 @@ PAGES: dict[str, Entry] = {
         "en": "{text:q} is not a week: write 48, week 48 or 2026-W48",
         "da": "{text:q} er ikke en uge. Skriv fx 48, uge 48 eller 2026-W48.",
     },
+    "page.date_from_invalid": {
+        "en": "the from date is not a valid date",
+        "da": "Fra-datoen er ikke en gyldig dato.",
+    },
+    "page.date_to_invalid": {
+        "en": "the to date is not a valid date",
+        "da": "Til-datoen er ikke en gyldig dato.",
+    },
+    "page.dates_reversed": {
+        "en": "the to date lies before the from date",
+        "da": "Til-datoen ligger før fra-datoen.",
+    },
+    "page.form_invalid": {
+        "en": "invalid values in the form",
+        "da": "Ugyldige værdier i formularen.",
+    },
+    # An offer still waiting for its answer, its answer date near (service.web.allocator).
+    "offer_due.overdue": {"en": "answer date passed", "da": "Svarfristen er overskredet"},
+    "offer_due.today": {"en": "expires today", "da": "Udløber i dag"},
+    "offer_due.days": {
+        "count": "days",
+        "en": {"one": "expires tomorrow", "other": "expires in {days} days"},
+        "da": {"one": "Udløber i morgen", "other": "Udløber om {days} dage"},
+    },
     "page.week_not_imported": {
         "en": "nothing has been imported for {week:week}",
         "da": "Der er ikke importeret data for {week:week}.",
+    },
+}
+
+# Why a proposal of a batch cannot become an offer (service.usecases.offer_batch); the page
+# names the pair in front of it.
+BATCH: dict[str, Entry] = {
+    "batch.not_in_run": {
+        "en": "proposal {id:plain} is not a proposal of this run",
+        "da": "forslag {id:plain} hører ikke til denne kørsel",
+    },
+    "batch.run_not_done": {"en": "the run has not finished", "da": "kørslen er ikke færdig"},
+    "batch.not_a_match": {
+        "en": "the youth was not matched in this run",
+        "da": "den unge fik ikke en bolig i denne kørsel",
+    },
+    "batch.youth_gone": {
+        "en": "the youth is no longer in the register",
+        "da": "den unge findes ikke længere i registret",
+    },
+    "batch.youth_not_waiting": {
+        "en": "the youth is no longer waiting ({status:L.youth_status})",
+        "da": "den unge venter ikke længere ({status:L.youth_status})",
+    },
+    "batch.dwelling_not_vacant": {
+        "en": "the dwelling is no longer vacant",
+        "da": "boligen er ikke længere ledig",
+    },
+    "batch.other": {
+        "en": "cannot become an offer now",
+        "da": "kan ikke blive til et tilbud lige nu",
+    },
+    "batch.refused": {
+        "count": "count",
+        "en": {
+            "one": "No offer was made: 1 of the chosen proposals cannot become an offer.",
+            "other": "No offer was made: {count} of the chosen proposals cannot become offers.",
+        },
+        "da": {
+            "one": "Der er ikke givet nogen tilbud: 1 af de valgte forslag kan ikke blive til "
+            "et tilbud.",
+            "other": "Der er ikke givet nogen tilbud: {count} af de valgte forslag kan ikke "
+            "blive til tilbud.",
+        },
+    },
+    "batch.done": {
+        "count": "count",
+        "en": {
+            "one": "1 offer is made, to be answered by {expires}.",
+            "other": "{count} offers are made, to be answered by {expires}.",
+        },
+        "da": {
+            "one": "1 tilbud er givet med svarfrist {expires}.",
+            "other": "{count} tilbud er givet med svarfrist {expires}.",
+        },
     },
 }
 
@@ -1586,6 +1680,7 @@ CATALOGUE: dict[str, Entry] = {
     **YOUTH_FIELDS,
     **CODES,
     **GDPR,
+    **BATCH,
     **PRIORITY,
     **PAGES,
 }

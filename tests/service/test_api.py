@@ -141,6 +141,35 @@ def test_run_proceeds_in_the_background_and_lists_proposals_with_reasons(
     }
 
 
+def test_proposals_come_in_pages_with_the_total_and_all_of_them_without_a_limit(
+    client: TestClient,
+) -> None:
+    """limit/offset slice the run's proposals in their order; X-Total-Count is the run's count
+    with or without a page; out-of-range paging values are a 422 naming the parameter."""
+    import_fixture(client)
+    run = run_week(client)
+    headers = auth(client, "alloc")
+    url = f"/api/v1/runs/{run['id']}/proposals"
+    everything = client.get(url, headers=headers)
+    rows = everything.json()
+    assert int(everything.headers["X-Total-Count"]) == len(rows) == 60  # every naestved youth
+    pages = []
+    for offset in range(0, len(rows), 25):
+        page = client.get(url, params={"limit": 25, "offset": offset}, headers=headers)
+        assert page.status_code == 200 and page.headers["X-Total-Count"] == "60"
+        pages.append(page.json())
+    assert [len(p) for p in pages] == [25, 25, 10]
+    assert [p["id"] for page in pages for p in page] == [p["id"] for p in rows]
+    past = client.get(url, params={"limit": 10, "offset": 60}, headers=headers)
+    assert past.json() == [] and past.headers["X-Total-Count"] == "60"
+    for bad in ({"limit": 0}, {"limit": 1001}, {"offset": -1}, {"limit": "ten"}):
+        answer = client.get(url, params=bad, headers=headers)
+        assert answer.status_code == 422, bad
+        assert next(iter(bad)) in answer.text
+    assert client.get("/api/v1/runs/999999/proposals", params={"limit": 5},
+                      headers=headers).status_code == 404  # fmt: skip
+
+
 def test_one_run_per_week_unless_forced(client: TestClient) -> None:
     """A second request returns the week's run; force makes the next generation."""
     import_fixture(client, "tiny")

@@ -357,5 +357,6 @@ def ensure_imported(server: str) -> None:
     ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     if not httpx.get(f"{server}/api/v1/quotas", headers=headers).json():
-        r = httpx.post(f"{server}/api/v1/imports", files=fixture_uploads(), headers=headers)
+        r = httpx.post(f"{server}/api/v1/imports", files=fixture_uploads(), headers=headers,
+                       timeout=120)  # fmt: skip
         assert r.status_code == 201, r.text

@@ -97,9 +97,10 @@ def test_choose_a_scheme_pin_ban_rerun_read_the_diff_override_and_audit(
         has=page.get_by_role("button", name="Giv tilbud")
     )
     first, second = rows.nth(0), rows.nth(1)
-    pinned_youth = first.locator("td").nth(0).inner_text()
-    banned_youth = second.locator("td").nth(0).inner_text()
-    banned_unit = second.locator("td").nth(1).inner_text()
+    pinned_youth = first.get_attribute("data-youth")
+    banned_youth = second.get_attribute("data-youth")
+    banned_unit = second.get_attribute("data-dwelling")
+    assert pinned_youth and banned_youth and banned_unit
     first.locator("summary", has_text="Beslut").click()
     first.get_by_label("Begrundelse").first.fill("Aftalt på visitationsmødet")
     first.get_by_role("button", name="Fastlås parret").click()
@@ -119,7 +120,7 @@ def test_choose_a_scheme_pin_ban_rerun_read_the_diff_override_and_audit(
     matches = page.locator("#matches-h ~ div table").inner_text()
     assert pinned_youth in matches and "Fastlåst af boliganvisningen" in matches
     pairs = [
-        (r.locator("td").nth(0).inner_text(), r.locator("td").nth(1).inner_text())
+        (r.get_attribute("data-youth"), r.get_attribute("data-dwelling"))
         for r in page.locator("#matches-h ~ div table tbody tr").all()
     ]
     assert (banned_youth, banned_unit) not in pairs
