@@ -108,7 +108,10 @@ class Horizon:
         """The eligible pairs whose weeks overlap (each once)."""
         if len(self.pairs) == 0:
             return np.zeros((0, 2), dtype=np.int64)
-        p = np.unique(np.asarray(self.pairs, dtype=np.int64).reshape(-1, 2), axis=0)
+        raw = np.asarray(self.pairs, dtype=np.int64).reshape(-1, 2)
+        n_d = max(len(self.dwelling_weeks), 1)
+        key = np.unique(raw[:, 0] * n_d + raw[:, 1])  # each pair once (1-D: a fast sort)
+        p = np.stack([key // n_d, key % n_d], axis=1)
         yw = np.asarray(self.youth_weeks, dtype=np.int64).reshape(-1, 2)
         dw = np.asarray(self.dwelling_weeks, dtype=np.int64).reshape(-1, 2)
         first = np.maximum(yw[p[:, 0], 0], dw[p[:, 1], 0])
