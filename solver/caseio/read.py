@@ -131,10 +131,27 @@ def _frame(
     keep = [i for i, n in enumerate(names) if n in known]  # extra columns are ignored
     frame = raw.iloc[1:, keep].set_axis([names[i] for i in keep], axis=1)
     if len(frame):
-        frame = frame.apply(lambda col: col.str.strip().str.replace(_ESCAPED_FORMULA, "",
-                                                                    regex=True))  # fmt: skip
+        frame = frame.apply(_clean)
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame[~(frame == "").all(axis=1)], danish
+
+
+# In a column's cells joined by NUL (and wrapped in NULs): a cell that starts with white space
+# or a quote, and (searched in the reversed text) one that ends with white space. No match
+# means no cell needs trimming or unescaping; a NUL inside a cell can only add matches, never
+# hide one. Each pattern starts with a literal, so the search skips ahead at C speed.
+_STARTS_SPACED = re.compile(r"\x00[\s']")
+_ENDS_SPACED = re.compile(r"\x00\s")  # reversed text
+
+
+def _clean(col: pd.Series) -> pd.Series:
+    """Trim a column's cells and unescape ``'=…``. Most columns need neither, and two searches
+    over the joined column say so (the per-cell string methods were half the time of reading a
+    national case)."""
+    joined = "\x00" + "\x00".join(col.tolist()) + "\x00"
+    if _STARTS_SPACED.search(joined) is None and _ENDS_SPACED.search(joined[::-1]) is None:
+        return col
+    return col.str.strip().str.replace(_ESCAPED_FORMULA, "", regex=True)
 
 
 def _table(
