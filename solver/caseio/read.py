@@ -130,17 +130,28 @@ def _frame(
         return None
     keep = [i for i, n in enumerate(names) if n in known]  # extra columns are ignored
     frame = raw.iloc[1:, keep].set_axis([names[i] for i in keep], axis=1)
-    # Every cell trimmed and its escaping quote removed: one pass in Python over the cells (the
-    # same as ``str.strip`` and the regex per column, several times faster).
-    cells = frame.to_numpy(dtype=object)
-    flat = [v.strip() if type(v) is str else v for v in cells.ravel().tolist()]
-    for i in [i for i, v in enumerate(flat) if type(v) is str and v[:1] == "'"]:
-        flat[i] = _ESCAPED_FORMULA.sub("", flat[i], count=1)
-    trimmed = np.array(flat, dtype=object).reshape(cells.shape)
-    frame = pd.DataFrame(
-        trimmed, columns=frame.columns, index=pd.RangeIndex(2, 2 + len(frame)), dtype=str
-    )
+    if len(frame):
+        frame = frame.apply(_clean)
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame[~(frame == "").all(axis=1)], danish
+
+
+# In a column's cells joined by NUL (and wrapped in NULs): a cell that starts with white space
+# or a quote, and (searched in the reversed text) one that ends with white space. No match
+# means no cell needs trimming or unescaping; a NUL inside a cell can only add matches, never
+# hide one. Each pattern starts with a literal, so the search skips ahead at C speed.
+_STARTS_SPACED = re.compile(r"\x00[\s']")
+_ENDS_SPACED = re.compile(r"\x00\s")  # reversed text
+
+
+def _clean(col: pd.Series) -> pd.Series:
+    """Trim a column's cells and unescape ``'=…``. Most columns need neither, and two searches
+    over the joined column say so (the per-cell string methods were half the time of reading a
+    national case)."""
+    joined = "\x00" + "\x00".join(col.tolist()) + "\x00"
+    if _STARTS_SPACED.search(joined) is None and _ENDS_SPACED.search(joined[::-1]) is None:
+        return col
+    return col.str.strip().str.replace(_ESCAPED_FORMULA, "", regex=True)
 
 
 def _table(

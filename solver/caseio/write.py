@@ -62,8 +62,8 @@ def cell(value: Any, *, danish: bool = False, decimals: int = 4) -> str:
     Whole numbers are written as digits (``2450``; Danish Excel reads that as a number, and no
     separator can be misread); other numbers with ``decimals`` places.
     """
-    kind = type(value)
-    if kind is str:  # the most common cells first (the same answers as below, sooner)
+    kind = type(value)  # the two commonest first (exact types: not bool, not a StrEnum)
+    if kind is str:
         return safe_text(value)
     if kind is int:
         return str(value)

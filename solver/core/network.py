@@ -49,14 +49,14 @@ def split_groups(
     taken = np.zeros(problem.n_candidates, dtype=bool)
     forest = _Laminar(problem.n_units)
     side: list[CapacityGroup] = []
-    sizes = [len(np.unique(g.members)) for g in problem.groups]
+    uniques = [np.unique(g.members) for g in problem.groups]
     tightest = sorted(
         range(len(problem.groups)),
-        key=lambda i: problem.groups[i].capacity / max(sizes[i], 1),
+        key=lambda i: problem.groups[i].capacity / max(len(uniques[i]), 1),
     )
     for i in tightest:
         g = problem.groups[i]
-        members = np.unique(g.members)
+        members = uniques[i]
         if g.capacity >= len(members):
             continue
         if g.side is Side.CANDIDATE:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from solver.core.cpsat import solve_with_side_constraints
 from solver.core.network import FlowNetwork, fit_flow, maximum_flow, split_groups
 from solver.core.problem import (
     CapacityGroup,
@@ -87,6 +86,9 @@ def solve(
     proven = {"stage1": True, "stage2": True, "stage3": params.fit_stage}
     gap: dict[str, int] = {}
     if side and not _keeps(problem, arcs, side):
+        # Imported here: CP-SAT (and its protobuf runtime) loads only for a week that needs it.
+        from solver.core.cpsat import solve_with_side_constraints
+
         outcome = solve_with_side_constraints(
             problem,
             params,

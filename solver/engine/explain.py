@@ -142,6 +142,14 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
     holder[unit_of[housed]] = housed
     # Pairs are sorted by candidate, so each candidate's arcs are one slice.
     starts = np.searchsorted(problem.arc_candidate, np.arange(problem.n_candidates + 1))
+    # Over all arcs at once: is the dwelling held by a higher-priority youth; per candidate, how
+    # many such dwellings, which is also how many such youths (MatchProblem refuses a repeated
+    # arc, so a youth's dwellings are distinct and so are their holders). Most unmatched youths
+    # are "outranked" (every dwelling they fit is held by someone ranked above them) and need
+    # no more than these counts.
+    arc_held = holder[problem.arc_unit]
+    arc_higher = (arc_held >= 0) & (rank[np.maximum(arc_held, 0)] < rank[problem.arc_candidate])
+    higher_arcs = np.bincount(problem.arc_candidate[arc_higher], minlength=problem.n_candidates)
 
     team_of: dict[int, int] = {}
     unit_groups: dict[int, list[int]] = {}
@@ -158,19 +166,19 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
 
     decided = week.decisions
     pinned_units = decided.pinned_units
+    pinned_youths = decided.pinned_youths
     elig = week.eligibility
     fits_from = np.searchsorted(elig.youth_idx, np.arange(problem.n_candidates + 1))
     out: list[Unmatched] = []
     params: dict[str, Any]
     for c in week.order.tolist():
-        if unit_of[c] >= 0 or c in decided.pinned_youths:
+        if unit_of[c] >= 0 or c in pinned_youths:
             continue
         ref = case.youths[c].ref
         if c in decided.withheld_youths:
             out.append(Unmatched(ref, "withheld", {"reason": decided.withheld_youths[c].reason}))
             continue
-        units = problem.arc_unit[starts[c] : starts[c + 1]]
-        if len(units) == 0:
+        if starts[c] == starts[c + 1]:
             fits = elig.unit_idx[fits_from[c] : fits_from[c + 1]].tolist()
             if not fits:
                 why = describe_block(case, elig, c)
@@ -181,15 +189,16 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
                 counts = {"dwellings": to_pins, "banned": len(fits) - to_pins}
                 out.append(Unmatched(ref, code, counts if to_pins else {"dwellings": len(fits)}))
             continue
-        held = holder[units]
-        higher = (held >= 0) & (rank[np.maximum(held, 0)] < rank[c])
-        n_higher = len(set(held[higher].tolist()))
-        team = team_of.get(c)
-        team_full = team is not None and used[team] >= problem.groups[team].capacity
-        if higher.all():
-            params = {"higher": n_higher, "dwellings": len(units)}
+        n_higher = int(higher_arcs[c])
+        n_units = int(starts[c + 1] - starts[c])
+        if higher_arcs[c] == n_units:
+            params = {"higher": n_higher, "dwellings": n_units}
             out.append(Unmatched(ref, "outranked", params, n_higher))
             continue
+        units = problem.arc_unit[starts[c] : starts[c + 1]]
+        higher = arc_higher[starts[c] : starts[c + 1]]
+        team = team_of.get(c)
+        team_full = team is not None and used[team] >= problem.groups[team].capacity
         if team is not None and team_full:
             g = problem.groups[team]
             occupants = g.members[unit_of[g.members] >= 0]

@@ -4,8 +4,10 @@ A rule takes the youths of a chunk and all units as numpy columns and returns a 
 mask of the pairs it *rejects*; ``solver.engine.eligibility`` applies them all. ``RULE_ORDER`` is
 the cascade used to explain a youth with no eligible dwelling: the first rule after which no
 dwelling is left names the reason. To add a rule: write its function here, add it to ``RULES``
-(its place in the cascade), give its columns in ``solver.engine.eligibility.columns``, and its
-title and sentence in ``solver.i18n.catalogue`` (``reason.CODE``, ``explain.CODE``).
+(its place in the cascade), give its columns in ``solver.engine.eligibility.columns``, its
+per-pair line in the compiled pass ``solver.engine.eligibility._pairs`` (what a week runs; the
+tests hold it equal to these functions), and its title and sentence in ``solver.i18n.catalogue``
+(``reason.CODE``, ``explain.CODE``).
 
 Support capacity and quota are not rules: they are capacity constraints of the optimiser.
 """

@@ -163,6 +163,7 @@ def write_result(result: WeekResult, out_dir: Path, lang: str = "en") -> None:
     never leaves a half-written output.
     """
     out_dir = Path(out_dir)
+    said: dict[Any, str] = {}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".boligmatch-", dir=out_dir.parent))
     try:
@@ -175,11 +176,25 @@ def write_result(result: WeekResult, out_dir: Path, lang: str = "en") -> None:
         write_csv(
             tmp / "unmatched.csv",
             ["youth_ref", "reason", "detail", "outranked_by"],
-            [[u.youth_ref, u.reason, u.detail(lang), u.outranked_by] for u in result.unmatched],
-        )
+            [[u.youth_ref, u.reason, _detail(u, lang, said), u.outranked_by]
+             for u in result.unmatched],
+        )  # fmt: skip
         (tmp / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")
         out_dir.mkdir(exist_ok=True)
         for name in ("matches.csv", "unmatched.csv", "summary.json"):
             os.replace(tmp / name, out_dir / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _detail(u: Unmatched, lang: str, said: dict[Any, str]) -> str:
+    """``u.detail(lang)``, rendered once per distinct reason and parameters (thousands of
+    youths share a sentence: "outranked" by the same counts)."""
+    try:
+        key = (u.reason, tuple(sorted(u.params.items())))
+        hash(key)
+    except TypeError:  # a list among the parameters
+        return u.detail(lang)
+    if key not in said:
+        said[key] = u.detail(lang)
+    return said[key]

@@ -413,6 +413,22 @@ def test_cells_are_trimmed_and_lists_split_on_semicolons() -> None:
     assert case.units[0].rent == 2800
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab1 \t\xa0\u2003\x00'=;-\n"), max_size=6),
+                min_size=1, max_size=8))  # fmt: skip
+def test_a_column_is_cleaned_exactly_as_each_cell_alone(cells: list[str]) -> None:
+    """The column-at-once shortcut (skip a column no cell of which needs it) trims and
+    unescapes exactly as the plain per-cell statement: Unicode spaces, NULs, quotes."""
+    import re
+
+    import pandas as pd
+
+    from solver.caseio.read import _ESCAPED_FORMULA, _clean
+
+    expected = [re.sub(_ESCAPED_FORMULA, "", c.strip()) for c in cells]
+    assert _clean(pd.Series(cells, dtype=str)).tolist() == expected
+
+
 @pytest.mark.parametrize(
     ("cell", "rate"),
     [("0.25", Fraction(1, 4)), ("1/3", Fraction(1, 3)), ("0.1", Fraction(1, 10)),

@@ -23,9 +23,9 @@ from solver.domain import (
     Unit,
     Youth,
 )
-from solver.engine.eligibility import compute_eligibility
+from solver.engine.eligibility import columns, compute_eligibility
 from solver.engine.explain import describe_block
-from solver.engine.rules import RULE_ORDER
+from solver.engine.rules import RULE_ORDER, RULES
 
 from ..helpers import RUN_DATE, make_case, make_unit, make_youth
 
@@ -261,6 +261,66 @@ def test_large_case_is_processed_in_chunks_with_the_same_result() -> None:
     assert elig.n_pairs == expected
     assert np.all(np.diff(elig.youth_idx) >= 0)
     assert elig.rejected["pet_not_allowed"][:8].tolist() == [0, 2, 4, 6, 0, 2, 4, 6]
+
+
+def column_rules(case: Case) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+    """The readable statement: every function of ``solver.engine.rules.RULES`` over whole
+    columns; (rejected, cascade) counts per youth and the (youth × unit) mask of eligible pairs."""
+    ycols, ucols, ctx = columns(case)
+    alive = np.ones((len(case.youths), len(case.units)), dtype=bool)
+    rejected, cascade = {}, {}
+    for name, rule in RULES.items():
+        mask = rule(ycols, ucols, ctx)
+        rejected[name] = mask.sum(axis=1)
+        alive &= ~mask
+        cascade[name] = alive.sum(axis=1)
+    return rejected, cascade, alive
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_compiled_pass_equals_the_column_rules_over_many_areas(seed: int) -> None:
+    """The compiled pass (``_pairs``) against the column functions of ``rules.py`` on a case
+    with 150 areas: area codes fill three 64-bit words, areas interleave in unit order, youths
+    exclude areas in every word, and every other rule is drawn at random."""
+    rng = np.random.default_rng(seed)
+    areas = [f"A{k:03d}" for k in range(150)]
+    units = [
+        make_unit(
+            f"U{j}",
+            area=areas[int(rng.integers(150))],
+            dwelling_type=DwellingType(rng.choice(list(DwellingType))),
+            rooms=int(rng.integers(1, 4)),
+            rent=int(rng.integers(2000, 4000)),
+            pets=PetPolicy(int(rng.integers(4))),
+            accessible=bool(rng.integers(2)),
+            benefit_restricted=bool(rng.integers(2)),
+            deposit=int(rng.integers(0, 9000)),
+            available_from=RUN_DATE + timedelta(days=int(rng.integers(0, 120))),
+        )
+        for j in range(int(rng.integers(1, 300)))
+    ]
+    youths = [
+        make_youth(
+            f"Y{i}",
+            birth_date=RUN_DATE - timedelta(days=int(rng.integers(365 * 15, 365 * 28))),
+            income_type=IncomeType(rng.choice(list(IncomeType))),
+            pet=Pet(int(rng.integers(4))),
+            household_size=int(rng.integers(1, 5)),
+            needs_accessible=bool(rng.integers(2)),
+            excluded_areas=tuple(rng.choice(areas, int(rng.integers(0, 60)), replace=False)),
+        )
+        for i in range(int(rng.integers(1, 40)))
+    ]
+    case = make_case(youths, units, deposit_ceiling={IncomeType.CASH_BENEFIT: 4000})
+    elig = compute_eligibility(case)
+    rejected, cascade, alive = column_rules(case)
+    for rule in RULE_ORDER:
+        assert elig.rejected[rule].tolist() == rejected[rule].tolist(), rule
+        assert elig.cascade[rule].tolist() == cascade[rule].tolist(), rule
+    yi, ui = np.nonzero(alive)
+    assert elig.youth_idx.tolist() == yi.tolist()
+    assert elig.unit_idx.tolist() == ui.tolist()
 
 
 @pytest.mark.parametrize(("pet", "policy"), [(p, q) for p in Pet for q in PetPolicy])
