@@ -11,6 +11,8 @@ kept per run (it never changes). Reading proposals is a person read, audited as
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from ..models import Offer, OfferState, Proposal, Run, WorkStatus
 from .audit import audit
 from .data import files_from_json, snapshot_case
 from .errors import ConflictError, NotFoundError
+from .gdpr import TOMBSTONE_PREFIX
 from .listing import Filter, ListPage, ListRequest, ListSpec, fetch_rows
 
 ADULT_AGE = 18
@@ -37,10 +40,21 @@ def run_case(run: Run) -> Case | None:
     """The case a finished run solved (None when it kept no snapshot)."""
     if run.id is None or not run.input_snapshot:
         return None
-    key = (run.id, run.input_hash)
+    # The snapshot's own text is in the key, not only the run's input hash: a GDPR erasure
+    # rewrites a run's snapshot (tombstones) and keeps its hash, and the erased youth's row must
+    # not live on in this memo.
+    text = json.dumps(run.input_snapshot, sort_keys=True).encode()
+    key = (run.id, hashlib.blake2b(text, digest_size=16).hexdigest())
     hit = _cases.get(key)
     if hit is None:
-        hit = snapshot_case(files_from_json(run.input_snapshot))
+        files = files_from_json(run.input_snapshot)
+        # An erased youth's line is a tombstone (gdpr: every cell empty but the reference), not a
+        # youth: left out, so their proposal shows no facts and the rest of the run reads as made.
+        youths = files.get("youths.csv", b"").split(b"\r\n")
+        files["youths.csv"] = b"\r\n".join(
+            line for line in youths if not line.startswith(TOMBSTONE_PREFIX.encode())
+        )
+        hit = snapshot_case(files)
         with _lock:
             if len(_cases) >= 16:
                 _cases.pop(next(iter(_cases)))

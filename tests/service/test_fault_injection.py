@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from service import db
@@ -181,6 +181,19 @@ def _in_background(work: Callable[[], object]) -> threading.Thread:
     return thread
 
 
+def _started_job(
+    c: httpx.Client, job: dict[str, object], planner: dict[str, str], engine: Engine
+) -> None:
+    """Submit a planning job and return once a process has begun it (``attempts`` counted)."""
+    job_id = c.post("/api/v1/scenarios", json=job, headers=planner).json()["id"]
+    deadline = time.monotonic() + 110
+    while time.monotonic() < deadline:
+        with Session(engine) as s:
+            if (s.get(ScenarioJob, job_id) or ScenarioJob(attempts=0)).attempts >= 1:
+                return
+        time.sleep(0.05)
+
+
 def _offers(c: httpx.Client, alloc: dict[str, str], run_id: int) -> Callable[[], None]:
     def work() -> None:
         proposals = c.get(f"/api/v1/runs/{run_id}/proposals", headers=alloc).json()
@@ -238,10 +251,12 @@ def test_the_server_killed_at_random_moments_leaves_nothing_half_written(
                     moment = rng.uniform(0.0, 1.5)
                 else:
                     job = {"toml": [SCENARIO.format(org=org, seed=trial)]}
-                    work = partial(c.post, "/api/v1/scenarios", json=job, headers=planner)
-                    moment = rng.uniform(1.0, 6.0)
+                    work = partial(_started_job, c, job, planner, engine)
+                    moment = rng.uniform(0.0, 3.0)  # after the job began (its worker started)
                 before, ledger = youths_count(engine), _ledger(engine)
                 thread = _in_background(work)
+                if kind == "scenario":  # kill a job at work, however slowly the machine runs
+                    thread.join(timeout=120)
                 time.sleep(moment)
                 assert server.proc is not None
                 children = _descendants(server.proc.pid)

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from service import db
 from service.cli import app as cli
 from service.models import Run, now
+from service.usecases import proposal_view
 
 from .conftest import FIXTURES, auth, run_week, wait_for_run
 
@@ -135,6 +136,9 @@ def test_after_an_erasure_the_database_holds_none_of_the_youths_personal_fields(
     with Session(db.get_engine()) as s:
         hashes = {r.id: (r.input_hash, r.input_snapshot["youths.csv"].count("\n"))
                   for r in s.exec(select(Run)).scalars()}  # fmt: skip
+        # the run page's memo of parsed snapshots holds the youth while stored
+        memo = [proposal_view.run_case(r) for r in s.exec(select(Run)).scalars()]
+        assert all(REF in {y.ref for y in case.youths} for case in memo if case)
     admin = auth(client, "admin")
     r = client.post(f"/api/v1/youths/{REF}/erase", json={"reason": "art. 17 request"},
                     headers=admin)  # fmt: skip
@@ -149,6 +153,8 @@ def test_after_an_erasure_the_database_holds_none_of_the_youths_personal_fields(
         for run in s.exec(select(Run)).scalars():  # hash and counts kept
             assert (run.input_hash, run.input_snapshot["youths.csv"].count("\n")) == hashes[run.id]
             assert tombstone in run.input_snapshot["youths.csv"]
+            case = proposal_view.run_case(run)  # read anew: the memo is keyed by the snapshot
+            assert case is not None and REF not in {y.ref for y in case.youths}
     alloc = auth(client, "alloc")
     proposals = client.get(f"/api/v1/runs/{last['id']}/proposals", headers=alloc).json()
     assert sum(p["youth_ref"] == tombstone for p in proposals) == 1
