@@ -63,6 +63,17 @@ class OfferState(StrEnum):
     EXPIRED = "expired"
     SIGNED = "signed"
     MOVED_IN = "moved_in"
+    WITHDRAWN = "withdrawn"  # the youth was withdrawn while the offer was live (usecases.lifecycle)
+
+
+class WithdrawReason(StrEnum):
+    """Why a youth leaves the waiting list without a dwelling from the office (issue 10)."""
+
+    HOUSED_OTHERWISE = "housed_otherwise"  # found a home by other means
+    MOVED_AWAY = "moved_away"  # moved out of the municipality
+    LEFT_TARGET_GROUP = "left_target_group"  # no longer in the target group
+    NO_CONTACT = "no_contact"  # the office cannot reach the youth
+    OTHER = "other"  # with a text
 
 
 # The database's integer range: an id beyond it cannot exist (requests are refused before any
@@ -110,6 +121,14 @@ class YouthRecord(SQLModel, table=True):
     status: str = Field(default=YouthStatus.WAITING.value, index=True)
     paused_until: date | None = None
     updated_at: datetime = Field(default_factory=now)
+    # Withdrawn (status ``withdrawn``): the coded reason, its text (for ``other``), when, by whom.
+    withdrawn_reason: str | None = None
+    withdrawn_text: str | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    # The week of the import that no longer listed this waiting youth, until the allocator
+    # confirms (withdraw or keep waiting): ``usecases.lifecycle.missing_youths``.
+    missing_since: str | None = Field(default=None, index=True)
 
 
 class DwellingRecord(SQLModel, table=True):
@@ -223,6 +242,12 @@ class Offer(SQLModel, table=True):
     dispensations: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    # A minor's guardian's consent to the contract (required before signing): who gave it
+    # (the guardian, as the office names them), on which day, and who recorded it when.
+    guardian: str | None = None
+    consent_on: date | None = None
+    consent_by: str | None = None
+    consent_at: datetime | None = None
 
 
 class DecisionRecord(SQLModel, table=True):
