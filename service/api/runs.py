@@ -12,6 +12,7 @@ from solver.caseio.weeks import parse_week
 
 from ..db import get_engine
 from ..models import MAX_ID, Run
+from ..usecases.lifecycle import minor_ages
 from ..usecases.offers import expire_due
 from ..usecases.runs import get_run, read_proposals, request_run
 from .deps import AggregateReader, Allocator, SessionDep
@@ -72,6 +73,7 @@ class ProposalPublic(BaseModel):
     reason: str | None
     detail: str | None
     outranked_by: int
+    minor: bool = Field(default=False, description="The youth is under 18 today.")
 
 
 @router.post("/runs", status_code=202, responses=responses(409))
@@ -96,4 +98,7 @@ def read_run(session: SessionDep, user: AggregateReader, run_id: Id) -> RunPubli
 @router.get("/runs/{run_id}/proposals", responses=responses(404))
 def get_proposals(session: SessionDep, user: Allocator, run_id: Id) -> list[ProposalPublic]:
     rows = read_proposals(session, run_id, user.username)
-    return [ProposalPublic(**p.model_dump(include=set(ProposalPublic.model_fields))) for p in rows]
+    minors = minor_ages(session, {p.youth_ref for p in rows})
+    fields = set(ProposalPublic.model_fields) - {"minor"}
+    return [ProposalPublic(**p.model_dump(include=fields), minor=p.youth_ref in minors)
+            for p in rows]  # fmt: skip

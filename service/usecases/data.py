@@ -53,13 +53,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def import_case(session: Session, case: Case) -> dict[str, int]:
+def import_case(session: Session, case: Case) -> dict[str, Any]:
     """Store a validated case for its run week, in the caller's transaction.
 
     Youths are upserted by ``ref`` (housed and withdrawn youths keep their status and history);
-    the week's vacant dwellings are replaced; teams, quota rows and the week's policy are
-    replaced by the file's.
+    the waiting and offered youths the file does not list are marked missing, for the
+    allocator to confirm (``usecases.lifecycle.mark_missing``); the week's vacant dwellings are
+    replaced; teams, quota rows and the week's policy are replaced by the file's.
     """
+    from .lifecycle import mark_missing
+
     week = week_of(case.policy.run_date)
     existing = {y.ref: y for y in session.exec(select(YouthRecord)).all()}
     created = updated = 0
@@ -107,8 +110,11 @@ def import_case(session: Session, case: Case) -> dict[str, int]:
     else:
         policy.policy_toml = policy_toml(case.policy)
         session.add(policy)
+    session.flush()
+    missing = mark_missing(session, week, (y.ref for y in case.youths))
     bump_pool_version(session)
-    return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
+    return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units),
+            "missing_youths": missing}  # fmt: skip
 
 
 def _run_date(policy: WeekPolicy) -> date:

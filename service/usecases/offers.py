@@ -40,6 +40,7 @@ from ..models import (
 from .audit import audit
 from .data import bump_pool_version, snapshot_case, snapshot_files
 from .errors import ConflictError, InvalidRequest, NotFoundError, Problem
+from .lifecycle import check_consent
 
 ACTIVE = (OfferState.OFFERED.value, OfferState.ACCEPTED.value)
 
@@ -271,6 +272,8 @@ def transition(
         raise ConflictError("A decline needs a reason.")
     youth = _youth(session, offer.youth_ref)
     dwelling = _dwelling(session, offer.week, offer.dwelling_ref)
+    if action == "sign":
+        check_consent(session, offer)  # a minor's guardian consents first (409)
     changes: dict[str, Any] = {"state": target, "updated_at": now()}
     if action in ("decline", "expire"):
         changes.update(decline_reason=reason.value if reason else None, decline_text=text)

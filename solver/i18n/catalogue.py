@@ -1360,7 +1360,8 @@ LIFECYCLE: dict[str, Entry] = {
         "genåbne.",
     },
     "request.not_editable_dwelling": {
-        "en": "dwelling {ref:q} is {status:L.dwelling_status}: only a vacant dwelling can be edited",
+        "en": "dwelling {ref:q} is {status:L.dwelling_status}: only a vacant dwelling can be "
+        "edited",
         "da": "Bolig {ref:q} er {status:L.dwelling_status}. Kun en ledig bolig kan rettes.",
     },
     "request.not_missing": {

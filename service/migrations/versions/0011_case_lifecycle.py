@@ -23,7 +23,9 @@ def upgrade() -> None:
     with op.batch_alter_table("youth", schema=None) as batch_op:
         batch_op.add_column(sa.Column("withdrawn_reason", text(), nullable=True))
         batch_op.add_column(sa.Column("withdrawn_text", text(), nullable=True))
-        batch_op.add_column(sa.Column("withdrawn_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("withdrawn_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
         batch_op.add_column(sa.Column("withdrawn_by", text(), nullable=True))
         batch_op.add_column(sa.Column("missing_since", text(), nullable=True))
         batch_op.create_index(batch_op.f("ix_youth_missing_since"), ["missing_since"], unique=False)
@@ -31,7 +33,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("guardian", text(), nullable=True))
         batch_op.add_column(sa.Column("consent_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("consent_by", text(), nullable=True))
-        batch_op.add_column(sa.Column("consent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("consent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
 
 
 def downgrade() -> None:
