@@ -83,14 +83,23 @@ def _record_values(record: Any, columns: Sequence[Column]) -> dict[str, Any]:
     return {c.name: getattr(record, c.name) for c in columns}
 
 
-def _read_one(session: Session, file: str, row: dict[str, Any]) -> Youth | Unit:
-    """Read one row as the import reads it; raises InvalidRequest naming each bad column."""
+def _read_one(
+    session: Session, file: str, row: dict[str, Any] | None, raw: bytes | None = None
+) -> Youth | Unit:
+    """Read one row (``row``: column -> value, or ``raw``: a whole one-row CSV file in any
+    dialect the import reads) as the import reads it; raises InvalidRequest naming each bad
+    column."""
     columns = YOUTH_COLUMNS if file == "youths.csv" else UNIT_COLUMNS
     files = {
         "youths.csv": csv_text([c.name for c in YOUTH_COLUMNS], []).encode(),
         "units.csv": csv_text([c.name for c in UNIT_COLUMNS], []).encode(),
     }
-    files[file] = csv_text([c.name for c in columns], [[row[c.name] for c in columns]]).encode()
+    if raw is not None:
+        files[file] = raw
+    else:
+        assert row is not None
+        cells = [[row[c.name] for c in columns]]
+        files[file] = csv_text([c.name for c in columns], cells).encode()
     if file == "youths.csv":
         teams = session.exec(select(TeamRecord).order_by(col(TeamRecord.team))).all()
         if teams:
@@ -104,7 +113,12 @@ def _read_one(session: Session, file: str, row: dict[str, Any]) -> Youth | Unit:
             Problem(i.column or i.file, i.code, i.params, namespace="case") for i in exc.issues
         ]
         raise InvalidRequest(problems) from None
-    return case.youths[0] if file == "youths.csv" else case.units[0]
+    found: tuple[Youth, ...] | tuple[Unit, ...] = (
+        case.youths if file == "youths.csv" else case.units
+    )
+    if len(found) != 1:
+        raise InvalidRequest([Problem(file, "one_row", {"file": file, "rows": len(found)})])
+    return found[0]
 
 
 # ----------------------------------------------------------------------------- youths
@@ -115,11 +129,13 @@ def _youth(session: Session, ref: str) -> YouthRecord:
     return youth
 
 
-def register_youth(session: Session, actor: str, values: Mapping[str, Any]) -> YouthRecord:
-    """A new waiting youth from the import's columns (``values``: column -> value); 409 when
-    the reference exists. Audited, committed."""
-    row = _cells(values, YOUTH_COLUMNS, "youths.csv")
-    youth = _read_one(session, "youths.csv", row)
+def register_youth(
+    session: Session, actor: str, values: Mapping[str, Any] | None = None, raw: bytes | None = None
+) -> YouthRecord:
+    """A new waiting youth from the import's columns (``values``: column -> value, or ``raw``:
+    a one-row youths.csv); 409 when the reference exists. Audited, committed."""
+    row = _cells(values or {}, YOUTH_COLUMNS, "youths.csv") if raw is None else None
+    youth = _read_one(session, "youths.csv", row, raw)
     assert isinstance(youth, Youth)
     if session.exec(select(YouthRecord.id).where(YouthRecord.ref == youth.ref)).first():
         raise ConflictError(problem=Problem("ref", "youth_exists", {"ref": youth.ref}))
@@ -342,13 +358,17 @@ def dwellings(session: Session, week: str) -> list[DwellingRecord]:
 
 
 def register_dwelling(
-    session: Session, actor: str, week: str, values: Mapping[str, Any]
+    session: Session,
+    actor: str,
+    week: str,
+    values: Mapping[str, Any] | None = None,
+    raw: bytes | None = None,
 ) -> DwellingRecord:
-    """A new vacant dwelling in an imported week, from the import's columns; 409 when the week
-    has the reference already. Audited, committed."""
+    """A new vacant dwelling in an imported week, from the import's columns (or ``raw``: a
+    one-row units.csv); 409 when the week has the reference already. Audited, committed."""
     _week(session, week)
-    row = _cells(values, UNIT_COLUMNS, "units.csv")
-    unit = _read_one(session, "units.csv", row)
+    row = _cells(values or {}, UNIT_COLUMNS, "units.csv") if raw is None else None
+    unit = _read_one(session, "units.csv", row, raw)
     assert isinstance(unit, Unit)
     exists = select(DwellingRecord.id).where(
         DwellingRecord.week == week, DwellingRecord.ref == unit.ref

@@ -1340,6 +1340,10 @@ LIFECYCLE: dict[str, Entry] = {
         "en": "not a column of {file} (the columns are {allowed:list})",
         "da": "Ikke en kolonne i {file} (kolonnerne er {allowed:list}).",
     },
+    "request.one_row": {
+        "en": "{file} must hold exactly one row here (it holds {rows})",
+        "da": "{file} skal her have præcis én række (den har {rows}).",
+    },
     "request.ref_fixed": {
         "en": "the reference cannot be changed (register a new one instead)",
         "da": "Referencen kan ikke ændres. Registrér i stedet en ny.",
