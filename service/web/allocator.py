@@ -29,6 +29,7 @@ from ..models import MAX_ID, OfferState, WeekPolicy, WorkStatus
 from ..settings import get_settings
 from ..usecases.capacity import capacity as capacity_lines
 from ..usecases.errors import ConflictError, NotFoundError
+from ..usecases.lifecycle import minor_ages, missing_youths
 from ..usecases.offers import deposits, expire_due, list_offers, make_offer, transition
 from ..usecases.runs import get_run, latest_offers, read_proposals, recent_runs, request_run
 from . import texts
@@ -61,6 +62,7 @@ def _overview(
 ) -> Response:
     runs = recent_runs(session)
     weeks = session.exec(select(WeekPolicy.week).order_by(col(WeekPolicy.week).desc())).all()
+    missing = len(missing_youths(session))
     return render(
         request,
         "allocator/overview.html",
@@ -75,6 +77,7 @@ def _overview(
             run_error=run_error,
             imported=imported,
             asks=asks or [],
+            missing=text("lifecycle.missing_after_import", "da", count=missing) if missing else "",
         ),
         status_code=status,
     )
@@ -284,6 +287,7 @@ def _offers_page(
     done: str | None = None,
     error: str | None = None,
     status: int = 200,
+    note: str = "",
 ) -> Response:
     offers = list_offers(session, user.username, state, newest_first=True, limit=OFFERS_SHOWN)
     return render(
@@ -296,9 +300,11 @@ def _offers_page(
             deposits=deposits(session, offers),
             state=state,
             states=list(OfferState),
-            done=texts.OFFER_DONE.get(done or ""),
+            done=texts.OFFER_DONE.get(done or "") or note or None,
             error=error,
             reasons=list(DeclineReason),
+            minors=minor_ages(session, {o.youth_ref for o in offers}),
+            today=date.today().isoformat(),
         ),
         status_code=status,
     )
@@ -311,9 +317,12 @@ def offers_page(
     user: AllocatorUser,
     tilstand: Annotated[str, Query(max_length=20)] = "",
     udfoert: Annotated[str, Query(max_length=20)] = "",
+    besked: Annotated[str, Query(max_length=300)] = "",
+    fejl: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     state = tilstand if tilstand in {s.value for s in OfferState} else ""
-    return _offers_page(request, session, user, state=state, done=udfoert)
+    return _offers_page(request, session, user, state=state, done=udfoert, note=besked,
+                        error=fejl or None)  # fmt: skip
 
 
 @router.post("/anvisning/tilbud")
@@ -379,9 +388,10 @@ def act_on_offer(
     except NotFoundError:
         session.rollback()
         raise PageError(404, "Tilbuddet findes ikke.", "Ikke fundet") from None
-    except ConflictError:
+    except ConflictError as exc:
         session.rollback()
-        return _offers_page(request, session, user, status=409, error=_CONFLICT[action])
+        why = exc.text("da") or _CONFLICT[action]  # a minor's missing consent says so
+        return _offers_page(request, session, user, status=409, error=why)
     session.commit()
     return RedirectResponse(f"/anvisning/tilbud?udfoert={action}#tilbud-{offer_id}", 303)
 
