@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import PASSWORD, check_page, fixture_uploads, serve, shot
 
@@ -55,8 +56,8 @@ def test_register_withdraw_reopen_and_confirm_the_missing(server: str, open_as: 
     page.fill("#f-monthly_income", "6.500")
     page.get_by_role("button", name="Gem").click()
     errors = page.locator("#form-errors")
-    assert "Oplysningerne er ikke gemt" in errors.inner_text()
-    assert "ICM-9" in page.locator("#f-support_team-err").inner_text()
+    expect(errors).to_contain_text("Oplysningerne er ikke gemt")
+    expect(page.locator("#f-support_team-err")).to_contain_text("ICM-9")
     assert page.locator("#f-monthly_income-err").count() == 1
     assert page.locator("#f-ref").input_value() == "W00001"  # what was typed stays
     shot(page, "lifecycle-register-youth-errors")
@@ -64,22 +65,22 @@ def test_register_withdraw_reopen_and_confirm_the_missing(server: str, open_as: 
     page.fill("#f-monthly_income", "6500")
     page.get_by_role("button", name="Gem").click()
     page.wait_for_url("**/unge/W00001?*")
-    assert "registreret og venter" in page.locator(".notice.ok").inner_text()
+    expect(page.locator(".notice.ok")).to_contain_text("registreret og venter")
     check_page(page, "registered")
 
     # The youth's page: withdraw (other needs a text), then with a reason, then reopen.
     page.locator("#withdraw-box summary").click()
     page.select_option("#w-reason", "other")
     page.locator("#withdraw").click()
-    assert "kræver en forklaring" in page.locator(".notice.error").inner_text()
+    expect(page.locator(".notice.error")).to_contain_text("kræver en forklaring")
     page.locator("#withdraw-box summary").click()
     page.select_option("#w-reason", "moved_away")
     page.locator("#withdraw").click()
-    assert "er udgået (Fraflyttet kommunen)" in page.locator(".notice.ok").inner_text()
-    assert "Fraflyttet kommunen" in page.locator("#withdrawn").inner_text()
+    expect(page.locator(".notice.ok")).to_contain_text("er udgået (Fraflyttet kommunen)")
+    expect(page.locator("#withdrawn")).to_contain_text("Fraflyttet kommunen")
     shot(page, "lifecycle-withdrawn")
     page.locator("#reopen").click()
-    assert "venter igen" in page.locator(".notice.ok").inner_text()
+    expect(page.locator(".notice.ok")).to_contain_text("venter igen")
     assert page.locator("#withdraw-box").count() == 1
     # Edit: the form holds the stored values; the reference is fixed.
     page.locator("#edit-youth").click()
@@ -87,7 +88,7 @@ def test_register_withdraw_reopen_and_confirm_the_missing(server: str, open_as: 
     assert page.locator("#f-ref").get_attribute("readonly") is not None
     page.fill("#f-rent_ceiling", "3200")
     page.get_by_role("button", name="Gem").click()
-    assert "er gemt" in page.locator(".notice.ok").inner_text()
+    expect(page.locator(".notice.ok")).to_contain_text("er gemt")
 
     # A vacancy.
     page.goto("/anvisning")
@@ -101,12 +102,12 @@ def test_register_withdraw_reopen_and_confirm_the_missing(server: str, open_as: 
     page.fill("#f-available_from", "2026-12-01")
     page.fill("#f-address", "Torvestræde 4, 2. tv., 4700 Næstved")
     page.get_by_role("button", name="Gem").click()
-    assert page.locator("#f-rooms-err").count() == 1
+    expect(page.locator("#f-rooms-err")).to_have_count(1)
     check_page(page, "dwelling error")
     page.fill("#f-rooms", "2")
     page.get_by_role("button", name="Gem").click()
     page.wait_for_url(f"**/anvisning/uger/{WEEK}/boliger/V00001?*")
-    assert "registreret som ledig" in page.locator(".notice.ok").inner_text()
+    expect(page.locator(".notice.ok")).to_contain_text("registreret som ledig")
     assert page.locator("#f-address").input_value() == "Torvestræde 4, 2. tv., 4700 Næstved"
     shot(page, "lifecycle-dwelling")
 
@@ -123,7 +124,7 @@ def test_register_withdraw_reopen_and_confirm_the_missing(server: str, open_as: 
     assert r.status_code == 201, r.text
     assert set(r.json()["missing_youths"]) >= {"U00001", "U00002", "U00003"}
     page.goto("/anvisning")
-    assert "mangler i importen" in page.locator("#missing-youths").inner_text()
+    expect(page.locator("#missing-youths")).to_contain_text("mangler i importen")
     page.locator("#missing-youths a").click()
     page.wait_for_url("**/anvisning/manglende")
     rows = page.locator("#manglende tbody tr")
@@ -132,11 +133,11 @@ def test_register_withdraw_reopen_and_confirm_the_missing(server: str, open_as: 
     page.select_option("#svar-U00001", "keep")
     page.select_option("#svar-U00002", "no_contact")
     page.locator("#confirm-each").click()
-    assert "1 fortsat ventende, 1 udgået" in page.locator(".notice.ok").inner_text()
+    expect(page.locator(".notice.ok")).to_contain_text("1 fortsat ventende, 1 udgået")
     assert page.locator("#svar-U00001").count() == 0
     page.select_option("#alle", "keep")
     page.get_by_role("button", name="Gem for alle").click()
-    assert page.locator("#none-missing").is_visible()
+    expect(page.locator("#none-missing")).to_be_visible()
     check_page(page, "none missing")
     u2 = httpx.get(f"{server}/api/v1/youths/U00002", headers=headers).json()
     assert (u2["status"], u2["withdrawn_reason"]) == ("withdrawn", "no_contact")
@@ -176,22 +177,24 @@ def test_a_minors_contract_waits_for_the_guardians_consent(server: str, open_as:
 
     page.goto("/anvisning/tilbud")
     row = page.locator(f"#tilbud-{oid}")
-    assert "Under 18 (17 år)" in row.inner_text()
-    assert "samtykke mangler" in row.inner_text()
+    expect(row).to_contain_text("Under 18 (17 år)")
+    expect(row).to_contain_text("samtykke mangler")
     row.get_by_role("button", name="Accepter").click()
+    expect(page.locator(".notice.ok")).to_contain_text("accepteret")
     row = page.locator(f"#tilbud-{oid}")
     row.get_by_role("button", name="Kontrakt underskrevet").click()
-    assert "mindreårig" in page.locator(".notice.error").inner_text()
+    expect(page.locator(".notice.error")).to_contain_text("mindreårig")
     shot(page, "lifecycle-minor-consent-missing")
     row = page.locator(f"#tilbud-{oid}")
     row.locator(".consent-form summary").click()
     row.get_by_label("Hvem gav samtykke").fill("Mor (forældremyndighed)")
     row.get_by_role("button", name="Registrér samtykke").click()
-    assert "samtykke er registreret" in page.locator(".notice.ok").inner_text()
+    expect(page.locator(".notice.ok")).to_contain_text("samtykke er registreret")
     row = page.locator(f"#tilbud-{oid}")
-    assert "Mor (forældremyndighed)" in row.locator(".consent").inner_text()
+    expect(row.locator(".consent")).to_contain_text("Mor (forældremyndighed)")
     check_page(page, "consent recorded")
     row.get_by_role("button", name="Kontrakt underskrevet").click()
+    expect(page.locator(".notice.ok")).to_contain_text("Kontrakten er registreret")
     offer = next(o for o in httpx.get(f"{server}/api/v1/offers", headers=headers).json()
                  if o["id"] == oid)  # fmt: skip
     assert offer["state"] == "signed" and offer["consent_by"] == "alloc"
