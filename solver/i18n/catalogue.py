@@ -1021,10 +1021,16 @@ REQUEST: dict[str, Entry] = {
         "da": "Team {team} har ingen ledig plads: {slots} ledige, {held} holdt af åbne tilbud.",
     },
     "request.quota_full": {
-        "en": "the quota {group:groups} has no claim left: {remaining} remaining, {held} held by "
-        "open offers",
-        "da": "Anvisningsretten for {group:groups} er brugt op: {remaining} tilbage, {held} holdt "
-        "af åbne tilbud.",
+        "en": "the quota {group:groups} has no claim left: {allowed} allowed, {claimed} claimed, "
+        "{held} held by open offers, {remaining} remaining",
+        "da": "Anvisningsretten for {group:groups} er brugt op: {allowed} tilladt, {claimed} "
+        "anvist, {held} holdt af åbne tilbud, {remaining} tilbage.",
+    },
+    "request.run_stale": {
+        "en": "run {run} of {week} solved data version {version}; the data is now at version "
+        "{current} (last change: {change}): run the week again",
+        "da": "Kørsel {run} af {week} er forældet — kør ugen igen: den løste data version "
+        "{version}, data er nu version {current} (seneste ændring: {change}).",
     },
     "request.priority_preset": {
         "en": "not one of the schemes {allowed:list}",
