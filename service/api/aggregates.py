@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from ..usecases.capacity import quota_rows, team_rows
+from ..usecases.capacity import quota_ledger, team_rows
 from .deps import AggregateReader, SessionDep
 from .errors import responses
 
@@ -15,7 +15,9 @@ router = APIRouter(tags=["aggregates"])
 
 @router.get("/quotas", responses=responses())
 def list_quotas(session: SessionDep, user: AggregateReader) -> list[dict[str, Any]]:
-    return [q.model_dump() for q in quota_rows(session)]
+    """The § 59 quota groups: each organisation's report and the ledger's counts (``claimed``
+    counts the claims since the report; ``held``: open offers; ``remaining``: what is left)."""
+    return quota_ledger(session)
 
 
 @router.get("/teams", responses=responses())

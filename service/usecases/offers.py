@@ -105,9 +105,9 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
         raise ConflictError("The run has not finished.")
     if proposal.dwelling_ref is None:
         raise ConflictError("This proposal houses nobody: the youth was not matched.")
+    _refuse_stale(session, run, data_version(session))  # before looking the pair up again
     youth = _youth(session, proposal.youth_ref)
     dwelling = _dwelling(session, run.week, proposal.dwelling_ref)
-    _refuse_stale(session, run, data_version(session))
     _check(session, "offer", run.week, youth, dwelling)
     offer = _open(session, youth, dwelling, run.week, actor, expiry_days, proposal_id=proposal_id)
     version = bump_pool_version(session, "offer.create", run.week)
