@@ -54,9 +54,11 @@ def files(
     n_b: int = 2,
     prefix: str = "",
     as_of: str = "",
+    n_plain: int = 6,
+    n_cti: int = 3,
 ) -> dict[str, str]:
     return {
-        "youths.csv": youths(),
+        "youths.csv": youths(n_plain, n_cti),
         "units.csv": units(n_a, n_b, prefix),
         "support.csv": "team,method,workers,caseload_cap,current_caseload,shared_caseload\n"
         f"CTI-1,CTI,1,10,{caseload},\n",
