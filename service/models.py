@@ -161,6 +161,22 @@ class QuotaRecord(SQLModel, table=True):
     reported_at: datetime | None = None  # when the import recorded this report
 
 
+class QuotaReport(SQLModel, table=True):
+    """Every report an import recorded for a quota group, as of its ``as_of`` (history: the
+    latest is also in ``quota``; these rows are never overwritten)."""
+
+    __tablename__ = "quota_report"
+    id: int | None = Field(default=None, primary_key=True)
+    organisation: str = Field(index=True)
+    dwelling_type: str
+    vacancies: int
+    claimed: int
+    rate: str | None = None
+    as_of: date
+    import_id: str = Field(index=True)
+    reported_at: datetime = Field(default_factory=now)
+
+
 class VacancyRecord(SQLModel, table=True):
     """A vacancy an organisation reported (a dwelling of an import's units.csv): one row per
     week and dwelling, never overwritten by a later import."""

@@ -39,6 +39,7 @@ from ..models import (
     DwellingStatus,
     PoolVersion,
     QuotaRecord,
+    QuotaReport,
     TeamRecord,
     VacancyRecord,
     WeekPolicy,
@@ -139,6 +140,9 @@ def _store_reports(session: Session, case: Case, week: str) -> None:
         session.add(quota_row)
         rate = quota.rate if quota.rate is not None else case.policy.default_quota_rate
         _record_rate(session, key, str(rate), as_of, import_id)
+        session.add(QuotaReport(organisation=key[0], dwelling_type=key[1],
+                                vacancies=quota.vacancies, claimed=quota.claimed,
+                                rate=fields["rate"], as_of=as_of, import_id=import_id))  # fmt: skip
     for gone in quotas.values():
         session.delete(gone)
     reported = set(

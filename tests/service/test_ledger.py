@@ -201,3 +201,42 @@ def test_runs_are_bound_to_their_data(client: TestClient) -> None:
     assert third["generation"] == 3
     refs = {p["dwelling_ref"] for p in _matched(client, headers, third["id"])}
     assert refs and all(ref.startswith("N") for ref in refs)
+
+
+def test_the_quota_report_counts_the_ledger_rows(client: TestClient) -> None:
+    """Per organisation × type × year: vacancies reported (each dwelling of each week once),
+    claims made, the agreed rate, allowed and the share used; the same in JSON, CSV and Excel."""
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    import_files(client, headers, files())  # the same report again: nothing counted twice
+    run = _run(client, headers)
+    for offer_id in _offer_all(client, headers, run["id"]):
+        client.post(f"/api/v1/offers/{offer_id}/accept", headers=headers)
+        client.post(f"/api/v1/offers/{offer_id}/sign", headers=headers)
+    planner = auth(client, "planner")
+    body = client.get("/api/v1/reports/quotas?year=2026", headers=planner).json()
+    lines = {(b["organisation"], b["dwelling_type"]): b for b in body}
+    a = lines[("OrgA", "family")]
+    claims_year = date.today().year == 2026
+    # The organisation's count (8: its report), not the 5 dwellings shown to us: ⌊8 × ¼⌋.
+    assert (a["vacancies"], a["rate"], a["allowed"]) == (8, "1/4", 2)
+    assert a["claimed"] == (2 if claims_year else 0)
+    b = lines[("OrgB", "youth")]  # no agreement: the vacancies shown to us, no limit
+    assert (b["vacancies"], b["rate"], b["allowed"]) == (2, None, None)
+    csv = client.get("/api/v1/reports/quotas.csv?year=2026", headers=planner)
+    assert csv.status_code == 200 and csv.text.splitlines()[0] == (
+        "organisation,dwelling_type,period,vacancies,claimed,rate,allowed,share_used"
+    )
+    assert csv.text.count("OrgA,family,2026,8,") == 1
+    xlsx = client.get("/api/v1/reports/quotas.xlsx?year=2026", headers=planner)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]  # type: ignore[union-attr]
+    assert rows[0][0] == "organisation" and rows[1][:4] == ["OrgA", "family", "2026", 8]
+    assert client.get("/api/v1/reports/quotas?year=1999", headers=planner).status_code == 422
+    cw = auth(client, "cw_cti1")
+    assert client.get("/api/v1/reports/quotas", headers=cw).status_code == 403

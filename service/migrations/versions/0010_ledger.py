@@ -37,6 +37,25 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "quota_report",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("dwelling_type", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("vacancies", sa.Integer(), nullable=False),
+        sa.Column("claimed", sa.Integer(), nullable=False),
+        sa.Column("rate", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("import_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("reported_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("quota_report", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quota_report_import_id"), ["import_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_quota_report_organisation"), ["organisation"], unique=False
+        )
+
+    op.create_table(
         "vacancy",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organisation", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -130,6 +149,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_vacancy_import_id"))
 
     op.drop_table("vacancy")
+    with op.batch_alter_table("quota_report", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quota_report_organisation"))
+        batch_op.drop_index(batch_op.f("ix_quota_report_import_id"))
+
+    op.drop_table("quota_report")
     with op.batch_alter_table("agreement_rate", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_agreement_rate_organisation"))
 
