@@ -14,7 +14,7 @@ from ..db import get_engine
 from ..models import MAX_ID, Run
 from ..usecases.lifecycle import minor_ages
 from ..usecases.offers import expire_due
-from ..usecases.runs import get_run, read_proposals, request_run
+from ..usecases.runs import get_run, is_stale, read_proposals, request_run
 from .deps import AggregateReader, Allocator, SessionDep
 from .errors import responses
 
@@ -57,11 +57,14 @@ class RunPublic(BaseModel):
     error: str | None
     created_at: datetime
     finished_at: datetime | None
+    data_version: int | None  # the data version the run solved (None: not snapshotted yet)
+    stale: bool  # the data changed since: offers from it are refused, run the week again
 
 
-def run_public(run: Run) -> RunPublic:
+def run_public(session: Any, run: Run) -> RunPublic:
     assert run.id is not None
-    return RunPublic(**run.model_dump(include=set(RunPublic.model_fields) - {"id"}), id=run.id)
+    fields = run.model_dump(include=set(RunPublic.model_fields) - {"id", "stale"})
+    return RunPublic(**fields, id=run.id, stale=is_stale(session, run))
 
 
 class ProposalPublic(BaseModel):
@@ -87,12 +90,12 @@ def start_run(
     if created:
         assert run.id is not None
         request.app.state.jobs.start_run(run.id)
-    return run_public(run)
+    return run_public(session, run)
 
 
 @router.get("/runs/{run_id}", responses=responses(404))
 def read_run(session: SessionDep, user: AggregateReader, run_id: Id) -> RunPublic:
-    return run_public(get_run(session, run_id))
+    return run_public(session, get_run(session, run_id))
 
 
 @router.get("/runs/{run_id}/proposals", responses=responses(404))

@@ -48,6 +48,7 @@ from ..models import (
     Offer,
     OfferState,
     TeamRecord,
+    VacancyRecord,
     WeekPolicy,
     WithdrawReason,
     YouthRecord,
@@ -143,7 +144,7 @@ def register_youth(
     session.add(record)
     session.flush()
     audit(session, actor, "youth.create", "youth", youth.ref)
-    bump_pool_version(session)
+    bump_pool_version(session, "youth.create")
     session.commit()
     session.refresh(record)
     return record
@@ -166,7 +167,7 @@ def edit_youth(session: Session, actor: str, ref: str, changes: Mapping[str, Any
     record.updated_at = now()
     session.add(record)
     audit(session, actor, "youth.edit", "youth", ref, ", ".join(changed))
-    bump_pool_version(session)
+    bump_pool_version(session, "youth.edit")
     session.commit()
     session.refresh(record)
     return record
@@ -231,7 +232,7 @@ def _withdraw(
     session.flush()
     # The code only: the text may be personal (docs/security.md).
     audit(session, actor, "youth.withdraw", "youth", record.ref, reason)
-    bump_pool_version(session)
+    bump_pool_version(session, "youth.withdraw")
     return withdrawn
 
 
@@ -266,7 +267,7 @@ def reopen_youth(session: Session, actor: str, ref: str) -> YouthRecord:
     record.updated_at = now()
     session.add(record)
     audit(session, actor, "youth.reopen", "youth", ref, before)
-    bump_pool_version(session)
+    bump_pool_version(session, "youth.reopen")
     session.commit()
     session.refresh(record)
     return record
@@ -330,7 +331,7 @@ def confirm_missing(
                 session.rollback()
                 raise
             withdrawn += 1
-    bump_pool_version(session)
+    bump_pool_version(session, "youth.missing")
     session.commit()
     return kept, withdrawn
 
@@ -378,9 +379,20 @@ def register_dwelling(
         raise ConflictError(problem=Problem("ref", "dwelling_exists", params))
     record = DwellingRecord(week=week, **{k: _plain(v) for k, v in asdict(unit).items()})
     session.add(record)
+    # A reported vacancy like an import's (the quota report counts it), unless the week's
+    # import already recorded this reference.
+    reported = select(VacancyRecord.id).where(
+        VacancyRecord.week == week, VacancyRecord.dwelling_ref == unit.ref
+    )
+    if session.exec(reported).first() is None:
+        session.add(VacancyRecord(organisation=unit.organisation,
+                                  dwelling_type=unit.dwelling_type.value,
+                                  department=unit.department, dwelling_ref=unit.ref, week=week,
+                                  available_from=unit.available_from, as_of=date.today(),
+                                  import_id=f"register:{actor}"))  # fmt: skip
     session.flush()
     audit(session, actor, "dwelling.create", "dwelling", f"{week}/{unit.ref}")
-    bump_pool_version(session)
+    bump_pool_version(session, "dwelling.create", week)
     session.commit()
     session.refresh(record)
     return record
@@ -407,7 +419,7 @@ def edit_dwelling(
         setattr(record, k, v)
     session.add(record)
     audit(session, actor, "dwelling.edit", "dwelling", f"{week}/{ref}", ", ".join(changed))
-    bump_pool_version(session)
+    bump_pool_version(session, "dwelling.edit", week)
     session.commit()
     session.refresh(record)
     return record

@@ -18,20 +18,31 @@ from sqlmodel import col, select
 from solver.caseio.issues import CaseError
 from solver.caseio.schema import danish_heading
 from solver.caseio.weeks import WEEK_PATTERN, read_week
-from solver.caseio.write import template_workbook
+from solver.caseio.write import csv_text, template_workbook, xlsx_table
 from solver.domain import DeclineReason
 from solver.i18n.render import text
 from solver.i18n.render import week as render_week
 
 from ..db import get_engine
 from ..jobs import run_import
-from ..models import MAX_ID, OfferState, WeekPolicy, WorkStatus
+from ..models import MAX_ID, OfferState, PoolVersion, WeekPolicy, WorkStatus
 from ..settings import get_settings
 from ..usecases.capacity import capacity as capacity_lines
 from ..usecases.errors import ConflictError, NotFoundError
 from ..usecases.lifecycle import minor_ages, missing_youths
 from ..usecases.offers import deposits, expire_due, list_offers, make_offer, transition
-from ..usecases.runs import get_run, latest_offers, read_proposals, recent_runs, request_run
+from ..usecases.quota_report import COLUMNS as QUOTA_REPORT_COLUMNS
+from ..usecases.quota_report import quota_report
+from ..usecases.quota_report import years as report_years
+from ..usecases.runs import (
+    get_run,
+    is_stale,
+    latest_offers,
+    read_proposals,
+    recent_runs,
+    request_run,
+    stale_runs,
+)
 from . import texts
 from .common import AggregateUser, AllocatorUser, SessionDep, context
 from .decisions_context import decision_context
@@ -61,6 +72,7 @@ def _overview(
     status: int = 200,
 ) -> Response:
     runs = recent_runs(session)
+    stale = stale_runs(session, runs)
     weeks = session.exec(select(WeekPolicy.week).order_by(col(WeekPolicy.week).desc())).all()
     missing = len(missing_youths(session))
     return render(
@@ -70,6 +82,7 @@ def _overview(
             request,
             user,
             runs=runs,
+            stale=stale,
             weeks=weeks,
             week=week or (render_week(weeks[0], "da") if weeks else ""),
             issues=issues or [],
@@ -205,6 +218,12 @@ def start_run(
     return RedirectResponse(f"/anvisning/koersler/{run.id}", status_code=303)
 
 
+def _last_change(session: Any) -> str:
+    """What changed the data last (an action code and the week), for the stale-run notice."""
+    version = session.get(PoolVersion, 1)
+    return version.change if version is not None and version.change else "–"
+
+
 def _run_or_404(session: SessionDep, run_id: int) -> Any:
     try:
         return get_run(session, run_id)
@@ -257,6 +276,8 @@ def render_run(
             request,
             user,
             run=run,
+            stale=is_stale(session, run),
+            change=_last_change(session),
             matches=matches,
             unmatched=unmatched,
             offers=offers,
@@ -407,3 +428,59 @@ def capacity(request: Request, session: SessionDep, user: AggregateUser) -> Resp
         "allocator/capacity.html",
         context(request, user, quotas=quotas, teams=teams, week=week),
     )
+
+
+# ----------------------------------------------------------------------------- quota report
+def _report_year(session: Any, aar: int | None) -> tuple[int, list[int]]:
+    years = report_years(session)
+    return (aar if aar is not None else years[0]), years
+
+
+ReportYear = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+def _report_table(lines: list[Any]) -> tuple[list[str], list[list[Any]]]:
+    """The report as Danish headings and rows (types as words, the share as a percentage)."""
+    header = [texts.QUOTA_REPORT[c] for c in QUOTA_REPORT_COLUMNS]
+    rows = []
+    for line in lines:
+        allowed = "" if line.allowed is None else line.allowed
+        share = "" if line.share_used is None else round(100 * line.share_used)
+        kind = texts.label(texts.DWELLING_TYPES, line.dwelling_type)
+        rows.append([line.organisation, kind, line.period, line.vacancies, line.claimed,
+                     line.rate or "", allowed, share])  # fmt: skip
+    header[-1] = f"{header[-1]} (%)"
+    return header, rows
+
+
+@router.get("/kvoterapport")
+def quota_report_page(
+    request: Request, session: SessionDep, user: AggregateUser, aar: ReportYear = None
+) -> Response:
+    """The quota report for a year: per organisation and dwelling type the vacancies reported,
+    claimed, allowed and the share used, with the CSV and Excel downloads."""
+    year, years = _report_year(session, aar)
+    return render(
+        request,
+        "allocator/quota_report.html",
+        context(request, user, year=year, years=years, lines=quota_report(session, year)),
+    )
+
+
+@router.get("/kvoterapport.csv")
+def quota_report_csv(session: SessionDep, user: AggregateUser, aar: ReportYear = None) -> Response:
+    year, _ = _report_year(session, aar)
+    header, rows = _report_table(quota_report(session, year))
+    disposition = f'attachment; filename="kvoterapport-{year}.csv"'
+    return Response(csv_text(header, rows, danish=True), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": disposition})  # fmt: skip
+
+
+@router.get("/kvoterapport.xlsx")
+def quota_report_xlsx(session: SessionDep, user: AggregateUser, aar: ReportYear = None) -> Response:
+    year, _ = _report_year(session, aar)
+    header, rows = _report_table(quota_report(session, year))
+    data = xlsx_table(f"Kvoterapport {year}", header, rows)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = f'attachment; filename="kvoterapport-{year}.xlsx"'
+    return Response(data, media_type=media, headers={"Content-Disposition": disposition})

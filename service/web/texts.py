@@ -11,6 +11,7 @@ from solver.i18n.render import table
 
 ROLES = table("role")
 RUN_STATUS = table("run_status")
+QUOTA_REPORT = table("quota_report")
 RUN_PROGRESS = table("run_progress")
 RESULT_STATUS = table("result_status")
 YOUTH_STATUS = table("youth_status")

@@ -608,6 +608,21 @@ WORDS: dict[str, Entry] = {
             "running": ("Kører", "Running"),
             "done": ("Færdig", "Done"),
             "failed": ("Fejlede", "Failed"),
+            "stale": ("forældet — kør ugen igen", "stale — run the week again"),
+        },
+    ),
+    # The quota report's columns (usecases.quota_report), in the page, its CSV and Excel sheet.
+    **_words(
+        "quota_report",
+        {
+            "organisation": ("Boligorganisation", "Housing organisation"),
+            "dwelling_type": ("Boligtype", "Dwelling type"),
+            "period": ("Periode", "Period"),
+            "vacancies": ("Ledige boliger meldt", "Vacancies reported"),
+            "claimed": ("Anvist", "Claimed"),
+            "rate": ("Andel i aftalen", "Agreed rate"),
+            "allowed": ("Må anvises", "Allowed"),
+            "share_used": ("Andel brugt", "Share used"),
         },
     ),
     # The stage a run has just finished (solver.engine.week / solver.core.solve progress names).
@@ -1050,10 +1065,16 @@ REQUEST: dict[str, Entry] = {
         "da": "Team {team} har ingen ledig plads: {slots} ledige, {held} holdt af åbne tilbud.",
     },
     "request.quota_full": {
-        "en": "the quota {group:groups} has no claim left: {remaining} remaining, {held} held by "
-        "open offers",
-        "da": "Anvisningsretten for {group:groups} er brugt op: {remaining} tilbage, {held} holdt "
-        "af åbne tilbud.",
+        "en": "the quota {group:groups} has no claim left: {allowed} allowed, {claimed} claimed, "
+        "{held} held by open offers, {remaining} remaining",
+        "da": "Anvisningsretten for {group:groups} er brugt op: {allowed} tilladt, {claimed} "
+        "anvist, {held} holdt af åbne tilbud, {remaining} tilbage.",
+    },
+    "request.run_stale": {
+        "en": "run {run} of {week} solved data version {version}; the data is now at version "
+        "{current} (last change: {change}): run the week again",
+        "da": "Kørsel {run} af {week} er forældet — kør ugen igen: den løste data version "
+        "{version}, data er nu version {current} (seneste ændring: {change}).",
     },
     "request.priority_preset": {
         "en": "not one of the schemes {allowed:list}",
@@ -1318,6 +1339,12 @@ PAGES: dict[str, Entry] = {
     "page.week_unreadable": {
         "en": "{text:q} is not a week: write 48, week 48 or 2026-W48",
         "da": "{text:q} er ikke en uge. Skriv fx 48, uge 48 eller 2026-W48.",
+    },
+    "page.run_stale": {
+        "en": "Run {run} is stale — run the week again: the data changed after it was solved (last "
+        "change: {change}), so no offer can be made from it.",
+        "da": "Kørsel {run} er forældet — kør ugen igen: data er ændret, efter den blev løst "
+        "(seneste ændring: {change}), så der kan ikke gives tilbud fra den.",
     },
     "page.week_not_imported": {
         "en": "nothing has been imported for {week:week}",
