@@ -1,6 +1,8 @@
 """The week's workflow as a state machine (hypothesis ``RuleBasedStateMachine``) over the use
 cases the API and the pages call: import, re-import, run, forced run, offer, an offer outside
-the proposal, accept, decline, expire, sign and move-in in random order, on SQLite and PostgreSQL. After every step:
+the proposal, accept, decline, expire, sign and move-in, and the case lifecycle's register (a
+youth or a vacancy, a good or a bad row), edit, withdraw (with a coded reason) and reopen, in
+random order, on SQLite and PostgreSQL. After every step:
 
 - no workflow step pushes a § 59 quota group's claims, or its claims and holds, past what it
   allows, and none pushes a CTI/ACT team's caseload, or its caseload and holds, past its cap
@@ -9,7 +11,8 @@ the proposal, accept, decline, expire, sign and move-in in random order, on SQLi
 - no youth and no dwelling has two live offers;
 - a run request without ``force`` never hands back a stale run, and an offer from a stale run
   is always refused;
-- every change is in the audit log (one event of its action per change).
+- every change is in the audit log (one event of its action per change);
+- a withdrawn youth holds no open offer and is in no current run's proposals.
 
 To add a rule (withdraw, register, …): a ``@rule`` that calls the use case through
 :meth:`Workflow.attempt` with the audit action it must leave; the invariants need no change.
@@ -44,10 +47,11 @@ from service.models import (
     TeamRecord,
     VacancyRecord,
     WeekPolicy,
+    WithdrawReason,
     WorkStatus,
     YouthRecord,
 )
-from service.usecases import ledger
+from service.usecases import ledger, lifecycle
 from service.usecases.data import stored_policy
 from service.usecases.errors import ConflictError, InvalidRequest, NotFoundError
 from service.usecases.imports import import_uploads
@@ -86,6 +90,7 @@ class Workflow(RuleBasedStateMachine):
         self.before: dict[tuple[str, str], tuple[int, int]] = {}
         self.teams_before: dict[str, tuple[int, int]] = {}
         self.reported = False  # the last step was an import (the organisations' own counts)
+        self.registered = 0
 
     # -- the steps -------------------------------------------------------------------------
 
@@ -182,6 +187,68 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(f"offer.{action}",
                      lambda s: transition(s, offer_id, action, ACTOR, reason))  # fmt: skip
 
+    # -- the case lifecycle ------------------------------------------------------------------
+
+    @rule(good=st.booleans(), cti=st.booleans())
+    def register_youth(self, good: bool, cti: bool) -> None:
+        """A new youth (a bad row is refused whole, nothing audited); a CTI youth competes for
+        the team's slot."""
+        self.registered += 1
+        row = {"ref": f"R{self.registered:02d}", "birth_date": "2003-05-01",
+               "referred_on": "2025-06-01" if good else "2025-02-30", "situation": "street",
+               "income_type": "su", "monthly_income": 6800, "support_method": "none"}  # fmt: skip
+        if cti:
+            row.update(support_method="CTI", support_team="CTI-1")
+        made = self.attempt("youth.create", lambda s: lifecycle.register_youth(s, ACTOR, row))
+        assert good or not made
+
+    @rule(family=st.booleans())
+    def register_vacancy(self, family: bool) -> None:
+        """A vacancy in the week (in organisation A's quota group or B's free one): the quota
+        allows what the organisation reported, whatever is registered one by one."""
+        self.registered += 1
+        org, kind = ("OrgA", "family") if family else ("OrgB", "youth")
+        row = {"ref": f"V{self.registered:02d}", "organisation": org, "area": "Syd",
+               "dwelling_type": kind, "rooms": 2, "rent": 2500, "utilities": 200,
+               "available_from": "2026-11-23"}  # fmt: skip
+        self.attempt("dwelling.create", lambda s: lifecycle.register_dwelling(s, ACTOR, WEEK, row))
+
+    @rule(data=st.data())
+    def edit_youth(self, data: st.DataObject) -> None:
+        refs = self._youths()
+        if refs:
+            ref = data.draw(st.sampled_from(refs))
+            ceiling = data.draw(st.sampled_from([None, 2600, 3400]))
+            self.attempt("youth.edit", lambda s: lifecycle.edit_youth(
+                s, ACTOR, ref, {"rent_ceiling": ceiling}))  # fmt: skip
+
+    @rule(data=st.data(), reason=st.sampled_from(list(WithdrawReason)))
+    def withdraw(self, data: st.DataObject, reason: WithdrawReason) -> None:
+        """Any youth: a waiting or offered one leaves (their open offers with them), a housed
+        or withdrawn one is refused."""
+        refs = self._youths()
+        offered = self._youths("offered")
+        if offered and data.draw(st.booleans()):  # often one with an open offer
+            refs = offered
+        if refs:
+            ref = data.draw(st.sampled_from(refs))
+            self.attempt("youth.withdraw", lambda s: lifecycle.withdraw_youth(
+                s, ACTOR, ref, reason.value, "flyttet"))  # fmt: skip
+
+    @rule(data=st.data())
+    def reopen(self, data: st.DataObject) -> None:
+        refs = self._youths()
+        if refs:
+            ref = data.draw(st.sampled_from(refs))
+            self.attempt("youth.reopen", lambda s: lifecycle.reopen_youth(s, ACTOR, ref))
+
+    def _youths(self, status: str | None = None) -> list[str]:
+        query = select(YouthRecord.ref)
+        if status is not None:
+            query = query.where(YouthRecord.status == status)
+        with Session(self.engine) as s:
+            return sorted(s.exec(query).all())
+
     # -- after every step ------------------------------------------------------------------
 
     @invariant()
@@ -222,6 +289,24 @@ class Workflow(RuleBasedStateMachine):
         dwellings = Counter((o.week, o.dwelling_ref) for o in live)
         assert max(youths.values(), default=0) <= 1, youths
         assert max(dwellings.values(), default=0) <= 1, dwellings
+
+    @invariant()
+    def a_withdrawn_youth_is_out_of_the_pool(self) -> None:
+        with Session(self.engine) as s:
+            gone = set(
+                s.exec(select(YouthRecord.ref).where(YouthRecord.status == "withdrawn")).all()
+            )
+            if not gone:
+                return
+            open_offers = s.exec(
+                select(Offer.youth_ref).where(col(Offer.state).in_(("offered", "accepted")))
+            ).all()
+            assert not gone & set(open_offers), "a withdrawn youth holds an open offer"
+            for run in s.exec(select(Run).where(Run.status == WorkStatus.DONE.value)).all():
+                if is_stale(s, run):
+                    continue
+                proposed = s.exec(select(Proposal.youth_ref).where(Proposal.run_id == run.id))
+                assert not gone & set(proposed.all()), "a current run proposes a withdrawn youth"
 
 
 @pytest.mark.parametrize("steps", [25])
