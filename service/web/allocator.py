@@ -348,14 +348,17 @@ def create_offer(
     check_csrf(user, csrf_token)
     try:
         offer = make_offer(session, proposal_id, user.username, get_settings().offer_expiry_days)
-    except (ConflictError, NotFoundError):
+    except (ConflictError, NotFoundError) as exc:
         session.rollback()
+        # A stale run or the ledger's refusal says why in Danish (the catalogue); else in general.
+        said = exc.text("da") if isinstance(exc, ConflictError) else None
         return _offers_page(
             request,
             session,
             user,
             status=409,
-            error=(
+            error=said
+            or (
                 "Forslaget kan ikke længere blive til et tilbud: den unge venter ikke længere, "
                 "boligen er ikke ledig, eller kørslen er ikke færdig."
             ),
@@ -400,9 +403,10 @@ def act_on_offer(
     except NotFoundError:
         session.rollback()
         raise PageError(404, "Tilbuddet findes ikke.", "Ikke fundet") from None
-    except ConflictError:
+    except ConflictError as exc:  # the ledger's refusal names the group or team, in Danish
         session.rollback()
-        return _offers_page(request, session, user, status=409, error=_CONFLICT[action])
+        error = exc.text("da") or _CONFLICT[action]
+        return _offers_page(request, session, user, status=409, error=error)
     session.commit()
     return RedirectResponse(f"/anvisning/tilbud?udfoert={action}#tilbud-{offer_id}", 303)
 
