@@ -57,6 +57,9 @@ def test_a_stale_run_says_so_on_the_start_page_the_runs_and_the_run(
     assert "forældet — kør ugen igen" in alert.inner_text()
     assert f"import {WEEK}" in alert.inner_text()
     check_page(page, "stale run page")
+    page.goto(f"/anvisning/koersler/{run['id']}/moede")  # the meeting's print says so too
+    assert "forældet — kør ugen igen" in page.get_by_role("alert").inner_text()
+    page.goto(f"/anvisning/koersler/{run['id']}")
     shot(page, "17-stale-run", check=False)
     # An offer from it is refused, in Danish, naming the newer data.
     offer = page.locator("tr[id^=forslag-]").first.get_by_role("button", name="Giv tilbud")
