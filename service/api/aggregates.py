@@ -29,6 +29,7 @@ def list_teams(session: SessionDep, user: AggregateReader) -> list[dict[str, Any
     return [t.model_dump() for t in team_rows(session)]
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="the year; default this year")]
 
 
@@ -46,17 +47,33 @@ def read_quota_report(
     return [dict(zip(COLUMNS, line.row(), strict=True)) for line in _report(session, year)]
 
 
-@router.get("/reports/quotas.csv", responses=responses(422), response_class=Response)
+@router.get(
+    "/reports/quotas.csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The table"},
+        **responses(422),
+    },
+)
 def quota_report_csv(session: SessionDep, user: AggregateReader, year: Year = None) -> Response:
     """The quota report as CSV (the case format's dialect: comma, UTF-8, the columns' codes)."""
     body = csv_text(list(COLUMNS), (line.row() for line in _report(session, year)))
     return Response(body, media_type="text/csv; charset=utf-8")
 
 
-@router.get("/reports/quotas.xlsx", responses=responses(422), response_class=Response)
+@router.get(
+    "/reports/quotas.xlsx",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The table as a workbook",
+        },
+        **responses(422),
+    },
+)
 def quota_report_xlsx(session: SessionDep, user: AggregateReader, year: Year = None) -> Response:
     """The quota report as an Excel workbook (the columns' codes as headings)."""
     data = xlsx_table("quota report", list(COLUMNS),
                       (line.row() for line in _report(session, year)))  # fmt: skip
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, media_type=media)
+    return Response(data, media_type=XLSX)

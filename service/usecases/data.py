@@ -315,21 +315,20 @@ def pool_case(session: Session, weeks_back: int = 12) -> tuple[Case, list[str]] 
 
 
 def bump_pool_version(
-    session: Session, change: str = "", week: str = "", *, pool: bool = True
+    session: Session, change: str = "", week: str = "", *, pool: bool = True, runs: bool = True
 ) -> int:
-    """Mark the queue's inputs changed (in the caller's transaction): a new token, the data
-    version + 1 (every run of an earlier version is stale), and what changed. Returns the new
+    """Mark the data changed (in the caller's transaction): ``pool``: the queue's inputs (a new
+    token, for the caches of derived data); ``runs``: what a week's run solves (the data version
+    + 1, so every run of an earlier version is stale), with what changed. Returns the data
     version. Call it last in the transaction: it holds the version row until commit."""
-    statement = update(PoolVersion).where(col(PoolVersion.id) == 1)
-    what = f"{change} {week}".strip()
-    session.execute(
-        statement.values(
-            token=uuid.uuid4().hex,
-            version=col(PoolVersion.version) + 1,
-            changed_at=now(),
-            change=what,
-        )
-    )
+    values: dict[str, Any] = {}
+    if pool:  # ``pool=False``: a change of the week's runs only (a decision), not the queue's
+        values["token"] = uuid.uuid4().hex
+    if runs:  # ``runs=False``: nothing a run solves changed (an accept, a move-in)
+        values.update(version=col(PoolVersion.version) + 1, changed_at=now(),
+                      change=f"{change} {week}".strip())  # fmt: skip
+    if values:
+        session.execute(update(PoolVersion).where(col(PoolVersion.id) == 1).values(**values))
     return data_version(session)
 
 

@@ -324,7 +324,10 @@ def transition(
     session.add_all([youth, dwelling])
     session.flush()
     session.refresh(offer)
-    bump_pool_version(session, f"offer.{action}", offer.week)
+    # An accept or a move-in changes nothing a run solves (the hold stays, the youth and the
+    # dwelling were out of the pool already): the week's run stays current.
+    stales = action not in ("accept", "move_in")
+    bump_pool_version(session, f"offer.{action}", offer.week, runs=stales)
     why = reason.value if reason else ""  # the code: the free text may be personal (security.md)
     audit(session, actor, f"offer.{action}", "offer", str(offer.id), why)
     return offer

@@ -357,14 +357,17 @@ def create_offer(
     check_csrf(user, csrf_token)
     try:
         offer = make_offer(session, proposal_id, user.username, get_settings().offer_expiry_days)
-    except (ConflictError, NotFoundError):
+    except (ConflictError, NotFoundError) as exc:
         session.rollback()
+        # A stale run or the ledger's refusal says why in Danish (the catalogue); else in general.
+        said = exc.text("da") if isinstance(exc, ConflictError) else None
         return _offers_page(
             request,
             session,
             user,
             status=409,
-            error=(
+            error=said
+            or (
                 "Forslaget kan ikke længere blive til et tilbud: den unge venter ikke længere, "
                 "boligen er ikke ledig, eller kørslen er ikke færdig."
             ),
@@ -409,10 +412,10 @@ def act_on_offer(
     except NotFoundError:
         session.rollback()
         raise PageError(404, "Tilbuddet findes ikke.", "Ikke fundet") from None
-    except ConflictError as exc:
+    except ConflictError as exc:  # the ledger's refusal or a minor's missing consent, in Danish
         session.rollback()
-        why = exc.text("da") or _CONFLICT[action]  # a minor's missing consent says so
-        return _offers_page(request, session, user, status=409, error=why)
+        error = exc.text("da") or _CONFLICT[action]
+        return _offers_page(request, session, user, status=409, error=error)
     session.commit()
     return RedirectResponse(f"/anvisning/tilbud?udfoert={action}#tilbud-{offer_id}", 303)
 

@@ -1071,9 +1071,9 @@ REQUEST: dict[str, Entry] = {
         "anvist, {held} holdt af åbne tilbud, {remaining} tilbage.",
     },
     "request.run_stale": {
-        "en": "run {run} of {week} solved data version {version}; the data is now at version "
+        "en": "run {run} of {week:week} solved data version {version}; the data is now at version "
         "{current} (last change: {change}): run the week again",
-        "da": "Kørsel {run} af {week} er forældet — kør ugen igen: den løste data version "
+        "da": "Kørsel {run} af {week:week} er forældet — kør ugen igen: den løste data version "
         "{version}, data er nu version {current} (seneste ændring: {change}).",
     },
     "request.priority_preset": {
