@@ -281,6 +281,7 @@ def render_run(
             matches=matches,
             unmatched=unmatched,
             offers=offers,
+            minors=minor_ages(session, {p.youth_ref for p in matches}),
             fit_terms=texts.FIT_TERMS,
             errors=errors or [],
             notice=notice,

@@ -171,6 +171,10 @@ def test_a_minors_contract_waits_for_the_guardians_consent(server: str, open_as:
     proposals = httpx.get(f"{server}/api/v1/runs/{run_id}/proposals", headers=headers).json()
     mine = next(p for p in proposals if p["youth_ref"] == "M00001")
     assert mine["dwelling_ref"] == "M-FLAT" and mine["minor"] is True
+    # Where the offer is made, the run page says the youth is a minor.
+    page.goto(f"/anvisning/koersler/{run_id}")
+    expect(page.locator(f"#forslag-{mine['id']}")).to_contain_text("Under 18 (17 år)")
+    check_page(page, "run with a minor")
     r = httpx.post(f"{server}/api/v1/offers", json={"proposal_id": mine["id"]}, headers=headers)
     assert r.status_code == 201, r.text
     oid = r.json()["id"]
