@@ -71,7 +71,24 @@ UNIT_FIELDS = tuple(c.name for c in UNIT_COLUMNS)
 
 
 # ----------------------------------------------------------------------------- one validator
+def no_nul(**texts: Any) -> None:
+    """Text with a NUL character cannot be stored (PostgreSQL refuses it): 422 naming the
+    field, on every edge alike (the pages have no database-error handler)."""
+    bad = [k for k, v in texts.items() if _has_nul(v)]
+    if bad:
+        raise InvalidRequest([Problem(k, "nul_character") for k in bad])
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _cells(values: Mapping[str, Any], columns: Sequence[Column], file: str) -> dict[str, Any]:
+    no_nul(**values)
     names = [c.name for c in columns]
     unknown = [k for k in values if k not in names]
     if unknown:
@@ -174,6 +191,7 @@ def edit_youth(session: Session, actor: str, ref: str, changes: Mapping[str, Any
 
 
 def _check_reason(reason: str, text: str | None) -> str | None:
+    no_nul(reason=reason, text=text)
     problems = []
     codes = [r.value for r in WithdrawReason]
     if reason not in codes:
@@ -461,6 +479,7 @@ def record_consent(
     offer = session.get(Offer, offer_id)
     if offer is None:
         raise NotFoundError("Offer not found")
+    no_nul(guardian=guardian)
     guardian = guardian.strip()
     problems = []
     if not guardian or len(guardian) > MAX_GUARDIAN:

@@ -1367,6 +1367,10 @@ LIFECYCLE: dict[str, Entry] = {
         "en": "not a column of {file} (the columns are {allowed:list})",
         "da": "Ikke en kolonne i {file} (kolonnerne er {allowed:list}).",
     },
+    "request.nul_character": {
+        "en": "text may not contain NUL (0x00) characters",
+        "da": "Teksten må ikke indeholde NUL-tegn (0x00).",
+    },
     "request.one_row": {
         "en": "{file} must hold exactly one row here (it holds {rows})",
         "da": "{file} skal her have præcis én række (den har {rows}).",

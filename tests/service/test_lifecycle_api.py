@@ -90,7 +90,14 @@ def test_a_youth_is_registered_and_edited_with_the_imports_validation(client: Te
     # A field the format does not have is refused by name; nothing was written.
     r = client.post("/api/v1/youths", json={**MINOR, "ref": "N00004", "cpr": "x"}, headers=h)
     assert r.status_code == 422 and "cpr" in r.text
-    for ref in ("N00002", "N00003", "N00004"):
+    # A NUL cannot be stored (PostgreSQL): named, never a 500; likewise a withdrawal's text.
+    r = client.post("/api/v1/youths", json={**MINOR, "ref": "N00005", "case_worker": "a\x00b"},
+                    headers=h)  # fmt: skip
+    assert _issues(r) == ["case_worker: text may not contain NUL (0x00) characters"]
+    r = client.post("/api/v1/youths/N00001/withdraw", json={"reason": "other", "text": "x\x00"},
+                    headers=h)  # fmt: skip
+    assert _issues(r) == ["text: text may not contain NUL (0x00) characters"]
+    for ref in ("N00002", "N00003", "N00004", "N00005"):
         assert client.get(f"/api/v1/youths/{ref}", headers=h).status_code == 404
 
     # Edit: only the columns given change; the whole row is checked again.
