@@ -129,7 +129,8 @@ def visible_youths(user: Principal) -> ColumnElement[bool] | None:
 # The queue and youth reads check the same things as ``authorize`` + ``may_see`` with plain
 # column queries on one connection: the user, the youth and the pool version in one statement
 # (one round trip to PostgreSQL).
-YOUTH_COLUMNS = ("ref", "status", "support_method", "support_team", "referred_on", "urgent_by")
+YOUTH_COLUMNS = ("ref", "status", "support_method", "support_team", "referred_on", "urgent_by",
+                 "withdrawn_reason", "missing_since")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,16 @@ from solver.planning.scenario import register_base_loader
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
-youth_app = typer.Typer(help="One youth's data: access and erasure (GDPR).", no_args_is_help=True)
+youth_app = typer.Typer(
+    help="One youth: register, edit, withdraw, reopen; access and erasure (GDPR).",
+    no_args_is_help=True,
+)
+dwelling_app = typer.Typer(help="One vacant dwelling: register, edit.", no_args_is_help=True)
 retention_app = typer.Typer(help="Retention of personal data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(youth_app, name="youth")
+app.add_typer(dwelling_app, name="dwelling")
 app.add_typer(retention_app, name="retention")
 
 
@@ -247,6 +252,129 @@ def retention_apply(
     with Session(get_engine()) as session:
         report = apply_retention(session, "cli", dry_run=dry_run)
     typer.echo(json.dumps({"dry_run": dry_run, **asdict(report)}, indent=2, default=str))
+
+
+# ----------------------------------------------------------------------------- the lifecycle
+FieldOpt = Annotated[
+    list[str] | None,
+    typer.Option("--field", "-f", help="COLUMN=VALUE, as the cell in the case file (repeat)"),
+]
+CsvOpt = Annotated[
+    Path | None, typer.Option("--csv", help="A one-row youths.csv/units.csv (any import dialect)")
+]
+
+
+def _fields(pairs: list[str] | None) -> dict[str, str | None]:
+    """``--field column=value`` pairs; an empty value empties an optional column."""
+    out: dict[str, str | None] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            _fail(f"--field {pair!r}: write COLUMN=VALUE")
+        out[name.strip()] = value.strip() or None
+    return out
+
+
+def _lifecycle(action: Any, *args: Any) -> Any:
+    """Run a lifecycle use case as ``cli``; its errors as one line on stderr (exit 2)."""
+    from sqlmodel import Session
+
+    from .db import get_engine
+    from .usecases.errors import ConflictError, InvalidRequest, NotFoundError
+
+    with Session(get_engine()) as session:
+        try:
+            return action(session, "cli", *args)
+        except InvalidRequest as exc:
+            _fail("; ".join(exc.issues))
+        except (ConflictError, NotFoundError) as exc:
+            _fail(str(exc))
+
+
+def _echo_record(record: Any, fields: tuple[str, ...]) -> None:
+    out = {k: getattr(record, k) for k in ("ref", "status", *fields)}
+    typer.echo(json.dumps(out, default=str, ensure_ascii=False))
+
+
+def _source(fields: list[str] | None, csv: Path | None) -> tuple[Any, bytes | None]:
+    if (csv is None) == (not fields):
+        _fail("give either --csv FILE or --field COLUMN=VALUE flags")
+    if csv is not None:
+        if not csv.is_file():
+            _fail(f"{csv}: no such file")
+        return None, csv.read_bytes()
+    return _fields(fields), None
+
+
+@youth_app.command("add")
+def youth_add(field: FieldOpt = None, csv: CsvOpt = None) -> None:
+    """Register one waiting youth: the columns of youths.csv, checked as an import checks them."""
+    from .usecases.lifecycle import YOUTH_FIELDS, register_youth
+
+    values, raw = _source(field, csv)
+    _echo_record(_lifecycle(register_youth, values, raw), YOUTH_FIELDS[1:])
+
+
+@youth_app.command("edit")
+def youth_edit(ref: str, field: FieldOpt = None) -> None:
+    """Change some columns of a youth (--field COLUMN=VALUE; an empty VALUE empties it)."""
+    from .usecases.lifecycle import YOUTH_FIELDS, edit_youth
+
+    if not field:
+        _fail("give at least one --field COLUMN=VALUE")
+    _echo_record(_lifecycle(edit_youth, ref, _fields(field)), YOUTH_FIELDS[1:])
+
+
+@youth_app.command("withdraw")
+def youth_withdraw(
+    ref: str,
+    reason: Annotated[str, typer.Option(help="housed_otherwise, moved_away, left_target_group, "
+                                        "no_contact or other")],
+    text: Annotated[str, typer.Option(help="Why, in words (required for other)")] = "",
+) -> None:  # fmt: skip
+    """Withdraw (close) a waiting or offered youth; their live offers are withdrawn with them."""
+    from .usecases.lifecycle import withdraw_youth
+
+    record, offers = _lifecycle(withdraw_youth, ref, reason, text or None)
+    _echo_record(record, ("withdrawn_reason",))
+    for offer in offers:
+        typer.echo(f"offer {offer.id} withdrawn", err=True)
+
+
+@youth_app.command("reopen")
+def youth_reopen(ref: str) -> None:
+    """A withdrawn youth waits again."""
+    from .usecases.lifecycle import reopen_youth
+
+    _echo_record(_lifecycle(reopen_youth, ref), ())
+
+
+@dwelling_app.command("add")
+def dwelling_add(
+    week: Annotated[str, typer.Option(help="ISO week of an import, e.g. 2026-W48")],
+    field: FieldOpt = None,
+    csv: CsvOpt = None,
+) -> None:
+    """Register one vacant dwelling in an imported week (the columns of units.csv)."""
+    from .usecases.lifecycle import UNIT_FIELDS, register_dwelling
+
+    values, raw = _source(field, csv)
+    _echo_record(_lifecycle(register_dwelling, week, values, raw), ("week", *UNIT_FIELDS[1:]))
+
+
+@dwelling_app.command("edit")
+def dwelling_edit(
+    ref: str,
+    week: Annotated[str, typer.Option(help="ISO week of an import, e.g. 2026-W48")],
+    field: FieldOpt = None,
+) -> None:
+    """Change some columns of a vacant dwelling (--field COLUMN=VALUE)."""
+    from .usecases.lifecycle import UNIT_FIELDS, edit_dwelling
+
+    if not field:
+        _fail("give at least one --field COLUMN=VALUE")
+    record = _lifecycle(edit_dwelling, week, ref, _fields(field))
+    _echo_record(record, ("week", *UNIT_FIELDS[1:]))
 
 
 @app.command("import")

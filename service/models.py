@@ -63,6 +63,17 @@ class OfferState(StrEnum):
     EXPIRED = "expired"
     SIGNED = "signed"
     MOVED_IN = "moved_in"
+    WITHDRAWN = "withdrawn"  # the youth was withdrawn while the offer was live (usecases.lifecycle)
+
+
+class WithdrawReason(StrEnum):
+    """Why a youth leaves the waiting list without a dwelling from the office (issue 10)."""
+
+    HOUSED_OTHERWISE = "housed_otherwise"  # found a home by other means
+    MOVED_AWAY = "moved_away"  # moved out of the municipality
+    LEFT_TARGET_GROUP = "left_target_group"  # no longer in the target group
+    NO_CONTACT = "no_contact"  # the office cannot reach the youth
+    OTHER = "other"  # with a text
 
 
 # The database's integer range: an id beyond it cannot exist (requests are refused before any
@@ -110,6 +121,14 @@ class YouthRecord(SQLModel, table=True):
     status: str = Field(default=YouthStatus.WAITING.value, index=True)
     paused_until: date | None = None
     updated_at: datetime = Field(default_factory=now)
+    # Withdrawn (status ``withdrawn``): the coded reason, its text (for ``other``), when, by whom.
+    withdrawn_reason: str | None = None
+    withdrawn_text: str | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    # The week of the import that no longer listed this waiting youth, until the allocator
+    # confirms (withdraw or keep waiting): ``usecases.lifecycle.missing_youths``.
+    missing_since: str | None = Field(default=None, index=True)
 
 
 class DwellingRecord(SQLModel, table=True):
@@ -147,12 +166,91 @@ class TeamRecord(SQLModel, table=True):
 
 
 class QuotaRecord(SQLModel, table=True):
+    """A quota group's latest report from its organisation (quotas.csv): the counts as of
+    ``as_of``. The row is also the group's lock (``usecases.ledger``): kept across imports,
+    updated in place, never a count the service increments; claims are rows of ``claim``."""
+
     __tablename__ = "quota"
     organisation: str = Field(primary_key=True)
     dwelling_type: str = Field(primary_key=True)
     vacancies: int
     claimed: int
     rate: str | None = None  # exact fraction text, e.g. "1/4"
+    as_of: date | None = None  # the organisation's counting date (None: the run date)
+    reported_at: datetime | None = None  # when the import recorded this report
+
+
+class QuotaReport(SQLModel, table=True):
+    """Every report an import recorded for a quota group, as of its ``as_of`` (history: the
+    latest is also in ``quota``; these rows are never overwritten)."""
+
+    __tablename__ = "quota_report"
+    id: int | None = Field(default=None, primary_key=True)
+    organisation: str = Field(index=True)
+    dwelling_type: str
+    vacancies: int
+    claimed: int
+    rate: str | None = None
+    as_of: date
+    import_id: str = Field(index=True)
+    reported_at: datetime = Field(default_factory=now)
+
+
+class VacancyRecord(SQLModel, table=True):
+    """A vacancy an organisation reported (a dwelling of an import's units.csv): one row per
+    week and dwelling, never overwritten by a later import."""
+
+    __tablename__ = "vacancy"
+    __table_args__ = (UniqueConstraint("week", "dwelling_ref", name="uq_vacancy_week_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation: str = Field(index=True)
+    dwelling_type: str
+    department: str
+    dwelling_ref: str
+    week: str = Field(index=True)
+    available_from: date
+    as_of: date  # the report's counting date
+    import_id: str = Field(index=True)
+    reported_at: datetime = Field(default_factory=now)
+
+
+class ClaimKind(StrEnum):
+    MUNICIPALITY = "municipality"  # a claim the municipality made outside an offer
+    SIGNED_OFFER = "signed_offer"  # an offer signed: its hold became a claim
+
+
+class ClaimRecord(SQLModel, table=True):
+    """One claim of the municipality's allocation right (almenboligloven § 59): a row per
+    claimed dwelling; the quota's counts are derived from these rows."""
+
+    __tablename__ = "claim"
+    id: int | None = Field(default=None, primary_key=True)
+    organisation: str = Field(index=True)
+    dwelling_type: str
+    department: str
+    dwelling_ref: str
+    week: str
+    offer_id: int | None = Field(default=None, foreign_key="offer.id", unique=True)
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    claimed_on: date = Field(index=True)
+    kind: str = ClaimKind.SIGNED_OFFER.value
+    created_at: datetime = Field(default_factory=now)
+
+
+class AgreementRate(SQLModel, table=True):
+    """The allocation agreement's rate for an organisation and dwelling type from a date on
+    (its history: a new rate is a new row)."""
+
+    __tablename__ = "agreement_rate"
+    __table_args__ = (
+        UniqueConstraint("organisation", "dwelling_type", "valid_from", name="uq_rate_from"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organisation: str = Field(index=True)
+    dwelling_type: str
+    rate: str  # exact fraction text, e.g. "1/4"
+    valid_from: date
+    import_id: str = ""
 
 
 class WeekPolicy(SQLModel, table=True):
@@ -184,6 +282,9 @@ class Run(SQLModel, table=True):
     heartbeat_at: datetime | None = None
     # Set when retention dropped the input snapshot (the hash stays): what it held, counted.
     input_counts: dict[str, int] | None = Field(default=None, sa_column=Column(JSON))
+    # The data version (``PoolVersion.version``) the run solved; the run is stale once the
+    # data moved on (``usecases.runs.is_stale``). None: not snapshotted yet.
+    data_version: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class Proposal(SQLModel, table=True):
@@ -223,6 +324,12 @@ class Offer(SQLModel, table=True):
     dispensations: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    # A minor's guardian's consent to the contract (required before signing): who gave it
+    # (the guardian, as the office names them), on which day, and who recorded it when.
+    guardian: str | None = None
+    consent_on: date | None = None
+    consent_by: str | None = None
+    consent_at: datetime | None = None
 
 
 class DecisionRecord(SQLModel, table=True):
@@ -261,6 +368,12 @@ class PoolVersion(SQLModel, table=True):
     __tablename__ = "pool_version"
     id: int = Field(default=1, primary_key=True)
     token: str = ""
+    # The data version: +1 on every such write (runs record the one they solved), with when
+    # and what changed last (an action code and the week, for "newer data" messages).
+    version: int = Field(default=0, sa_column=Column(BigInteger, nullable=False,
+                                                     server_default="0"))  # fmt: skip
+    changed_at: datetime | None = None
+    change: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class ScenarioJob(SQLModel, table=True):

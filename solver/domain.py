@@ -214,6 +214,7 @@ class QuotaGroup:
     vacancies: int
     claimed: int
     rate: Fraction | None = None  # None = policy default
+    as_of: date | None = None  # the date the organisation's counts were made; None = run date
 
     def remaining(self, default_rate: Fraction) -> int:
         """⌊rate × vacancies⌋ − claimed, never below 0 (almenboligloven § 59 stk. 3 [003:463])."""

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from . import (
     aggregates,
     audit,
+    dwellings,
     imports,
     login,
     offers,
@@ -27,6 +28,7 @@ _MODULES = (
     imports,
     runs,
     weeks,
+    dwellings,
     offers,
     youths,
     aggregates,
@@ -36,5 +38,6 @@ _MODULES = (
 )
 for _module in _MODULES:
     router.include_router(_module.router)
+router.include_router(youths.missing_router)
 
 __all__ = ["router"]

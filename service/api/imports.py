@@ -6,7 +6,7 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..db import get_engine
 from ..jobs import run_import
@@ -21,6 +21,11 @@ class ImportResult(BaseModel):
     youths_created: int
     youths_updated: int
     dwellings: int
+    missing_youths: list[str] = Field(
+        default=[],
+        description="Waiting youths this import no longer lists: confirm each (keep waiting or "
+        "withdraw) through /missing-youths.",
+    )
 
 
 @router.post("/imports", status_code=201, responses=responses())

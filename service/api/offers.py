@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -12,6 +12,7 @@ from solver.domain import DeclineReason
 
 from ..models import MAX_ID, Offer, OfferState, OverrideReason
 from ..settings import get_settings
+from ..usecases import lifecycle
 from ..usecases.offers import deposits, list_offers, make_offer, make_override, transition
 from .deps import Allocator, JsonInt, SessionDep
 from .errors import responses
@@ -64,20 +65,38 @@ class OfferPublic(BaseModel):
         default=False,
         description="The municipality's deposit loan (boligindskudslån) may be needed.",
     )
+    minor: bool = Field(
+        default=False,
+        description="The youth is under 18 today: signing needs the guardian's consent first.",
+    )
+    guardian: str | None = Field(default=None, description="Who gave the guardian's consent.")
+    consent_on: date | None = Field(default=None, description="The day the guardian consented.")
+    consent_by: str | None = Field(default=None, description="Who recorded the consent.")
+    consent_at: datetime | None = Field(default=None, description="When it was recorded.")
+
+
+class Consent(BaseModel):
+    guardian: str = Field(min_length=1, max_length=lifecycle.MAX_GUARDIAN,
+                          description="The guardian who consented (name or relation).")  # fmt: skip
+    given_on: date = Field(description="The day of the consent (not after today).")
 
 
 Facts = dict[int, tuple[int | None, bool]]
 
 
-def offer_public(offer: Offer, facts: Facts | None = None) -> OfferPublic:
+def offer_public(
+    offer: Offer, facts: Facts | None = None, minors: dict[str, int] | None = None
+) -> OfferPublic:
     deposit, note = (facts or {}).get(offer.id or 0, (None, False))
-    fields = offer.model_dump(include=set(OfferPublic.model_fields))
-    return OfferPublic(**fields, deposit=deposit, deposit_loan_note=note)
+    fields = offer.model_dump(include=set(OfferPublic.model_fields) - {"minor"})
+    minor = offer.youth_ref in (minors or {})
+    return OfferPublic(**fields, deposit=deposit, deposit_loan_note=note, minor=minor)
 
 
 def with_deposits(session: Any, offers: list[Offer]) -> list[OfferPublic]:
     facts = deposits(session, offers)
-    return [offer_public(o, facts) for o in offers]
+    minors = lifecycle.minor_ages(session, {o.youth_ref for o in offers})
+    return [offer_public(o, facts, minors) for o in offers]
 
 
 @router.post("/offers/override", status_code=201, responses=responses(404, 409))
@@ -108,6 +127,17 @@ def read_offers(
     return with_deposits(session, list_offers(session, user.username, chosen))
 
 
+@router.post("/offers/{offer_id}/consent", responses=responses(404, 409))
+def record_consent(
+    session: SessionDep, user: Allocator, offer_id: Id, body: Consent
+) -> OfferPublic:
+    """Record a minor's guardian's consent on a live offer (who, on which day; by whom and when
+    is the signed-in user, now). Signing a minor's offer without it is refused (409)."""
+    offer = lifecycle.record_consent(session, user.username, offer_id, body.guardian,
+                                     body.given_on)  # fmt: skip
+    return with_deposits(session, [offer])[0]
+
+
 @router.post("/offers/{offer_id}/{action}", responses=responses(404, 409))
 def act_on_offer(
     session: SessionDep,
@@ -116,7 +146,8 @@ def act_on_offer(
     action: Annotated[str, Path(pattern="^(accept|decline|expire|sign|move_in)$")],
     body: OfferAction | None = None,
 ) -> OfferPublic:
-    """accept / decline (reason) / expire / sign / move_in; 409 when the state forbids it."""
+    """accept / decline (reason) / expire / sign / move_in; 409 when the state forbids it, and
+    for signing a minor's offer before the guardian's consent is recorded."""
     body = body or OfferAction()
     offer = transition(session, offer_id, action, user.username, body.reason, body.text,
                        get_settings().decline_pause_weeks)  # fmt: skip

@@ -12,8 +12,9 @@ from solver.caseio.weeks import parse_week
 
 from ..db import get_engine
 from ..models import MAX_ID, Run
+from ..usecases.lifecycle import minor_ages
 from ..usecases.offers import expire_due
-from ..usecases.runs import get_run, proposal_slice, request_run
+from ..usecases.runs import get_run, is_stale, proposal_slice, request_run
 from .deps import AggregateReader, Allocator, SessionDep
 from .errors import responses
 
@@ -57,11 +58,14 @@ class RunPublic(BaseModel):
     error: str | None
     created_at: datetime
     finished_at: datetime | None
+    data_version: int | None  # the data version the run solved (None: not snapshotted yet)
+    stale: bool  # the data changed since: offers from it are refused, run the week again
 
 
-def run_public(run: Run) -> RunPublic:
+def run_public(session: Any, run: Run) -> RunPublic:
     assert run.id is not None
-    return RunPublic(**run.model_dump(include=set(RunPublic.model_fields) - {"id"}), id=run.id)
+    fields = run.model_dump(include=set(RunPublic.model_fields) - {"id", "stale"})
+    return RunPublic(**fields, id=run.id, stale=is_stale(session, run))
 
 
 class ProposalPublic(BaseModel):
@@ -73,6 +77,7 @@ class ProposalPublic(BaseModel):
     reason: str | None
     detail: str | None
     outranked_by: int
+    minor: bool = Field(default=False, description="The youth is under 18 today.")
 
 
 @router.post("/runs", status_code=202, responses=responses(409))
@@ -86,12 +91,12 @@ def start_run(
     if created:
         assert run.id is not None
         request.app.state.jobs.start_run(run.id)
-    return run_public(run)
+    return run_public(session, run)
 
 
 @router.get("/runs/{run_id}", responses=responses(404))
 def read_run(session: SessionDep, user: AggregateReader, run_id: Id) -> RunPublic:
-    return run_public(get_run(session, run_id))
+    return run_public(session, get_run(session, run_id))
 
 
 _TOTAL = {
@@ -118,4 +123,7 @@ def get_proposals(
     ``X-Total-Count`` says how many the run has."""
     rows, total = proposal_slice(session, run_id, user.username, limit, offset)
     response.headers["X-Total-Count"] = str(total)
-    return [ProposalPublic(**p.model_dump(include=set(ProposalPublic.model_fields))) for p in rows]
+    minors = minor_ages(session, {p.youth_ref for p in rows})
+    fields = set(ProposalPublic.model_fields) - {"minor"}
+    return [ProposalPublic(**p.model_dump(include=fields), minor=p.youth_ref in minors)
+            for p in rows]  # fmt: skip

@@ -11,14 +11,16 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from ..db import get_engine, run_db
-from ..usecases.audit import audit_read
+from ..models import WithdrawReason, YouthRecord
+from ..usecases import lifecycle
+from ..usecases.audit import audit, audit_read
 from ..usecases.gdpr import erase_youth, export_youth
 from ..usecases.queue import QueuePage, queue_page
 from ..usecases.youths import list_youths, read_youth
-from .deps import Admin, BearerToken, PersonReader, SessionDep
+from .deps import Admin, Allocator, BearerToken, PersonReader, SessionDep
 from .errors import responses
 from .offers import OfferPublic
 from .runs import ProposalPublic
@@ -33,6 +35,14 @@ class YouthPublic(BaseModel):
     support_team: str | None
     referred_on: date
     urgent_by: date | None
+    withdrawn_reason: WithdrawReason | None = Field(
+        default=None, description="Why the youth is withdrawn (status withdrawn)."
+    )
+    missing_since: str | None = Field(
+        default=None,
+        description="The week of an import that no longer listed this youth, until the "
+        "allocator confirms (GET /missing-youths).",
+    )
 
 
 @router.get("", responses=responses())
@@ -163,3 +173,151 @@ def erase(session: SessionDep, admin: Admin, ref: Ref, body: Erasure) -> Erasure
     offer. The erasure record keeps only a tombstone reference."""
     erasure = erase_youth(session, admin.username, ref, body.reason)
     return ErasurePublic(tombstone=erasure.tombstone, erased_at=erasure.erased_at)
+
+
+# ----------------------------------------------------------------------------- the lifecycle
+# A youth's columns as in youths.csv: each value as the import would read the cell (a string,
+# or a number, true/false, a list for the area columns); checked by the import's own reader.
+CellValue = Annotated[str, StringConstraints(max_length=500)] | int | bool | list[str] | None
+
+
+def _columns_model(name: str, columns: tuple[str, ...], doc: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {c: (CellValue, None) for c in columns}
+    model = create_model(name, __config__=ConfigDict(extra="forbid"), __doc__=doc, **fields)
+    return model
+
+
+YouthFields = _columns_model(
+    "YouthFields",
+    lifecycle.YOUTH_FIELDS,
+    "A youth's columns as in youths.csv (../shared/case-format.md), checked as an import checks "
+    "them (422 naming each wrong column). For an edit only the columns to change.",
+)
+
+
+class YouthRecordPublic(YouthPublic):
+    """Everything the allocation office keeps about a youth's case (allocators only)."""
+
+    birth_date: date
+    situation: str
+    income_type: str
+    monthly_income: int | None
+    rent_ceiling: int | None
+    pet: str
+    household_size: int
+    needs_accessible: bool
+    preferred_areas: list[str]
+    excluded_areas: list[str]
+    gender: str | None
+    greenlandic: bool | None
+    case_worker: str | None
+    paused_until: date | None
+    withdrawn_text: str | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    minor: bool = Field(default=False, description="Under 18 today.")
+
+
+def youth_record_public(record: YouthRecord) -> YouthRecordPublic:
+    fields = record.model_dump(include=set(YouthRecordPublic.model_fields))
+    minor = lifecycle.age_on(record.birth_date, date.today()) < lifecycle.ADULT_AGE
+    return YouthRecordPublic(**fields, minor=minor)
+
+
+class Withdrawal(BaseModel):
+    reason: WithdrawReason
+    text: str | None = Field(default=None, max_length=lifecycle.MAX_TEXT,
+                             description="Required for the reason other.")  # fmt: skip
+
+
+class WithdrawalPublic(BaseModel):
+    youth: YouthRecordPublic
+    offers_withdrawn: list[int] = Field(description="The youth's live offers, now withdrawn.")
+
+
+@router.post("", status_code=201, responses=responses(409))
+def register_youth(
+    session: SessionDep,
+    user: Allocator,
+    body: YouthFields,  # type: ignore[valid-type]
+) -> YouthRecordPublic:
+    """Register one waiting youth; 409 when the reference exists."""
+    values = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+    return youth_record_public(lifecycle.register_youth(session, user.username, values))
+
+
+@router.patch("/{ref}", responses=responses(404))
+def edit_youth(
+    session: SessionDep,
+    user: Allocator,
+    ref: Ref,
+    body: YouthFields,  # type: ignore[valid-type]
+) -> YouthRecordPublic:
+    """Change some of a youth's columns (null empties an optional one); the whole row is
+    checked again as an import checks it."""
+    changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+    return youth_record_public(lifecycle.edit_youth(session, user.username, ref, changes))
+
+
+@router.post("/{ref}/withdraw", responses=responses(404, 409))
+def withdraw(session: SessionDep, user: Allocator, ref: Ref, body: Withdrawal) -> WithdrawalPublic:
+    """Withdraw (close) a waiting or offered youth with a coded reason (other: with a text).
+    The youth leaves the pool; their live offers are withdrawn and the dwellings vacant again.
+    409 for a housed or already withdrawn youth."""
+    record, offers = lifecycle.withdraw_youth(session, user.username, ref, body.reason.value,
+                                              body.text)  # fmt: skip
+    withdrawn = [o.id for o in offers if o.id is not None]
+    return WithdrawalPublic(youth=youth_record_public(record), offers_withdrawn=withdrawn)
+
+
+@router.post("/{ref}/reopen", responses=responses(404, 409))
+def reopen(session: SessionDep, user: Allocator, ref: Ref) -> YouthRecordPublic:
+    """A withdrawn youth waits again; 409 for a youth who is not withdrawn."""
+    return youth_record_public(lifecycle.reopen_youth(session, user.username, ref))
+
+
+missing_router = APIRouter(prefix="/missing-youths", tags=["youths"])
+
+
+class MissingAnswer(BaseModel):
+    ref: str = Field(min_length=1, max_length=64)
+    action: str = Field(
+        description="keep (keep waiting) or a withdrawal reason",
+        json_schema_extra={"enum": [lifecycle.KEEP, *(r.value for r in WithdrawReason)]},
+    )
+    text: str | None = Field(default=None, max_length=lifecycle.MAX_TEXT)
+
+
+class MissingConfirm(BaseModel):
+    answers: list[MissingAnswer] = Field(default=[], max_length=10000)
+    all: str | None = Field(
+        default=None,
+        description="The same answer for every youth on the list (instead of answers).",
+        json_schema_extra={"enum": [lifecycle.KEEP, *(r.value for r in WithdrawReason)]},
+    )
+    text: str | None = Field(default=None, max_length=lifecycle.MAX_TEXT)
+
+
+class MissingDone(BaseModel):
+    kept: int
+    withdrawn: int
+
+
+@missing_router.get("", responses=responses())
+def read_missing(session: SessionDep, user: Allocator) -> list[YouthRecordPublic]:
+    """The waiting youths an import no longer listed, awaiting the allocator's answer."""
+    rows = lifecycle.missing_youths(session)
+    audit(session, user.username, "read.youths", "youth", "missing", f"{len(rows)} listed")
+    session.commit()
+    return [youth_record_public(r) for r in rows]
+
+
+@missing_router.post("/confirm", responses=responses(409))
+def confirm_missing(session: SessionDep, user: Allocator, body: MissingConfirm) -> MissingDone:
+    """Keep waiting or withdraw (with a reason) each youth missing from an import, or all of
+    them (``all``); all or nothing. 409 naming a youth who is not on the list."""
+    answers = [(a.ref, a.action, a.text) for a in body.answers]
+    if body.all is not None:
+        answers += [(y.ref, body.all, body.text) for y in lifecycle.missing_youths(session)]
+    kept, withdrawn = lifecycle.confirm_missing(session, user.username, answers)
+    return MissingDone(kept=kept, withdrawn=withdrawn)

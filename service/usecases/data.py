@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import tomllib
 import uuid
-from dataclasses import fields
+from dataclasses import asdict, fields
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, or_, update
 from sqlmodel import Session, col, select
 
-from solver.caseio.policy import policy_toml
+from solver.caseio.issues import CaseError, CaseIssue
+from solver.caseio.policy import policy_toml, read_policy
 from solver.caseio.read import read_case_files
 from solver.caseio.schema import (
     DECISION_COLUMNS,
@@ -28,19 +30,24 @@ from solver.caseio.schema import (
 )
 from solver.caseio.weeks import parse_week, week_of
 from solver.caseio.write import csv_text, table_csv
-from solver.domain import Case
+from solver.domain import Case, Policy
 
 from ..models import (
+    AgreementRate,
     DecisionRecord,
     DwellingRecord,
     DwellingStatus,
     PoolVersion,
     QuotaRecord,
+    QuotaReport,
     TeamRecord,
+    VacancyRecord,
     WeekPolicy,
     YouthRecord,
     YouthStatus,
+    now,
 )
+from . import ledger
 
 _AS_IS = frozenset((str, int, bool, float, date, type(None)))
 
@@ -69,18 +76,24 @@ def _table_of(model: Any) -> Table:
     return model.__table__
 
 
-def import_case(session: Session, case: Case) -> dict[str, int]:
+def import_case(session: Session, case: Case) -> dict[str, Any]:
     """Store a validated case for its run week, in the caller's transaction.
 
     Youths are upserted by ``ref`` (housed and withdrawn youths keep their status and history);
-    the week's vacant dwellings are replaced; teams, quota rows and the week's policy are
-    replaced by the file's.
+    the waiting and offered youths the file does not list are marked missing, for the
+    allocator to confirm (``usecases.lifecycle.mark_missing``); the week's vacant dwellings are
+    replaced; teams, quota reports and the week's policy are the file's (rows updated in place:
+    they are the ledger's locks, ``usecases.ledger``); each dwelling is recorded as a reported
+    vacancy and each group's rate in the rates' history, never overwriting what an earlier
+    import recorded.
 
-    Written in bulk (issue 15): multi-row INSERTs, one UPDATE statement executed for the youths
-    whose fields changed, DELETE statements; no ORM object per row, and one query per table
-    rather than one per row.
+    Youths and dwellings are written in bulk (issue 15): multi-row INSERTs, one UPDATE statement
+    executed for the youths whose fields changed; no ORM object per row, one query per table.
     """
+    from .lifecycle import mark_missing
+
     week = week_of(case.policy.run_date)
+    ledger.lock_all(session)
     youths = _table_of(YouthRecord)
     rows = _rows(case.youths)
     names = list(rows[0]) if rows else []
@@ -118,24 +131,92 @@ def import_case(session: Session, case: Case) -> dict[str, int]:
     ]
     if units:
         session.execute(insert(dwellings), units)
-    session.execute(delete(_table_of(TeamRecord)))
-    session.execute(delete(_table_of(QuotaRecord)))
-    if case.teams:
-        session.execute(insert(_table_of(TeamRecord)), _rows(case.teams))
-    if case.quotas:
-        quotas = _rows(case.quotas)
-        for row, quota in zip(quotas, case.quotas, strict=True):
-            row["rate"] = str(quota.rate) if quota.rate is not None else None
-        session.execute(insert(_table_of(QuotaRecord)), quotas)
+    _store_reports(session, case, week)
     policy = session.get(WeekPolicy, week)
     if policy is None:
         session.add(WeekPolicy(week=week, policy_toml=policy_toml(case.policy)))
     else:
         policy.policy_toml = policy_toml(case.policy)
         session.add(policy)
-    bump_pool_version(session)
+    session.flush()
+    missing = mark_missing(session, week, (y.ref for y in case.youths))
+    bump_pool_version(session, "import", week)
     created, updated = len(new), len(rows) - len(new)
-    return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
+    return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units),
+            "missing_youths": missing}  # fmt: skip
+
+
+def _store_reports(session: Session, case: Case, week: str) -> None:
+    """Teams and quota reports as the file gives them (a team or group no longer in it goes:
+    no row, no limit), the reported vacancies and the agreement rates' history."""
+    run_date = case.policy.run_date
+    import_id = uuid.uuid4().hex
+    teams = {t.team: t for t in session.exec(select(TeamRecord)).all()}
+    for team in case.teams:
+        fields = {k: _plain(v) for k, v in asdict(team).items()}
+        team_row = teams.pop(team.team, None) or TeamRecord(**fields)
+        for k, v in fields.items():
+            setattr(team_row, k, v)
+        session.add(team_row)
+    for gone_team in teams.values():
+        session.delete(gone_team)
+    quotas = {(q.organisation, q.dwelling_type): q for q in session.exec(select(QuotaRecord)).all()}
+    as_of_by_group: dict[tuple[str, str], date] = {}
+    for quota in case.quotas:
+        key = (quota.organisation, quota.dwelling_type.value)
+        as_of = quota.as_of or run_date
+        as_of_by_group[key] = as_of
+        fields = {k: _plain(v) for k, v in asdict(quota).items()}
+        fields.update(rate=str(quota.rate) if quota.rate is not None else None, as_of=as_of,
+                      reported_at=now())  # fmt: skip
+        quota_row = quotas.pop(key, None) or QuotaRecord(**fields)
+        for k, v in fields.items():
+            setattr(quota_row, k, v)
+        session.add(quota_row)
+        rate = quota.rate if quota.rate is not None else case.policy.default_quota_rate
+        _record_rate(session, key, str(rate), as_of, import_id)
+        session.add(QuotaReport(organisation=key[0], dwelling_type=key[1],
+                                vacancies=quota.vacancies, claimed=quota.claimed,
+                                rate=fields["rate"], as_of=as_of, import_id=import_id))  # fmt: skip
+    for gone in quotas.values():
+        session.delete(gone)
+    reported = set(
+        session.exec(select(VacancyRecord.dwelling_ref).where(VacancyRecord.week == week)).all()
+    )
+    for unit in case.units:
+        if unit.ref in reported:
+            continue
+        key = (unit.organisation, unit.dwelling_type.value)
+        session.add(VacancyRecord(organisation=unit.organisation,
+                                  dwelling_type=unit.dwelling_type.value,
+                                  department=unit.department, dwelling_ref=unit.ref, week=week,
+                                  available_from=unit.available_from,
+                                  as_of=as_of_by_group.get(key, run_date),
+                                  import_id=import_id))  # fmt: skip
+    session.flush()
+
+
+def _record_rate(
+    session: Session, key: tuple[str, str], rate: str, valid_from: date, import_id: str
+) -> None:
+    """Add the group's rate from ``valid_from`` to the history unless it is already in force."""
+    history = select(AgreementRate).where(
+        AgreementRate.organisation == key[0], AgreementRate.dwelling_type == key[1]
+    )
+    same_day = session.exec(history.where(AgreementRate.valid_from == valid_from)).first()
+    if same_day is not None:
+        if Fraction(same_day.rate) != Fraction(rate):
+            same_day.rate, same_day.import_id = rate, import_id
+            session.add(same_day)
+        return
+    before = session.exec(
+        history.where(col(AgreementRate.valid_from) < valid_from).order_by(
+            col(AgreementRate.valid_from).desc()
+        )
+    ).first()
+    if before is None or Fraction(before.rate) != Fraction(rate):
+        session.add(AgreementRate(organisation=key[0], dwelling_type=key[1], rate=rate,
+                                  valid_from=valid_from, import_id=import_id))  # fmt: skip
 
 
 def _run_date(policy: WeekPolicy) -> date:
@@ -144,9 +225,19 @@ def _run_date(policy: WeekPolicy) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else parse_week(policy.week)
 
 
+def stored_policy(record: WeekPolicy) -> Policy:
+    """A stored week policy as the domain's (the text is the service's own, so it reads)."""
+    issues: list[CaseIssue] = []
+    policy = read_policy(record.policy_toml.encode(), parse_week(record.week), issues)
+    if issues:
+        raise CaseError(issues)
+    return policy
+
+
 def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
     """The week's input as case-folder files: the waiting youths (less those whose decline
-    pause lasts past the run date), the week's vacant dwellings, teams, quota rows, policy, and
+    pause lasts past the run date), the week's vacant dwellings, the teams and quota groups net
+    of the open offers' holds and the claims since each report (``usecases.ledger``), policy, and
     the allocator's decisions in force that still apply (their youth waits, their dwelling is
     vacant). A run stores it (and its hash) and solves exactly this."""
     policy = session.get(WeekPolicy, week)
@@ -169,8 +260,9 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
         (dwelling.c.week == week, dwelling.c.status == DwellingStatus.VACANT.value),
         dwelling.c.ref,
     )
-    teams = _columns(session, SUPPORT_COLUMNS, _table_of(TeamRecord), (), "team")
-    quotas = _columns(session, QUOTA_COLUMNS, _table_of(QuotaRecord), (), None)
+    week_policy = stored_policy(policy)
+    teams = ledger.net_team_rows(session)  # the caseloads count the open offers' holds
+    quotas = ledger.net_quota_rows(session, week_policy)  # claimed counts claims and holds
     ref_at = [c.name for c in YOUTH_COLUMNS].index("ref")
     unit_at = [c.name for c in UNIT_COLUMNS].index("ref")
     youth_refs, unit_refs = {y[ref_at] for y in youths}, {d[unit_at] for d in dwellings}
@@ -187,8 +279,8 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
     files = {
         "youths.csv": _csv(YOUTH_COLUMNS, youths),
         "units.csv": _csv(UNIT_COLUMNS, dwellings),
-        "support.csv": _csv(SUPPORT_COLUMNS, teams),
-        "quotas.csv": _csv(QUOTA_COLUMNS, quotas),
+        "support.csv": _table(SUPPORT_COLUMNS, teams),
+        "quotas.csv": _table(QUOTA_COLUMNS, quotas),
         "policy.toml": policy.policy_toml.encode(),
     }
     if decisions:
@@ -269,7 +361,25 @@ def pool_case(session: Session, weeks_back: int = 12) -> tuple[Case, list[str]] 
     return read_case_files(files), [y.status for y in youths]
 
 
-def bump_pool_version(session: Session) -> None:
-    """Mark the queue's inputs changed (in the caller's transaction)."""
-    statement = update(PoolVersion).where(col(PoolVersion.id) == 1)
-    session.execute(statement.values(token=uuid.uuid4().hex))
+def bump_pool_version(
+    session: Session, change: str = "", week: str = "", *, pool: bool = True, runs: bool = True
+) -> int:
+    """Mark the data changed (in the caller's transaction): ``pool``: the queue's inputs (a new
+    token, for the caches of derived data); ``runs``: what a week's run solves (the data version
+    + 1, so every run of an earlier version is stale), with what changed. Returns the data
+    version. Call it last in the transaction: it holds the version row until commit."""
+    values: dict[str, Any] = {}
+    if pool:  # ``pool=False``: a change of the week's runs only (a decision), not the queue's
+        values["token"] = uuid.uuid4().hex
+    if runs:  # ``runs=False``: nothing a run solves changed (an accept, a move-in)
+        values.update(version=col(PoolVersion.version) + 1, changed_at=now(),
+                      change=f"{change} {week}".strip())  # fmt: skip
+    if values:
+        session.execute(update(PoolVersion).where(col(PoolVersion.id) == 1).values(**values))
+    return data_version(session)
+
+
+def data_version(session: Session) -> int:
+    """The current data version (0 before any change)."""
+    value = session.exec(select(PoolVersion.version).where(PoolVersion.id == 1)).first()
+    return int(value or 0)

@@ -20,7 +20,7 @@ from solver.engine.build import build_problem
 
 from ..models import DecisionRecord, now
 from .audit import audit
-from .data import snapshot_case, snapshot_files
+from .data import bump_pool_version, snapshot_case, snapshot_files
 from .errors import InvalidRequest, NotFoundError, Problem
 
 MAX_REASON = 500
@@ -85,6 +85,7 @@ def add(
                             reason=reason, created_by=actor)  # fmt: skip
     session.add(record)
     session.flush()
+    bump_pool_version(session, "decision.create", week, pool=False)
     audit(session, actor, "decision.create", "decision", str(record.id), f"{week} {kind}")
     session.commit()
     return record
@@ -113,6 +114,7 @@ def revoke(session: Session, decision_id: int, actor: str) -> DecisionRecord:
         raise NotFoundError("Decision not found")
     record.revoked_at, record.revoked_by = now(), actor
     session.add(record)
+    bump_pool_version(session, "decision.revoke", record.week, pool=False)
     audit(session, actor, "decision.revoke", "decision", str(decision_id), record.week)
     session.commit()
     return record

@@ -7,6 +7,8 @@ transaction. The one import path of the API, the pages and the CLI.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from solver.caseio.issues import CaseError, CaseIssue
@@ -21,9 +23,10 @@ from .data import import_case
 from .decisions import replace_imported
 
 
-def import_week(session: Session, case: Case, actor: str) -> tuple[str, dict[str, int]]:
+def import_week(session: Session, case: Case, actor: str) -> tuple[str, dict[str, Any]]:
     """Store a validated case for its run week, audit it and commit. Returns the week and the
-    counts (``youths_created``, ``youths_updated``, ``dwellings``)."""
+    counts (``youths_created``, ``youths_updated``, ``dwellings``) and the references of the
+    ``missing_youths`` (waiting youths the import no longer lists: the allocator confirms)."""
     counts = import_case(session, case)
     week = week_of(case.policy.run_date)
     replace_imported(session, week, case.decisions)
@@ -41,7 +44,7 @@ def import_uploads(
     ask: bool = False,
     week: str | None = None,
     policy: str = "",
-) -> tuple[str, dict[str, int]]:
+) -> tuple[str, dict[str, Any]]:
     """Read uploaded ``(file name, contents)`` as a case and import it (:func:`import_week`).
 
     ``ask`` (the pages): files without a week or a policy (a workbook has no ``policy.toml``)

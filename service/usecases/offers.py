@@ -1,14 +1,20 @@
 """Offers: proposal → offered → accepted / declined / expired → signed → moved in.
 
-Signing claims the dwelling against the quota ledger, adds the youth to the CTI/ACT team's
-caseload (CTI starts when a home is allocated [003:254, 299]) and takes both out of the pool.
-A decline or expiry returns the dwelling to the next run and keeps the youth's priority (a
-configurable pause may apply). Every transition is audited; an illegal one is a ConflictError.
+An open offer holds its § 59 claim and its CTI/ACT team slot (``usecases.ledger``); signing
+turns the hold into a claim row, adds the youth to the CTI/ACT team's caseload (CTI starts when
+a home is allocated [003:254, 299]) and takes both out of the pool. A decline or expiry returns
+the dwelling to the next run, frees the hold and keeps the youth's priority (a configurable
+pause may apply). Every transition is audited; an illegal one is a ConflictError. Offer, accept
+and sign check the ledger under its lock in their own transaction (409 naming the group or the
+team with the numbers), and every change makes the runs of earlier data stale: an offer from a
+stale run is refused (409 naming the newer data). Offers made from a current run keep it
+current (the run is bound to its data plus its own offers).
 
 Concurrency: every state change is a compare-and-set in the database (``UPDATE … WHERE state IN
-(allowed)``, checked by its row count), and the ledger and caseload are incremented in SQL, so two
-simultaneous requests (a double click, a retry) never both sign an offer, never count a claim
-twice and never offer one dwelling twice: the loser gets the 409.
+(allowed)``, checked by its row count), the ledger checks run under the ledger's lock, and a
+signed offer's claim row is unique per offer, so two simultaneous requests (a double click, a
+retry) never both sign an offer, never count a claim twice, never pass the last claim or slot
+and never offer one dwelling twice: the loser gets the 409.
 """
 
 from __future__ import annotations
@@ -19,27 +25,32 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
-from solver.domain import Case, DeclineReason, Unit, Youth
+from solver.domain import DeclineReason
 from solver.engine.eligibility import rules_rejecting
 
 from ..models import (
+    ClaimKind,
+    ClaimRecord,
     DwellingRecord,
     DwellingStatus,
     Offer,
     OfferState,
     OverrideReason,
+    PoolVersion,
     Proposal,
-    QuotaRecord,
     Run,
     TeamRecord,
+    WeekPolicy,
     WorkStatus,
     YouthRecord,
     YouthStatus,
     now,
 )
+from . import ledger
 from .audit import audit
-from .data import bump_pool_version, snapshot_case, snapshot_files
+from .data import bump_pool_version, data_version, snapshot_case, snapshot_files, stored_policy
 from .errors import ConflictError, InvalidRequest, NotFoundError, Problem
+from .lifecycle import check_consent
 
 ACTIVE = (OfferState.OFFERED.value, OfferState.ACCEPTED.value)
 
@@ -95,11 +106,44 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
         raise ConflictError("The run has not finished.")
     if proposal.dwelling_ref is None:
         raise ConflictError("This proposal houses nobody: the youth was not matched.")
+    _refuse_stale(session, run, data_version(session))  # before looking the pair up again
     youth = _youth(session, proposal.youth_ref)
     dwelling = _dwelling(session, run.week, proposal.dwelling_ref)
+    _check(session, "offer", run.week, youth, dwelling)
     offer = _open(session, youth, dwelling, run.week, actor, expiry_days, proposal_id=proposal_id)
+    version = bump_pool_version(session, "offer.create", run.week)
+    _refuse_stale(session, run, version - 1)  # a change committed meanwhile: refused after all
+    session.execute(
+        update(Run)
+        .where(col(Run.id) == run.id)
+        .values(data_version=version)
+        .execution_options(synchronize_session=False)
+    )
     audit(session, actor, "offer.create", "offer", str(offer.id), f"proposal {proposal_id}")
     return offer
+
+
+def _refuse_stale(session: Session, run: Run, version: int) -> None:
+    """ConflictError naming the newer data when ``run`` did not solve data version ``version``
+    (its own offers included)."""
+    if run.data_version is None or run.data_version != version:
+        latest = session.get(PoolVersion, 1)
+        params = {"run": run.id, "week": run.week, "version": run.data_version or 0,
+                  "current": version, "change": latest.change if latest else ""}  # fmt: skip
+        raise ConflictError(problem=Problem("proposal_id", "run_stale", params))
+
+
+def _check(
+    session: Session, step: str, week: str, youth: YouthRecord, dwelling: DwellingRecord,
+    *, own_hold: bool = False, own_accepted: bool = False,
+) -> None:  # fmt: skip
+    """The ledger's check of ``step`` (``usecases.ledger.check``) under the week's policy."""
+    record = session.get(WeekPolicy, week)
+    if record is None:
+        raise ConflictError(f"Nothing is imported for week {week}.")
+    ledger.check(session, stored_policy(record), step, dwelling.organisation,
+                 dwelling.dwelling_type, youth.support_team, own_hold=own_hold,
+                 own_accepted=own_accepted)  # fmt: skip
 
 
 def _open(
@@ -137,7 +181,6 @@ def _open(
     )
     session.add(offer)
     session.flush()
-    bump_pool_version(session)
     return offer
 
 
@@ -181,45 +224,14 @@ def make_override(
                                 {"rule": "support_not_in_place"}))  # fmt: skip
     if problems:
         raise InvalidRequest(problems)
-    _check_capacity(session, case, case.youths[i], case.units[j])
+    _check(session, "offer", week, youth, dwelling)  # the ledger, as for every offer
     granted = [r for r in dispensations if r in rules_rejecting(case, i, j)]
     offer = _open(session, youth, dwelling, week, actor, expiry_days, override_reason=reason.value,
                   override_text=text, dispensations=granted)  # fmt: skip
+    bump_pool_version(session, "offer.override", week)
     detail = f"{reason.value}; dispensations: {', '.join(granted) or 'none'}"
     audit(session, actor, "offer.override", "offer", str(offer.id), detail)
     return offer
-
-
-def _check_capacity(session: Session, case: Case, youth: Youth, unit: Unit) -> None:
-    """The team's free slots and the quota's remaining claims, less the open offers holding
-    them, must leave room for one more (ConflictError naming the team or group otherwise)."""
-    open_offers = session.exec(select(Offer).where(col(Offer.state).in_(ACTIVE))).all()
-    open_youths = {o.youth_ref for o in open_offers}
-    open_dwellings = {(o.week, o.dwelling_ref) for o in open_offers}
-    team = case.team_by_name().get(youth.support_team or "")
-    slots = case.policy.free_slots(team) if team is not None else None
-    if slots is not None:
-        held = session.exec(
-            select(YouthRecord.ref).where(YouthRecord.support_team == youth.support_team)
-        ).all()
-        taken = len(open_youths & set(held))
-        if slots - taken < 1:
-            team_params = {"team": youth.support_team, "slots": slots, "held": taken}
-            raise ConflictError(problem=Problem("youth_ref", "team_full", team_params))
-    quota = case.quota_by_key().get((unit.organisation, unit.dwelling_type))
-    if quota is not None:
-        remaining = quota.remaining(case.policy.default_quota_rate)
-        same = session.exec(
-            select(DwellingRecord.week, DwellingRecord.ref).where(
-                DwellingRecord.organisation == unit.organisation,
-                DwellingRecord.dwelling_type == unit.dwelling_type.value,
-            )
-        ).all()
-        taken = len(open_dwellings & {(w, r) for w, r in same})
-        if remaining - taken < 1:
-            group = f"{unit.organisation}/{unit.dwelling_type.value}"
-            quota_params = {"group": [group], "remaining": remaining, "held": taken}
-            raise ConflictError(problem=Problem("dwelling_ref", "quota_full", quota_params))
 
 
 def deposits(session: Session, offers: list[Offer]) -> dict[int, tuple[int | None, bool]]:
@@ -271,6 +283,11 @@ def transition(
         raise ConflictError("A decline needs a reason.")
     youth = _youth(session, offer.youth_ref)
     dwelling = _dwelling(session, offer.week, offer.dwelling_ref)
+    if action == "sign":
+        check_consent(session, offer)  # a minor's guardian consents first (409)
+    if action in ("accept", "sign"):
+        _check(session, action, offer.week, youth, dwelling, own_hold=True,
+               own_accepted=offer.state == OfferState.ACCEPTED.value)  # fmt: skip
     changes: dict[str, Any] = {"state": target, "updated_at": now()}
     if action in ("decline", "expire"):
         changes.update(decline_reason=reason.value if reason else None, decline_text=text)
@@ -286,15 +303,14 @@ def transition(
     elif action == "sign":
         youth.status = YouthStatus.HOUSED.value
         dwelling.status = DwellingStatus.LET.value
-        session.execute(
-            update(QuotaRecord)
-            .where(
-                col(QuotaRecord.organisation) == dwelling.organisation,
-                col(QuotaRecord.dwelling_type) == dwelling.dwelling_type,
-            )
-            .values(claimed=col(QuotaRecord.claimed) + 1)
-            .execution_options(synchronize_session=False)
-        )
+        proposal = session.get(Proposal, offer.proposal_id) if offer.proposal_id else None
+        session.add(ClaimRecord(organisation=dwelling.organisation,
+                                dwelling_type=dwelling.dwelling_type,
+                                department=dwelling.department, dwelling_ref=dwelling.ref,
+                                week=offer.week, offer_id=offer.id,
+                                run_id=proposal.run_id if proposal else None,
+                                claimed_on=date.today(),
+                                kind=ClaimKind.SIGNED_OFFER.value))  # fmt: skip
         if youth.support_team:
             session.execute(
                 update(TeamRecord)
@@ -308,7 +324,10 @@ def transition(
     session.add_all([youth, dwelling])
     session.flush()
     session.refresh(offer)
-    bump_pool_version(session)
+    # An accept or a move-in changes nothing a run solves (the hold stays, the youth and the
+    # dwelling were out of the pool already): the week's run stays current.
+    stales = action not in ("accept", "move_in")
+    bump_pool_version(session, f"offer.{action}", offer.week, runs=stales)
     why = reason.value if reason else ""  # the code: the free text may be personal (security.md)
     audit(session, actor, f"offer.{action}", "offer", str(offer.id), why)
     return offer

@@ -46,6 +46,7 @@ from ..models import (
     YouthStatus,
 )
 from .audit import audit
+from .runs import is_stale
 
 EXPIRING_DAYS = 2  # an offer whose answer is due within this many days is about to expire
 SHOWN = 10  # rows of each kind listed on the start page (the counts are whole)
@@ -98,8 +99,9 @@ def _urgent_days(session: Session) -> int:
 
 
 def _stale_weeks(session: Session) -> list[dict[str, Any]]:
-    """Weeks whose latest import came after their latest run started (or that have no run),
-    newest first; a run stores the data it solved, so it no longer shows the week's data."""
+    """Weeks whose latest run is stale (the data changed after it solved it: an import, an
+    offer answered, a decision, …; ``usecases.runs.is_stale``) or that have no run, newest
+    first, with when the week was last imported."""
     imported = dict(
         session.execute(
             sa_select(col(AuditEvent.object_ref), func.max(col(AuditEvent.at)))
@@ -112,9 +114,8 @@ def _stale_weeks(session: Session) -> list[dict[str, Any]]:
         run = session.exec(
             select(Run).where(Run.week == week).order_by(col(Run.generation).desc())
         ).first()
-        at = imported.get(week)
-        if run is None or (at is not None and _aware(at) > _aware(run.created_at)):
-            out.append({"week": week, "run": run, "imported_at": at})
+        if run is None or is_stale(session, run):
+            out.append({"week": week, "run": run, "imported_at": imported.get(week)})
     return out
 
 

@@ -24,9 +24,16 @@ from solver.domain import Case
 from solver.engine.week import WeekResult, run_case
 
 from .. import leases
-from ..models import Offer, Proposal, Run, WeekPolicy, WorkStatus, now
+from ..models import Offer, PoolVersion, Proposal, Run, WeekPolicy, WorkStatus, now
 from .audit import audit
-from .data import files_from_json, files_json, snapshot_case, snapshot_files, snapshot_hash
+from .data import (
+    data_version,
+    files_from_json,
+    files_json,
+    snapshot_case,
+    snapshot_files,
+    snapshot_hash,
+)
 from .errors import ConflictError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -75,7 +82,8 @@ def sweep(engine: Engine) -> int:
 
 def request_run(engine: Engine, week: str, actor: str, force: bool = False) -> tuple[Run, bool]:
     """The week's run: a new one (``True``, held by this process) or the existing one
-    (``False``). A week whose latest run failed (an error, or interrupted) gets a new one.
+    (``False``). A week whose latest run failed (an error, or interrupted) or is stale (the data
+    changed since it solved it) gets a new one: without ``force`` a stale run is never returned.
 
     Uniqueness is the database's: two requests racing for the same (week, generation) insert
     one row; the loser gets the winner's run.
@@ -85,7 +93,12 @@ def request_run(engine: Engine, week: str, actor: str, force: bool = False) -> t
         if session.get(WeekPolicy, week) is None:
             raise ConflictError(f"Nothing is imported for week {week}.")
         latest = latest_run(session, week)
-        if latest is not None and not force and latest.status != WorkStatus.FAILED.value:
+        if (
+            latest is not None
+            and not force
+            and latest.status != WorkStatus.FAILED.value
+            and not is_stale(session, latest)
+        ):
             return latest, False
         run = Run(
             week=week,
@@ -141,6 +154,16 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
             )
             if started.rowcount != 1:  # type: ignore[attr-defined]
                 raise LeaseLost
+            # The snapshot and the version it is of, read consistently: SQLite holds the write
+            # lock since the update above; PostgreSQL waits for a change being committed (which
+            # holds the version row until commit) and keeps the next one from committing.
+            if session.get_bind().dialect.name != "sqlite":
+                session.execute(
+                    select(PoolVersion.version)
+                    .where(PoolVersion.id == 1)
+                    .with_for_update(read=True)
+                ).all()
+            run.data_version = data_version(session)
             files = snapshot_files(session, run.week)
             run.status = WorkStatus.RUNNING.value
             run.input_snapshot = files_json(files)
@@ -236,6 +259,27 @@ def proposal_rows(run_id: int, result: WeekResult) -> list[dict[str, Any]]:
         for u in result.unmatched
     ]
     return rows
+
+
+def is_stale(session: Session, run: Run) -> bool:
+    """Whether the data changed since ``run`` solved it (a run not yet snapshotted is not)."""
+    if run.data_version is None:
+        return run.status == WorkStatus.DONE.value  # done before runs recorded their version
+    return run.data_version != data_version(session)
+
+
+def stale_runs(session: Session, runs: list[Run]) -> set[int]:
+    """The ids of the stale ones among ``runs`` (one read of the version)."""
+    current = data_version(session)
+    return {
+        r.id
+        for r in runs
+        if r.id is not None
+        and (
+            (r.data_version is None and r.status == WorkStatus.DONE.value)
+            or (r.data_version is not None and r.data_version != current)
+        )
+    }
 
 
 def get_run(session: Session, run_id: int) -> Run:

@@ -22,23 +22,33 @@ from starlette.datastructures import QueryParams
 from solver.caseio.issues import CaseError
 from solver.caseio.schema import danish_heading
 from solver.caseio.weeks import WEEK_PATTERN, read_week
-from solver.caseio.write import template_workbook
+from solver.caseio.write import csv_text, template_workbook, xlsx_table
 from solver.domain import DeclineReason
 from solver.i18n.render import text
 from solver.i18n.render import week as render_week
 
 from ..db import get_engine
 from ..jobs import run_import
-from ..models import MAX_ID, OfferState, WeekPolicy, WorkStatus
+from ..models import MAX_ID, OfferState, PoolVersion, WeekPolicy, WorkStatus
 from ..settings import get_settings
 from ..usecases.capacity import capacity as capacity_lines
 from ..usecases.errors import ConflictError, InvalidRequest, NotFoundError
+from ..usecases.lifecycle import minor_ages, missing_youths
 from ..usecases.offer_batch import BatchRefused, expiry_bounds, make_offers
 from ..usecases.offer_list import EXPIRING, is_expiring, offer_list
 from ..usecases.offers import deposits, expire_due, make_offer, transition
 from ..usecases.overview import EXPIRING_DAYS
 from ..usecases.proposal_view import RunLists, run_lists
-from ..usecases.runs import get_run, recent_runs, request_run
+from ..usecases.quota_report import COLUMNS as QUOTA_REPORT_COLUMNS
+from ..usecases.quota_report import quota_report
+from ..usecases.quota_report import years as report_years
+from ..usecases.runs import (
+    get_run,
+    is_stale,
+    recent_runs,
+    request_run,
+    stale_runs,
+)
 from . import texts
 from .common import AggregateUser, AllocatorUser, SessionDep, context
 from .decisions_context import decision_context
@@ -69,7 +79,9 @@ def _overview(
     status: int = 200,
 ) -> Response:
     runs = recent_runs(session)
+    stale = stale_runs(session, runs)
     weeks = session.exec(select(WeekPolicy.week).order_by(col(WeekPolicy.week).desc())).all()
+    missing = len(missing_youths(session))
     return render(
         request,
         "allocator/overview.html",
@@ -77,6 +89,7 @@ def _overview(
             request,
             user,
             runs=runs,
+            stale=stale,
             weeks=weeks,
             week=week or (render_week(weeks[0], "da") if weeks else ""),
             issues=issues or [],
@@ -84,6 +97,7 @@ def _overview(
             run_error=run_error,
             imported=imported,
             asks=asks or [],
+            missing=text("lifecycle.missing_after_import", "da", count=missing) if missing else "",
         ),
         status_code=status,
     )
@@ -211,6 +225,12 @@ def start_run(
     return RedirectResponse(f"/anvisning/koersler/{run.id}", status_code=303)
 
 
+def _last_change(session: Any) -> str:
+    """What changed the data last (an action code and the week), for the stale-run notice."""
+    version = session.get(PoolVersion, 1)
+    return version.change if version is not None and version.change else "–"
+
+
 def _run_or_404(session: SessionDep, run_id: int) -> Any:
     try:
         return get_run(session, run_id)
@@ -306,11 +326,14 @@ def render_run(
             request,
             user,
             run=run,
+            stale=is_stale(session, run),
+            change=_last_change(session),
             matches=matches,
             unmatched=unmatched,
             fit_sentence=fit_sentence,
             areas=areas,
             reasons=reasons,
+            minors=minor_ages(session, {r["youth_ref"] for r in matches.rows}) if matches else {},
             errors=errors or [],
             notice=notice,
             chosen=chosen,
@@ -409,6 +432,7 @@ def _offers_page(
     done: str | None = None,
     error: str | None = None,
     status: int = 200,
+    note: str = "",
 ) -> Response:
     """The offers as a list: search, filters (state, week, giver, about to expire, the days
     they were made — Danish days), sort and pages."""
@@ -455,9 +479,10 @@ def _offers_page(
             weeks=[(w, render_week(w, "da")) for w in listed.weeks],
             givers=[(g, g) for g in listed.givers],
             dates=dates,
-            done=texts.OFFER_DONE.get(done or ""),
+            done=texts.OFFER_DONE.get(done or "") or note or None,
             error=error or (" ".join(errors) if errors else None),
             reasons=list(DeclineReason),
+            minors=minor_ages(session, {o.youth_ref for o in offers}),
         ),
         status_code=status if status != 200 else (400 if errors else 200),
     )
@@ -469,8 +494,10 @@ def offers_page(
     session: SessionDep,
     user: AllocatorUser,
     udfoert: Annotated[str, Query(max_length=20)] = "",
+    besked: Annotated[str, Query(max_length=300)] = "",
+    fejl: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
-    return _offers_page(request, session, user, done=udfoert)
+    return _offers_page(request, session, user, done=udfoert, note=besked, error=fejl or None)
 
 
 @router.post("/anvisning/tilbud")
@@ -484,14 +511,17 @@ def create_offer(
     check_csrf(user, csrf_token)
     try:
         offer = make_offer(session, proposal_id, user.username, get_settings().offer_expiry_days)
-    except (ConflictError, NotFoundError):
+    except (ConflictError, NotFoundError) as exc:
         session.rollback()
+        # A stale run or the ledger's refusal says why in Danish (the catalogue); else in general.
+        said = exc.text("da") if isinstance(exc, ConflictError) else None
         return _offers_page(
             request,
             session,
             user,
             status=409,
-            error=(
+            error=said
+            or (
                 "Forslaget kan ikke længere blive til et tilbud: den unge venter ikke længere, "
                 "boligen er ikke ledig, eller kørslen er ikke færdig."
             ),
@@ -536,9 +566,10 @@ def act_on_offer(
     except NotFoundError:
         session.rollback()
         raise PageError(404, "Tilbuddet findes ikke.", "Ikke fundet") from None
-    except ConflictError:
+    except ConflictError as exc:  # the ledger's refusal or a minor's missing consent, in Danish
         session.rollback()
-        return _offers_page(request, session, user, status=409, error=_CONFLICT[action])
+        error = exc.text("da") or _CONFLICT[action]
+        return _offers_page(request, session, user, status=409, error=error)
     session.commit()
     return RedirectResponse(f"/anvisning/tilbud?udfoert={action}#tilbud-{offer_id}", 303)
 
@@ -554,3 +585,59 @@ def capacity(request: Request, session: SessionDep, user: AggregateUser) -> Resp
         "allocator/capacity.html",
         context(request, user, quotas=quotas, teams=teams, week=week),
     )
+
+
+# ----------------------------------------------------------------------------- quota report
+def _report_year(session: Any, aar: int | None) -> tuple[int, list[int]]:
+    years = report_years(session)
+    return (aar if aar is not None else years[0]), years
+
+
+ReportYear = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+def _report_table(lines: list[Any]) -> tuple[list[str], list[list[Any]]]:
+    """The report as Danish headings and rows (types as words, the share as a percentage)."""
+    header = [texts.QUOTA_REPORT[c] for c in QUOTA_REPORT_COLUMNS]
+    rows = []
+    for line in lines:
+        allowed = "" if line.allowed is None else line.allowed
+        share = "" if line.share_used is None else round(100 * line.share_used)
+        kind = texts.label(texts.DWELLING_TYPES, line.dwelling_type)
+        rows.append([line.organisation, kind, line.period, line.vacancies, line.claimed,
+                     line.rate or "", allowed, share])  # fmt: skip
+    header[-1] = f"{header[-1]} (%)"
+    return header, rows
+
+
+@router.get("/kvoterapport")
+def quota_report_page(
+    request: Request, session: SessionDep, user: AggregateUser, aar: ReportYear = None
+) -> Response:
+    """The quota report for a year: per organisation and dwelling type the vacancies reported,
+    claimed, allowed and the share used, with the CSV and Excel downloads."""
+    year, years = _report_year(session, aar)
+    return render(
+        request,
+        "allocator/quota_report.html",
+        context(request, user, year=year, years=years, lines=quota_report(session, year)),
+    )
+
+
+@router.get("/kvoterapport.csv")
+def quota_report_csv(session: SessionDep, user: AggregateUser, aar: ReportYear = None) -> Response:
+    year, _ = _report_year(session, aar)
+    header, rows = _report_table(quota_report(session, year))
+    disposition = f'attachment; filename="kvoterapport-{year}.csv"'
+    return Response(csv_text(header, rows, danish=True), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": disposition})  # fmt: skip
+
+
+@router.get("/kvoterapport.xlsx")
+def quota_report_xlsx(session: SessionDep, user: AggregateUser, aar: ReportYear = None) -> Response:
+    year, _ = _report_year(session, aar)
+    header, rows = _report_table(quota_report(session, year))
+    data = xlsx_table(f"Kvoterapport {year}", header, rows)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = f'attachment; filename="kvoterapport-{year}.xlsx"'
+    return Response(data, media_type=media, headers={"Content-Disposition": disposition})

@@ -40,6 +40,7 @@ NAV: list[tuple[str, str, frozenset[str]]] = [
     ("/anvisning", "Anvisning", frozenset({"admin", "allocator"})),
     ("/anvisning/tilbud", "Tilbud", frozenset({"admin", "allocator"})),
     ("/kapacitet", "Kvoter og teams", frozenset({"admin", "allocator", "planner"})),
+    ("/kvoterapport", "Kvoterapport", frozenset({"admin", "allocator", "planner"})),
     ("/unge", "Unge", frozenset({"admin", "allocator", "caseworker"})),
     ("/planlaegning", "Planlægning", frozenset({"admin", "planner"})),
     ("/admin/brugere", "Brugere", frozenset({"admin"})),

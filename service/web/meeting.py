@@ -17,6 +17,7 @@ from solver.i18n.render import label, text
 from ..models import MAX_ID
 from ..usecases.errors import ConflictError, NotFoundError
 from ..usecases.proposal_view import WeekProposals, week_proposals
+from ..usecases.runs import is_stale
 from .common import AllocatorUser, SessionDep, context
 from .render import dk_week, render
 from .session import PageError, PageRoute
@@ -52,7 +53,14 @@ def meeting_page(request: Request, session: SessionDep, user: AllocatorUser, run
     return render(
         request,
         "allocator/meeting.html",
-        context(request, user, run=week.run, rows=week.rows, fit_sentence=fit_sentence),
+        context(
+            request,
+            user,
+            run=week.run,
+            rows=week.rows,
+            fit_sentence=fit_sentence,
+            stale=is_stale(session, week.run),
+        ),
     )
 
 

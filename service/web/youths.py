@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from sqlmodel import select
 
 from solver.caseio.write import csv_text
 from solver.i18n.render import label
 
 from ..db import get_engine, run_db
+from ..models import WithdrawReason, YouthRecord
 from ..usecases.audit import audit_read
 from ..usecases.queue import queue_page
 from ..usecases.youth_list import team_choices
@@ -91,7 +93,12 @@ def youth_csv(
 
 @router.get("/unge/{ref}")
 async def youth_page(
-    request: Request, session: SessionDep, user: PersonReaderUser, ref: Ref
+    request: Request,
+    session: SessionDep,
+    user: PersonReaderUser,
+    ref: Ref,
+    besked: Annotated[str, Query(max_length=300)] = "",
+    fejl: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     """Queue position, exclusions per rule, nearest miss, expected wait, proposals and offers.
     Another team's youth: 404, exactly as for a youth that does not exist."""
@@ -105,6 +112,10 @@ async def youth_page(
     miss = info.nearest_miss if info else None
     need = info.what_would_help if info else None
     excluded = info.excluded_by_rule if info else {}
+    allocator = user.role in ("admin", "allocator")
+    case = None
+    if allocator:  # the lifecycle section: withdrawn why, when, by whom; missing from an import
+        case = session.exec(select(YouthRecord).where(YouthRecord.ref == ref)).first()
     return render(
         request,
         "youths/detail.html",
@@ -130,7 +141,11 @@ async def youth_page(
             standing=[s.text("da") for s in page.standing],
             this_week=eligible,
             run_weeks=weeks,
-            allocator=user.role in ("admin", "allocator"),
+            allocator=allocator,
+            case=case,
+            withdraw_reasons=[r.value for r in WithdrawReason],
+            note=besked,
+            error=fejl,
         ),
     )
 

@@ -112,6 +112,7 @@ QUOTA_COLUMNS = (
     Column("vacancies", COUNT),
     Column("claimed", COUNT),
     Column("rate", RATE, False),  # default: policy.default_quota_rate
+    Column("as_of", DATE, False),  # default: the run date
 )
 DECISION_COLUMNS = (
     Column("youth_ref", TEXT, False),

@@ -636,6 +636,21 @@ WORDS: dict[str, Entry] = {
             "running": ("Kører", "Running"),
             "done": ("Færdig", "Done"),
             "failed": ("Fejlede", "Failed"),
+            "stale": ("forældet — kør ugen igen", "stale — run the week again"),
+        },
+    ),
+    # The quota report's columns (usecases.quota_report), in the page, its CSV and Excel sheet.
+    **_words(
+        "quota_report",
+        {
+            "organisation": ("Boligorganisation", "Housing organisation"),
+            "dwelling_type": ("Boligtype", "Dwelling type"),
+            "period": ("Periode", "Period"),
+            "vacancies": ("Ledige boliger meldt", "Vacancies reported"),
+            "claimed": ("Anvist", "Claimed"),
+            "rate": ("Andel i aftalen", "Agreed rate"),
+            "allowed": ("Må anvises", "Allowed"),
+            "share_used": ("Andel brugt", "Share used"),
         },
     ),
     # The stage a run has just finished (solver.engine.week / solver.core.solve progress names).
@@ -679,6 +694,26 @@ WORDS: dict[str, Entry] = {
             "expired": ("Udløbet", "Expired"),
             "signed": ("Kontrakt underskrevet", "Signed"),
             "moved_in": ("Flyttet ind", "Moved in"),
+            "withdrawn": ("Trukket tilbage (den unge er udgået)", "Withdrawn (the youth left)"),
+        },
+    ),
+    **_words(
+        "dwelling_status",
+        {
+            "vacant": ("ledig", "vacant"),
+            "offered": ("tilbudt", "offered"),
+            "let": ("udlejet", "let"),
+            "withdrawn": ("trukket tilbage", "withdrawn"),
+        },
+    ),
+    **_words(
+        "withdraw_reason",
+        {
+            "housed_otherwise": ("Har fået bolig på anden vis", "Housed by other means"),
+            "moved_away": ("Fraflyttet kommunen", "Moved away"),
+            "left_target_group": ("Ikke længere i målgruppen", "Left the target group"),
+            "no_contact": ("Ingen kontakt", "No contact"),
+            "other": ("Andet", "Other"),
         },
     ),
     **_words(
@@ -832,6 +867,15 @@ WORDS: dict[str, Entry] = {
             "decision.revoke": ("Beslutning trukket tilbage", "Decision revoked"),
             "offer.override": ("Tilbud uden for forslaget", "Offer outside the proposal"),
             "policy.priority": ("Prioritering valgt", "Priority scheme chosen"),
+            "youth.create": ("Ung registreret", "Youth registered"),
+            "youth.edit": ("Ung rettet", "Youth edited"),
+            "youth.withdraw": ("Ung udgået", "Youth withdrawn"),
+            "youth.reopen": ("Ung genåbnet", "Youth reopened"),
+            "youth.keep": ("Ung fortsat ventende", "Youth kept waiting"),
+            "dwelling.create": ("Bolig registreret", "Dwelling registered"),
+            "dwelling.edit": ("Bolig rettet", "Dwelling edited"),
+            "offer.consent": ("Forældresamtykke registreret", "Guardian's consent recorded"),
+            "offer.withdraw": ("Tilbud trukket tilbage", "Offer withdrawn"),
         },
     ),
     **_words(
@@ -1112,10 +1156,16 @@ REQUEST: dict[str, Entry] = {
         "da": "Team {team} har ingen ledig plads: {slots} ledige, {held} holdt af åbne tilbud.",
     },
     "request.quota_full": {
-        "en": "the quota {group:groups} has no claim left: {remaining} remaining, {held} held by "
-        "open offers",
-        "da": "Anvisningsretten for {group:groups} er brugt op: {remaining} tilbage, {held} holdt "
-        "af åbne tilbud.",
+        "en": "the quota {group:groups} has no claim left: {allowed} allowed, {claimed} claimed, "
+        "{held} held by open offers, {remaining} remaining",
+        "da": "Anvisningsretten for {group:groups} er brugt op: {allowed} tilladt, {claimed} "
+        "anvist, {held} holdt af åbne tilbud, {remaining} tilbage.",
+    },
+    "request.run_stale": {
+        "en": "run {run} of {week:week} solved data version {version}; the data is now at version "
+        "{current} (last change: {change}): run the week again",
+        "da": "Kørsel {run} af {week:week} er forældet — kør ugen igen: den løste data version "
+        "{version}, data er nu version {current} (seneste ændring: {change}).",
     },
     "request.priority_preset": {
         "en": "not one of the schemes {allowed:list}",
@@ -1498,6 +1548,12 @@ PAGES: dict[str, Entry] = {
         "en": {"one": "expires tomorrow", "other": "expires in {days} days"},
         "da": {"one": "Udløber i morgen", "other": "Udløber om {days} dage"},
     },
+    "page.run_stale": {
+        "en": "Run {run} is stale — run the week again: the data changed after it was solved (last "
+        "change: {change}), so no offer can be made from it.",
+        "da": "Kørsel {run} er forældet — kør ugen igen: data er ændret, efter den blev løst "
+        "(seneste ændring: {change}), så der kan ikke gives tilbud fra den.",
+    },
     "page.week_not_imported": {
         "en": "nothing has been imported for {week:week}",
         "da": "Der er ikke importeret data for {week:week}.",
@@ -1557,6 +1613,135 @@ BATCH: dict[str, Entry] = {
         },
     },
 }
+
+# The case lifecycle (service.usecases.lifecycle): register, edit, withdraw, reopen, missing
+# youths after a re-import, a minor's guardian consent.
+LIFECYCLE: dict[str, Entry] = {
+    "request.youth_exists": {
+        "en": "a youth {ref:q} exists: edit that youth instead",
+        "da": "Der findes allerede en ung med referencen {ref:q}. Ret den unge i stedet.",
+    },
+    "request.dwelling_exists": {
+        "en": "dwelling {ref:q} is already in {week:week}: edit it instead",
+        "da": "Bolig {ref:q} findes allerede i {week:week}. Ret boligen i stedet.",
+    },
+    "request.unknown_field": {
+        "en": "not a column of {file} (the columns are {allowed:list})",
+        "da": "Ikke en kolonne i {file} (kolonnerne er {allowed:list}).",
+    },
+    "request.nul_character": {
+        "en": "text may not contain NUL (0x00) characters",
+        "da": "Teksten må ikke indeholde NUL-tegn (0x00).",
+    },
+    "request.one_row": {
+        "en": "{file} must hold exactly one row here (it holds {rows})",
+        "da": "{file} skal her have præcis én række (den har {rows}).",
+    },
+    "request.ref_fixed": {
+        "en": "the reference cannot be changed (register a new one instead)",
+        "da": "Referencen kan ikke ændres. Registrér i stedet en ny.",
+    },
+    "request.withdraw_text": {
+        "en": "the reason other needs a text (1-{max} characters)",
+        "da": "Årsagen »Andet« kræver en forklaring (1–{max} tegn).",
+    },
+    "request.not_withdrawable": {
+        "en": "the youth is {status:L.youth_status}: only a waiting or offered youth can be "
+        "withdrawn",
+        "da": "Den unge har status »{status:L.youth_status}«. Kun en ventende ung eller en ung "
+        "med et tilbud kan udgå.",
+    },
+    "request.not_withdrawn": {
+        "en": "the youth is {status:L.youth_status}, not withdrawn: nothing to reopen",
+        "da": "Den unge har status »{status:L.youth_status}« og er ikke udgået. Der er intet at "
+        "genåbne.",
+    },
+    "request.not_editable_dwelling": {
+        "en": "dwelling {ref:q} is {status:L.dwelling_status}: only a vacant dwelling can be "
+        "edited",
+        "da": "Bolig {ref:q} er {status:L.dwelling_status}. Kun en ledig bolig kan rettes.",
+    },
+    "request.not_missing": {
+        "en": "{ref:q} is not listed as missing from an import",
+        "da": "{ref:q} står ikke på listen over unge, der mangler i importen.",
+    },
+    "request.missing_action": {
+        "en": "choose keep (keep waiting) or a withdrawal reason {allowed:list}",
+        "da": "Vælg »Fortsat ventende« eller en årsag til at udgå: {allowed:list}.",
+    },
+    "request.consent_needed": {
+        "en": "youth {ref:q} is a minor ({age} years): record the guardian's consent before the "
+        "contract is signed",
+        "da": "Den unge {ref:q} er mindreårig ({age} år). Registrér forældremyndighedens samtykke, "
+        "før kontrakten underskrives.",
+    },
+    "request.consent_not_minor": {
+        "en": "youth {ref:q} is of age: no guardian's consent is needed",
+        "da": "Den unge {ref:q} er myndig. Der skal ikke registreres samtykke.",
+    },
+    "request.consent_state": {
+        "en": "consent can only be recorded on an offered or accepted offer (this one is "
+        "{state:L.offer_state})",
+        "da": "Samtykke kan kun registreres på et tilbud, der er tilbudt eller accepteret (dette "
+        "er »{state:L.offer_state}«).",
+    },
+    "request.consent_guardian": {
+        "en": "name the guardian who consented (1-{max} characters)",
+        "da": "Skriv, hvem fra forældremyndigheden der gav samtykke (1–{max} tegn).",
+    },
+    "request.consent_date": {
+        "en": "the consent date cannot be after today",
+        "da": "Datoen for samtykket kan ikke ligge efter i dag.",
+    },
+    "lifecycle.withdrawn": {
+        "en": "Youth {ref} is withdrawn ({reason:L.withdraw_reason}).",
+        "da": "Den unge {ref} er udgået ({reason:L.withdraw_reason}).",
+    },
+    "lifecycle.withdrawn_offers": {
+        "count": "count",
+        "en": {"one": "Their open offer is withdrawn; the dwelling is vacant again.",
+               "other": "Their {count} open offers are withdrawn; the dwellings are vacant again."},
+        "da": {"one": "Den unges åbne tilbud er trukket tilbage, og boligen er ledig "
+               "igen.", "other": "Den unges {count} åbne tilbud er trukket tilbage, og boligerne "
+               "er ledige igen."},
+    },
+    "lifecycle.reopened": {
+        "en": "Youth {ref} is waiting again.",
+        "da": "Den unge {ref} venter igen.",
+    },
+    "lifecycle.registered_youth": {
+        "en": "Youth {ref} is registered and waiting.",
+        "da": "Den unge {ref} er registreret og venter.",
+    },
+    "lifecycle.edited_youth": {"en": "Youth {ref} is saved.", "da": "Den unge {ref} er gemt."},
+    "lifecycle.registered_dwelling": {
+        "en": "Dwelling {ref} is registered as vacant in {week:week}.",
+        "da": "Bolig {ref} er registreret som ledig i {week:week}.",
+    },
+    "lifecycle.edited_dwelling": {"en": "Dwelling {ref} is saved.", "da": "Bolig {ref} er gemt."},
+    "lifecycle.missing_done": {
+        "count": "kept,withdrawn",
+        "en": {"one,one": "1 kept waiting, 1 withdrawn.", "one,other": "1 kept waiting, "
+               "{withdrawn} withdrawn.", "other,one": "{kept} kept waiting, 1 withdrawn.",
+               "other,other": "{kept} kept waiting, {withdrawn} withdrawn."},
+        "da": {"one,one": "1 fortsat ventende, 1 udgået.", "one,other": "1 fortsat ventende, "
+               "{withdrawn} udgået.", "other,one": "{kept} fortsat ventende, 1 udgået.",
+               "other,other": "{kept} fortsat ventende, {withdrawn} udgået."},
+    },
+    "lifecycle.missing_after_import": {
+        "count": "count",
+        "en": {"one": "1 waiting youth is missing from the import: confirm what "
+               "happens to them.", "other": "{count} waiting youths are missing from the import: "
+               "confirm what happens to them."},
+        "da": {"one": "1 ventende ung mangler i importen. Bekræft, hvad der skal ske "
+               "med den unge.", "other": "{count} ventende unge mangler i importen. Bekræft, hvad "
+               "der skal ske med dem."},
+    },
+    "lifecycle.consent_recorded": {
+        "en": "The guardian's consent is recorded.",
+        "da": "Forældremyndighedens samtykke er registreret.",
+    },
+}  # fmt: skip
 
 # The admin's user page after a change (service.web.pages).
 USER_DONE = _words(
@@ -1681,6 +1866,7 @@ CATALOGUE: dict[str, Entry] = {
     **CODES,
     **GDPR,
     **BATCH,
+    **LIFECYCLE,
     **PRIORITY,
     **PAGES,
 }

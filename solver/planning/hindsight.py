@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# Youths per block of the rule masks (memory: a block × all units of booleans at a time).
+_CHUNK = 2000
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -195,7 +198,7 @@ def eligible_pairs(
     that of its last (age only grows). A youth blocked at youth level (ICM before visitation) is
     not blocked here: the bound assumes visitation in time.
     """
-    from solver.engine.eligibility import CHUNK, columns, years_before
+    from solver.engine.eligibility import columns, years_before
     from solver.engine.rules import RULES
 
     if not youths or not units:
@@ -206,8 +209,8 @@ def eligible_pairs(
     yw = np.asarray(youth_weeks, dtype=np.int64).reshape(-1, 2)
     dw = np.asarray(dwelling_weeks, dtype=np.int64).reshape(-1, 2)
     parts: list[npt.NDArray[np.int64]] = []
-    for start in range(0, len(youths), CHUNK):
-        rows = slice(start, min(start + CHUNK, len(youths)))
+    for start in range(0, len(youths), _CHUNK):
+        rows = slice(start, min(start + _CHUNK, len(youths)))
         chunk = ycols.take(rows)
         alive = np.ones((rows.stop - rows.start, len(units)), dtype=bool)
         for name, rule in RULES.items():

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from service import db
-from service.models import Offer, QuotaRecord, TeamRecord
+from service.models import ClaimRecord, Offer, QuotaRecord, TeamRecord
 
 from .conftest import auth, import_fixture, run_week
 
@@ -52,7 +52,8 @@ def test_eight_simultaneous_offers_of_one_proposal_make_one_offer(client: TestCl
 def test_eight_simultaneous_signatures_count_one_claim_and_one_caseload(
     client: TestClient,
 ) -> None:
-    """One 200, the rest 409: BoligNord's youth claims and CTI-Syd's caseload each rise by one."""
+    """One 200, the rest 409: one claim row for BoligNord's youth dwellings (the report's count
+    stays as reported) and CTI-Syd's caseload rises by one."""
     proposal_id, headers = _proposal(client, "T01")
     offer_id = client.post("/api/v1/offers", json={"proposal_id": proposal_id},
                            headers=headers).json()["id"]  # fmt: skip
@@ -61,7 +62,11 @@ def test_eight_simultaneous_signatures_count_one_claim_and_one_caseload(
                                          headers=headers).status_code)  # fmt: skip
     assert codes == [200] + [409] * 7
     with Session(db.get_engine()) as s:
-        assert s.get(QuotaRecord, ("BoligNord", "youth")).claimed == 2  # type: ignore[union-attr]
+        assert s.get(QuotaRecord, ("BoligNord", "youth")).claimed == 1  # type: ignore[union-attr]
+        claims = s.exec(select(ClaimRecord)).all()
+        assert [(c.organisation, c.dwelling_type, c.offer_id) for c in claims] == [
+            ("BoligNord", "youth", offer_id)
+        ]
         assert s.get(TeamRecord, "CTI-Syd").current_caseload == 10  # type: ignore[union-attr]
 
 

@@ -31,6 +31,13 @@ CONTENT_422 = {
     "/api/v1/weeks/{week}/decisions": "a pin must be an eligible pair within capacity (engine)",
     "/api/v1/offers/override": "an offer outside the proposal must keep the law's limits",
     "/api/v1/weeks/{week}/priority": "week 53 exists only in some years",
+    "/api/v1/youths": "a youth's row is checked by the import's reader: a bad cell is 422",
+    "/api/v1/youths/{ref}": "an edited youth's row is checked by the import's reader",
+    "/api/v1/weeks/{week}/dwellings": "a dwelling's row is checked by the import's reader",
+    "/api/v1/weeks/{week}/dwellings/{ref}": "an edited dwelling's row likewise",
+    "/api/v1/youths/{ref}/withdraw": "the reason other needs a text that is not blank",
+    "/api/v1/missing-youths/confirm": "the reason other needs a text that is not blank",
+    "/api/v1/offers/{offer_id}/consent": "a blank guardian or a consent dated after today",
 }
 
 

@@ -168,7 +168,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app under uvicorn in a subprocess (its own settings and database); the base URL."""
-    tmp = tmp_path_factory.mktemp("web-server")
+    yield from serve(tmp_path_factory.mktemp("web-server"))
+
+
+def serve(tmp: Path) -> Iterator[str]:
+    """Start the app on a fresh SQLite database in ``tmp``; yield its base URL; stop it. (A
+    test module that changes the data for good, e.g. withdrawing youths, overrides ``server``
+    with its own.)"""
     url = f"sqlite:///{tmp / 'server.db'}"
     upgrade(url)
     seed_users(url)

@@ -147,9 +147,21 @@ def test_allocator_imports_runs_offers_signs_and_sees_the_ledger(open_as: Any) -
     assert "Indflytningen er registreret." in page.locator("[role=status]").inner_text()
     assert "Flyttet ind" in page.locator("tr[id^=tilbud-]", has_text=youth).inner_text()
 
-    # offer the second and decline it with a reason, by keyboard-reachable controls
+    # the signature changed the week's data: the run says it is stale and offers nothing more
     page.goto(page.url.split("/anvisning")[0] + "/anvisning")
+    latest = page.locator("section[aria-labelledby=runs-h] tbody tr").first
+    assert "forældet — kør ugen igen" in latest.inner_text()
     page.locator("table a", has_text="Kørsel").first.click()
+    stale = page.get_by_role("alert")
+    assert "forældet — kør ugen igen" in stale.inner_text()
+    assert "offer.sign" in stale.inner_text()
+    shot(page, "05a-allocator-stale-run")
+    # run the week again from the notice; offer the new run's first proposal and decline it
+    stale.get_by_role("button", name="Kør ugen igen").click()
+    page.wait_for_url(re.compile(r"/anvisning/koersler/\d+$"))
+    page.get_by_role("heading", name=re.compile("Unge uden bolig")).wait_for(timeout=60_000)
+    assert page.get_by_role("alert").count() == 0
+    second = page.locator("tr[id^=forslag-]").nth(0).locator("td").all_inner_texts()
     page.locator("tr[id^=forslag-]", has_text=second[0]).get_by_role(
         "button", name=re.compile("Giv tilbud")
     ).click()

@@ -1,0 +1,242 @@
+"""Issue 10 through the API: open offers hold their § 59 claim and their team slot, the ledger
+is rows (an import never overwrites a claim), and runs are bound to the data they solved."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from service import db
+from service.models import AgreementRate, ClaimRecord, QuotaRecord, TeamRecord, VacancyRecord
+
+from .conftest import auth, wait_for_run
+from .ledger_case import WEEK, files, import_files
+
+
+def _run(client: TestClient, headers: dict[str, str], force: bool = False) -> dict:
+    r = client.post("/api/v1/runs", json={"week": WEEK, "force": force}, headers=headers)
+    assert r.status_code == 202, r.text
+    return wait_for_run(client, r.json()["id"], headers)
+
+
+def _matched(client: TestClient, headers: dict[str, str], run_id: int) -> list[dict]:
+    rows = client.get(f"/api/v1/runs/{run_id}/proposals", headers=headers).json()
+    return [p for p in rows if p["dwelling_ref"] is not None]
+
+
+def _offer_all(client: TestClient, headers: dict[str, str], run_id: int) -> list[int]:
+    ids = []
+    for p in _matched(client, headers, run_id):
+        r = client.post("/api/v1/offers", json={"proposal_id": p["id"]}, headers=headers)
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    return ids
+
+
+def _claims(organisation: str) -> int:
+    with Session(db.get_engine()) as s:
+        rows = s.exec(select(ClaimRecord).where(ClaimRecord.organisation == organisation)).all()
+        return len(rows)
+
+
+def test_offers_hold_claims_and_slots_through_a_forced_rerun(client: TestClient) -> None:
+    """The issue's scenario: the quota allows 2 claims from OrgA and CTI-1 has 1 free slot;
+    offer every proposal, force a re-run, offer every new proposal, accept and sign all:
+    exactly 2 claims from OrgA and 1 CTI move-in."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    first = _run(client, headers)
+    first_offers = _offer_all(client, headers, first["id"])
+    housed_first = _matched(client, headers, first["id"])
+    assert sum(p["dwelling_ref"].startswith("A") for p in housed_first) == 2  # the quota binds
+    assert sum(p["youth_ref"].startswith("C") for p in housed_first) == 1  # so does the team
+    second = _run(client, headers, force=True)
+    assert second["generation"] == 2 and not second["stale"]
+    housed_second = _matched(client, headers, second["id"])
+    # The re-run saw the holds: nothing more from OrgA, no CTI youth.
+    assert not [p for p in housed_second if p["dwelling_ref"].startswith("A")]
+    assert not [p for p in housed_second if p["youth_ref"].startswith("C")]
+    offers = first_offers + _offer_all(client, headers, second["id"])
+    for offer_id in offers:
+        for action in ("accept", "sign"):
+            r = client.post(f"/api/v1/offers/{offer_id}/{action}", headers=headers)
+            assert r.status_code == 200, r.text
+    assert _claims("OrgA") == 2
+    with Session(db.get_engine()) as s:
+        assert s.get(TeamRecord, "CTI-1").current_caseload == 10  # type: ignore[union-attr]
+        assert s.get(QuotaRecord, ("OrgA", "family")).claimed == 0  # type: ignore[union-attr]
+
+
+def test_an_override_past_the_last_claim_is_refused_with_the_numbers(client: TestClient) -> None:
+    """With both claims held by offers, an offer outside the proposal for a third OrgA dwelling
+    is a 409 naming the group and its numbers; the team likewise."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    run = _run(client, headers)
+    _offer_all(client, headers, run["id"])
+    with Session(db.get_engine()) as s:
+        from service.models import DwellingRecord, YouthRecord
+
+        free_a = s.exec(
+            select(DwellingRecord.ref).where(
+                DwellingRecord.organisation == "OrgA", DwellingRecord.status == "vacant"
+            )
+        ).first()
+        waiting = s.exec(
+            select(YouthRecord.ref).where(
+                YouthRecord.status == "waiting", col(YouthRecord.ref).startswith("Y")
+            )
+        ).first()
+        waiting_cti = s.exec(
+            select(YouthRecord.ref).where(
+                YouthRecord.status == "waiting", col(YouthRecord.ref).startswith("C")
+            )
+        ).first()
+        free_b = s.exec(
+            select(DwellingRecord.ref).where(
+                DwellingRecord.organisation == "OrgB", DwellingRecord.status == "vacant"
+            )
+        ).all()
+    assert free_a and waiting and waiting_cti
+    body = {"week": WEEK, "youth_ref": waiting, "dwelling_ref": free_a,
+            "reason": "social_assessment", "text": "akut"}  # fmt: skip
+    r = client.post("/api/v1/offers/override", json=body, headers=headers)
+    assert r.status_code == 409, r.text
+    assert (
+        "OrgA/family" in r.json()["detail"] and "2 allowed, 0 claimed, 2 held" in r.json()["detail"]
+    )
+    if free_b:
+        body.update(youth_ref=waiting_cti, dwelling_ref=free_b[0])
+        r = client.post("/api/v1/offers/override", json=body, headers=headers)
+        assert r.status_code == 409, r.text
+        assert "team CTI-1 has no free slot: 1 free, 1 held" in r.json()["detail"]
+
+
+def test_sign_checks_the_ledger_after_a_report_lowers_the_quota(client: TestClient) -> None:
+    """Two OrgA offers accepted; the organisation's new report allows one claim (4 × ¼): the
+    first signature passes, the second is a 409, and a run now sees nothing left."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    run = _run(client, headers)
+    offers = _offer_all(client, headers, run["id"])
+    a_offers = []
+    for offer_id in offers:
+        offer = client.get("/api/v1/offers?state=offered", headers=headers).json()
+        dwelling = next(o["dwelling_ref"] for o in offer if o["id"] == offer_id)
+        if dwelling.startswith("A"):
+            a_offers.append(offer_id)
+        assert client.post(f"/api/v1/offers/{offer_id}/accept", headers=headers).status_code == 200
+    assert len(a_offers) == 2
+    import_files(client, headers, files(vacancies=4))
+    codes = [client.post(f"/api/v1/offers/{o}/sign", headers=headers) for o in a_offers]
+    assert [r.status_code for r in codes] == [200, 409]
+    assert (
+        "OrgA/family" in codes[1].json()["detail"]
+        and "1 allowed, 1 claimed" in codes[1].json()["detail"]
+    )
+    assert _claims("OrgA") == 1
+
+
+def test_an_import_records_the_report_and_never_overwrites_claims(client: TestClient) -> None:
+    """Vacancies are rows per week and dwelling, rates keep their history, the report's as_of
+    decides which claims it already counts."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    run = _run(client, headers)
+    offer_ids = _offer_all(client, headers, run["id"])
+    for offer_id in offer_ids:
+        client.post(f"/api/v1/offers/{offer_id}/accept", headers=headers)
+        client.post(f"/api/v1/offers/{offer_id}/sign", headers=headers)
+    assert _claims("OrgA") == 2
+    # The organisation's next report, counted before our claims were signed: they still count.
+    case = files(vacancies=12, claimed=1, prefix="N", as_of="2026-11-20")
+    case["quotas.csv"] = case["quotas.csv"].replace(",1/4,", ",1/3,")
+    import_files(client, headers, case)
+    assert _claims("OrgA") == 2
+    with Session(db.get_engine()) as s:
+        vacancies = s.exec(select(VacancyRecord).order_by(col(VacancyRecord.id))).all()
+        assert len(vacancies) == 7 + 7  # both imports' dwellings, each once
+        assert {v.import_id for v in vacancies[:7]} != {v.import_id for v in vacancies[7:]}
+        rates = s.exec(select(AgreementRate).order_by(col(AgreementRate.valid_from))).all()
+        assert [(r.rate, str(r.valid_from)) for r in rates] == [
+            ("1/3", "2026-11-20"),
+            ("1/4", "2026-11-23"),
+        ]
+    r = client.get("/api/v1/quotas", headers=headers)
+    group = next(q for q in r.json() if q["organisation"] == "OrgA")
+    # ⌊12 × ⅓⌋ = 4 allowed; 1 reported + 2 claims signed after 2026-11-20; nothing held.
+    assert (group["allowed"], group["claimed"], group["held"], group["remaining"]) == (4, 3, 0, 1)
+    assert (group["reported_claimed"], group["as_of"], group["rate"]) == (1, "2026-11-20", "1/3")
+
+
+def test_runs_are_bound_to_their_data(client: TestClient) -> None:
+    """Offers from the week's current run keep it current; any other change makes it stale: a
+    run request without force makes a new run, an offer from the stale one is a 409 naming the
+    newer data, and a re-import with other dwellings never hands back the old run."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    first = _run(client, headers)
+    proposals = _matched(client, headers, first["id"])
+    r = client.post("/api/v1/offers", json={"proposal_id": proposals[0]["id"]}, headers=headers)
+    assert r.status_code == 201
+    assert client.get(f"/api/v1/runs/{first['id']}", headers=headers).json()["stale"] is False
+    again = _run(client, headers)
+    assert again["id"] == first["id"]  # still current: no new run
+    r = client.post(f"/api/v1/offers/{r.json()['id']}/decline", json={"reason": "other"},
+                    headers=headers)  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert client.get(f"/api/v1/runs/{first['id']}", headers=headers).json()["stale"] is True
+    r = client.post("/api/v1/offers", json={"proposal_id": proposals[1]["id"]}, headers=headers)
+    assert r.status_code == 409
+    assert "run the week again" in r.json()["detail"] and "offer.decline" in r.json()["detail"]
+    second = _run(client, headers)
+    assert second["generation"] == 2 and not second["stale"]
+    # A re-import with other dwellings: the week's run is a new one, over the new dwellings.
+    import_files(client, headers, files(prefix="N"))
+    assert client.get(f"/api/v1/runs/{second['id']}", headers=headers).json()["stale"] is True
+    r = client.post("/api/v1/offers", json={"proposal_id": _matched(client, headers,
+                    second["id"])[0]["id"]}, headers=headers)  # fmt: skip
+    assert r.status_code == 409 and "import 2026-W48" in r.json()["detail"]
+    third = _run(client, headers)
+    assert third["generation"] == 3
+    refs = {p["dwelling_ref"] for p in _matched(client, headers, third["id"])}
+    assert refs and all(ref.startswith("N") for ref in refs)
+
+
+def test_the_quota_report_counts_the_ledger_rows(client: TestClient) -> None:
+    """Per organisation × type × year: vacancies reported (each dwelling of each week once),
+    claims made, the agreed rate, allowed and the share used; the same in JSON, CSV and Excel."""
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    import_files(client, headers, files())  # the same report again: nothing counted twice
+    run = _run(client, headers)
+    for offer_id in _offer_all(client, headers, run["id"]):
+        client.post(f"/api/v1/offers/{offer_id}/accept", headers=headers)
+        client.post(f"/api/v1/offers/{offer_id}/sign", headers=headers)
+    planner = auth(client, "planner")
+    body = client.get("/api/v1/reports/quotas?year=2026", headers=planner).json()
+    lines = {(b["organisation"], b["dwelling_type"]): b for b in body}
+    a = lines[("OrgA", "family")]
+    claims_year = date.today().year == 2026
+    # The organisation's count (8: its report), not the 5 dwellings shown to us: ⌊8 × ¼⌋.
+    assert (a["vacancies"], a["rate"], a["allowed"]) == (8, "1/4", 2)
+    assert a["claimed"] == (2 if claims_year else 0)
+    b = lines[("OrgB", "youth")]  # no agreement: the vacancies shown to us, no limit
+    assert (b["vacancies"], b["rate"], b["allowed"]) == (2, None, None)
+    csv = client.get("/api/v1/reports/quotas.csv?year=2026", headers=planner)
+    assert csv.status_code == 200 and csv.text.splitlines()[0] == (
+        "organisation,dwelling_type,period,vacancies,claimed,rate,allowed,share_used"
+    )
+    assert csv.text.count("OrgA,family,2026,8,") == 1
+    xlsx = client.get("/api/v1/reports/quotas.xlsx?year=2026", headers=planner)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]  # type: ignore[union-attr]
+    assert rows[0][0] == "organisation" and rows[1][:4] == ["OrgA", "family", "2026", 8]
+    assert client.get("/api/v1/reports/quotas?year=1999", headers=planner).status_code == 422
+    cw = auth(client, "cw_cti1")
+    assert client.get("/api/v1/reports/quotas", headers=cw).status_code == 403
