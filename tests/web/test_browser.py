@@ -67,10 +67,10 @@ def test_login_with_the_keyboard_and_role_aware_start_pages(
     context.close()
 
     expected_nav = {
-        "admin": ["Forside", "Anvisning", "Tilbud", "Kvoter og teams", "Unge", "Planlægning",
+        "admin": ["Forside", "Anvisning", "Tilbud", "Kvoter og teams", "Kvoterapport", "Unge", "Planlægning",
                   "Brugere", "Revisionslog", "Indsigt og sletning"],
-        "alloc": ["Forside", "Anvisning", "Tilbud", "Kvoter og teams", "Unge"],
-        "planner": ["Forside", "Kvoter og teams", "Planlægning"],
+        "alloc": ["Forside", "Anvisning", "Tilbud", "Kvoter og teams", "Kvoterapport", "Unge"],
+        "planner": ["Forside", "Kvoter og teams", "Kvoterapport", "Planlægning"],
         "cw_icm1": ["Forside", "Mine unge"],
     }  # fmt: skip
     for username, links_expected in expected_nav.items():
