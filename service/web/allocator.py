@@ -55,7 +55,7 @@ from .decisions_context import decision_context
 from .lists import DatedView, ListView, list_request
 from .meeting import fit_sentence
 from .render import render
-from .session import PageError, PageRoute, check_csrf
+from .session import PageError, PageRoute, check_csrf, notice
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -494,10 +494,9 @@ def offers_page(
     session: SessionDep,
     user: AllocatorUser,
     udfoert: Annotated[str, Query(max_length=20)] = "",
-    besked: Annotated[str, Query(max_length=300)] = "",
-    fejl: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
-    return _offers_page(request, session, user, done=udfoert, note=besked, error=fejl or None)
+    note, error = notice(request), notice(request, "fejl")
+    return _offers_page(request, session, user, done=udfoert, note=note, error=error or None)
 
 
 @router.post("/anvisning/tilbud")

@@ -28,7 +28,7 @@ from ..usecases.audit import audit
 from ..usecases.errors import ConflictError, InvalidRequest, NotFoundError, Problem
 from .common import AllocatorUser, SessionDep, context
 from .render import render
-from .session import PageError, PageRoute, check_csrf
+from .session import PageError, PageRoute, check_csrf, notice, notice_query
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -187,7 +187,7 @@ async def create_youth(
             status=409 if isinstance(exc, ConflictError) else 422,
         )
     done = catalogue_text("lifecycle.registered_youth", "da", ref=record.ref)
-    return RedirectResponse(f"/unge/{quote(record.ref)}?besked={quote(done)}", status_code=303)
+    return RedirectResponse(f"/unge/{quote(record.ref)}?{notice_query(done)}", status_code=303)
 
 
 @router.get("/unge/{ref}/ret")
@@ -220,7 +220,7 @@ async def edit_youth(
                           file="youths.csv", values=values, errors=by_field, lines=lines,
                           back=f"/unge/{quote(ref)}", status=422)  # fmt: skip
     done = catalogue_text("lifecycle.edited_youth", "da", ref=ref)
-    return RedirectResponse(f"/unge/{quote(ref)}?besked={quote(done)}", status_code=303)
+    return RedirectResponse(f"/unge/{quote(ref)}?{notice_query(done)}", status_code=303)
 
 
 def _youth_or_404(session: SessionDep, ref: str) -> Any:
@@ -231,8 +231,8 @@ def _youth_or_404(session: SessionDep, ref: str) -> Any:
 
 
 def _back_to_youth(ref: str, message: str, error: bool = False) -> Response:
-    key = "fejl" if error else "besked"
-    return RedirectResponse(f"/unge/{quote(ref)}?{key}={quote(message)}#sagen", status_code=303)
+    query = notice_query(message, error=error)
+    return RedirectResponse(f"/unge/{quote(ref)}?{query}#sagen", status_code=303)
 
 
 @router.post("/unge/{ref}/udgaa")
@@ -318,7 +318,7 @@ async def create_dwelling(
             by_field = {"ref": lines}
         else:
             done = catalogue_text("lifecycle.registered_dwelling", "da", ref=record.ref, week=week)
-            url = f"/anvisning/uger/{week}/boliger/{quote(record.ref)}?besked={quote(done)}"
+            url = f"/anvisning/uger/{week}/boliger/{quote(record.ref)}?{notice_query(done)}"
             return RedirectResponse(url, status_code=303)
     return _form_page(request, user, title="Registrér en ledig bolig", action="/boliger/ny",
                       file="units.csv", values=values, errors=by_field, lines=lines, week=week,
@@ -332,7 +332,6 @@ def dwelling_form(
     user: AllocatorUser,
     week: Week,
     ref: Ref,
-    besked: str = "",
 ) -> Response:
     try:
         record = lifecycle.dwelling(session, week, ref)
@@ -341,7 +340,7 @@ def dwelling_form(
     values = {c.name: getattr(record, c.name) for c in UNIT_COLUMNS}
     return _form_page(request, user, title=f"Bolig {ref} i {week}",
                       action=f"/anvisning/uger/{week}/boliger/{quote(ref)}", file="units.csv",
-                      values=values, back=f"/boliger/{quote(ref)}", note=besked,
+                      values=values, back=f"/boliger/{quote(ref)}", note=notice(request),
                       dwelling_status=record.status)  # fmt: skip
 
 
@@ -374,20 +373,18 @@ async def edit_dwelling(
                           back=f"/boliger/{quote(ref)}", status=status)  # fmt: skip
     done = catalogue_text("lifecycle.edited_dwelling", "da", ref=ref)
     return RedirectResponse(
-        f"/anvisning/uger/{week}/boliger/{quote(ref)}?besked={quote(done)}", status_code=303
+        f"/anvisning/uger/{week}/boliger/{quote(ref)}?{notice_query(done)}", status_code=303
     )
 
 
 # ----------------------------------------------------------------------------- missing youths
 @router.get("/anvisning/manglende")
-def missing(
-    request: Request, session: SessionDep, user: AllocatorUser, besked: str = ""
-) -> Response:
+def missing(request: Request, session: SessionDep, user: AllocatorUser) -> Response:
     rows = lifecycle.missing_youths(session)
     audit(session, user.username, "read.youths", "youth", "missing", f"{len(rows)} listed")
     session.commit()
     return render(request, "lifecycle/missing.html",
-                  context(request, user, rows=rows, reasons=WITHDRAW_REASONS, note=besked[:300],
+                  context(request, user, rows=rows, reasons=WITHDRAW_REASONS, note=notice(request),
                           errors=[]))  # fmt: skip
 
 
@@ -423,7 +420,7 @@ async def confirm_missing(
                       context(request, user, rows=rows, reasons=WITHDRAW_REASONS, note="",
                               errors=errors), status_code=422)  # fmt: skip
     done = catalogue_text("lifecycle.missing_done", "da", kept=kept, withdrawn=withdrawn)
-    return RedirectResponse(f"/anvisning/manglende?besked={quote(done)}", status_code=303)
+    return RedirectResponse(f"/anvisning/manglende?{notice_query(done)}", status_code=303)
 
 
 # ----------------------------------------------------------------------------- consent
@@ -441,7 +438,9 @@ def record_consent(
         day = date.fromisoformat(given_on)
     except ValueError:
         message = "Skriv datoen for samtykket som en dato."
-        return RedirectResponse(f"/anvisning/tilbud?fejl={quote(message)}#tilbud-{offer_id}", 303)
+        return RedirectResponse(
+            f"/anvisning/tilbud?{notice_query(message, error=True)}#tilbud-{offer_id}", 303
+        )
     try:
         lifecycle.record_consent(session, user.username, offer_id, guardian, day)
     except NotFoundError:
@@ -450,6 +449,8 @@ def record_consent(
         session.rollback()
         message = " ".join(exc.texts("da")) if isinstance(exc, InvalidRequest) else (
             exc.text("da") or str(exc))  # fmt: skip
-        return RedirectResponse(f"/anvisning/tilbud?fejl={quote(message)}#tilbud-{offer_id}", 303)
+        return RedirectResponse(
+            f"/anvisning/tilbud?{notice_query(message, error=True)}#tilbud-{offer_id}", 303
+        )
     done = catalogue_text("lifecycle.consent_recorded", "da")
-    return RedirectResponse(f"/anvisning/tilbud?besked={quote(done)}#tilbud-{offer_id}", 303)
+    return RedirectResponse(f"/anvisning/tilbud?{notice_query(done)}#tilbud-{offer_id}", 303)

@@ -80,6 +80,33 @@ def csrf_for(token: str) -> str:
     return hmac.new(key, b"csrf|" + token.encode(), hashlib.sha256).hexdigest()
 
 
+# A message a page shows after a redirect (``?besked=`` or ``?fejl=``) travels in the URL, signed
+# under the secret key: a link made elsewhere cannot put its own words on the service's pages.
+NOTICE_MAX = 300
+
+
+def _notice_sign(key: str, message: str) -> str:
+    secret = get_settings().secret_key.encode()
+    mac = hmac.new(secret, f"notice|{key}|{message}".encode(), hashlib.sha256)
+    return mac.hexdigest()[:32]
+
+
+def notice_query(message: str, *, error: bool = False) -> str:
+    """The query string carrying ``message`` to the page redirected to (without the ``?``)."""
+    key = "fejl" if error else "besked"
+    message = message[:NOTICE_MAX]
+    return f"{key}={quote(message)}&tegn={_notice_sign(key, message)}"
+
+
+def notice(request: Request, key: str = "besked") -> str:
+    """The signed message under ``key`` in the request's URL; "" when absent or not signed by us."""
+    message = request.query_params.get(key, "")[:NOTICE_MAX]
+    signature = request.query_params.get("tegn", "")
+    if not message or not hmac.compare_digest(signature, _notice_sign(key, message)):
+        return ""
+    return message
+
+
 def page_user(request: Request, session: Session, roles: frozenset[str] = ALL_ROLES) -> PageUser:
     """The session's user if active and in ``roles``; LoginRequired / PageError(403) otherwise."""
     token = request.cookies.get(SESSION_COOKIE, "")

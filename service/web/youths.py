@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from sqlmodel import select
 
 from solver.caseio.write import csv_text
@@ -27,7 +27,7 @@ from ..usecases.youth_view import eligible_dwellings, run_weeks, wait_state
 from .common import PersonReaderUser, SessionDep, context
 from .lists import ListView, list_request
 from .render import render
-from .session import PageRoute
+from .session import PageRoute, notice
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -97,8 +97,6 @@ async def youth_page(
     session: SessionDep,
     user: PersonReaderUser,
     ref: Ref,
-    besked: Annotated[str, Query(max_length=300)] = "",
-    fejl: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     """Queue position, exclusions per rule, nearest miss, expected wait, proposals and offers.
     Another team's youth: 404, exactly as for a youth that does not exist."""
@@ -144,8 +142,8 @@ async def youth_page(
             allocator=allocator,
             case=case,
             withdraw_reasons=[r.value for r in WithdrawReason],
-            note=besked,
-            error=fejl,
+            note=notice(request),
+            error=notice(request, "fejl"),
         ),
     )
 

@@ -427,3 +427,25 @@ def test_intervals_are_written_with_a_decimal_comma() -> None:
     assert decimal_comma("46.0 [33.3, 58.7]") == "46,0 [33,3; 58,7]"
     assert decimal_comma("-0.10 [-0.10, -0.10]") == "-0,10 [-0,10; -0,10]"
     assert decimal_comma("–") == "–"
+
+
+def test_a_message_in_the_url_shows_only_when_the_service_signed_it(client: TestClient) -> None:
+    """After a redirect a page shows the message its URL carries (``?besked=``), signed under the
+    secret key: a link made elsewhere cannot put its own words on the service's pages."""
+    from service.web.session import notice_query
+
+    _import(client)
+    login(client, "alloc")
+    ref = _youths()[0]["ref"]
+    forged = "Ring straks til 12 34 56 78 og oplys dit CPR-nummer"
+    for query in (f"besked={forged}", f"fejl={forged}", f"besked={forged}&tegn=00ff"):
+        page = client.get(f"/unge/{ref}?{query}")
+        assert page.status_code == 200 and forged not in page.text, query
+        offers = client.get(f"/anvisning/tilbud?{query}")
+        assert offers.status_code == 200 and forged not in offers.text, query
+    signed = "Den unge er gemt."
+    assert signed in client.get(f"/unge/{ref}?{notice_query(signed)}").text
+    assert signed in client.get(f"/anvisning/tilbud?{notice_query(signed, error=True)}").text
+    # a signature is for its message and its kind only
+    moved = notice_query(signed).replace("besked=", "fejl=")
+    assert signed not in client.get(f"/unge/{ref}?{moved}").text
