@@ -109,6 +109,7 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
     _refuse_stale(session, run, data_version(session))  # before looking the pair up again
     youth = _youth(session, proposal.youth_ref)
     dwelling = _dwelling(session, run.week, proposal.dwelling_ref)
+    _must_be_free(youth, dwelling)
     _check(session, "offer", run.week, youth, dwelling)
     offer = _open(session, youth, dwelling, run.week, actor, expiry_days, proposal_id=proposal_id)
     version = bump_pool_version(session, "offer.create", run.week)
@@ -146,6 +147,15 @@ def _check(
                  own_accepted=own_accepted)  # fmt: skip
 
 
+def _must_be_free(youth: YouthRecord, dwelling: DwellingRecord) -> None:
+    """A youth already offered or housed, a dwelling already offered or let: said as such (before
+    the ledger, which would otherwise name the pair's own hold as a full quota)."""
+    if youth.status != YouthStatus.WAITING.value:
+        raise ConflictError(f"The youth is {youth.status}, not waiting.")
+    if dwelling.status != DwellingStatus.VACANT.value:
+        raise ConflictError(f"The dwelling is {dwelling.status}, not vacant.")
+
+
 def _open(
     session: Session,
     youth: YouthRecord,
@@ -157,10 +167,7 @@ def _open(
 ) -> Offer:
     """Offer ``dwelling`` to ``youth``: both must still be waiting and vacant (compare-and-set,
     so two requests never offer either twice)."""
-    if youth.status != YouthStatus.WAITING.value:
-        raise ConflictError(f"The youth is {youth.status}, not waiting.")
-    if dwelling.status != DwellingStatus.VACANT.value:
-        raise ConflictError(f"The dwelling is {dwelling.status}, not vacant.")
+    _must_be_free(youth, dwelling)
     assert youth.id is not None and dwelling.id is not None
     waiting, vacant = (YouthStatus.WAITING.value,), (DwellingStatus.VACANT.value,)
     if not _compare_and_set(session, YouthRecord, youth.id, waiting,

@@ -24,12 +24,15 @@ from service.models import (
     YouthRecord,
     YouthStatus,
 )
+from service.usecases import ledger
 from service.usecases.data import (
     _plain,
+    _store_reports,
     files_from_json,
     import_case,
     snapshot_case,
 )
+from service.usecases.lifecycle import mark_missing
 from service.usecases.runs import execute_run, request_run
 from solver.caseio.read import read_case
 from solver.caseio.weeks import week_of
@@ -42,7 +45,7 @@ TABLES = {
     "youth": (YouthRecord, ("ref",), {"id", "updated_at"}),
     "dwelling": (DwellingRecord, ("week", "ref"), {"id"}),
     "team": (TeamRecord, ("team",), set()),
-    "quota": (QuotaRecord, ("organisation", "dwelling_type"), set()),
+    "quota": (QuotaRecord, ("organisation", "dwelling_type"), {"reported_at"}),
     "week_policy": (WeekPolicy, ("week",), set()),
 }
 
@@ -60,9 +63,10 @@ def everything(engine: Engine) -> dict[str, list[tuple]]:
     return {name: stored(engine, *spec) for name, spec in TABLES.items()}
 
 
-def orm_import_case(session: Session, case: Case) -> dict[str, int]:
-    """The former ``import_case``: one ORM object per row (the reference)."""
+def orm_import_case(session: Session, case: Case) -> dict[str, Any]:
+    """The former ``import_case``: one ORM object per youth and dwelling (the reference)."""
     week = week_of(case.policy.run_date)
+    ledger.lock_all(session)
     existing = {y.ref: y for y in session.exec(orm_select(YouthRecord)).all()}
     created = updated = 0
     for youth in case.youths:
@@ -91,17 +95,7 @@ def orm_import_case(session: Session, case: Case) -> dict[str, int]:
             session.add(
                 DwellingRecord(week=week, **{k: _plain(v) for k, v in asdict(unit).items()})
             )
-    for t in session.exec(orm_select(TeamRecord)).all():
-        session.delete(t)
-    for q in session.exec(orm_select(QuotaRecord)).all():
-        session.delete(q)
-    session.flush()
-    for team in case.teams:
-        session.add(TeamRecord(**{k: _plain(v) for k, v in asdict(team).items()}))
-    for quota in case.quotas:
-        fields = {k: _plain(v) for k, v in asdict(quota).items()}
-        fields["rate"] = str(quota.rate) if quota.rate is not None else None
-        session.add(QuotaRecord(**fields))
+    _store_reports(session, case, week)  # the ledger's reports: the same in both (issue 10)
     from solver.caseio.policy import policy_toml
 
     policy = session.get(WeekPolicy, week)
@@ -110,7 +104,10 @@ def orm_import_case(session: Session, case: Case) -> dict[str, int]:
     else:
         policy.policy_toml = policy_toml(case.policy)
         session.add(policy)
-    return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units)}
+    session.flush()
+    missing = mark_missing(session, week, (y.ref for y in case.youths))
+    return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units),
+            "missing_youths": missing}  # fmt: skip
 
 
 def changed_case(case: Case) -> Case:
