@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
 from solver.domain import DeclineReason
@@ -120,6 +121,9 @@ def make_offer(session: Session, proposal_id: int, actor: str, expiry_days: int)
         .values(data_version=version)
         .execution_options(synchronize_session=False)
     )
+    # the run as this session holds it says so too: the next offer of a batch (same
+    # transaction) reads the run from the session and must see it current
+    set_committed_value(run, "data_version", version)
     audit(session, actor, "offer.create", "offer", str(offer.id), f"proposal {proposal_id}")
     return offer
 
