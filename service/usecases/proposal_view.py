@@ -30,6 +30,7 @@ from .data import files_from_json, snapshot_case
 from .errors import ConflictError, NotFoundError
 from .gdpr import TOMBSTONE_PREFIX
 from .listing import Filter, ListPage, ListRequest, ListSpec, fetch_rows
+from .runs import latest_offers
 
 ADULT_AGE = 18
 _lock = threading.Lock()
@@ -162,14 +163,7 @@ def week_proposals(session: Session, run_id: int, actor: str) -> WeekProposals:
         ).all()
     )
     facts = describe(run, proposals)
-    offers: dict[int, Offer] = {}
-    ids = [p.id for p in proposals if p.id is not None]
-    if ids:
-        for o in session.exec(
-            select(Offer).where(col(Offer.proposal_id).in_(ids)).order_by(col(Offer.id))
-        ).all():
-            if o.proposal_id is not None:
-                offers[o.proposal_id] = o
+    offers = latest_offers(session, [p.id for p in proposals if p.id is not None])
     rows = [
         {"proposal": p, **facts.get(p.id or 0, {}), "offer": offers.get(p.id or 0)}
         for p in proposals
@@ -308,14 +302,7 @@ def run_lists(
     for p in matched:
         p.fit = fits.get(p.id) or {}
     facts = describe(run, proposals)
-    offers: dict[int, Offer] = {}
-    ids = [p.id for p in matched if p.id is not None]
-    if ids:
-        for o in session.exec(
-            select(Offer).where(col(Offer.proposal_id).in_(ids)).order_by(col(Offer.id))
-        ).all():
-            if o.proposal_id is not None:
-                offers[o.proposal_id] = o
+    offers = latest_offers(session, [p.id for p in matched if p.id is not None])
     match_rows: list[dict[str, Any]] = []
     unmatched_rows: list[dict[str, Any]] = []
     for p in proposals:
