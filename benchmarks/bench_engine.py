@@ -61,6 +61,7 @@ from ortools.graph.python import max_flow, min_cost_flow
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.readme_section import write_section  # noqa: E402
 from solver.caseio.read import read_case  # noqa: E402
 from solver.core.check import check_allocation  # noqa: E402
 from solver.core.network import SINK, SOURCE, FlowNetwork, split_groups  # noqa: E402
@@ -462,14 +463,7 @@ def side_table(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def write_readme(text: str) -> None:
-    readme = ROOT / "README.md"
-    body = readme.read_text()
-    begin, end = "<!-- bench_engine:begin -->", "<!-- bench_engine:end -->"
-    if begin not in body or end not in body:
-        raise SystemExit("README.md has no bench_engine markers.")
-    head, rest = body.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    readme.write_text(f"{head}{begin}\n{text}\n{end}{tail}")
+    write_section("bench_engine", text)
 
 
 def main() -> None:

@@ -49,6 +49,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_queue_load import cpu_seconds, fire_httpx, free_port, reset_postgres, warm_up
+from benchmarks.readme_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -260,14 +261,7 @@ def tables(results: dict[str, dict], args: argparse.Namespace, load: float) -> s
 
 
 def write_readme(text: str) -> None:
-    readme = ROOT / "README.md"
-    body = readme.read_text()
-    begin, end = "<!-- bench_service:begin -->", "<!-- bench_service:end -->"
-    if begin not in body or end not in body:
-        raise SystemExit("README.md has no bench_service markers.")
-    head, rest = body.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    readme.write_text(f"{head}{begin}\n{text}\n{end}{tail}")
+    write_section("bench_service", text)
 
 
 def main() -> None:
