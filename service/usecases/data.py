@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 import uuid
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -20,8 +20,9 @@ from sqlmodel import Session, col, select
 
 from solver.caseio.issues import CaseError, CaseIssue
 from solver.caseio.policy import policy_toml, read_policy
-from solver.caseio.read import read_case_files
+from solver.caseio.read import read_case_files, read_cells
 from solver.caseio.schema import (
+    COLUMNS,
     DECISION_COLUMNS,
     QUOTA_COLUMNS,
     SUPPORT_COLUMNS,
@@ -29,7 +30,7 @@ from solver.caseio.schema import (
     YOUTH_COLUMNS,
 )
 from solver.caseio.weeks import parse_week, week_of
-from solver.caseio.write import csv_text, table_csv
+from solver.caseio.write import cells_csv, cells_of, table_csv
 from solver.domain import Case, Policy
 
 from ..models import (
@@ -234,12 +235,26 @@ def stored_policy(record: WeekPolicy) -> Policy:
     return policy
 
 
-def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Snapshot:
+    """A week's input as case-folder files (what a run stores and hashes) and the cells they
+    were written from (what the case is built from, without parsing the text back)."""
+
+    files: dict[str, bytes]
+    cells: dict[str, list[list[str]]]
+
+    def case(self) -> Case:
+        """The case of ``files``: :func:`solver.caseio.read.read_cells`, the same ``Case`` as
+        reading the files (tests/service/test_snapshot.py compares the two)."""
+        return read_cells(self.cells, self.files)
+
+
+def week_snapshot(session: Session, week: str) -> Snapshot:
     """The week's input as case-folder files: the waiting youths (less those whose decline
     pause lasts past the run date), the week's vacant dwellings, the teams and quota groups net
     of the open offers' holds and the claims since each report (``usecases.ledger``), policy, and
     the allocator's decisions in force that still apply (their youth waits, their dwelling is
-    vacant). A run stores it (and its hash) and solves exactly this."""
+    vacant). A run stores the files (and their hash) and solves exactly this."""
     policy = session.get(WeekPolicy, week)
     if policy is None:
         raise LookupError(f"No import for week {week}.")
@@ -276,16 +291,23 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
         if (d.youth_ref is None or d.youth_ref in youth_refs)
         and (d.unit_ref is None or d.unit_ref in unit_refs)
     ]
-    files = {
-        "youths.csv": _csv(YOUTH_COLUMNS, youths),
-        "units.csv": _csv(UNIT_COLUMNS, dwellings),
-        "support.csv": _table(SUPPORT_COLUMNS, teams),
-        "quotas.csv": _table(QUOTA_COLUMNS, quotas),
-        "policy.toml": policy.policy_toml.encode(),
+    cells = {
+        "youths.csv": cells_of(youths),
+        "units.csv": cells_of(dwellings),
+        "support.csv": cells_of(_values(SUPPORT_COLUMNS, teams)),
+        "quotas.csv": cells_of(_values(QUOTA_COLUMNS, quotas)),
     }
     if decisions:
-        files["decisions.csv"] = _table(DECISION_COLUMNS, decisions)
-    return files
+        cells["decisions.csv"] = cells_of(_values(DECISION_COLUMNS, decisions))
+    files = {name: cells_csv([c.name for c in COLUMNS[name]], rows).encode()
+             for name, rows in cells.items()}  # fmt: skip
+    files["policy.toml"] = policy.policy_toml.encode()
+    return Snapshot(files, cells)
+
+
+def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
+    """The week's input as case-folder files (:func:`week_snapshot`)."""
+    return week_snapshot(session, week).files
 
 
 def _columns(
@@ -298,9 +320,13 @@ def _columns(
     return list(session.execute(query).all())
 
 
-def _csv(columns: Any, rows: list[Any]) -> bytes:
-    """Rows of values in the columns' order as a case-format CSV (as :func:`_table`)."""
-    return csv_text([c.name for c in columns], rows).encode()
+def _values(columns: Any, records: list[Any]) -> list[list[Any]]:
+    """Records (objects or mappings) as rows of values in the columns' order."""
+    names = [c.name for c in columns]
+    return [
+        [r[n] for n in names] if isinstance(r, dict) else [getattr(r, n) for n in names]
+        for r in records
+    ]
 
 
 def _table(columns: Any, rows: list[Any]) -> bytes:
@@ -324,7 +350,7 @@ def live_case(session: Session) -> Case:
     policy = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).first()
     if policy is None:
         raise LookupError("nothing has been imported yet")
-    return snapshot_case(snapshot_files(session, policy.week))
+    return week_snapshot(session, policy.week).case()
 
 
 def files_json(files: dict[str, bytes]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from solver.engine.build import build_problem
 
 from ..models import DecisionRecord, now
 from .audit import audit
-from .data import bump_pool_version, snapshot_case, snapshot_files
+from .data import bump_pool_version, week_snapshot
 from .errors import InvalidRequest, NotFoundError, Problem
 
 MAX_REASON = 500
@@ -63,10 +63,9 @@ def add(
     if problems:
         raise InvalidRequest(problems)
     try:
-        files = snapshot_files(session, week)
+        case = week_snapshot(session, week).case()
     except LookupError:
         raise NotFoundError(f"No import for week {week}") from None
-    case = snapshot_case(files)
     youths, units = {y.ref for y in case.youths}, {u.ref for u in case.units}
     if youth_ref is not None and youth_ref not in youths:
         problems.append(Problem("youth_ref", "decision_youth_not_waiting", {"ref": youth_ref}))

@@ -49,7 +49,7 @@ from ..models import (
 )
 from . import ledger
 from .audit import audit
-from .data import bump_pool_version, data_version, snapshot_case, snapshot_files, stored_policy
+from .data import bump_pool_version, data_version, stored_policy, week_snapshot
 from .errors import ConflictError, InvalidRequest, NotFoundError, Problem
 from .lifecycle import check_consent
 
@@ -218,7 +218,7 @@ def make_override(
         raise InvalidRequest([Problem("text", "override_text")])
     youth = _youth(session, youth_ref)
     dwelling = _dwelling(session, week, dwelling_ref)
-    case = snapshot_case(snapshot_files(session, week))
+    case = week_snapshot(session, week).case()
     i = next((k for k, y in enumerate(case.youths) if y.ref == youth_ref), None)
     j = next((k for k, u in enumerate(case.units) if u.ref == dwelling_ref), None)
     if i is None or j is None:  # not waiting (or paused) / not vacant: the states say which

@@ -26,14 +26,7 @@ from solver.engine.week import WeekResult, run_case
 from .. import leases
 from ..models import Offer, PoolVersion, Proposal, Run, WeekPolicy, WorkStatus, now
 from .audit import audit
-from .data import (
-    data_version,
-    files_from_json,
-    files_json,
-    snapshot_case,
-    snapshot_files,
-    snapshot_hash,
-)
+from .data import data_version, files_json, snapshot_hash, week_snapshot
 from .errors import ConflictError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -130,6 +123,7 @@ def _owned(run_id: int, *states: str) -> Any:
 
 
 PROGRESS_EVERY_S = 0.25
+SOLVER_VERSION = f"boligmatch {version('boligmatch')}, ortools {version('ortools')}"
 
 
 class LeaseLost(Exception):
@@ -164,14 +158,14 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
                     .with_for_update(read=True)
                 ).all()
             run.data_version = data_version(session)
-            files = snapshot_files(session, run.week)
+            snapshot = week_snapshot(session, run.week)
             run.status = WorkStatus.RUNNING.value
-            run.input_snapshot = files_json(files)
-            run.input_hash = snapshot_hash(files)
-            run.solver_version = f"boligmatch {version('boligmatch')}, ortools {version('ortools')}"
+            run.input_snapshot = files_json(snapshot.files)
+            run.input_hash = snapshot_hash(snapshot.files)
+            run.solver_version = SOLVER_VERSION
             session.add(run)
             session.commit()
-        case: Case = snapshot_case(files_from_json(files_json(files)))
+        case: Case = snapshot.case()  # what reading the stored files gives (test_snapshot.py)
 
         stages: list[str] = []
         written = [time.monotonic()]
@@ -244,20 +238,25 @@ def proposal_rows(run_id: int, result: WeekResult) -> list[dict[str, Any]]:
         }
         for m in result.matches
     ]
-    rows += [
-        {
-            "run_id": run_id,
-            "youth_ref": u.youth_ref,
-            "dwelling_ref": None,
-            "cost": None,
-            "fit": {},
-            "reason": u.reason,
-            "reason_params": u.params,
-            "detail": u.detail(),
-            "outranked_by": u.outranked_by,
-        }
-        for u in result.unmatched
-    ]
+    details: dict[str, str] = {}  # a city's week has ~50 distinct reasons among ~800 youths
+    for u in result.unmatched:
+        key = f"{u.reason} {sorted(u.params.items())!r}"
+        detail = details.get(key)
+        if detail is None:
+            detail = details[key] = u.detail()
+        rows.append(
+            {
+                "run_id": run_id,
+                "youth_ref": u.youth_ref,
+                "dwelling_ref": None,
+                "cost": None,
+                "fit": {},
+                "reason": u.reason,
+                "reason_params": u.params,
+                "detail": detail,
+                "outranked_by": u.outranked_by,
+            }
+        )
     return rows
 
 

@@ -38,6 +38,13 @@ class Kind:
     convert: Callable[[str], Any]
     danish: Normalise | None = None  # rewrite Danish-spreadsheet cells the ISO way
     values: tuple[str, ...] | None = None  # an enumeration's values, as written
+    # Where ``convert`` accepts more than ``check`` (``int`` reads "+5", ``date.fromisoformat``
+    # "20260101"): the shape ``check`` allows, as a regular expression for one non-empty cell,
+    # and the least whole number. What the reader of cells already known to be well formed
+    # checks (``solver.caseio.read.read_cells``); for the other kinds ``convert`` raises
+    # ValueError or KeyError for every cell ``check`` refuses.
+    shape: str | None = None
+    minimum: int | None = None
 
 
 def flag(cells: pd.Series, *cases: tuple[pd.Series, str, dict[str, Any]]) -> pd.Series:
@@ -91,7 +98,7 @@ def whole(minimum: int, what: str) -> Kind:
             (low, "below_min", {"what": what, "minimum": minimum}),
         )
 
-    return Kind(check, int, _danish_whole)
+    return Kind(check, int, _danish_whole, shape=r"-?[0-9]{1,15}", minimum=minimum)
 
 
 def _is_date(text: str) -> bool:
@@ -172,7 +179,12 @@ def _check_bool(cells: pd.Series) -> pd.Series:
 
 TEXT = Kind(_fine, str)
 LIST = Kind(_fine, list_cell, _danish_list)
-DATE = Kind(_check_date, date.fromisoformat, _danish_date)
+DATE = Kind(
+    _check_date,
+    date.fromisoformat,
+    _danish_date,
+    shape=r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+)
 BOOL = Kind(_check_bool, lambda text: BOOLS[text.lower()])
 RATE = Kind(_check_rate, parse_rate)
 MONEY = whole(0, "amount")  # whole kroner, never negative

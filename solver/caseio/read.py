@@ -35,6 +35,7 @@ conversion of valid cells into Python values runs per cell.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -313,6 +314,91 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
             issues.append(CaseIssue(name, None, None, "file_missing"))
     tables = {name: _table(name, files.get(name), cols, issues) for name, cols in COLUMNS.items()}
     policy = read_policy(files.get("policy.toml"), today or date.today(), issues)
+    return _case(tables, policy, issues)
+
+
+class _NotAsWritten(Exception):
+    """A cell that is not as the service's own writer writes a valid value."""
+
+
+def _cell_rows(columns: tuple[Column, ...], rows: Sequence[Sequence[str]]) -> list[Row]:
+    """Rows of cells (in the columns' order) converted as :func:`_table` converts them: trimmed
+    and unescaped, an empty cell the column's default. A column at a time, as :func:`_clean`
+    does: two searches over the joined column say whether any cell needs trimming, one whether
+    any is empty, and the kind's ``shape`` whether every cell is as ``check`` allows. A cell the
+    reader would refuse raises :class:`_NotAsWritten`."""
+    if not rows:
+        return []
+    if any(len(cells) != len(columns) for cells in rows):
+        raise _NotAsWritten
+    values: list[list[Any]] = []
+    for spec, column in zip(columns, zip(*rows, strict=True), strict=True):
+        cells: Sequence[str] = column
+        joined = "\x00" + "\x00".join(cells) + "\x00"
+        if _STARTS_SPACED.search(joined) or _ENDS_SPACED.search(joined[::-1]):
+            cells = [_ESCAPED_FORMULA.sub("", c.strip()) for c in cells]
+            joined = "\x00" + "\x00".join(cells) + "\x00"
+        kind = spec.kind
+        if kind.shape is not None and not _column_shape(kind.shape).fullmatch(joined):
+            raise _NotAsWritten
+        try:
+            if "\x00\x00" in joined:  # an empty cell
+                if spec.required:
+                    raise _NotAsWritten
+                converted = [kind.convert(c) if c else spec.default for c in cells]
+            else:
+                converted = list(map(kind.convert, cells))
+        except (ValueError, KeyError):
+            raise _NotAsWritten from None
+        if kind.minimum is not None and any(v < kind.minimum for v in converted if v is not None):
+            raise _NotAsWritten
+        values.append(converted)
+    names = [c.name for c in columns]
+    return [
+        {"_row": number, **dict(zip(names, row, strict=True))}
+        for number, row in enumerate(zip(*values, strict=True), start=2)
+    ]
+
+
+@functools.cache
+def _column_shape(shape: str) -> re.Pattern[str]:
+    """A joined column (cells between NULs) whose every cell is empty or of ``shape``."""
+    return re.compile(f"(?:\\x00(?:{shape})?)*\\x00")
+
+
+def read_cells(
+    cells: Mapping[str, Sequence[Sequence[str]]],
+    files: Mapping[str, bytes],
+    *,
+    today: date | None = None,
+) -> Case:
+    """The case :func:`read_case_files` reads from ``files``, built from their cells without
+    parsing the CSV text: ``cells`` holds, per CSV file of ``files``, its data rows as the cell
+    texts written into it (every column of the format, in the format's order; what
+    :func:`solver.caseio.write.csv_text` writes for them). A run's snapshot is written by the
+    service from values that were validated when they were stored; parsing its text back cost
+    more than the engine on a city's week (issue 15).
+
+    The cross-row checks are :func:`read_case_files`' own. A cell that is not a valid value
+    as written makes this read ``files`` the ordinary way (which names the file, row and
+    column), so the result and every error are exactly :func:`read_case_files`'."""
+    issues: list[CaseIssue] = []
+    try:
+        tables: dict[str, list[Row] | None] = {
+            name: _cell_rows(cols, cells[name]) if name in files else []
+            for name, cols in COLUMNS.items()
+        }
+    except (_NotAsWritten, KeyError):
+        return read_case_files(files, today=today)
+    if any(name not in files for name in REQUIRED_FILES):
+        return read_case_files(files, today=today)
+    policy = read_policy(files.get("policy.toml"), today or date.today(), issues)
+    return _case(tables, policy, issues)
+
+
+def _case(tables: Mapping[str, list[Row] | None], policy: Any, issues: list[CaseIssue]) -> Case:
+    """The cross-row checks over the converted tables, then the case (or every issue raised
+    at once)."""
     youth_rows = tables["youths.csv"] or []
     unit_rows = tables["units.csv"] or []
     team_rows = tables["support.csv"]

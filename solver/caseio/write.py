@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from enum import Enum
@@ -69,6 +70,8 @@ def cell(value: Any, *, danish: bool = False, decimals: int = 4) -> str:
         return str(value)
     if value is None:
         return ""
+    if kind is date and not danish:
+        return value.isoformat()
     if isinstance(value, bool):
         return ("ja" if value else "nej") if danish else ("true" if value else "false")
     if isinstance(value, Pet | PetPolicy):
@@ -112,6 +115,48 @@ def write_csv(
     writer.writerow([safe_text(h) for h in header])
     for row in rows:
         writer.writerow([cell(v, danish=danish, decimals=decimals) for v in row])
+
+
+_NEEDS_QUOTE = re.compile(r"\x00['=+\-@\t\r]")  # a cell (after a NUL) safe_text may change
+
+
+def _column_cells(values: Sequence[Any]) -> list[str]:
+    """One column's values as cells: :func:`cell` of each, a column of one type (and None) at a
+    time (a city's week is ~20,000 cells, written for every run: issue 15)."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    texts: list[str]
+    if kinds <= {str}:
+        texts = ["" if v is None else v for v in values]
+    elif kinds <= {list, tuple}:
+        texts = ["" if v is None else ";".join(map(str, v)) for v in values]
+    elif kinds <= {int}:
+        return ["" if v is None else str(v) for v in values]
+    elif kinds <= {date}:
+        return ["" if v is None else v.isoformat() for v in values]
+    elif kinds <= {bool}:
+        return ["" if v is None else ("true" if v else "false") for v in values]
+    else:
+        return [cell(v) for v in values]
+    if _NEEDS_QUOTE.search("\x00" + "\x00".join(texts)) is None:
+        return texts  # no text a spreadsheet would run as a formula
+    return list(map(safe_text, texts))
+
+
+def cells_of(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
+    """Rows of values as the machine dialect's cells (what :func:`csv_text` writes for them)."""
+    columns = [_column_cells(values) for values in zip(*rows, strict=True)]
+    return [list(cells) for cells in zip(*columns, strict=True)]
+
+
+def cells_csv(header: Sequence[str], cells: Iterable[Sequence[str]]) -> str:
+    """A machine-dialect CSV of cells already formatted by :func:`cells_of`: the same text as
+    :func:`csv_text` of their values."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([safe_text(h) for h in header])
+    writer.writerows(cells)
+    return buf.getvalue()
 
 
 def csv_text(
