@@ -14,7 +14,14 @@ from ..db import get_engine
 from ..models import MAX_ID, Run
 from ..usecases.lifecycle import minor_ages
 from ..usecases.offers import expire_due
-from ..usecases.runs import get_run, is_stale, proposal_slice, request_run
+from ..usecases.runs import (
+    FINISHED,
+    get_run,
+    is_stale,
+    proposal_slice,
+    request_run,
+    wait_finished,
+)
 from .deps import AggregateReader, Allocator, SessionDep
 from .errors import responses
 
@@ -22,6 +29,7 @@ router = APIRouter(tags=["runs"])
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_PAGE = 1000  # proposals in one page of GET /runs/{id}/proposals
+MAX_WAIT_S = 30  # POST /runs may wait this long for its run (a sync route holds a thread)
 # WEEK_PATTERN with the weeks that exist (01-53, year 0001 on); week 53 only exists in some
 # years (parse_week decides: 422 otherwise).
 API_WEEK = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-W(0[1-9]|[1-4][0-9]|5[0-3])$"
@@ -36,6 +44,14 @@ class RunRequest(BaseModel):
         description="An ISO week (week 53 only in the years that have one)",
     )
     force: bool = False
+    wait: float = Field(
+        0,
+        ge=0,
+        le=MAX_WAIT_S,
+        description="Seconds to wait for the run to finish before answering (0: answer at "
+        "once). A week that solves within it is answered finished (status done or failed); "
+        "otherwise as it then stands: follow it with GET /runs/{id}.",
+    )
 
     @field_validator("week")
     @classmethod
@@ -87,10 +103,13 @@ def start_run(
     """Start the week's matching (or return the week's existing run unless ``force``)."""
     expire_due(session, user.username)
     session.commit()
-    run, created = request_run(get_engine(), body.week, user.username, body.force)
-    if created:
-        assert run.id is not None
-        request.app.state.jobs.start_run(run.id)
+    engine = get_engine()
+    run, created = request_run(engine, body.week, user.username, body.force)
+    assert run.id is not None
+    future = request.app.state.jobs.start_run(run.id) if created else None
+    if body.wait > 0 and run.status not in FINISHED:
+        wait_finished(engine, run.id, body.wait, future)
+        run = get_run(session, run.id)
     return run_public(session, run)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
@@ -218,6 +220,31 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
             session.commit()
     finally:
         leases.release("run", run_id)
+
+
+FINISHED = (WorkStatus.DONE.value, WorkStatus.FAILED.value)
+POLL_S = 0.05
+
+
+def wait_finished(
+    engine: Engine, run_id: int, timeout: float, future: Future[None] | None = None
+) -> None:
+    """Return once the run has finished (done or failed) or after ``timeout`` seconds: on
+    ``future`` when this process solves it, else by reading its status every ``POLL_S``. What
+    ``POST /runs`` with ``wait`` and the page that starts a run do, so a week that solves in a
+    moment opens finished (no round of polling: issue 15)."""
+    if timeout <= 0:
+        return
+    if future is not None:
+        futures.wait([future], timeout=timeout)
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        with Session(engine) as session:
+            status = session.exec(select(Run.status).where(Run.id == run_id)).first()
+        if status is None or status in FINISHED or time.monotonic() >= deadline:
+            return
+        time.sleep(min(POLL_S, max(0.0, deadline - time.monotonic())))
 
 
 def proposal_rows(run_id: int, result: WeekResult) -> list[dict[str, Any]]:

@@ -48,6 +48,7 @@ from ..usecases.runs import (
     recent_runs,
     request_run,
     stale_runs,
+    wait_finished,
 )
 from . import texts
 from .common import AggregateUser, AllocatorUser, SessionDep, context
@@ -61,6 +62,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 _WEEK = re.compile(WEEK_PATTERN)
+PAGE_WAIT_S = 3.0  # the page that starts a run waits this long for it before showing it
 ASKS = {"week_missing", "policy_missing", "no_latest_policy"}  # the import asks the person
 
 
@@ -219,9 +221,10 @@ def start_run(
     expire_due(session, user.username)
     session.commit()
     run, created = request_run(get_engine(), week, user.username, force == "1")
-    if created:
-        assert run.id is not None
-        request.app.state.jobs.start_run(run.id)
+    assert run.id is not None
+    if created:  # a week that solves in a moment opens finished; a longer one shows progress
+        future = request.app.state.jobs.start_run(run.id)
+        wait_finished(get_engine(), run.id, PAGE_WAIT_S, future)
     return RedirectResponse(f"/anvisning/koersler/{run.id}", status_code=303)
 
 

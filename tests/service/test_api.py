@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 
 import pandas as pd
@@ -207,9 +208,62 @@ def test_run_for_a_week_without_import_is_refused(client: TestClient) -> None:
 
 
 def test_run_request_is_validated(client: TestClient) -> None:
-    """A malformed week is a 422 naming the field."""
+    """A malformed week is a 422 naming the field; so is a wait outside 0-30 seconds."""
     r = client.post("/api/v1/runs", json={"week": "48"}, headers=auth(client, "alloc"))
     assert r.status_code == 422 and r.json()["issues"][0].startswith("body.week: ")
+    for wait in (31, -1, "5"):
+        body = {"week": "2026-W48", "wait": wait}
+        r = client.post("/api/v1/runs", json=body, headers=auth(client, "alloc"))
+        assert r.status_code == 422 and r.json()["issues"][0].startswith("body.wait: "), wait
+
+
+def test_a_run_asked_to_wait_is_answered_finished(client: TestClient) -> None:
+    """POST /runs with ``wait``: the answer is the finished run, its proposals there to read
+    (no polling); without it the answer comes at once, as before."""
+    import_fixture(client, "tiny")
+    headers = auth(client, "alloc")
+    body = {"week": "2026-W48", "wait": 30}
+    r = client.post("/api/v1/runs", json=body, headers=headers)
+    assert r.status_code == 202 and r.json()["status"] == "done", r.json()
+    assert r.json()["timings"] and r.json()["finished_at"] is not None
+    proposals = client.get(f"/api/v1/runs/{r.json()['id']}/proposals", headers=headers)
+    assert len(proposals.json()) == int(proposals.headers["X-Total-Count"]) > 0
+
+
+def test_waiting_for_a_run_another_process_solves_reads_its_status(client: TestClient) -> None:
+    """A run this process did not start (no future): wait_finished follows its status until it
+    is finished, and gives up after the timeout while it is not."""
+    import threading
+
+    from service.models import Run
+    from service.usecases.runs import wait_finished
+
+    engine = db.get_engine()
+    with Session(engine) as s:
+        pending, never = Run(week="2026-W48", status="running"), Run(week="2026-W48",
+                                                                      generation=2)  # fmt: skip
+        s.add_all([pending, never])
+        s.commit()
+        pending_id, never_id = pending.id, never.id
+
+    def finish() -> None:
+        time.sleep(0.3)
+        with Session(engine) as s:
+            run = s.get(Run, pending_id)
+            assert run is not None
+            run.status = "done"
+            s.add(run)
+            s.commit()
+
+    thread = threading.Thread(target=finish)
+    thread.start()
+    wait_finished(engine, pending_id, 60)
+    with Session(engine) as s:
+        assert s.get(Run, pending_id).status == "done"  # type: ignore[union-attr]
+    thread.join()
+    wait_finished(engine, never_id, 0.2)  # returns although the run never finishes
+    with Session(engine) as s:
+        assert s.get(Run, never_id).status == "queued"  # type: ignore[union-attr]
 
 
 def _offer(client: TestClient, youth: str = "T01") -> tuple[int, dict]:
