@@ -18,6 +18,7 @@ enums exactly as written in the format; whole numbers are plain ASCII digits in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -123,9 +124,13 @@ def _danish_date(cells: pd.Series) -> pd.Series:
     return iso.where(shaped, cells)
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(text: str) -> date:
-    """One ``YYYY-MM-DD`` text, or ValueError."""
-    if _check_date(pd.Series([text], dtype=object)).iloc[0] is not None:
+    """One ``YYYY-MM-DD`` text (the shape and the calendar :func:`_check_date` asks for, without
+    a one-cell Series: a policy's run date is read for every run), or ValueError."""
+    if not _ISO_DATE.fullmatch(text) or not _is_date(text):
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
     return date.fromisoformat(text)
 

@@ -171,3 +171,20 @@ def test_cells_as_written_never_read_the_text(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(read, "read_case_files", refuse)
     assert read.read_cells(cells, files) == read_case_files(files)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789-/+ T٣", max_size=12) | st.dates().map(date.isoformat))
+def test_one_date_is_read_as_a_column_of_dates_is(text: str) -> None:
+    """parse_date (a policy's run date, without pandas) accepts exactly the cells the column
+    check accepts, with the same value."""
+    import pandas as pd
+
+    from solver.caseio.cells import DATE, parse_date
+
+    refused = DATE.check(pd.Series([text], dtype=object)).iloc[0] is not None
+    if refused:
+        with pytest.raises(ValueError):
+            parse_date(text)
+    else:
+        assert parse_date(text) == date.fromisoformat(text)
