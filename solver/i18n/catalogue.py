@@ -1540,6 +1540,18 @@ PAGES: dict[str, Entry] = {
         "en": "invalid values in the form",
         "da": "Ugyldige værdier i formularen.",
     },
+    # A value the database refuses (service.web.session): a search field or a form field.
+    "page.invalid_title": {"en": "Invalid values", "da": "Ugyldige værdier"},
+    "page.nul_character": {
+        "en": "A value contains a NUL character (0x00), which can be neither stored nor searched "
+        "for. Go back and correct it.",
+        "da": "En af værdierne indeholder et NUL-tegn (0x00), som hverken kan gemmes eller søges "
+        "efter. Gå tilbage og ret den.",
+    },
+    "page.value_unstorable": {
+        "en": "A value can be neither stored nor searched for. Go back and correct it.",
+        "da": "En af værdierne kan hverken gemmes eller søges efter. Gå tilbage og ret den.",
+    },
     # An offer still waiting for its answer, its answer date near (service.web.allocator).
     "offer_due.overdue": {"en": "answer date passed", "da": "Svarfristen er overskredet"},
     "offer_due.today": {"en": "expires today", "da": "Udløber i dag"},
