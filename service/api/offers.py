@@ -14,7 +14,7 @@ from ..models import MAX_ID, Offer, OfferState, OverrideReason
 from ..settings import get_settings
 from ..usecases import lifecycle
 from ..usecases.offers import deposits, list_offers, make_offer, make_override, transition
-from .deps import Allocator, JsonInt, SessionDep
+from .deps import Allocator, JsonInt, PageDep, SessionDep, paged
 from .errors import responses
 from .runs import API_WEEK, Id
 
@@ -118,13 +118,16 @@ def create_offer(session: SessionDep, user: Allocator, body: OfferCreate) -> Off
     return with_deposits(session, [offer])[0]
 
 
-@router.get("/offers", responses=responses())
+@router.get("/offers", responses={**responses(), **paged("offers there are (in the state)")})
 def read_offers(
-    session: SessionDep, user: Allocator, state: OfferState | None = None
+    session: SessionDep, user: Allocator, page: PageDep, state: OfferState | None = None
 ) -> list[OfferPublic]:
-    """Every offer, or those in one ``state``."""
+    """Every offer, or those in one ``state``, in the order they were made (by id): all of
+    them, or a page (``limit``, ``offset``); ``X-Total-Count`` says how many there are."""
     chosen = state.value if state is not None else ""
-    return with_deposits(session, list_offers(session, user.username, chosen))
+    rows, total = list_offers(session, user.username, chosen, limit=page.limit, offset=page.offset)
+    page.total(total)
+    return with_deposits(session, rows)
 
 
 @router.post("/offers/{offer_id}/consent", responses=responses(404, 409))

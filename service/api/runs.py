@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from solver.caseio.weeks import parse_week
@@ -22,13 +22,12 @@ from ..usecases.runs import (
     request_run,
     wait_finished,
 )
-from .deps import AggregateReader, Allocator, SessionDep
+from .deps import AggregateReader, Allocator, PageDep, SessionDep, paged
 from .errors import responses
 
 router = APIRouter(tags=["runs"])
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-MAX_PAGE = 1000  # proposals in one page of GET /runs/{id}/proposals
 MAX_WAIT_S = 30  # POST /runs may wait this long for its run (a sync route holds a thread)
 # WEEK_PATTERN with the weeks that exist (01-53, year 0001 on); week 53 only exists in some
 # years (parse_week decides: 422 otherwise).
@@ -118,30 +117,17 @@ def read_run(session: SessionDep, user: AggregateReader, run_id: Id) -> RunPubli
     return run_public(session, get_run(session, run_id))
 
 
-_TOTAL = {
-    "X-Total-Count": {
-        "schema": {"type": "integer"},
-        "description": "How many proposals the run has (matches and youths not housed)",
-    }
-}
-
-
 @router.get(
     "/runs/{run_id}/proposals",
-    responses={**responses(404), 200: {"description": "Successful Response", "headers": _TOTAL}},
+    responses={**responses(404), **paged("proposals the run has (matches and youths not housed)")},
 )
 def get_proposals(
-    response: Response,
-    session: SessionDep,
-    user: Allocator,
-    run_id: Id,
-    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    session: SessionDep, user: Allocator, run_id: Id, page: PageDep
 ) -> list[ProposalPublic]:
     """The run's proposals in order: every one, or a page of them (``limit``, ``offset``);
     ``X-Total-Count`` says how many the run has."""
-    rows, total = proposal_slice(session, run_id, user.username, limit, offset)
-    response.headers["X-Total-Count"] = str(total)
+    rows, total = proposal_slice(session, run_id, user.username, page.limit, page.offset)
+    page.total(total)
     minors = minor_ages(session, {p.youth_ref for p in rows})
     fields = set(ProposalPublic.model_fields) - {"minor"}
     return [ProposalPublic(**p.model_dump(include=fields), minor=p.youth_ref in minors)

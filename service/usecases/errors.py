@@ -30,10 +30,16 @@ class Problem:
     field: str
     code: str
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
-    namespace: str = "request"  # ``case`` for a case-format issue (solver.caseio.issues)
+    namespace: str = "request"  # ``case`` (solver.caseio.issues), ``scenario``, ``limit``
+    where: str = ""  # what holds the field, when the request has several (``toml[0]``)
 
     def text(self, lang: str = "en") -> str:
         return text(f"{self.namespace}.{self.code}", lang, **self.params)
+
+    def line(self, lang: str = "en", where: bool = True) -> str:
+        """``where: field: message`` (``where`` left out when not wanted or not given)."""
+        parts = (self.where if where else "", self.field, self.text(lang))
+        return ": ".join(part for part in parts if part)
 
 
 class NotFoundError(UseCaseError):
@@ -55,12 +61,16 @@ class ConflictError(UseCaseError):
 class InvalidRequest(UseCaseError):
     def __init__(self, problems: list[Problem] | list[str]) -> None:
         self.items: list[Problem | str] = list(problems)
-        self.issues = [p if isinstance(p, str) else f"{p.field}: {p.text()}" for p in problems]
+        self.issues = self.lines("en")
         super().__init__("; ".join(self.issues))
 
     def texts(self, lang: str) -> list[str]:
         """Each problem in ``lang`` (ready-made lines as they are)."""
         return [p if isinstance(p, str) else p.text(lang) for p in self.items]
+
+    def lines(self, lang: str, where: bool = True) -> list[str]:
+        """Each problem in ``lang`` naming its field (:meth:`Problem.line`)."""
+        return [p if isinstance(p, str) else p.line(lang, where) for p in self.items]
 
 
 class Unauthenticated(UseCaseError):

@@ -73,7 +73,8 @@ UNIT_FIELDS = tuple(c.name for c in UNIT_COLUMNS)
 # ----------------------------------------------------------------------------- one validator
 def no_nul(**texts: Any) -> None:
     """Text with a NUL character cannot be stored (PostgreSQL refuses it): 422 naming the
-    field, on every edge alike (the pages have no database-error handler)."""
+    field, on every edge alike (a value that reaches the database anyway is a 422 from the API
+    and a Danish 400 page from the pages: ``service.web.session``)."""
     bad = [k for k, v in texts.items() if _has_nul(v)]
     if bad:
         raise InvalidRequest([Problem(k, "nul_character") for k in bad])

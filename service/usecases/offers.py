@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
@@ -368,16 +368,22 @@ def list_offers(
     *,
     newest_first: bool = False,
     limit: int | None = None,
-) -> list[Offer]:
-    """Offers in the order they were made (or newest first), optionally in one state; audited
-    as a read and committed."""
+    offset: int = 0,
+) -> tuple[list[Offer], int]:
+    """Offers in the order they were made (or newest first), optionally in one state, from
+    ``offset`` (at most ``limit``; all without one), and how many there are in all; audited as
+    a read and committed."""
     order = col(Offer.id).desc() if newest_first else col(Offer.id)
     query = select(Offer).order_by(order)
+    count = select(func.count()).select_from(Offer)
     if state:
         query = query.where(Offer.state == state)
+        count = count.where(Offer.state == state)
+    query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     rows = list(session.exec(query).all())
+    total = int(session.exec(count).one())
     audit(session, actor, "read.offers", "offer", state or "*")
     session.commit()
-    return rows
+    return rows, total

@@ -36,11 +36,11 @@ from sqlmodel import Session, col, select
 from solver.caseio.write import csv_text
 from solver.domain import Case
 from solver.i18n.render import label
-from solver.i18n.render import text as texts
 from solver.planning.kpi import HEADLINE_KPIS, ComparisonResult
 from solver.planning.scenario import (
     FIXTURE_NAMES,
     ScenarioError,
+    ScenarioIssue,
     ScenarioSpec,
     load_scenario,
     parse_scenario,
@@ -51,7 +51,7 @@ from ..models import ScenarioJob, WorkStatus, now
 from ..settings import get_settings
 from .audit import audit
 from .data import live_case
-from .errors import InvalidRequest
+from .errors import InvalidRequest, Problem
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +81,15 @@ BOUNDS = {
 def check_bounds(specs: list[ScenarioSpec], replications: int | None, role: str) -> None:
     """InvalidRequest naming each scenario past ``role``'s bounds."""
     bounds = BOUNDS.get(role, BOUNDS["planner"])
-    issues = []
+    issues: list[Problem] = []
     for spec in specs:
         reps = replications if replications is not None else spec.replications
         for key, value, limit in (("horizon_weeks", spec.horizon_weeks, bounds.horizon_weeks),
                                   ("replications", reps, bounds.replications),
                                   ("changes", len(spec.changes), bounds.changes)):  # fmt: skip
             if value > limit:
-                issues.append(f"{spec.name}: {key}: {value} is more than the {limit} "
-                              f"a {role} may start")  # fmt: skip
+                params = {"value": value, "limit": limit, "role": role}
+                issues.append(Problem(key, "over_bound", params, where=spec.name))
     if issues:
         raise InvalidRequest(issues)
 
@@ -133,7 +133,6 @@ def available() -> list[dict[str, Any]]:
 
 
 MAX_TOML_DEPTH = 8  # a scenario file nests 3 levels ([[changes]] and its tables)
-_TOO_DEEP = texts("limit.toml_too_deep", "en", limit=MAX_TOML_DEPTH)
 
 
 def _depth(data: Any) -> int:
@@ -152,9 +151,16 @@ def _depth(data: Any) -> int:
     return deepest
 
 
+def _problem(issue: ScenarioIssue, where: str) -> Problem:
+    """A scenario file's issue as a request's problem, held by ``where``."""
+    return Problem(issue.key, issue.code, issue.params, "scenario", where=where)
+
+
 def _specs(session: Session, names: list[str], tomls: list[str]) -> list[ScenarioSpec]:
-    """Validate every requested scenario; raise one InvalidRequest naming each bad field."""
-    files, issues, specs = _files(), [], []
+    """Validate every requested scenario; raise one InvalidRequest naming each bad field (the
+    catalogue's codes: the API says them in English, the pages in Danish)."""
+    files, specs = _files(), []
+    issues: list[Problem] = []
     live: Case | None = None
 
     def base_case(data: dict[str, Any]) -> Case | None:
@@ -168,28 +174,27 @@ def _specs(session: Session, names: list[str], tomls: list[str]) -> list[Scenari
     for i, name in enumerate(names):
         path = files.get(name)
         if path is None:
-            issues.append(f"names[{i}]: no scenario {name!r} (see GET /api/v1/scenarios/available)")
+            issues.append(Problem(f"names[{i}]", "no_scenario", {"name": name}))
             continue
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
             specs.append(load_scenario(path, base_case=base_case(data)))
         except ScenarioError as exc:
-            issues.extend(f"names[{i}]: {line}" for line in exc.issues)
+            issues.extend(_problem(p, f"names[{i}]: {p.source}" if p.source else f"names[{i}]")
+                          for p in exc.problems)  # fmt: skip
         except (tomllib.TOMLDecodeError, LookupError) as exc:
-            issues.append(f"names[{i}]: {exc}")
+            issues.append(Problem(f"names[{i}]", "scenario_file", {"error": str(exc)}))
     for i, text in enumerate(tomls):
         source = f"toml[{i}]"
         try:
             data = tomllib.loads(text)
             if _depth(data) > MAX_TOML_DEPTH:
-                issues.append(
-                    f"{source}: {texts('limit.toml_too_deep', 'en', limit=MAX_TOML_DEPTH)}"
-                )
+                issues.append(Problem(source, "toml_too_deep", {"limit": MAX_TOML_DEPTH}, "limit"))
                 continue
             if data.get("base") not in (*FIXTURE_NAMES, "database"):
                 # No paths from a request: the server's folders are not the planner's to name.
                 names_ok = ", ".join((*FIXTURE_NAMES, "database"))
-                issues.append(f"{source}: base: must be one of {names_ok}")
+                issues.append(Problem("base", "scenario_base", {"names": names_ok}, where=source))
                 continue
             case = base_case(data)
             specs.append(
@@ -198,15 +203,16 @@ def _specs(session: Session, names: list[str], tomls: list[str]) -> list[Scenari
                 )
             )
         except tomllib.TOMLDecodeError as exc:
-            issues.append(f"{source}: is not valid TOML ({exc})")
+            issues.append(Problem(source, "not_toml", {"error": str(exc)}, "scenario"))
         except RecursionError:
-            issues.append(f"{source}: {_TOO_DEEP}")
+            issues.append(Problem(source, "toml_too_deep", {"limit": MAX_TOML_DEPTH}, "limit"))
         except ScenarioError as exc:
-            issues.extend(exc.issues)
+            issues.extend(_problem(p, p.source) for p in exc.problems)
         except LookupError as exc:
-            issues.append(f"{source}: base: {exc}")
+            issues.append(Problem("base", "base_unreadable", {"error": str(exc)}, "scenario",
+                                  where=source))  # fmt: skip
     if not names and not tomls:
-        issues.append("names: give at least one scenario name or toml text")
+        issues.append(Problem("names", "no_scenarios"))
     if issues:
         raise InvalidRequest(issues)
     return specs
@@ -230,9 +236,10 @@ def start_job(
     passes (:data:`BOUNDS`); nothing is written then.
     """
     if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:
-        raise InvalidRequest([f"replications: must be between 1 and {MAX_REPLICATIONS}"])
+        raise InvalidRequest([Problem("replications", "between",
+                                      {"low": 1, "high": MAX_REPLICATIONS})])  # fmt: skip
     if seed is not None and not 0 <= seed <= MAX_SEED:
-        raise InvalidRequest([f"seed: must be between 0 and {MAX_SEED}"])
+        raise InvalidRequest([Problem("seed", "between", {"low": 0, "high": MAX_SEED})])
     specs = _specs(session, names, tomls or [])
     check_bounds(specs, replications, role)
     from solver.planning.replications import planned_replications

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import TypeAdapter
 
+from solver.i18n.render import text
 from solver.planning.kpi import END_KPIS, HEADLINE_KPIS, MONITORING, SITUATIONS, Interval
 from solver.planning.scenario import CHANGE_KINDS, FIXTURE_NAMES, scenario_toml
 
@@ -112,19 +113,19 @@ def start(
         try:
             reps = int(replications.strip())
         except ValueError:
-            errors.append("Antal gentagelser skal være et helt tal.")
+            errors.append(text("page.replications_whole", "da"))
         else:
             if not 1 <= reps <= MAX_REPLICATIONS:
-                errors.append(f"Antal gentagelser skal være mellem 1 og {MAX_REPLICATIONS}.")
+                errors.append(text("page.replications_range", "da", high=MAX_REPLICATIONS))
     if not chosen:
-        errors.append("Vælg mindst ét scenarie.")
+        errors.append(text("page.choose_scenario", "da"))
     if not errors:
         try:
             job = start_job(session, user.username, chosen, reps, role=user.role)
         except InvalidRequest as exc:
             session.rollback()
-            errors.append("Scenarierne kan ikke køres:")
-            errors.extend(exc.issues)
+            # in Danish from the catalogue, each naming the scenario file and its key
+            errors = [text("page.scenarios_invalid", "da"), *exc.lines("da")]
         else:
             assert job.id is not None
             request.app.state.jobs.start_planning(job.id)
@@ -280,7 +281,8 @@ async def compose(request: Request, session: SessionDep, user: PlannerUser) -> R
         job = start_job(session, user.username, [], None, [scenario_toml(data)], role=user.role)
     except InvalidRequest as exc:
         session.rollback()
-        errors = ["Scenariet kan ikke køres:", *exc.issues]
+        # in Danish from the catalogue, each naming its key (the form is the only scenario)
+        errors = [text("page.scenario_invalid", "da"), *exc.lines("da", where=False)]
         return _compose_page(request, user, values=values, chosen=chosen, errors=errors, status=400)
     assert job.id is not None
     request.app.state.jobs.start_planning(job.id)

@@ -26,7 +26,10 @@ from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
 from sqlmodel import Session
+
+from solver.i18n.render import text
 
 from ..authz import ALL, Principal, authorize
 from ..settings import get_settings
@@ -196,8 +199,9 @@ _HTTP_MESSAGES = {
 
 
 class PageRoute(APIRoute):
-    """A page route: login redirects, Danish error pages (never a 500 for bad input), security
-    and no-store headers on every answer."""
+    """A page route: login redirects, Danish error pages (never a 500 for bad input: a value the
+    database refuses, such as a NUL character on PostgreSQL, is a 400 page too), security and
+    no-store headers on every answer."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
@@ -237,12 +241,27 @@ class PageRoute(APIRoute):
             except ConflictError:
                 title, message = _HTTP_MESSAGES[409]
                 response = _error(request, 409, message, title)
+            except DataError as exc:
+                response = _unstorable(request, exc, self.path)
             for name, value in PAGE_HEADERS.items():
                 response.headers.setdefault(name, value)
             response.headers.setdefault("Cache-Control", "no-store")
             return response
 
         return handler
+
+
+def _unstorable(request: Request, exc: DataError, route: str) -> Response:
+    """A value the database refuses (a NUL character, which PostgreSQL cannot hold in text, in a
+    search field or a form): the request's fault, so a Danish 400 page, not a 500. The session
+    has rolled the transaction back; the log names the error's type and the route's template
+    only, never the values (they may be personal data), the URL or the statement."""
+    log.warning(
+        "page request value refused by the database",
+        extra={"error": type(exc.orig).__name__, "route": route},
+    )
+    code = "nul_character" if "NUL" in str(exc.orig) else "value_unstorable"
+    return _error(request, 400, text(f"page.{code}", "da"), text("page.invalid_title", "da"))
 
 
 def _error(request: Request, status_code: int, message: str, title: str | None) -> Response:

@@ -1540,6 +1540,18 @@ PAGES: dict[str, Entry] = {
         "en": "invalid values in the form",
         "da": "Ugyldige værdier i formularen.",
     },
+    # A value the database refuses (service.web.session): a search field or a form field.
+    "page.invalid_title": {"en": "Invalid values", "da": "Ugyldige værdier"},
+    "page.nul_character": {
+        "en": "A value contains a NUL character (0x00), which can be neither stored nor searched "
+        "for. Go back and correct it.",
+        "da": "En af værdierne indeholder et NUL-tegn (0x00), som hverken kan gemmes eller søges "
+        "efter. Gå tilbage og ret den.",
+    },
+    "page.value_unstorable": {
+        "en": "A value can be neither stored nor searched for. Go back and correct it.",
+        "da": "En af værdierne kan hverken gemmes eller søges efter. Gå tilbage og ret den.",
+    },
     # An offer still waiting for its answer, its answer date near (service.web.allocator).
     "offer_due.overdue": {"en": "answer date passed", "da": "Svarfristen er overskredet"},
     "offer_due.today": {"en": "expires today", "da": "Udløber i dag"},
@@ -1847,6 +1859,164 @@ LIMITS: dict[str, Entry] = {
     },
 }
 
+# --------------------------------------------------------------------------- scenario files
+# What is wrong with a what-if scenario (solver.planning.scenario.ScenarioIssue: the file and
+# the key go in front), and with a planning request (service.usecases.planning). ``value``,
+# ``tag``: the value as the planner wrote it, already quoted (``'mange'``, ``600``).
+SCENARIO: dict[str, Entry] = {
+    "scenario.unknown_key": {
+        "en": "unknown key (expected one of {allowed})",
+        "da": "ukendt nøgle (tilladte nøgler: {allowed})",
+    },
+    "scenario.required": {"en": "is required", "da": "skal udfyldes"},
+    "scenario.kind_invalid": {
+        "en": "must be one of {kinds}, not {tag}",
+        "da": "skal være en af {kinds}, ikke {tag}",
+    },
+    "scenario.kind_required": {
+        "en": "is required (one of {kinds})",
+        "da": "skal udfyldes (en af {kinds})",
+    },
+    "scenario.not_rate": {
+        "en": 'must be a rate from 0 to 1 like 0.25 or "1/3", not {value}',
+        "da": 'skal være en andel fra 0 til 1, fx 0.25 eller "1/3", ikke {value}',
+    },
+    "scenario.not_number": {
+        "en": "must be a number, not {value}",
+        "da": "skal være et tal, ikke {value}",
+    },
+    "scenario.not_integer": {
+        "en": "must be an integer, not {value}",
+        "da": "skal være et helt tal, ikke {value}",
+    },
+    "scenario.not_bool": {
+        "en": "must be true or false, not {value}",
+        "da": "skal være sand eller falsk (true/false), ikke {value}",
+    },
+    "scenario.not_text": {
+        "en": "must be a non-empty string, not {value}",
+        "da": "skal være en tekst, der ikke er tom, ikke {value}",
+    },
+    "scenario.at_least_integer": {
+        "en": "must be an integer of at least {limit:plain}, not {value}",
+        "da": "skal være et helt tal på mindst {limit:plain}, ikke {value}",
+    },
+    "scenario.at_least_number": {
+        "en": "must be a number of at least {limit:plain}, not {value}",
+        "da": "skal være et tal på mindst {limit:plain}, ikke {value}",
+    },
+    "scenario.at_most": {
+        "en": "must be at most {limit:plain}, not {value}",
+        "da": "må højst være {limit:plain}, ikke {value}",
+    },
+    "scenario.not_finite": {
+        "en": "must be a finite number, not {value}",
+        "da": "skal være et endeligt tal, ikke {value}",
+    },
+    "scenario.one_of": {
+        "en": "must be one of {expected}, not {value}",
+        "da": "skal være en af {expected}, ikke {value}",
+    },
+    "scenario.not_table": {"en": "must be a table", "da": "skal være en tabel"},
+    "scenario.not_list": {
+        "en": "must be a list of [[changes]] tables",
+        "da": "skal være en liste af [[changes]]-tabeller",
+    },
+    "scenario.monitoring_only": {
+        "en": "{name:q}: gender and Greenlandic background are recorded for monitoring only and "
+        "can never be a priority criterion",
+        "da": "{name:q}: køn og grønlandsk baggrund registreres kun til monitorering og kan "
+        "aldrig være et prioritetskriterium",
+    },
+    "scenario.repeated": {
+        "en": "names a value more than once",
+        "da": "nævner en værdi mere end én gang",
+    },
+    "scenario.invalid": {"en": "{message}", "da": "er ugyldig ({message})"},
+    "scenario.count_or_per_week": {
+        "en": "give count (dwellings at once) or per_week (or both)",
+        "da": "angiv count (boliger på én gang) eller per_week (eller begge)",
+    },
+    "scenario.workers_not_both": {
+        "en": "give workers or add_workers, not both",
+        "da": "angiv workers eller add_workers, ikke begge",
+    },
+    "scenario.workers_missing": {
+        "en": "give workers, add_workers or caseload_cap",
+        "da": "angiv workers, add_workers eller caseload_cap",
+    },
+    "scenario.ceiling_or_subsidy": {
+        "en": "give exactly one of ceiling or subsidy",
+        "da": "angiv præcis én af ceiling og subsidy",
+    },
+    "scenario.amount_or_factor": {
+        "en": "give amount (kr) or factor (or both)",
+        "da": "angiv amount (kr) eller factor (eller begge)",
+    },
+    "scenario.preset_alone": {
+        "en": "give preset or order/situation_rank/points, not both",
+        "da": "angiv preset eller order/situation_rank/points, ikke begge",
+    },
+    "scenario.base_unreadable": {"en": "{error}", "da": "grundlaget kan ikke læses ({error})"},
+    "scenario.not_organisation": {
+        "en": "{value} is not an organisation of the base case",
+        "da": "{value} er ikke en boligorganisation i grundlaget",
+    },
+    "scenario.not_team": {
+        "en": "{value} is not a team of the base case",
+        "da": "{value} er ikke et team i grundlaget",
+    },
+    "scenario.no_quota_row": {
+        "en": "no quota row of the base case matches organisation/dwelling_type",
+        "da": "ingen kvoterække i grundlaget passer til organisation/dwelling_type",
+    },
+    "scenario.unreadable": {"en": "cannot be read ({error})", "da": "kan ikke læses ({error})"},
+    "scenario.not_toml": {
+        "en": "is not valid TOML ({error})",
+        "da": "er ikke gyldig TOML ({error})",
+    },
+    # A planning request (service.usecases.planning), the field in front.
+    "request.between": {
+        "en": "must be between {low:plain} and {high:plain}",
+        "da": "skal være mellem {low:plain} og {high:plain}",
+    },
+    "request.no_scenario": {
+        "en": "no scenario {name:r} (see GET /api/v1/scenarios/available)",
+        "da": "der er intet scenarie ved navn {name:r}",
+    },
+    "request.scenario_file": {"en": "{error}", "da": "scenariefilen kan ikke læses ({error})"},
+    "request.scenario_base": {"en": "must be one of {names}", "da": "skal være en af {names}"},
+    "request.no_scenarios": {
+        "en": "give at least one scenario name or toml text",
+        "da": "vælg eller beskriv mindst ét scenarie",
+    },
+    "request.over_bound": {
+        "en": "{value:plain} is more than the {limit:plain} a {role} may start",
+        "da": "{value:plain} er mere end de {limit:plain}, som rollen {role:L.role} må starte",
+    },
+    # The planner's pages (service.web.planner).
+    "page.replications_whole": {
+        "en": "the number of replications must be a whole number",
+        "da": "Antal gentagelser skal være et helt tal.",
+    },
+    "page.replications_range": {
+        "en": "the number of replications must be between 1 and {high:plain}",
+        "da": "Antal gentagelser skal være mellem 1 og {high:plain}.",
+    },
+    "page.choose_scenario": {
+        "en": "choose at least one scenario",
+        "da": "Vælg mindst ét scenarie.",
+    },
+    "page.scenarios_invalid": {
+        "en": "the scenarios cannot be run:",
+        "da": "Scenarierne kan ikke køres:",
+    },
+    "page.scenario_invalid": {
+        "en": "the scenario cannot be run:",
+        "da": "Scenariet kan ikke køres:",
+    },
+}
+
 CATALOGUE: dict[str, Entry] = {
     **EXPLAIN,
     **REASONS,
@@ -1869,4 +2039,5 @@ CATALOGUE: dict[str, Entry] = {
     **LIFECYCLE,
     **PRIORITY,
     **PAGES,
+    **SCENARIO,
 }

@@ -56,6 +56,7 @@ from solver.domain import (
     PriorityScheme,
     Rate,
 )
+from solver.i18n.render import text
 from solver.resources import FIXTURES_DIR
 
 FIXTURE_NAMES = ("tiny", "naestved", "copenhagen", "national")
@@ -75,12 +76,35 @@ def register_base_loader(scheme: str, loader: BaseLoader) -> None:
     _BASE_LOADERS[scheme] = loader
 
 
-class ScenarioError(ValueError):
-    """A scenario file that cannot be used; ``issues`` holds one line per problem."""
+@dataclass(frozen=True)
+class ScenarioIssue:
+    """One problem of a scenario: where (``source``: the file, or ``toml[0]`` of a request), the
+    key (``changes[2].rent``; ``""`` for the whole file) and what is wrong as a catalogue code
+    ``scenario.CODE`` with its parameters, so each reader gets it in their language."""
 
-    def __init__(self, issues: list[str]) -> None:
-        self.issues = issues
-        super().__init__("\n".join(issues))
+    source: str
+    key: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return text(f"scenario.{self.code}", lang, **self.params)
+
+    def __str__(self) -> str:  # FILE: KEY: message, in English (the CLI's and the API's line)
+        return ": ".join(part for part in (self.source, self.key, self.text()) if part)
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used: ``problems`` lists every :class:`ScenarioIssue`,
+    ``issues`` the same as English lines (``FILE: KEY: message``)."""
+
+    def __init__(self, problems: list[ScenarioIssue]) -> None:
+        self.problems = problems
+        self.issues = [str(p) for p in problems]
+        super().__init__("\n".join(self.issues))
+
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[ScenarioIssue]]]:
+        return (ScenarioError, (self.problems,))
 
 
 # --------------------------------------------------------------------------- value types
@@ -136,9 +160,10 @@ DwellingFilter = Annotated[
 ]
 
 
-def _given(c: Any, key: str, message: str) -> PydanticCustomError:
-    """An error about a combination of keys, reported at ``key``."""
-    return PydanticCustomError("combination", message, {"key": key})
+def _given(c: Any, key: str, code: str) -> PydanticCustomError:
+    """An error about a combination of keys, reported at ``key``: ``scenario.CODE`` says what."""
+    return PydanticCustomError("combination", text(f"scenario.{code}", "en"),
+                               {"key": key, "code": code})  # fmt: skip
 
 
 # --------------------------------------------------------------------------- calibration
@@ -330,7 +355,7 @@ class AddDwellings:
     @model_validator(mode="after")
     def _some(self) -> AddDwellings:
         if self.count == 0 and self.per_week == 0.0:
-            raise _given(self, "count", "give count (dwellings at once) or per_week (or both)")
+            raise _given(self, "count", "count_or_per_week")
         return self
 
 
@@ -349,9 +374,9 @@ class SupportTeamChange:
     @model_validator(mode="after")
     def _one(self) -> SupportTeamChange:
         if self.workers is not None and self.add_workers is not None:
-            raise _given(self, "add_workers", "give workers or add_workers, not both")
+            raise _given(self, "add_workers", "workers_not_both")
         if self.workers is None and self.add_workers is None and self.caseload_cap is None:
-            raise _given(self, "workers", "give workers, add_workers or caseload_cap")
+            raise _given(self, "workers", "workers_missing")
         return self
 
 
@@ -385,7 +410,7 @@ class RentCeiling:
     @model_validator(mode="after")
     def _exactly_one(self) -> RentCeiling:
         if (self.ceiling is None) == (self.subsidy is None):
-            raise _given(self, "subsidy", "give exactly one of ceiling or subsidy")
+            raise _given(self, "subsidy", "ceiling_or_subsidy")
         return self
 
 
@@ -454,7 +479,7 @@ class RentIncrease:
     @model_validator(mode="after")
     def _some(self) -> RentIncrease:
         if self.amount == 0 and self.factor == 1.0:
-            raise _given(self, "amount", "give amount (kr) or factor (or both)")
+            raise _given(self, "amount", "amount_or_factor")
         return self
 
 
@@ -495,7 +520,7 @@ class PriorityChange(PriorityScheme):
     def _preset_alone(self) -> PriorityChange:
         own = PriorityScheme(self.order, self.situation_rank, dict(self.points))
         if self.preset is not None and own != PriorityScheme():
-            raise _given(self, "preset", "give preset or order/situation_rank/points, not both")
+            raise _given(self, "preset", "preset_alone")
         return self
 
     def scheme(self) -> PriorityScheme:
@@ -720,15 +745,17 @@ def load_scenario(path: Path | str, *, base_case: Case | None = None) -> Scenari
     Raises
     ------
     ScenarioError
-        Listing every problem, each as ``FILE: KEY: message``.
+        Listing every problem (:class:`ScenarioIssue`, in English ``FILE: KEY: message``).
     """
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}: cannot be read ({exc})"]) from None
+        issue = ScenarioIssue(str(path), "", "unreadable", {"error": str(exc)})
+        raise ScenarioError([issue]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: is not valid TOML ({exc})"]) from None
+        issue = ScenarioIssue(str(path), "", "not_toml", {"error": str(exc)})
+        raise ScenarioError([issue]) from None
     return parse_scenario(
         data, source=str(path), base_dir=path.parent, default_name=path.stem, base_case=base_case
     )
@@ -743,22 +770,22 @@ def parse_scenario(
     base_case: Case | None = None,
 ) -> ScenarioSpec:
     """Validate a parsed scenario (the TOML as a dict; the API can send JSON of the same shape)."""
-    issues: list[str] = []
+    issues: list[ScenarioIssue] = []
 
-    def fail(key: str, message: str) -> None:
-        issues.append(f"{source}: {key}: {message}")
+    def fail(key: str, code: str, **params: Any) -> None:
+        issues.append(ScenarioIssue(source, key, code, params))
 
     if not isinstance(data, Mapping):
-        raise ScenarioError([f"{source}: (file): must be a table"])
+        raise ScenarioError([ScenarioIssue(source, "(file)", "not_table")])
     file: ScenarioFile | None = None
     bad_keys: set[str] = set()
     try:
         file = _adapter().validate_python(dict(data))
     except ValidationError as exc:
         for error in exc.errors():
-            key, message = _issue(error)
+            key, code, params = _issue(error)
             bad_keys.add(key)
-            fail(key, message)
+            fail(key, code, **params)
 
     case = base_case
     base = data.get("base")
@@ -766,8 +793,9 @@ def parse_scenario(
         try:
             case = resolve_base(base.strip(), base_dir)
         except ValueError as exc:  # CaseError is a ValueError too
-            first = str(exc).splitlines()
-            fail("base", first[0] if len(first) == 1 else f"{first[0]} (and more)")
+            first = str(exc).splitlines() or [""]
+            fail("base", "base_unreadable",
+                 error=first[0] if len(first) == 1 else f"{first[0]} (and more)")  # fmt: skip
     if file is not None:
         _check_in_world(file, case, fail)
     if issues:
@@ -787,9 +815,7 @@ def parse_scenario(
     )
 
 
-def _check_in_world(
-    file: ScenarioFile, case: Case | None, fail: Callable[[str, str], None]
-) -> None:
+def _check_in_world(file: ScenarioFile, case: Case | None, fail: Callable[..., None]) -> None:
     """What the schema cannot know: start weeks within the horizon, and teams, organisations
     and quota rows that the base case has (skipped when the base could not be read)."""
     orgs: set[str] = set()
@@ -798,14 +824,14 @@ def _check_in_world(
     for i, c in enumerate(file.changes, start=1):
         key = f"changes[{i}]"
         if c.start_week > file.horizon_weeks:
-            fail(f"{key}.start_week", f"must be at most {file.horizon_weeks}, not {c.start_week}")
+            fail(f"{key}.start_week", "at_most", limit=file.horizon_weeks, value=repr(c.start_week))
         if case is None:
             continue
         org = getattr(c, "organisation", None)
         if org is not None and not isinstance(c, AddDwellings) and org not in orgs:
-            fail(f"{key}.organisation", f"{org!r} is not an organisation of the base case")
+            fail(f"{key}.organisation", "not_organisation", value=repr(org))
         if isinstance(c, SupportTeamChange) and c.team not in case.team_by_name():
-            fail(f"{key}.team", f"{c.team!r} is not a team of the base case")
+            fail(f"{key}.team", "not_team", value=repr(c.team))
         if isinstance(c, QuotaRate) and (c.organisation is not None or c.dwelling_type):
             hits = [
                 q
@@ -814,7 +840,7 @@ def _check_in_world(
                 and c.dwelling_type in (None, q.dwelling_type)
             ]
             if not hits:
-                fail(key, "no quota row of the base case matches organisation/dwelling_type")
+                fail(key, "no_quota_row")
 
 
 # --------------------------------------------------------------------------- messages
@@ -851,48 +877,56 @@ def _table(loc: tuple[Any, ...]) -> type:
     return ScenarioFile
 
 
-def _issue(error: Any) -> tuple[str, str]:
-    """A pydantic error as (key, message) a planner reads."""
+def _issue(error: Any) -> tuple[str, str, dict[str, Any]]:
+    """A pydantic error as (key, ``scenario.CODE``, parameters) a planner reads."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     ctx = error.get("ctx") or {}
     key = _key(loc)
+    shown = {"value": repr(value)}
+    kinds = ", ".join(CHANGE_KINDS)
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
         allowed = ", ".join(f.name for f in fields(_table(loc)) if f.name != "kind")
-        return key, f"unknown key (expected one of {allowed})"
+        return key, "unknown_key", {"allowed": allowed}
     if kind in ("missing_argument", "missing"):
-        return key, "is required"
+        return key, "required", {}
     if kind == "union_tag_invalid":
-        return f"{key}.kind", f"must be one of {', '.join(CHANGE_KINDS)}, not {ctx.get('tag')!r}"
+        return f"{key}.kind", "kind_invalid", {"kinds": kinds, "tag": repr(ctx.get("tag"))}
     if kind == "union_tag_not_found":
-        return f"{key}.kind", f"is required (one of {', '.join(CHANGE_KINDS)})"
+        return f"{key}.kind", "kind_required", {"kinds": kinds}
     if kind in ("rate_type", "not_rate", "rate_range"):
-        return key, f'must be a rate from 0 to 1 like 0.25 or "1/3", not {value!r}'
+        return key, "not_rate", shown
     if kind == "unknown_key":  # a [priority.points] key (solver.domain)
-        return f"{key}.{ctx.get('key')}", f"unknown key (expected one of {ctx.get('allowed')})"
+        return f"{key}.{ctx.get('key')}", "unknown_key", {"allowed": ctx.get("allowed")}
     if kind == "combination":
-        return f"{key}.{ctx['key']}", error["msg"]
+        return f"{key}.{ctx['key']}", ctx["code"], {}
+    if kind == "monitoring_only":  # a priority criterion or points key (solver.domain)
+        return key, "monitoring_only", {"name": ctx.get("name")}
+    if kind == "repeated":
+        return key, "repeated", {}
+    if kind == "one_of":  # (_pet_policy: the value comes quoted)
+        return key, "one_of", {"expected": ctx.get("values"), "value": ctx.get("value")}
     if kind in ("float_type", "float_parsing"):
-        return key, f"must be a number, not {value!r}"
+        return key, "not_number", shown
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return key, f"must be an integer, not {value!r}"
+        return key, "not_integer", shown
     if kind in ("bool_type", "bool_parsing"):
-        return key, f"must be true or false, not {value!r}"
+        return key, "not_bool", shown
     if kind in ("string_type", "string_too_short"):
-        return key, f"must be a non-empty string, not {value!r}"
+        return key, "not_text", shown
     if kind == "greater_than_equal":
-        what = "an integer" if isinstance(value, int) else "a number"
-        return key, f"must be {what} of at least {ctx.get('ge')}, not {value!r}"
+        code = "at_least_integer" if isinstance(value, int) else "at_least_number"
+        return key, code, {"limit": ctx.get("ge"), **shown}
     if kind == "less_than_equal":
-        return key, f"must be at most {ctx.get('le')}, not {value!r}"
+        return key, "at_most", {"limit": ctx.get("le"), **shown}
     if kind == "finite_number":
-        return key, f"must be a finite number, not {value!r}"
+        return key, "not_finite", shown
     if kind in ("enum", "literal_error"):
-        return key, f"must be one of {ctx.get('expected')}, not {value!r}"
+        return key, "one_of", {"expected": ctx.get("expected"), **shown}
     if kind in ("dict_type", "dataclass_type", "dataclass_args_type", "model_type"):
-        return key, "must be a table"
+        return key, "not_table", {}
     if kind in ("tuple_type", "list_type"):
-        return key, "must be a list of [[changes]] tables"
-    return key, error["msg"]
+        return key, "not_list", {}
+    return key, "invalid", {"message": error["msg"]}
 
 
 if __name__ == "__main__":  # python -m solver.planning.scenario > docs/scenario.schema.json

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import string
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -85,3 +88,85 @@ def test_an_unknown_code_is_shown_as_it_is_and_a_missing_parameter_fails() -> No
     assert label("reason", "brand_new_code") == "brand_new_code"
     with pytest.raises(KeyError):
         text("explain.no_affordable_unit", "da", left=2)
+
+
+# ----------------------------------------------------------------------------- codes in use
+ROOT = Path(__file__).resolve().parents[2]
+_KEY = re.compile(r"^[a-z_]+\.[a-z0-9_.]+$")
+# (function called, position of the code, keyword, namespace position, default namespace)
+_CODE_CALLS = {
+    "Problem": (1, "code", 3, "request"),
+    "ScenarioIssue": (2, "code", None, "scenario"),
+    "fail": (1, "code", None, "scenario"),  # solver.planning.scenario.parse_scenario's helper
+    "_given": (2, "code", None, "scenario"),
+}
+
+
+def _constants(node: ast.AST | None) -> list[str]:
+    """The string constants ``node`` can be: a constant, or either side of ``a if c else b``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _constants(node.body) + _constants(node.orelse)
+    return []
+
+
+def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.AST | None:
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    if position is not None and position < len(call.args):
+        return call.args[position]
+    return None
+
+
+def _used_keys(path: Path) -> set[str]:
+    """The catalogue keys a module names literally: ``text("ns.code", ...)``, a
+    ``Problem``/``ScenarioIssue``'s code (in its namespace), a scenario check's ``fail(key,
+    "code")``/``_given(..., "code")``, and the codes ``solver.planning.scenario._issue`` returns."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == "_issue":
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Tuple):
+                    found |= {f"scenario.{c}" for c in _constants(inner.value.elts[1])}
+                if isinstance(inner, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "code" for t in inner.targets
+                ):
+                    found |= {f"scenario.{c}" for c in _constants(inner.value)}
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        if name in ("text", "_text", "texts") and node.args:
+            found |= {k for k in _constants(node.args[0]) if _KEY.match(k)}
+        if name in _CODE_CALLS:
+            position, keyword, ns_position, default = _CODE_CALLS[name]
+            namespaces = _constants(_argument(node, ns_position, "namespace")) or [default]
+            for code in _constants(_argument(node, position, keyword)):
+                found |= {f"{ns}.{code}" for ns in namespaces}
+    return found
+
+
+_MODULES = sorted(p for folder in ("solver", "service") for p in (ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_code_the_code_uses_has_a_catalogue_entry(path: Path) -> None:
+    """Every message key or problem code a module names (the scenario checks' codes, the
+    planning request's, the pages' own) is in the catalogue, so it has a Danish form (the test
+    above) for the pages, not just the English line the API and the CLI write."""
+    missing = sorted(k for k in _used_keys(path) if k not in CATALOGUE)
+    assert not missing, missing
+
+
+def test_the_code_scan_sees_the_scenario_codes() -> None:
+    """(The scan above finds what it should: the scenario checks' and the planning codes.)"""
+    scenario = _used_keys(ROOT / "solver" / "planning" / "scenario.py")
+    assert {"scenario.at_most", "scenario.unknown_key", "scenario.at_least_integer",
+            "scenario.at_least_number", "scenario.count_or_per_week", "scenario.not_team",
+            "scenario.not_toml"} <= scenario  # fmt: skip
+    planning = _used_keys(ROOT / "service" / "usecases" / "planning.py")
+    assert {"request.over_bound", "request.no_scenario", "scenario.base_unreadable",
+            "limit.toml_too_deep"} <= planning  # fmt: skip
+    assert "page.scenario_invalid" in _used_keys(ROOT / "service" / "web" / "planner.py")

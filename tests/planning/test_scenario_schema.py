@@ -80,6 +80,12 @@ def test_every_problem_is_one_line_naming_file_and_key(patch: dict, line: str) -
     with pytest.raises(ScenarioError) as err:
         parse_scenario(data, source="x.toml")
     assert any(issue.startswith(line) for issue in err.value.issues), err.value.issues
+    # every problem is a catalogue code, so a Danish page says it in Danish (never pydantic's
+    # English through the fallback), naming the same key
+    for problem in err.value.problems:
+        assert problem.code != "invalid", problem
+        assert problem.text("da") != problem.text("en"), problem
+        assert str(problem) == f"{problem.source}: {problem.key}: {problem.text('en')}"
 
 
 def test_every_problem_of_a_file_is_reported_at_once() -> None:

@@ -179,6 +179,58 @@ def test_proposals_come_in_pages_with_the_total_and_all_of_them_without_a_limit(
                       headers=headers).status_code == 404  # fmt: skip
 
 
+def test_offers_come_in_pages_with_the_total_by_id_and_in_a_state(client: TestClient) -> None:
+    """GET /offers pages like the proposals (one shared parameter set): limit/offset slice the
+    offers by id, X-Total-Count counts them (in the state asked for), a page past the end is
+    empty, an out-of-range value is a 422 naming the parameter."""
+    import_fixture(client)
+    run = run_week(client)
+    headers = auth(client, "alloc")
+    proposals = client.get(f"/api/v1/runs/{run['id']}/proposals", headers=headers).json()
+    matched = [p for p in proposals if p["dwelling_ref"]]
+    assert len(matched) == 5  # naestved houses 5 in its first week
+    made = []
+    for p in matched:
+        r = client.post("/api/v1/offers", json={"proposal_id": p["id"]}, headers=headers)
+        assert r.status_code == 201, r.text
+        made.append(r.json()["id"])
+    declined = client.post(f"/api/v1/offers/{made[2]}/decline", json={"reason": "area"},
+                           headers=headers)  # fmt: skip
+    assert declined.status_code == 200, declined.text
+    everything = client.get("/api/v1/offers", headers=headers)
+    assert everything.headers["X-Total-Count"] == "5"
+    assert [o["id"] for o in everything.json()] == sorted(made)
+    pages = []
+    for offset in range(0, 5, 2):
+        page = client.get("/api/v1/offers", params={"limit": 2, "offset": offset}, headers=headers)
+        assert page.status_code == 200 and page.headers["X-Total-Count"] == "5"
+        pages.append([o["id"] for o in page.json()])
+    assert [len(p) for p in pages] == [2, 2, 1]
+    assert [i for page in pages for i in page] == sorted(made)
+    offered = client.get("/api/v1/offers", params={"state": "offered", "limit": 2, "offset": 2},
+                         headers=headers)  # fmt: skip
+    assert offered.headers["X-Total-Count"] == "4"
+    assert [o["id"] for o in offered.json()] == [i for i in sorted(made) if i != made[2]][2:]
+    past = client.get("/api/v1/offers", params={"limit": 5, "offset": 5}, headers=headers)
+    assert past.status_code == 200 and past.json() == [] and past.headers["X-Total-Count"] == "5"
+    for bad in ({"limit": 0}, {"limit": 1001}, {"offset": -1}, {"limit": "ten"}):
+        answer = client.get("/api/v1/offers", params=bad, headers=headers)
+        assert answer.status_code == 422, bad
+        assert f"query.{next(iter(bad))}" in answer.json()["detail"]
+
+
+def test_paged_lists_document_their_parameters_and_total_header(client: TestClient) -> None:
+    """Both paged lists declare limit (1-1000), offset and the X-Total-Count header."""
+    spec = client.get("/api/openapi.json").json()
+    for path in ("/api/v1/offers", "/api/v1/runs/{run_id}/proposals"):
+        operation = spec["paths"][path]["get"]
+        params = {p["name"]: p for p in operation["parameters"]}
+        limit = params["limit"]["schema"]["anyOf"][0]
+        assert (limit["minimum"], limit["maximum"]) == (1, 1000), path
+        assert params["offset"]["schema"]["minimum"] == 0 and params["offset"]["description"]
+        assert "X-Total-Count" in operation["responses"]["200"]["headers"], path
+
+
 def test_one_run_per_week_unless_forced(client: TestClient) -> None:
     """A second request returns the week's run; force makes the next generation."""
     import_fixture(client, "tiny")

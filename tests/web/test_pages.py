@@ -254,7 +254,7 @@ def test_bad_form_values_answer_danish_pages_never_500(client: TestClient) -> No
         ("/admin/brugere", {"username": "cw9", "password": "long-enough-pw", "role": "caseworker"},
          400, "mindst ét team"),
         ("/planlaegning", {}, 400, "Vælg mindst ét scenarie"),
-        ("/planlaegning", {"names": "no-such"}, 400, "no scenario"),
+        ("/planlaegning", {"names": "no-such"}, 400, "intet scenarie ved navn"),
         ("/planlaegning", {"names": "two-more-dwellings", "replications": "lots"}, 400,
          "helt tal"),
         ("/planlaegning", {"names": "two-more-dwellings", "replications": "0"}, 400,

@@ -3,10 +3,13 @@ finished jobs side by side: what each scenario buys and whom it serves (issue 14
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from solver.i18n.render import text
 from solver.planning.scenario import CHANGE_KINDS
 
 from .conftest import login, wait_for
@@ -81,6 +84,67 @@ def test_a_bad_form_names_the_key_keeps_the_values_and_starts_nothing(client: Te
            "add_dwellings.rent": "mange", "add_dwellings.count": "2"},
     )  # fmt: skip
     assert status == 400
-    assert "changes[1].rent: must be an integer, not &#39;mange&#39;" in page
+    assert "Scenariet kan ikke køres:" in page
+    assert "changes[1].rent: skal være et helt tal, ikke &#39;mange&#39;" in page
+    assert "must be" not in page  # not the API's English line
     assert 'value="mange"' in page and 'id="use-add_dwellings" name="kinds"' in page
     assert client.get("/planlaegning").text.count("Kørsel ") == before
+
+
+def _errors(page: str) -> list[str]:
+    """The lines of the page's error notice."""
+    notice = re.search(r'<div class="notice error" role="alert"><ul>(.*?)</ul>', page, re.S)
+    assert notice, "no error notice on the page"
+    return [html.unescape(li) for li in re.findall(r"<li>(.*?)</li>", notice.group(1), re.S)]
+
+
+def test_a_scenario_past_the_schema_or_the_role_is_refused_in_danish_naming_the_key(
+    client: TestClient,
+) -> None:
+    """The horizon over the schema's 520 weeks, and over what a planner may start (260): each
+    a Danish catalogue message naming the key (the API keeps its English line, below)."""
+    token = login(client, "planner")
+    before = client.get("/planlaegning").text.count("Kørsel ")
+    status, _, page = _compose(client, token, horizon_weeks="600")
+    assert status == 400
+    assert _errors(page) == [text("page.scenario_invalid", "da"),
+                             "horizon_weeks: må højst være 520, ikke 600"]  # fmt: skip
+    status, _, page = _compose(client, token, horizon_weeks="300")
+    assert status == 400
+    assert _errors(page)[1:] == [
+        "horizon_weeks: 300 er mere end de 260, som rollen Planlægger må starte"
+    ]
+    assert client.get("/planlaegning").text.count("Kørsel ") == before
+    bearer = {"Authorization": f"Bearer {client.cookies.get('boligmatch_session')}"}
+    toml = 'base = "naestved"\nhorizon_weeks = 600\n'
+    api = client.post("/api/v1/scenarios", json={"toml": [toml]}, headers=bearer)
+    assert api.status_code == 422
+    assert api.json()["issues"] == ["toml[0]: horizon_weeks: must be at most 520, not 600"]
+
+
+def test_a_shipped_scenario_with_a_bad_key_is_named_in_danish(
+    client: TestClient, tmp_path: Path
+) -> None:
+    """A scenario file with an unknown key and a wrong value: the planner's list page names the
+    file and each key in Danish; nothing starts."""
+    folder = tmp_path / "scenarios"
+    (folder / "broken.toml").write_text(
+        'base = "naestved"\nhorizon_weeks = 4\ncolour = "blue"\nreplications = "mange"\n',
+        encoding="utf-8",
+    )
+    token = login(client, "planner")
+    r = client.post("/planlaegning", data={"csrf_token": token, "names": "broken"})
+    assert r.status_code == 400
+    lines = _errors(r.text)
+    assert lines[0] == text("page.scenarios_invalid", "da")
+    assert any(
+        line.startswith("names[0]: ")
+        and "broken.toml: colour: ukendt nøgle (tilladte "
+        "nøgler: base, name, description, horizon_weeks"
+        in line
+        for line in lines
+    ), lines
+    assert any(line.endswith("broken.toml: replications: skal være et helt tal, ikke 'mange'")
+               for line in lines), lines  # fmt: skip
+    r = client.post("/planlaegning", data={"csrf_token": token, "names": "no-such"})
+    assert _errors(r.text)[1:] == ["names[0]: der er intet scenarie ved navn 'no-such'"]
