@@ -13,6 +13,7 @@ import uuid
 from dataclasses import asdict, fields
 from datetime import date
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, or_, tuple_, update
@@ -50,18 +51,27 @@ from ..models import (
 from . import ledger
 
 _AS_IS = frozenset((str, int, bool, float, date, type(None)))
+_PLAIN: dict[type, Any] = {}  # a type's conversion, decided from its first value
 
 
 def _plain(value: Any) -> Any:
-    if type(value) in _AS_IS:  # most values: nothing to make plain
+    kind = type(value)
+    if kind in _AS_IS:  # most values: nothing to make plain
         return value
+    convert = _PLAIN.get(kind)
+    if convert is None:  # once per type (``hasattr`` runs a property: Pet.label)
+        convert = _PLAIN[kind] = _conversion(value)
+    return convert(value)
+
+
+def _conversion(value: Any) -> Any:
     if hasattr(value, "label") and hasattr(value, "value") and isinstance(value.value, int):
-        return value.label  # Pet / PetPolicy
+        return lambda v: v.label  # Pet / PetPolicy
     if hasattr(value, "value"):
-        return value.value
+        return lambda v: v.value
     if isinstance(value, tuple):
-        return list(value)
-    return value
+        return list
+    return lambda v: v
 
 
 def _rows(items: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -69,7 +79,12 @@ def _rows(items: tuple[Any, ...]) -> list[dict[str, Any]]:
     if not items:
         return []
     names = [f.name for f in fields(items[0])]
-    return [{n: _plain(getattr(item, n)) for n in names} for item in items]
+    as_is = _AS_IS
+    values = attrgetter(*names) if len(names) > 1 else lambda item: (getattr(item, names[0]),)
+    return [
+        {n: v if type(v) in as_is else _plain(v) for n, v in zip(names, values(item), strict=True)}
+        for item in items
+    ]
 
 
 def _table_of(model: Any) -> Table:
@@ -132,13 +147,14 @@ def import_case(session: Session, case: Case) -> dict[str, Any]:
     if units:
         session.execute(insert(dwellings), units)
     _store_reports(session, case, week)
-    policy = session.get(WeekPolicy, week)
-    if policy is None:
-        session.add(WeekPolicy(week=week, policy_toml=policy_toml(case.policy)))
+    week_policy = _table_of(WeekPolicy)
+    text = policy_toml(case.policy)
+    if session.execute(select(week_policy.c.week).where(week_policy.c.week == week)).first():
+        session.execute(
+            update(week_policy).where(week_policy.c.week == week).values(policy_toml=text)
+        )
     else:
-        policy.policy_toml = policy_toml(case.policy)
-        session.add(policy)
-    session.flush()
+        session.execute(insert(week_policy).values(week=week, policy_toml=text))
     missing = mark_missing(session, week, (y.ref for y in case.youths))
     bump_pool_version(session, "import", week)
     created, updated = len(new), len(rows) - len(new)
@@ -184,11 +200,17 @@ def _store_reports(session: Session, case: Case, week: str) -> None:
         session.execute(select(vacancy.c.dwelling_ref).where(vacancy.c.week == week)).scalars()
     )
     vacancies = [
-        {"organisation": unit.organisation, "dwelling_type": unit.dwelling_type.value,
-         "department": unit.department, "dwelling_ref": unit.ref, "week": week,
-         "available_from": unit.available_from,
-         "as_of": as_of_by_group.get((unit.organisation, unit.dwelling_type.value), run_date),
-         "import_id": import_id, "reported_at": reported_at}  # fmt: skip
+        {
+            "organisation": unit.organisation,
+            "dwelling_type": unit.dwelling_type.value,
+            "department": unit.department,
+            "dwelling_ref": unit.ref,
+            "week": week,
+            "available_from": unit.available_from,
+            "as_of": as_of_by_group.get((unit.organisation, unit.dwelling_type.value), run_date),
+            "import_id": import_id,
+            "reported_at": reported_at,
+        }
         for unit in case.units
         if unit.ref not in reported
     ]
@@ -243,10 +265,10 @@ def _record_rates(
     table = _table_of(AgreementRate)
     history: dict[tuple[str, str], dict[date, list[Any]]] = {}
     organisations = sorted({key[0] for key, _, _ in rates})
+    columns = ("id", "organisation", "dwelling_type", "rate", "valid_from")
     for id_, organisation, dwelling_type, rate, valid_from in session.execute(
-        select(table.c.id, table.c.organisation, table.c.dwelling_type, table.c.rate,
-               table.c.valid_from).where(table.c.organisation.in_(organisations))
-    ):  # fmt: skip
+        select(*(table.c[c] for c in columns)).where(table.c.organisation.in_(organisations))
+    ):
         history.setdefault((organisation, dwelling_type), {})[valid_from] = [id_, rate]
     new: list[dict[str, Any]] = []
     changed: dict[int, dict[str, Any]] = {}

@@ -252,9 +252,7 @@ def changed_case(case: Case) -> Case:
     )  # fmt: skip
 
 
-def sequence(
-    engine: Engine, writer: Any, again: bool = False
-) -> tuple[dict, list[dict[str, int]]]:
+def sequence(engine: Engine, writer: Any, again: bool = False) -> tuple[dict, list[dict[str, int]]]:
     """Import copenhagen, let a dwelling be offered and a youth be housed, import the changed
     case of the same week (``again``: then copenhagen once more); the stored rows and the
     counts."""
