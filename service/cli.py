@@ -495,10 +495,12 @@ def serving_app() -> Any:
     import gc
 
     from .app import create_app
+    from .db import get_engine
     from .jobs import start_import_process
 
     app = create_app()
-    start_import_process()  # loads while the server starts: the first import does not wait
+    # loads and connects while the server starts: the first import does not wait
+    start_import_process(get_engine().url.render_as_string(hide_password=False))
     gc.collect()
     gc.freeze()
     return app

@@ -49,6 +49,22 @@ log = logging.getLogger(__name__)
 
 _import_lock = threading.Lock()
 _import_pool: ProcessPoolExecutor | None = None
+_child_engine: tuple[str, Engine] | None = None  # in the import process: the last URL's
+
+
+def _engine_in_child(url: str) -> Engine:
+    """In the import process: one engine per database, kept from one import to the next (its
+    pooled connection and its compiled statements: a new engine per import connected and
+    compiled every statement again, issue 15); another URL's engine is disposed."""
+    global _child_engine
+    if _child_engine is not None and _child_engine[0] == url:
+        return _child_engine[1]
+    from .db import make_engine
+
+    if _child_engine is not None:
+        _child_engine[1].dispose()
+    _child_engine = (url, make_engine(url))
+    return _child_engine[1]
 
 
 def _import_in_child(
@@ -59,15 +75,12 @@ def _import_in_child(
     ``policy``)."""
     from sqlmodel import Session
 
-    from .db import make_engine
     from .usecases.imports import import_uploads
 
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            return import_uploads(session, uploads, actor, **options)
-    finally:
-        engine.dispose()
+    # A failed import's connection is rolled back when the session closes (one the database
+    # dropped is invalidated by the pool, PostgreSQL's pings before use).
+    with Session(_engine_in_child(url)) as session:
+        return import_uploads(session, uploads, actor, **options)
 
 
 def _import_executor() -> ProcessPoolExecutor:
@@ -97,15 +110,30 @@ def run_import(
         return _import_executor().submit(_import_in_child, url, uploads, actor, options)
 
 
-def _loaded() -> None:
-    """In the import process: load what an import uses (the case reader, the tables)."""
-    from .usecases import imports  # noqa: F401
+def _loaded(url: str | None = None) -> None:
+    """In the import process: load what an import uses (the case reader, the tables, the
+    database's driver), configure the table mappers (what the first query would otherwise
+    do), open the connection to ``url``'s database the imports will use, and move what is
+    loaded out of the garbage collector's sight (as ``serve`` does, ``gc.freeze``)."""
+    import gc
+
+    from sqlalchemy.orm import configure_mappers
+
+    from .usecases import imports, lifecycle  # noqa: F401
+
+    configure_mappers()
+    if url is not None:
+        with _engine_in_child(url).connect():
+            pass
+    gc.collect()
+    gc.freeze()
 
 
-def start_import_process() -> Future[None]:
-    """Start the import process now and let it load its modules (``serve`` does, at start-up):
-    otherwise the first import after a start waits seconds for both (issue 15)."""
-    return _import_executor().submit(_loaded)
+def start_import_process(url: str | None = None) -> Future[None]:
+    """Start the import process now and let it load its modules and connect to ``url``'s
+    database (``serve`` does, at start-up): otherwise the first import after a start waits
+    seconds for both (issue 15)."""
+    return _import_executor().submit(_loaded, url)
 
 
 @atexit.register

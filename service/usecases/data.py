@@ -13,9 +13,10 @@ import uuid
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, or_, update
+from sqlalchemy import Table, bindparam, delete, insert, or_, tuple_, update
 from sqlmodel import Session, col, select
 
 from solver.caseio.issues import CaseError, CaseIssue
@@ -51,18 +52,27 @@ from ..models import (
 from . import ledger
 
 _AS_IS = frozenset((str, int, bool, float, date, type(None)))
+_PLAIN: dict[type, Any] = {}  # a type's conversion, decided from its first value
 
 
 def _plain(value: Any) -> Any:
-    if type(value) in _AS_IS:  # most values: nothing to make plain
+    kind = type(value)
+    if kind in _AS_IS:  # most values: nothing to make plain
         return value
+    convert = _PLAIN.get(kind)
+    if convert is None:  # once per type (``hasattr`` runs a property: Pet.label)
+        convert = _PLAIN[kind] = _conversion(value)
+    return convert(value)
+
+
+def _conversion(value: Any) -> Any:
     if hasattr(value, "label") and hasattr(value, "value") and isinstance(value.value, int):
-        return value.label  # Pet / PetPolicy
+        return lambda v: v.label  # Pet / PetPolicy
     if hasattr(value, "value"):
-        return value.value
+        return lambda v: v.value
     if isinstance(value, tuple):
-        return list(value)
-    return value
+        return list
+    return lambda v: v
 
 
 def _rows(items: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -70,7 +80,12 @@ def _rows(items: tuple[Any, ...]) -> list[dict[str, Any]]:
     if not items:
         return []
     names = [f.name for f in fields(items[0])]
-    return [{n: _plain(getattr(item, n)) for n in names} for item in items]
+    as_is = _AS_IS
+    values = attrgetter(*names) if len(names) > 1 else lambda item: (getattr(item, names[0]),)
+    return [
+        {n: v if type(v) in as_is else _plain(v) for n, v in zip(names, values(item), strict=True)}
+        for item in items
+    ]
 
 
 def _table_of(model: Any) -> Table:
@@ -133,13 +148,14 @@ def import_case(session: Session, case: Case) -> dict[str, Any]:
     if units:
         session.execute(insert(dwellings), units)
     _store_reports(session, case, week)
-    policy = session.get(WeekPolicy, week)
-    if policy is None:
-        session.add(WeekPolicy(week=week, policy_toml=policy_toml(case.policy)))
+    week_policy = _table_of(WeekPolicy)
+    text = policy_toml(case.policy)
+    if session.execute(select(week_policy.c.week).where(week_policy.c.week == week)).first():
+        session.execute(
+            update(week_policy).where(week_policy.c.week == week).values(policy_toml=text)
+        )
     else:
-        policy.policy_toml = policy_toml(case.policy)
-        session.add(policy)
-    session.flush()
+        session.execute(insert(week_policy).values(week=week, policy_toml=text))
     missing = mark_missing(session, week, (y.ref for y in case.youths))
     bump_pool_version(session, "import", week)
     created, updated = len(new), len(rows) - len(new)
@@ -149,75 +165,140 @@ def import_case(session: Session, case: Case) -> dict[str, Any]:
 
 def _store_reports(session: Session, case: Case, week: str) -> None:
     """Teams and quota reports as the file gives them (a team or group no longer in it goes:
-    no row, no limit), the reported vacancies and the agreement rates' history."""
+    no row, no limit), the reported vacancies and the agreement rates' history.
+
+    In bulk (issue 15): per table one read, at most one multi-row INSERT, one UPDATE statement
+    executed for the rows that change and one DELETE; no ORM object per row."""
     run_date = case.policy.run_date
     import_id = uuid.uuid4().hex
-    teams = {t.team: t for t in session.exec(select(TeamRecord)).all()}
-    for team in case.teams:
-        fields = {k: _plain(v) for k, v in asdict(team).items()}
-        team_row = teams.pop(team.team, None) or TeamRecord(**fields)
-        for k, v in fields.items():
-            setattr(team_row, k, v)
-        session.add(team_row)
-    for gone_team in teams.values():
-        session.delete(gone_team)
-    quotas = {(q.organisation, q.dwelling_type): q for q in session.exec(select(QuotaRecord)).all()}
-    as_of_by_group: dict[tuple[str, str], date] = {}
+    team_table = _table_of(TeamRecord)
+    team_rows = [{k: _plain(v) for k, v in asdict(team).items()} for team in case.teams]
+    _replace_rows(session, team_table, ("team",), team_rows)
+    quota_table = _table_of(QuotaRecord)
+    reported_at = now()
+    quota_rows, report_rows, as_of_by_group = [], [], {}
+    rates: list[tuple[tuple[str, str], str, date]] = []
     for quota in case.quotas:
         key = (quota.organisation, quota.dwelling_type.value)
         as_of = quota.as_of or run_date
         as_of_by_group[key] = as_of
-        fields = {k: _plain(v) for k, v in asdict(quota).items()}
-        fields.update(rate=str(quota.rate) if quota.rate is not None else None, as_of=as_of,
-                      reported_at=now())  # fmt: skip
-        quota_row = quotas.pop(key, None) or QuotaRecord(**fields)
-        for k, v in fields.items():
-            setattr(quota_row, k, v)
-        session.add(quota_row)
-        rate = quota.rate if quota.rate is not None else case.policy.default_quota_rate
-        _record_rate(session, key, str(rate), as_of, import_id)
-        session.add(QuotaReport(organisation=key[0], dwelling_type=key[1],
-                                vacancies=quota.vacancies, claimed=quota.claimed,
-                                rate=fields["rate"], as_of=as_of, import_id=import_id))  # fmt: skip
-    for gone in quotas.values():
-        session.delete(gone)
+        rate = str(quota.rate) if quota.rate is not None else None
+        quota_rows.append({"organisation": key[0], "dwelling_type": key[1],
+                           "vacancies": quota.vacancies, "claimed": quota.claimed, "rate": rate,
+                           "as_of": as_of, "reported_at": reported_at})  # fmt: skip
+        in_force = quota.rate if quota.rate is not None else case.policy.default_quota_rate
+        rates.append((key, str(in_force), as_of))
+        report_rows.append({"organisation": key[0], "dwelling_type": key[1],
+                            "vacancies": quota.vacancies, "claimed": quota.claimed, "rate": rate,
+                            "as_of": as_of, "import_id": import_id,
+                            "reported_at": reported_at})  # fmt: skip
+    _replace_rows(session, quota_table, ("organisation", "dwelling_type"), quota_rows)
+    _record_rates(session, rates, import_id)
+    if report_rows:
+        session.execute(insert(_table_of(QuotaReport)), report_rows)
+    vacancy = _table_of(VacancyRecord)
     reported = set(
-        session.exec(select(VacancyRecord.dwelling_ref).where(VacancyRecord.week == week)).all()
+        session.execute(select(vacancy.c.dwelling_ref).where(vacancy.c.week == week)).scalars()
     )
-    for unit in case.units:
-        if unit.ref in reported:
-            continue
-        key = (unit.organisation, unit.dwelling_type.value)
-        session.add(VacancyRecord(organisation=unit.organisation,
-                                  dwelling_type=unit.dwelling_type.value,
-                                  department=unit.department, dwelling_ref=unit.ref, week=week,
-                                  available_from=unit.available_from,
-                                  as_of=as_of_by_group.get(key, run_date),
-                                  import_id=import_id))  # fmt: skip
-    session.flush()
+    vacancies = [
+        {
+            "organisation": unit.organisation,
+            "dwelling_type": unit.dwelling_type.value,
+            "department": unit.department,
+            "dwelling_ref": unit.ref,
+            "week": week,
+            "available_from": unit.available_from,
+            "as_of": as_of_by_group.get((unit.organisation, unit.dwelling_type.value), run_date),
+            "import_id": import_id,
+            "reported_at": reported_at,
+        }
+        for unit in case.units
+        if unit.ref not in reported
+    ]
+    if vacancies:
+        session.execute(insert(vacancy), vacancies)
 
 
-def _record_rate(
-    session: Session, key: tuple[str, str], rate: str, valid_from: date, import_id: str
+def _replace_rows(
+    session: Session, table: Table, key: tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:
-    """Add the group's rate from ``valid_from`` to the history unless it is already in force."""
-    history = select(AgreementRate).where(
-        AgreementRate.organisation == key[0], AgreementRate.dwelling_type == key[1]
-    )
-    same_day = session.exec(history.where(AgreementRate.valid_from == valid_from)).first()
-    if same_day is not None:
-        if Fraction(same_day.rate) != Fraction(rate):
-            same_day.rate, same_day.import_id = rate, import_id
-            session.add(same_day)
-        return
-    before = session.exec(
-        history.where(col(AgreementRate.valid_from) < valid_from).order_by(
-            col(AgreementRate.valid_from).desc()
+    """Make ``table`` hold exactly ``rows`` (keyed by the columns ``key``): rows whose key is
+    stored are updated in place where a value differs (they are the ledger's locks), new keys
+    inserted, stored keys no longer given deleted. One statement each, none when nothing is
+    to do."""
+    names = [c.name for c in table.c]
+    stored = {
+        tuple(r[: len(key)]): tuple(r[len(key) :])
+        for r in session.execute(select(*(table.c[k] for k in key), *(table.c[n] for n in names)))
+    }
+    new, changed = [], []
+    for row in rows:
+        k = tuple(row[c] for c in key)
+        old = stored.pop(k, None)
+        if old is None:
+            new.append(row)
+        elif any(row[n] != v for n, v in zip(names, old, strict=True) if n in row):
+            changed.append({f"old_{c}": row[c] for c in key}
+                           | {f"new_{n}": row[n] for n in row if n not in key})  # fmt: skip
+    if changed:
+        columns = [n for n in rows[0] if n not in key]
+        statement = (
+            update(table)
+            .where(*(table.c[c] == bindparam(f"old_{c}") for c in key))
+            .values({n: bindparam(f"new_{n}") for n in columns})
         )
-    ).first()
-    if before is None or Fraction(before.rate) != Fraction(rate):
-        session.add(AgreementRate(organisation=key[0], dwelling_type=key[1], rate=rate,
-                                  valid_from=valid_from, import_id=import_id))  # fmt: skip
+        session.connection().execute(statement, changed)
+    if new:
+        session.execute(insert(table), new)
+    if stored:
+        gone = tuple_(*(table.c[c] for c in key)).in_(list(stored))
+        session.execute(delete(table).where(gone))
+
+
+def _record_rates(
+    session: Session, rates: list[tuple[tuple[str, str], str, date]], import_id: str
+) -> None:
+    """Add each group's rate from its date to the history unless it is already in force then:
+    a rate recorded for the same day is corrected, a rate equal to the one in force before is
+    not repeated. One read of the history (the groups' organisations), one INSERT, one UPDATE."""
+    if not rates:
+        return
+    table = _table_of(AgreementRate)
+    history: dict[tuple[str, str], dict[date, list[Any]]] = {}
+    organisations = sorted({key[0] for key, _, _ in rates})
+    columns = ("id", "organisation", "dwelling_type", "rate", "valid_from")
+    for id_, organisation, dwelling_type, rate, valid_from in session.execute(
+        select(*(table.c[c] for c in columns)).where(table.c.organisation.in_(organisations))
+    ):
+        history.setdefault((organisation, dwelling_type), {})[valid_from] = [id_, rate]
+    new: list[dict[str, Any]] = []
+    changed: dict[int, dict[str, Any]] = {}
+    for key, rate, valid_from in rates:
+        group = history.setdefault(key, {})
+        same_day = group.get(valid_from)
+        if same_day is not None:
+            if Fraction(same_day[1]) != Fraction(rate):
+                same_day[1] = rate
+                if same_day[0] is None:  # added by this import (a group given twice)
+                    same_day[2].update(rate=rate)
+                else:
+                    changed[same_day[0]] = {"_id": same_day[0], "new_rate": rate}
+            continue
+        before = max((d for d in group if d < valid_from), default=None)
+        if before is None or Fraction(group[before][1]) != Fraction(rate):
+            row = {"organisation": key[0], "dwelling_type": key[1], "rate": rate,
+                   "valid_from": valid_from, "import_id": import_id}  # fmt: skip
+            group[valid_from] = [None, rate, row]
+            new.append(row)
+    if changed:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values(rate=bindparam("new_rate"), import_id=import_id)
+        )
+        session.connection().execute(statement, list(changed.values()))
+    if new:
+        session.execute(insert(table), new)
 
 
 def _run_date(policy: WeekPolicy) -> date:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from solver.caseio.issues import CaseError
@@ -121,14 +122,25 @@ def revoke(session: Session, decision_id: int, actor: str) -> DecisionRecord:
 
 def replace_imported(session: Session, week: str, decisions: tuple[Decision, ...]) -> None:
     """An import's decisions.csv replaces the decisions an earlier import of the week brought;
-    the allocator's own decisions stay (in the caller's transaction)."""
-    for record in active(session, week):
-        if record.created_by == "import":
-            record.revoked_at, record.revoked_by = now(), "import"
-            session.add(record)
-    for d in decisions:
-        record = DecisionRecord(
-            week=week, kind=d.kind.value, youth_ref=d.youth_ref, unit_ref=d.unit_ref,
-            reason=d.reason, created_by="import",
-        )  # fmt: skip
-        session.add(record)
+    the allocator's own decisions stay (in the caller's transaction). One UPDATE and one
+    multi-row INSERT, no ORM object per row (issue 15)."""
+    table = DecisionRecord.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(table)
+        .where(table.c.week == week, table.c.revoked_at.is_(None), table.c.created_by == "import")
+        .values(revoked_at=now(), revoked_by="import")
+    )
+    rows = [
+        {
+            "week": week,
+            "kind": d.kind.value,
+            "youth_ref": d.youth_ref,
+            "unit_ref": d.unit_ref,
+            "reason": d.reason,
+            "created_by": "import",
+            "created_at": now(),
+        }
+        for d in decisions
+    ]
+    if rows:
+        session.execute(insert(table), rows)

@@ -34,6 +34,8 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from sqlalchemy import bindparam, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from solver.caseio.issues import CaseError
@@ -296,19 +298,35 @@ def reopen_youth(session: Session, actor: str, ref: str) -> YouthRecord:
 def mark_missing(session: Session, week: str, listed: Iterable[str]) -> list[str]:
     """After an import of ``week`` (in its transaction): the waiting and offered youths it did
     not list are marked missing since ``week``; those it listed are no longer missing. Returns
-    the missing youths' references."""
+    the missing youths' references.
+
+    In bulk (issue 15): one read of the youths that are or may become missing (references,
+    statuses, marks: no ORM objects), one UPDATE statement executed for the marks that change.
+    """
     refs = set(listed)
-    missing = []
-    for youth in session.exec(select(YouthRecord).order_by(col(YouthRecord.ref))).all():
-        if youth.ref in refs:
-            if youth.missing_since is not None:
-                youth.missing_since = None
-                session.add(youth)
-        elif youth.status in ACTIVE_YOUTH:
-            if youth.missing_since is None:
-                youth.missing_since = week
-                session.add(youth)
-            missing.append(youth.ref)
+    youth = YouthRecord.__table__  # type: ignore[attr-defined]
+    mark = youth.c.missing_since
+    rows = session.execute(
+        sa_select(youth.c.id, youth.c.ref, youth.c.status, mark)
+        .where(or_(mark.is_not(None), youth.c.status.in_(ACTIVE_YOUTH)))
+        .order_by(youth.c.ref)
+    )
+    missing, changes = [], []
+    for id_, ref, status, since in rows:
+        if ref in refs:
+            if since is not None:
+                changes.append({"_id": id_, "new_missing_since": None})
+        elif status in ACTIVE_YOUTH:
+            if since is None:
+                changes.append({"_id": id_, "new_missing_since": week})
+            missing.append(ref)
+    if changes:
+        statement = (
+            update(youth)
+            .where(youth.c.id == bindparam("_id"))
+            .values(missing_since=bindparam("new_missing_since"))
+        )
+        session.connection().execute(statement, changes)
     return missing
 
 

@@ -1,25 +1,32 @@
-"""Bulk writes (issue 15): a run's proposals and an import's rows, written with multi-row
+"""Bulk writes (issue 15): a run's proposals and an import's rows (youths, dwellings, teams,
+quota reports, vacancies, the rates' history, the missing marks), written with multi-row
 statements, are exactly the rows the ORM wrote one object at a time (the former writers, kept
 here as the reference), byte for byte as stored, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from dataclasses import asdict
+from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import Engine, Text, cast, delete, select, text, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
 from service import db
 from service.models import (
+    AgreementRate,
     DwellingRecord,
     DwellingStatus,
     Proposal,
     QuotaRecord,
+    QuotaReport,
     Run,
     TeamRecord,
+    VacancyRecord,
     WeekPolicy,
     YouthRecord,
     YouthStatus,
@@ -27,12 +34,11 @@ from service.models import (
 from service.usecases import ledger
 from service.usecases.data import (
     _plain,
-    _store_reports,
     files_from_json,
     import_case,
     snapshot_case,
 )
-from service.usecases.lifecycle import mark_missing
+from service.usecases.lifecycle import ACTIVE_YOUTH
 from service.usecases.runs import execute_run, request_run
 from solver.caseio.read import read_case
 from solver.caseio.weeks import week_of
@@ -47,6 +53,10 @@ TABLES = {
     "team": (TeamRecord, ("team",), set()),
     "quota": (QuotaRecord, ("organisation", "dwelling_type"), {"reported_at"}),
     "week_policy": (WeekPolicy, ("week",), set()),
+    # import_id: compared as the import's number (each import draws a random one)
+    "quota_report": (QuotaReport, ("organisation", "dwelling_type", "id"), {"id", "reported_at"}),
+    "vacancy": (VacancyRecord, ("week", "dwelling_ref"), {"id", "reported_at"}),
+    "agreement_rate": (AgreementRate, ("organisation", "dwelling_type", "valid_from"), {"id"}),
 }
 
 
@@ -60,7 +70,109 @@ def stored(engine: Engine, model: Any, order: tuple[str, ...], skip: set[str]) -
 
 
 def everything(engine: Engine) -> dict[str, list[tuple]]:
-    return {name: stored(engine, *spec) for name, spec in TABLES.items()}
+    """Every table's rows; an ``import_id`` as the number of its import (in the order of the
+    quota reports)."""
+    out = {name: stored(engine, *spec) for name, spec in TABLES.items()}
+    report = QuotaReport.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        ids = conn.execute(select(report.c.import_id).order_by(report.c.id)).scalars().all()
+    number = {i: str(n) for n, i in enumerate(dict.fromkeys(ids))}
+    for name in ("quota_report", "vacancy", "agreement_rate"):
+        at = [c.name for c in TABLES[name][0].__table__.c if c.name not in TABLES[name][2]]
+        k = at.index("import_id")
+        out[name] = [(*r[:k], number.get(r[k], r[k]), *r[k + 1 :]) for r in out[name]]
+    return out
+
+
+def orm_store_reports(session: Session, case: Case, week: str) -> None:
+    """The former ``_store_reports``: one ORM object per team, quota, report, vacancy and rate,
+    two queries per group for the rates' history (the reference)."""
+    run_date = case.policy.run_date
+    import_id = uuid.uuid4().hex
+    teams = {t.team: t for t in session.exec(orm_select(TeamRecord)).all()}
+    for team in case.teams:
+        fields = {k: _plain(v) for k, v in asdict(team).items()}
+        team_row = teams.pop(team.team, None) or TeamRecord(**fields)
+        for k, v in fields.items():
+            setattr(team_row, k, v)
+        session.add(team_row)
+    for gone_team in teams.values():
+        session.delete(gone_team)
+    quotas = {
+        (q.organisation, q.dwelling_type): q for q in session.exec(orm_select(QuotaRecord)).all()
+    }
+    as_of_by_group: dict[tuple[str, str], date] = {}
+    for quota in case.quotas:
+        key = (quota.organisation, quota.dwelling_type.value)
+        as_of = quota.as_of or run_date
+        as_of_by_group[key] = as_of
+        fields = {k: _plain(v) for k, v in asdict(quota).items()}
+        fields.update(rate=str(quota.rate) if quota.rate is not None else None, as_of=as_of)
+        quota_row = quotas.pop(key, None) or QuotaRecord(**fields)
+        for k, v in fields.items():
+            setattr(quota_row, k, v)
+        session.add(quota_row)
+        rate = quota.rate if quota.rate is not None else case.policy.default_quota_rate
+        orm_record_rate(session, key, str(rate), as_of, import_id)
+        session.add(QuotaReport(organisation=key[0], dwelling_type=key[1],
+                                vacancies=quota.vacancies, claimed=quota.claimed,
+                                rate=fields["rate"], as_of=as_of, import_id=import_id))  # fmt: skip
+    for gone in quotas.values():
+        session.delete(gone)
+    reported = set(
+        session.exec(orm_select(VacancyRecord.dwelling_ref).where(VacancyRecord.week == week))
+    )
+    for unit in case.units:
+        if unit.ref in reported:
+            continue
+        key = (unit.organisation, unit.dwelling_type.value)
+        session.add(VacancyRecord(organisation=unit.organisation,
+                                  dwelling_type=unit.dwelling_type.value,
+                                  department=unit.department, dwelling_ref=unit.ref, week=week,
+                                  available_from=unit.available_from,
+                                  as_of=as_of_by_group.get(key, run_date),
+                                  import_id=import_id))  # fmt: skip
+    session.flush()
+
+
+def orm_record_rate(
+    session: Session, key: tuple[str, str], rate: str, valid_from: date, import_id: str
+) -> None:
+    history = orm_select(AgreementRate).where(
+        AgreementRate.organisation == key[0], AgreementRate.dwelling_type == key[1]
+    )
+    same_day = session.exec(history.where(AgreementRate.valid_from == valid_from)).first()
+    if same_day is not None:
+        if Fraction(same_day.rate) != Fraction(rate):
+            same_day.rate, same_day.import_id = rate, import_id
+            session.add(same_day)
+        return
+    before = session.exec(
+        history.where(col(AgreementRate.valid_from) < valid_from).order_by(
+            col(AgreementRate.valid_from).desc()
+        )
+    ).first()
+    if before is None or Fraction(before.rate) != Fraction(rate):
+        session.add(AgreementRate(organisation=key[0], dwelling_type=key[1], rate=rate,
+                                  valid_from=valid_from, import_id=import_id))  # fmt: skip
+
+
+def orm_mark_missing(session: Session, week: str, listed: Any) -> list[str]:
+    """The former ``mark_missing``: every youth loaded as an ORM object (the reference)."""
+    refs = set(listed)
+    missing = []
+    for youth in session.exec(orm_select(YouthRecord).order_by(col(YouthRecord.ref))).all():
+        if youth.ref in refs:
+            if youth.missing_since is not None:
+                youth.missing_since = None
+                session.add(youth)
+        elif youth.status in ACTIVE_YOUTH:
+            if youth.missing_since is None:
+                youth.missing_since = week
+                session.add(youth)
+            missing.append(youth.ref)
+    session.flush()
+    return missing
 
 
 def orm_import_case(session: Session, case: Case) -> dict[str, Any]:
@@ -95,7 +207,7 @@ def orm_import_case(session: Session, case: Case) -> dict[str, Any]:
             session.add(
                 DwellingRecord(week=week, **{k: _plain(v) for k, v in asdict(unit).items()})
             )
-    _store_reports(session, case, week)  # the ledger's reports: the same in both (issue 10)
+    orm_store_reports(session, case, week)
     from solver.caseio.policy import policy_toml
 
     policy = session.get(WeekPolicy, week)
@@ -105,7 +217,7 @@ def orm_import_case(session: Session, case: Case) -> dict[str, Any]:
         policy.policy_toml = policy_toml(case.policy)
         session.add(policy)
     session.flush()
-    missing = mark_missing(session, week, (y.ref for y in case.youths))
+    missing = orm_mark_missing(session, week, (y.ref for y in case.youths))
     return {"youths_created": created, "youths_updated": updated, "dwellings": len(case.units),
             "missing_youths": missing}  # fmt: skip
 
@@ -127,15 +239,23 @@ def changed_case(case: Case) -> Case:
     units = [*list(case.units[1:]), dataclasses.replace(case.units[0], ref="U-NEW", rent=4321)]
     quotas = list(case.quotas[1:])
     quotas[0] = dataclasses.replace(quotas[0], vacancies=quotas[0].vacancies + 3)
+    # the rates' history: a rate corrected the same day, an earlier report with another rate,
+    # the default rate given explicitly (in force already: no new row)
+    quotas[1] = dataclasses.replace(quotas[1], rate=Fraction(1, 3))
+    quotas[2] = dataclasses.replace(quotas[2], rate=Fraction(1, 5), as_of=date(2026, 11, 2))
+    quotas[3] = dataclasses.replace(quotas[3], rate=Fraction(2, 8))
+    teams = list(case.teams[1:])
+    teams[0] = dataclasses.replace(teams[0], workers=teams[0].workers + 1)
     return dataclasses.replace(
-        case, youths=tuple(youths + new), units=tuple(units), teams=case.teams[1:],
+        case, youths=tuple(youths + new), units=tuple(units), teams=tuple(teams),
         quotas=tuple(quotas),
     )  # fmt: skip
 
 
-def sequence(engine: Engine, writer: Any) -> tuple[dict, list[dict[str, int]]]:
+def sequence(engine: Engine, writer: Any, again: bool = False) -> tuple[dict, list[dict[str, int]]]:
     """Import copenhagen, let a dwelling be offered and a youth be housed, import the changed
-    case of the same week; the stored rows and the counts."""
+    case of the same week (``again``: then copenhagen once more); the stored rows and the
+    counts."""
     case = read_case(FIXTURES / "copenhagen")
     counts = []
     with Session(engine) as session:
@@ -155,6 +275,9 @@ def sequence(engine: Engine, writer: Any) -> tuple[dict, list[dict[str, int]]]:
         session.commit()
         counts.append(writer(session, changed_case(case)))
         session.commit()
+        if again:
+            counts.append(writer(session, case))
+            session.commit()
     return everything(engine), counts
 
 
@@ -166,17 +289,27 @@ def clear(engine: Engine) -> None:
 
 def test_bulk_import_stores_the_rows_the_orm_stored(database_url: str) -> None:
     engine = db.get_engine()
-    bulk, bulk_counts = sequence(engine, import_case)
-    clear(engine)
-    reference, reference_counts = sequence(engine, orm_import_case)
-    assert bulk_counts == reference_counts
-    assert bulk_counts[1]["youths_created"] == 25
-    for name in TABLES:
-        assert bulk[name] == reference[name], name
-    # the sequence did change things: the comparison is not of two empty tables
-    assert len(bulk["youth"]) == 900 + 25
-    assert any("Nyt omr" in str(row) for row in bulk["youth"])
-    assert any("offered" in row for row in bulk["dwelling"])
+    for again in (False, True):
+        clear(engine)
+        bulk, bulk_counts = sequence(engine, import_case, again)
+        clear(engine)
+        reference, reference_counts = sequence(engine, orm_import_case, again)
+        assert bulk_counts == reference_counts
+        assert bulk_counts[1]["youths_created"] == 25
+        for name in TABLES:
+            assert bulk[name] == reference[name], name
+        # the sequence did change things: the comparison is not of two empty tables
+        assert len(bulk["youth"]) == 900 + 25
+        assert any("Nyt omr" in str(row) for row in bulk["youth"]) != again  # again: as before
+        assert any("offered" in row for row in bulk["dwelling"])
+        assert len(bulk_counts[1]["missing_youths"]) == 20
+        assert (len(bulk["team"]), len(bulk["quota"])) == ((11, 15) if again else (10, 14))
+        assert len(bulk["quota_report"]) == (15 + 14 + 15 if again else 15 + 14)
+        assert len(bulk["vacancy"]) == 80 + 1
+        rates = [r for r in bulk["agreement_rate"] if r[2] != "1/4"]
+        assert len(rates) == (1 if again else 2), rates  # again: the 1/3 corrected back
+        if again:
+            assert len(bulk_counts[2]["missing_youths"]) == 25
 
 
 def test_bulk_proposals_are_the_rows_the_orm_wrote(database_url: str) -> None:
