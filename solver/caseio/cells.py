@@ -136,6 +136,9 @@ def parse_date(text: str) -> date:
 
 
 def list_cell(text: str) -> tuple[str, ...]:
+    if ";" not in text:  # one item (most cells): trimmed, as the cell already is
+        item = text.strip()
+        return (item,) if item else ()
     return tuple(filter(None, map(str.strip, text.split(";"))))  # empty items dropped
 
 
