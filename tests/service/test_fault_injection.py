@@ -270,7 +270,7 @@ def test_the_server_killed_at_random_moments_leaves_nothing_half_written(
                     # interrupt nothing, and nothing would be retried)
                 before, ledger = youths_count(engine), _ledger(engine)
                 thread = _in_background(work)
-                if kind in ("run", "scenario"):  # kill work in progress, at any machine speed
+                if kind in ("run", "planning"):  # kill work in progress, at any machine speed
                     thread.join(timeout=120)
                 time.sleep(moment)
                 assert server.proc is not None
