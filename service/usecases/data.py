@@ -8,6 +8,7 @@ Any write that changes the queue's inputs (youths, dwellings, teams, policy) cal
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 import uuid
 from dataclasses import asdict, dataclass, fields
@@ -16,7 +17,19 @@ from fractions import Fraction
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, or_, tuple_, update
+from sqlalchemy import (
+    JSON,
+    Date,
+    String,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlmodel import Session, col, select
 
 from solver.caseio.issues import CaseError, CaseIssue
@@ -394,11 +407,34 @@ def snapshot_files(session: Session, week: str) -> dict[str, bytes]:
 def _columns(
     session: Session, columns: Any, table: Table, where: tuple[Any, ...], order: Any
 ) -> list[Any]:
-    """The rows of ``table`` as tuples of the case format's ``columns`` (no ORM objects)."""
-    query = select(*(table.c[c.name] for c in columns)).where(*where)
+    """The rows of ``table`` as tuples of the case format's ``columns`` (no ORM objects).
+
+    SQLite stores a date as its ISO text, which is the cell a snapshot writes, so it is read as
+    text (not made a ``date`` to be written back); a list (JSON text) is decoded only when it
+    is not empty. A city's week has ~2,700 dates and ~1,800 lists (issue 15)."""
+    raw = session.get_bind().dialect.name == "sqlite"
+    picked, lists = [], []
+    for at, spec in enumerate(columns):
+        column = table.c[spec.name]
+        if raw and isinstance(column.type, Date | JSON):
+            if isinstance(column.type, JSON):
+                lists.append(at)
+            column = type_coerce(column, String)
+        picked.append(column)
+    query = select(*picked).where(*where)
     if order is not None:
         query = query.order_by(table.c[order] if isinstance(order, str) else order)
-    return list(session.execute(query).all())
+    rows = list(session.execute(query).all())
+    if not lists:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for at in lists:
+            text = values[at]
+            values[at] = [] if text == "[]" else json.loads(text)
+        out.append(values)
+    return out
 
 
 def _values(columns: Any, records: list[Any]) -> list[list[Any]]:
