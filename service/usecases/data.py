@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    cast,
     delete,
     insert,
     or_,
@@ -409,16 +410,18 @@ def _columns(
 ) -> list[Any]:
     """The rows of ``table`` as tuples of the case format's ``columns`` (no ORM objects).
 
-    SQLite stores a date as its ISO text, which is the cell a snapshot writes, so it is read as
-    text (not made a ``date`` to be written back); a list (JSON text) is decoded only when it
-    is not empty. A city's week has ~2,700 dates and ~1,800 lists (issue 15)."""
-    raw = session.get_bind().dialect.name == "sqlite"
+    A list (JSON) is read as its text and decoded only when it is not empty; SQLite stores a
+    date as its ISO text, which is the cell a snapshot writes, so there it is read as text (not
+    made a ``date`` to be written back). A city's week has ~2,700 dates and ~1,800 lists
+    (issue 15)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
     picked, lists = [], []
     for at, spec in enumerate(columns):
         column = table.c[spec.name]
-        if raw and isinstance(column.type, Date | JSON):
-            if isinstance(column.type, JSON):
-                lists.append(at)
+        if isinstance(column.type, JSON):
+            lists.append(at)
+            column = type_coerce(column, String) if sqlite else cast(column, String)
+        elif sqlite and isinstance(column.type, Date):
             column = type_coerce(column, String)
         picked.append(column)
     query = select(*picked).where(*where)
