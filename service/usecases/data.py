@@ -64,6 +64,7 @@ from ..models import (
     now,
 )
 from . import ledger
+from .bulk import insert_rows
 
 _AS_IS = frozenset((str, int, bool, float, date, type(None)))
 _PLAIN: dict[type, Any] = {}  # a type's conversion, decided from its first value
@@ -139,7 +140,7 @@ def import_case(session: Session, case: Case) -> dict[str, Any]:
         elif tuple(old[1:]) != tuple(row[n] for n in names):
             changed.append({"_id": old[0], **{f"new_{n}": row[n] for n in names}})
     if new:
-        session.execute(insert(youths), new)
+        insert_rows(session, youths, new)
     if changed:
         statement = (
             update(youths)
@@ -160,7 +161,7 @@ def import_case(session: Session, case: Case) -> dict[str, Any]:
         if row["ref"] not in kept
     ]
     if units:
-        session.execute(insert(dwellings), units)
+        insert_rows(session, dwellings, units)
     _store_reports(session, case, week)
     week_policy = _table_of(WeekPolicy)
     text = policy_toml(case.policy)
@@ -230,7 +231,7 @@ def _store_reports(session: Session, case: Case, week: str) -> None:
         if unit.ref not in reported
     ]
     if vacancies:
-        session.execute(insert(vacancy), vacancies)
+        insert_rows(session, vacancy, vacancies)
 
 
 def _replace_rows(

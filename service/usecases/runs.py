@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, or_, update
+from sqlalchemy import Engine, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -28,6 +28,7 @@ from solver.engine.week import WeekResult, run_case
 from .. import leases
 from ..models import Offer, PoolVersion, Proposal, Run, WeekPolicy, WorkStatus, now
 from .audit import audit
+from .bulk import insert_rows
 from .data import data_version, files_json, snapshot_hash, week_snapshot
 from .errors import ConflictError, NotFoundError
 
@@ -187,7 +188,7 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
         result = solver(case, progress=progress)
         rows = proposal_rows(run_id, result)
         with Session(engine) as session:
-            session.execute(insert(Proposal.__table__), rows)  # type: ignore[attr-defined]
+            insert_rows(session, Proposal.__table__, rows)  # type: ignore[attr-defined]
             done = session.execute(
                 _owned(run_id, WorkStatus.RUNNING.value).values(
                     status=WorkStatus.DONE.value,
