@@ -45,7 +45,7 @@ from solver.caseio.schema import (
     YOUTH_COLUMNS,
 )
 from solver.caseio.weeks import parse_week, week_of
-from solver.caseio.write import cells_csv, cells_of, table_csv
+from solver.caseio.write import cells_csv, cells_of, record_values, table_csv
 from solver.domain import Case, Policy
 
 from ..models import (
@@ -390,11 +390,11 @@ def week_snapshot(session: Session, week: str) -> Snapshot:
     cells = {
         "youths.csv": cells_of(youths),
         "units.csv": cells_of(dwellings),
-        "support.csv": cells_of(_values(SUPPORT_COLUMNS, teams)),
-        "quotas.csv": cells_of(_values(QUOTA_COLUMNS, quotas)),
+        "support.csv": cells_of(record_values(SUPPORT_COLUMNS, teams)),
+        "quotas.csv": cells_of(record_values(QUOTA_COLUMNS, quotas)),
     }
     if decisions:
-        cells["decisions.csv"] = cells_of(_values(DECISION_COLUMNS, decisions))
+        cells["decisions.csv"] = cells_of(record_values(DECISION_COLUMNS, decisions))
     files = {name: cells_csv([c.name for c in COLUMNS[name]], rows).encode()
              for name, rows in cells.items()}  # fmt: skip
     files["policy.toml"] = policy.policy_toml.encode()
@@ -439,15 +439,6 @@ def _columns(
             values[at] = [] if text == "[]" else json.loads(text)
         out.append(values)
     return out
-
-
-def _values(columns: Any, records: list[Any]) -> list[list[Any]]:
-    """Records (objects or mappings) as rows of values in the columns' order."""
-    names = [c.name for c in columns]
-    return [
-        [r[n] for n in names] if isinstance(r, dict) else [getattr(r, n) for n in names]
-        for r in records
-    ]
 
 
 def _table(columns: Any, rows: list[Any]) -> bytes:

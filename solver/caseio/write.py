@@ -172,13 +172,19 @@ def csv_text(
     return buf.getvalue()
 
 
+def record_values(columns: Sequence[Column], records: Iterable[Any]) -> list[list[Any]]:
+    """Records (objects or mappings with the columns as attributes/keys) as rows of values in
+    the columns' order."""
+    names = [c.name for c in columns]
+    return [
+        [r[n] for n in names] if isinstance(r, dict) else [getattr(r, n) for n in names]
+        for r in records
+    ]
+
+
 def table_csv(columns: Sequence[Column], records: Iterable[Any]) -> str:
     """Records (objects or mappings with the columns as attributes/keys) as a case-format CSV."""
-
-    def get(rec: Any, name: str) -> Any:
-        return rec[name] if isinstance(rec, dict) else getattr(rec, name)
-
-    return csv_text([c.name for c in columns], ([get(r, c.name) for c in columns] for r in records))
+    return csv_text([c.name for c in columns], record_values(columns, records))
 
 
 def write_case(case: Case, folder: Path) -> None:
