@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint
+from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
 
@@ -259,15 +260,22 @@ class WeekPolicy(SQLModel, table=True):
     policy_toml: str
 
 
+# A run's input snapshot is the week's files (~0.2 MB for a city, ~10 MB nationally): loaded
+# only where it is read (``run.input_snapshot``), not with every run row. Loading it with each
+# run cost a copenhagen ``POST /runs`` more than its solve (issue 15).
+_SNAPSHOT = Column("input_snapshot", JSON)
+
+
 class Run(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("week", "generation", name="uq_run_week_generation"),)
+    __mapper_args__ = {"properties": {"input_snapshot": deferred(_SNAPSHOT)}}
     id: int | None = Field(default=None, primary_key=True)
     week: str = Field(index=True)
     generation: int = 1  # a forced re-run of a week is the next generation
     status: str = WorkStatus.QUEUED.value
     progress: str = ""
     input_hash: str = ""
-    input_snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    input_snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=_SNAPSHOT)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     solver_version: str = ""
     result_status: str | None = None

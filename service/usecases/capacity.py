@@ -68,7 +68,7 @@ class TeamLine:
 def capacity(session: Session) -> tuple[str | None, list[QuotaLine], list[TeamLine]]:
     """The latest imported week, its quota lines and its team lines (empty before an import):
     the ledger's counts (``usecases.ledger``), open offers' holds counted as taken."""
-    record = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).first()
+    record = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc()).limit(1)).first()
     if record is None:
         return None, [], []
     policy = stored_policy(record)

@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
+from sqlalchemy.orm import undefer
 from sqlmodel import Session, col, select
 
 from solver.caseio.schema import YOUTH_COLUMNS
@@ -70,10 +71,14 @@ def _snapshot_rows(snapshot: dict[str, Any] | None) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text))) if text else []
 
 
+# Whole-table scans that read every snapshot: loaded with the rows, not one query per run.
+_WITH_SNAPSHOT = undefer(Run.input_snapshot)  # type: ignore[arg-type]
+
+
 def _runs_holding(session: Session, ref: str) -> list[Run]:
     """The runs whose stored input snapshot has a row for ``ref``."""
     needle = f"\n{ref},"
-    runs = session.exec(select(Run).order_by(col(Run.id))).all()
+    runs = session.exec(select(Run).options(_WITH_SNAPSHOT).order_by(col(Run.id))).all()
     return [r for r in runs if needle in (r.input_snapshot or {}).get("youths.csv", "")]
 
 
@@ -210,7 +215,7 @@ def apply_retention(
     for ref, moment in sorted(_last_activity(session).items()):
         if moment.date() < report.closed_before:
             report.youths.append(ref)
-    for run in session.exec(select(Run).order_by(col(Run.id))).all():
+    for run in session.exec(select(Run).options(_WITH_SNAPSHOT).order_by(col(Run.id))).all():
         if run.input_snapshot and _aware(run.created_at).date() < report.snapshots_before:
             assert run.id is not None
             report.snapshots.append(run.id)

@@ -57,7 +57,9 @@ def import_uploads(
     if ask:
         base = None
         if policy == "latest":
-            latest = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).first()
+            latest = session.exec(
+                select(WeekPolicy).order_by(col(WeekPolicy.week).desc()).limit(1)
+            ).first()
             if latest is None and "policy.toml" not in files:
                 raise CaseError([CaseIssue("policy.toml", None, None, "no_latest_policy")])
             base = latest.policy_toml.encode() if latest is not None else None

@@ -46,7 +46,7 @@ from ..models import (
     YouthStatus,
 )
 from .audit import audit
-from .runs import is_stale
+from .runs import is_stale, latest_run
 
 EXPIRING_DAYS = 2  # an offer whose answer is due within this many days is about to expire
 SHOWN = 10  # rows of each kind listed on the start page (the counts are whole)
@@ -58,10 +58,12 @@ def start_facts(session: Session, user: Principal, today: date | None = None) ->
     today = today or date.today()
     facts: dict[str, Any] = {}
     if user.role in AGGREGATE_READERS:
-        facts["latest_run"] = session.exec(select(Run).order_by(col(Run.id).desc())).first()
+        facts["latest_run"] = session.exec(
+            select(Run).order_by(col(Run.id).desc()).limit(1)
+        ).first()
     if user.role in PLANNERS:
         facts["latest_job"] = session.exec(
-            select(ScenarioJob).order_by(col(ScenarioJob.id).desc())
+            select(ScenarioJob).order_by(col(ScenarioJob.id).desc()).limit(1)
         ).first()
     if user.role in PERSON_READERS:
         query = select(func.count()).select_from(YouthRecord)
@@ -111,9 +113,7 @@ def _stale_weeks(session: Session) -> list[dict[str, Any]]:
     )
     out = []
     for week in session.exec(select(WeekPolicy.week).order_by(col(WeekPolicy.week).desc())).all():
-        run = session.exec(
-            select(Run).where(Run.week == week).order_by(col(Run.generation).desc())
-        ).first()
+        run = latest_run(session, week)
         if run is None or is_stale(session, run):
             out.append({"week": week, "run": run, "imported_at": imported.get(week)})
     return out
