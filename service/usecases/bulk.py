@@ -1,44 +1,70 @@
-"""Many rows into one table, in the caller's transaction: PostgreSQL's COPY, else one
-executemany INSERT.
+"""Many rows into one table, in the caller's transaction: PostgreSQL's COPY, SQLite's own
+executemany, else SQLAlchemy's executemany INSERT.
 
 psycopg sends an executemany as one statement per row (pipelined); COPY sends the rows as one
 stream, which is what makes a national import (20,000 youths) and a national run's proposals
-cheap on PostgreSQL (issue 15). The rows are the same either way: a column a row does not give
-takes its Python-side default (``status``, ``updated_at``) as SQLAlchemy's INSERT would, else
-the database's (the id's sequence).
+cheap on PostgreSQL (issue 15). On SQLite the rows go to the driver's ``executemany`` with each
+value bound as SQLAlchemy would bind it (the column type's bind processor), without
+SQLAlchemy's per-row parameter handling; a JSON value repeated among the rows (a run's
+proposals share a few dozen reasons) is encoded once. The rows are the same either way: a
+column a row does not give takes its Python-side default (``status``, ``updated_at``) as
+SQLAlchemy's INSERT would, else the database's (the id's sequence).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Table, insert
 from sqlmodel import Session
 
-COPY_FROM = 64  # fewer rows: one INSERT (COPY's set-up costs more than it saves)
+BULK_FROM = 64  # fewer rows: one SQLAlchemy INSERT (the set-up costs more than it saves)
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts of column values, every row the same keys) into ``table``."""
     if not rows:
         return
-    if session.get_bind().dialect.name != "postgresql" or len(rows) < COPY_FROM:
+    dialect = session.get_bind().dialect.name
+    filled = _with_defaults(table, rows) if len(rows) >= BULK_FROM else None
+    if filled is None or dialect not in ("postgresql", "sqlite"):
         session.execute(insert(table), list(rows))
-        return
+    elif dialect == "postgresql":
+        _copy(session, table, *filled)
+    else:
+        _executemany(session, table, *filled)
+
+
+def _with_defaults(
+    table: Table, rows: Sequence[dict[str, Any]]
+) -> tuple[list[str], list[list[Any]]] | None:
+    """The column names and each row's values, with the Python-side defaults of the columns the
+    rows do not give; None when a default is SQL (left to SQLAlchemy's INSERT)."""
+    given = list(rows[0])
+    defaults = [
+        (c.name, c.default)
+        for c in table.columns
+        if c.name not in given and c.default is not None and not c.primary_key
+    ]
+    if any(not (d.is_scalar or d.is_callable) for _, d in defaults):
+        return None
+    names = given + [name for name, _ in defaults]
+    values = []
+    for row in rows:
+        filled = [row[n] for n in given]
+        filled += [
+            d.arg if d.is_scalar else d.arg(None)  # type: ignore[attr-defined]
+            for _, d in defaults
+        ]
+        values.append(filled)
+    return names, values
+
+
+def _copy(session: Session, table: Table, names: list[str], values: list[list[Any]]) -> None:
     from psycopg import sql
     from psycopg.types.json import Json
 
-    given = list(rows[0])
-    defaults = {
-        c.name: c.default
-        for c in table.columns
-        if c.name not in given and c.default is not None and not c.primary_key
-    }
-    if any(not (d.is_scalar or d.is_callable) for d in defaults.values()):  # a SQL default
-        session.execute(insert(table), list(rows))
-        return
-    names = given + list(defaults)
     # A JSON column stores Python's None as JSON null unless it says none_as_null (SQLAlchemy).
     json = {c.name: bool(c.type.none_as_null) for c in table.columns if isinstance(c.type, JSON)}
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
@@ -47,15 +73,55 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     driver = session.connection().connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            values = [row[n] for n in given]
-            values += [
-                d.arg if d.is_scalar else d.arg(None)  # type: ignore[attr-defined]
-                for d in defaults.values()
-            ]
+        for row in values:
             copy.write_row(
                 [
                     Json(v) if n in json and not (v is None and json[n]) else v
-                    for n, v in zip(names, values, strict=True)
+                    for n, v in zip(names, row, strict=True)
                 ]
             )
+
+
+def _executemany(session: Session, table: Table, names: list[str], values: list[list[Any]]) -> None:
+    connection = session.connection()
+    dialect = connection.dialect
+    binds: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        column_type = table.c[name].type
+        bind = column_type.dialect_impl(dialect).bind_processor(dialect)
+        binds.append(_encoded_once(bind) if bind and isinstance(column_type, JSON) else bind)
+    quote = dialect.identifier_preparer.quote
+    statement = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(table.name), ", ".join(map(quote, names)), ", ".join("?" * len(names))
+    )
+    rows = [
+        tuple(v if bind is None else bind(v) for v, bind in zip(row, binds, strict=True))
+        for row in values
+    ]
+    connection.exec_driver_sql(statement, rows)
+
+
+def _encoded_once(bind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``bind`` remembering its result for flat dicts and None, the JSON a run's proposals
+    repeat (``fit``, ``reason_params``). Insertion order is part of the key, as it is of the
+    text."""
+    seen: dict[Any, Any] = {}
+
+    def encode(value: Any) -> Any:
+        if value is None:
+            key: Any = None
+        elif isinstance(value, dict):
+            # The type is in the key: 1, 1.0 and True are equal keys but not the same JSON.
+            key = tuple((k, v.__class__, v) for k, v in value.items())
+            try:
+                hash(key)
+            except TypeError:  # a nested list or dict: not remembered
+                return bind(value)
+        else:
+            return bind(value)
+        hit = seen.get(key, seen)
+        if hit is seen:
+            hit = seen[key] = bind(value)
+        return hit
+
+    return encode
