@@ -10,6 +10,7 @@ request, without ``force``.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent import futures
@@ -39,7 +40,7 @@ Solver = Callable[..., WeekResult]
 
 def latest_run(session: Session, week: str) -> Run | None:
     return session.exec(
-        select(Run).where(Run.week == week).order_by(col(Run.generation).desc())
+        select(Run).where(Run.week == week).order_by(col(Run.generation).desc()).limit(1)
     ).first()
 
 
@@ -133,6 +134,57 @@ class LeaseLost(Exception):
     """The run's lease was swept while this process worked on it: its result is discarded."""
 
 
+class ProgressWriter:
+    """A run's latest finished stage, written for the pages from a thread of its own and not
+    more often than every ``PROGRESS_EVERY_S``; the solve hands it the stage and goes on.
+
+    A copenhagen run's stages take milliseconds each, and a commit per stage cost more than the
+    engine; on SQLite the first commit after a national snapshot's also checkpoints it (~0.3 s
+    that the solve waited for, issue 15). Leaving the block stops the writer: a stage not yet
+    written is dropped (the run's own final write says ``done``), and a write under way ends
+    first. Only the lease's owner writes, and only while the run is running."""
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self._engine, self._run_id = engine, run_id
+        self._latest: str | None = None
+        self._closed = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(
+            target=self._write, name=f"run-{run_id}-progress", daemon=True
+        )
+
+    def __enter__(self) -> ProgressWriter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
+        self._thread.join()
+
+    def __call__(self, stage: str, seconds: float) -> None:
+        with self._changed:
+            self._latest = stage
+            self._changed.notify()
+
+    def _write(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._closed or self._latest is not None)
+                if self._closed:
+                    return
+                stage, self._latest = self._latest, None
+            try:
+                with Session(self._engine) as s:
+                    s.execute(_owned(self._run_id, WorkStatus.RUNNING.value).values(progress=stage))
+                    s.commit()
+            except Exception:  # progress is for the pages; the run goes on without it
+                log.warning("run progress not written", exc_info=True)
+            with self._changed:
+                self._changed.wait_for(lambda: self._closed, timeout=PROGRESS_EVERY_S)
+
+
 def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
     """Snapshot the week, solve, and write every proposal and the status in one transaction.
 
@@ -170,22 +222,8 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
             session.commit()
         case: Case = snapshot.case()  # what reading the stored files gives (test_snapshot.py)
 
-        stages: list[str] = []
-        written = [time.monotonic()]
-
-        def progress(stage: str, seconds: float) -> None:
-            """The finished stage, written for the pages; not more often than every
-            PROGRESS_EVERY_S (a copenhagen run's stages take milliseconds each, and a commit
-            per stage cost more than the engine: issue 15)."""
-            stages.append(stage)
-            if time.monotonic() - written[0] < PROGRESS_EVERY_S:
-                return
-            written[0] = time.monotonic()
-            with Session(engine) as s:
-                s.execute(_owned(run_id, WorkStatus.RUNNING.value).values(progress=stage))
-                s.commit()
-
-        result = solver(case, progress=progress)
+        with ProgressWriter(engine, run_id) as progress:
+            result = solver(case, progress=progress)
         rows = proposal_rows(run_id, result)
         with Session(engine) as session:
             insert_rows(session, Proposal.__table__, rows)  # type: ignore[attr-defined]
@@ -373,7 +411,7 @@ def previous_run(session: Session, run: Run) -> Run | None:
         col(Run.generation) < run.generation,
         Run.status == WorkStatus.DONE.value,
     )
-    return session.exec(query.order_by(col(Run.generation).desc())).first()
+    return session.exec(query.order_by(col(Run.generation).desc()).limit(1)).first()
 
 
 def diff(session: Session, run: Run, earlier: Run) -> list[Change]:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, col, select
 
 from service import db
 from service.models import Proposal, Run
 from service.usecases.runs import execute_run, request_run
+from solver.engine.week import run_case
 
 from .conftest import auth, import_fixture, wait_for_run
 
@@ -130,3 +133,50 @@ def test_migrations_match_the_models(database_url: str) -> None:
     with db.get_engine().connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
+
+
+def test_the_solve_does_not_wait_for_its_progress_to_be_written(client: TestClient) -> None:
+    """Another transaction holds the run's row (on SQLite: the database's write lock) while the
+    solve reports a stage: the report returns at once, the stage is written once the row is
+    free, and the run still ends ``done`` (a stage written late never overwrites it)."""
+    import_fixture(client, "tiny")
+    engine = db.get_engine()
+    run, _ = request_run(engine, "2026-W48", "t")
+    assert run.id is not None
+    run_id = run.id
+    holder = Session(engine)
+    held = threading.Event()
+    seen: dict[str, object] = {}
+
+    def release() -> None:
+        holder.rollback()
+        holder.close()
+        held.clear()
+
+    timer = threading.Timer(5.0, release)
+
+    def progress_of() -> str:
+        with Session(engine) as s:
+            found = s.get(Run, run_id)
+            assert found is not None
+            return found.progress
+
+    def solver(case, progress=None):  # type: ignore[no-untyped-def]
+        holder.execute(update(Run).where(col(Run.id) == run_id).values(error=None))
+        held.set()
+        timer.start()
+        progress("eligibility", 0.0)
+        seen["returned_while_held"] = held.is_set()
+        timer.join()
+        deadline = time.monotonic() + 10
+        while progress_of() != "eligibility" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seen["written"] = progress_of()
+        return run_case(case, progress=progress)
+
+    execute_run(engine, run_id, solver=solver)
+    assert seen == {"returned_while_held": True, "written": "eligibility"}
+    with Session(engine) as s:
+        done = s.get(Run, run_id)
+        assert done is not None and (done.status, done.progress) == ("done", "done")
+        assert s.exec(select(Proposal).where(Proposal.run_id == run_id)).first() is not None
