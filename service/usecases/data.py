@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 import uuid
 from dataclasses import asdict, dataclass, fields
@@ -431,14 +432,28 @@ def _columns(
     rows = list(session.execute(query).all())
     if not lists:
         return rows
-    out = []
-    for row in rows:
-        values = list(row)
-        for at in lists:
-            text = values[at]
-            values[at] = [] if text == "[]" else json.loads(text)
-        out.append(values)
+    out = [list(row) for row in rows]
+    for at in lists:
+        for values, items in zip(out, _lists([row[at] for row in rows]), strict=True):
+            values[at] = items
     return out
+
+
+# A column of JSON lists of strings as both databases store what SQLAlchemy and COPY write
+# (``json.dumps``: ``["A", "B"]``), each string without an escape: the items are the text
+# between the quotes. NUL separates the cells.
+_LIST = r'\[(?:"[^"\\\x00]*"(?:, "[^"\\\x00]*")*)?\]'
+_STRING_LISTS = re.compile(f"{_LIST}(?:\\x00{_LIST})*")
+
+
+def _lists(texts: list[str]) -> list[list[Any]]:
+    """A column of stored JSON lists, decoded. A national week's youths hold ~26,000 lists of
+    ~35 areas each: when the whole column is of the plain shape above, each list is split at
+    its separators (one pass of a regular expression checks the column) instead of decoded
+    one by one (~0.3 s, issue 15); else each is decoded as JSON."""
+    if None not in texts and _STRING_LISTS.fullmatch("\x00".join(texts)):
+        return [[] if text == "[]" else text[2:-2].split('", "') for text in texts]
+    return [[] if text == "[]" else json.loads(text) for text in texts]
 
 
 def _table(columns: Any, rows: list[Any]) -> bytes:
@@ -459,7 +474,7 @@ def snapshot_case(files: dict[str, bytes]) -> Case:
 
 def live_case(session: Session) -> Case:
     """The latest imported week as a case (what that week's run solves)."""
-    policy = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).first()
+    policy = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc()).limit(1)).first()
     if policy is None:
         raise LookupError("nothing has been imported yet")
     return week_snapshot(session, policy.week).case()

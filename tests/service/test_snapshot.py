@@ -4,10 +4,13 @@ as, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import Session
 
 import solver.caseio.read
@@ -83,3 +86,21 @@ def test_a_run_solves_the_case_its_stored_snapshot_reads_as(database_url: str) -
         files = data.files_from_json(stored.input_snapshot)
         assert stored.input_hash == data.snapshot_hash(files)
     assert solved == [read_case_files(files)]
+
+
+@given(
+    st.lists(st.lists(st.text(max_size=8), max_size=5), min_size=1, max_size=6),
+    st.booleans(),
+)
+def test_stored_lists_read_as_json_decodes_them(lists: list[list[str]], ascii_only: bool) -> None:
+    """A column of stored lists reads as ``json.loads`` of each, whether it takes the split of
+    plain lists or the decoder: quotes, backslashes, ``", "`` inside an item, letters beyond
+    ASCII written escaped or not."""
+    texts = [json.dumps(items, ensure_ascii=ascii_only) for items in lists]
+    assert data._lists(texts) == [json.loads(t) for t in texts]
+
+
+def test_plain_lists_are_split_and_others_decoded() -> None:
+    assert data._STRING_LISTS.fullmatch('[]\x00["A", "B"]\x00["x"]')
+    for other in ('["a\\"b"]', "[1, 2]", '["A","B"]', "[]\x00", '["a"]\x00', "null"):
+        assert not data._STRING_LISTS.fullmatch(other), other
