@@ -19,6 +19,7 @@ from service.usecases import data, decisions, runs
 from service.usecases.imports import import_week
 from service.usecases.lifecycle import register_youth
 from solver.caseio.read import read_case, read_case_files
+from solver.caseio.write import cells_of
 from solver.domain import Case
 from solver.engine.week import WeekResult, run_case
 
@@ -92,15 +93,24 @@ def test_a_run_solves_the_case_its_stored_snapshot_reads_as(database_url: str) -
     st.lists(st.lists(st.text(max_size=8), max_size=5), min_size=1, max_size=6),
     st.booleans(),
 )
-def test_stored_lists_read_as_json_decodes_them(lists: list[list[str]], ascii_only: bool) -> None:
-    """A column of stored lists reads as ``json.loads`` of each, whether it takes the split of
-    plain lists or the decoder: quotes, backslashes, ``", "`` inside an item, letters beyond
-    ASCII written escaped or not."""
+def test_stored_lists_give_the_cells_of_their_decoded_lists(
+    lists: list[list[str]], ascii_only: bool
+) -> None:
+    """A column of stored lists gives the cells ``json.loads`` of each would be written as,
+    whether the cells are cut from the text or the lists decoded: quotes, backslashes, ``", "``
+    and ``;`` inside an item, control characters, letters beyond ASCII written escaped or not,
+    and surrogate pairs."""
     texts = [json.dumps(items, ensure_ascii=ascii_only) for items in lists]
-    assert data._lists(texts) == [json.loads(t) for t in texts]
+    decoded = [json.loads(t) for t in texts]
+    assert cells_of([[v] for v in data._list_cells(texts)]) == cells_of([[v] for v in decoded])
 
 
-def test_plain_lists_are_split_and_others_decoded() -> None:
-    assert data._STRING_LISTS.fullmatch('[]\x00["A", "B"]\x00["x"]')
-    for other in ('["a\\"b"]', "[1, 2]", '["A","B"]', "[]\x00", '["a"]\x00', "null"):
-        assert not data._STRING_LISTS.fullmatch(other), other
+def test_plain_lists_are_cut_and_others_decoded() -> None:
+    plain = ["[]", '["A", "B"]', '["x"]', '["Omr\\u00e5de-06", "\u00d8", "\\u00e5"]']
+    assert data._cut_cells("\x00".join(plain), 4) == ["", "A;B", "x", "Område-06;Ø;å"]
+    others = ['["a\\"b"]', "[1, 2]", '["A","B"]', '["\\u0022"]', '["\\ud83d\\ude00"]',
+              '["a\\\\u00e5"]', '["a" ]', '["a\x00b"]', '["a"b"]', "null"]  # fmt: skip
+    for other in others:
+        assert data._cut_cells(other, 1) is None, other
+    for other in others[:6]:
+        assert data._list_cells([other]) == [json.loads(other)]
