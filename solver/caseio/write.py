@@ -151,11 +151,33 @@ def cells_of(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
 
 def cells_csv(header: Sequence[str], cells: Iterable[Sequence[str]]) -> str:
     """A machine-dialect CSV of cells already formatted by :func:`cells_of`: the same text as
-    :func:`csv_text` of their values."""
+    :func:`csv_text` of their values.
+
+    When no cell holds a character the csv writer would quote (a comma, a quote, a line break)
+    and no row is a single cell, the rows are joined directly: that is the writer's text, and a
+    national week's 10 MB of youths is written in a sixth of the time (issue 15)."""
+    rows = cells if isinstance(cells, list) else list(cells)
+    head = [safe_text(h) for h in header]
+    if rows and min(map(len, rows)) > 1:
+        text = "\r\n".join([",".join(row) for row in rows])
+        breaks = len(rows) - 1  # the line breaks between the rows, and no other
+        if (
+            text.count(",") == sum(map(len, rows)) - len(rows)  # the separators, and no other
+            and text.count("\r") == breaks
+            and text.count("\n") == breaks
+            and '"' not in text
+        ):
+            return _csv_line(head) + text + "\r\n"
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([safe_text(h) for h in header])
-    writer.writerows(cells)
+    writer.writerow(head)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(cells)
     return buf.getvalue()
 
 

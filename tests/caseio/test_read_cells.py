@@ -188,3 +188,28 @@ def test_one_date_is_read_as_a_column_of_dates_is(text: str) -> None:
             parse_date(text)
     else:
         assert parse_date(text) == date.fromisoformat(text)
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["", "a", ",", '"', "\r", "\n", "\r\n", "a b", "ø;å", "'x"]),
+            min_size=1,
+            max_size=4,
+        ),
+        max_size=5,
+    )
+)
+def test_cells_csv_is_the_csv_writers_text(rows: list[list[str]]) -> None:
+    """Joined directly or written by the csv module, the text is the csv writer's: cells it
+    quotes (separators, quotes, line breaks alone or in pairs) and rows of one empty cell."""
+    import csv
+    import io
+
+    from solver.caseio.write import cells_csv
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["h1", "h2"])
+    writer.writerows(rows)
+    assert cells_csv(["h1", "h2"], rows) == buf.getvalue()
