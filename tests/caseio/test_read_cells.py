@@ -213,3 +213,37 @@ def test_cells_csv_is_the_csv_writers_text(rows: list[list[str]]) -> None:
     writer.writerow(["h1", "h2"])
     writer.writerows(rows)
     assert cells_csv(["h1", "h2"], rows) == buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "areas",
+    [
+        "Nord",
+        "Nord;Syd",
+        "Nord; Syd",
+        "Nord ;Syd",
+        "Nord;;Syd",
+        ";Nord",
+        "Nord;",
+        "Nord;\xa0Syd",
+        "Nord;\x1fSyd",
+        "Nord; ;Syd",
+        "",
+    ],
+)
+def test_list_cells_read_as_their_files_do(areas: str) -> None:
+    """Items beside a separator with whitespace (Unicode's too), empty items, an empty cell:
+    read_cells splits a column of lists as list_cell does, as reading the files does."""
+    from solver.caseio.write import cells_csv
+
+    youth = make_youth(ref="Y1", excluded_areas=())
+    cells, files = _written(make_case([youth], [make_unit(ref="U1")]))
+    at = [c.name for c in COLUMNS["youths.csv"]].index("excluded_areas")
+    cells["youths.csv"][0][at] = areas
+    files["youths.csv"] = cells_csv(
+        [c.name for c in COLUMNS["youths.csv"]], cells["youths.csv"]
+    ).encode()
+    assert read_cells(cells, files) == read_case_files(files)
+    assert read_cells(cells, files).youths[0].excluded_areas == tuple(
+        a.strip() for a in areas.split(";") if a.strip()
+    )
