@@ -349,6 +349,7 @@ def _cell_rows(columns: tuple[Column, ...], rows: Sequence[Sequence[str]]) -> li
         kind = spec.kind
         if kind.shape is not None and not _column_shape(kind.shape).fullmatch(joined):
             raise _NotAsWritten
+        converted: list[Any]
         try:
             if kind.convert is str:
                 converted = list(cells)
