@@ -13,6 +13,7 @@ SQLAlchemy's INSERT would, else the database's (the id's sequence).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -63,10 +64,19 @@ def _with_defaults(
 
 def _copy(session: Session, table: Table, names: list[str], values: list[list[Any]]) -> None:
     from psycopg import sql
-    from psycopg.types.json import Json
 
-    # A JSON column stores Python's None as JSON null unless it says none_as_null (SQLAlchemy).
-    json = {c.name: bool(c.type.none_as_null) for c in table.columns if isinstance(c.type, JSON)}
+    # A JSON value goes as its text (``json.dumps``, as SQLAlchemy's and psycopg's JSON
+    # adapters write it), a repeated one encoded once; Python's None is JSON null unless the
+    # column says none_as_null (SQLAlchemy), then SQL NULL.
+    encoders: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        column_type = table.c[name].type
+        if not isinstance(column_type, JSON):
+            encoders.append(None)
+        elif column_type.none_as_null:
+            encoders.append(_null_or(_encoded_once(json.dumps)))
+        else:
+            encoders.append(_encoded_once(json.dumps))
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names))
     )
@@ -76,10 +86,14 @@ def _copy(session: Session, table: Table, names: list[str], values: list[list[An
         for row in values:
             copy.write_row(
                 [
-                    Json(v) if n in json and not (v is None and json[n]) else v
-                    for n, v in zip(names, row, strict=True)
+                    v if encode is None else encode(v)
+                    for v, encode in zip(row, encoders, strict=True)
                 ]
             )
+
+
+def _null_or(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else encode(value)
 
 
 def _executemany(session: Session, table: Table, names: list[str], values: list[list[Any]]) -> None:

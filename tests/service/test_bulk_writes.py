@@ -444,3 +444,39 @@ def test_the_snapshot_from_columns_is_the_snapshot_from_records(database_url: st
     assert b"'=cmd()" in new["youths.csv"] and refs[40].encode() not in new["youths.csv"]
     # every stored youth waits but the housed one and the paused one; and the header
     assert new["youths.csv"].count(b"\n") == 900 + 25 - 1 - 1 + 1
+
+
+def test_bulk_rows_bind_json_as_sqlalchemy_does(database_url: str) -> None:
+    """Enough rows for the bulk path, in a table of its own: a JSON column stores None as JSON
+    null, a none_as_null column as SQL NULL, repeated and nested values and letters beyond
+    ASCII as SQLAlchemy's INSERT stores them (each column compared as text)."""
+    from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, insert
+
+    from service.usecases.bulk import BULK_FROM, insert_rows
+
+    table = Table(
+        f"bulk_probe_{uuid.uuid4().hex[:8]}",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("label", String),
+        Column("doc", JSON),
+        Column("maybe", JSON(none_as_null=True)),
+    )
+    values = [None, {}, {"a": 1}, {"a": 1.0}, {"a": True}, {"ø": [1, {"b": None}]}, ["x", "å"]]
+    rows = [{"label": f"r{i}", "doc": values[i % len(values)],
+             "maybe": values[(i + 1) % len(values)]} for i in range(2 * BULK_FROM)]  # fmt: skip
+    engine = db.get_engine()
+    table.create(engine)
+    try:
+        with Session(engine) as session:
+            insert_rows(session, table, rows)
+            session.execute(insert(table), rows)  # SQLAlchemy's own, for comparison
+            session.commit()
+        columns = [cast(c, Text) for c in table.c if c.name != "id"]
+        with engine.connect() as conn:
+            stored = [tuple(r) for r in conn.execute(select(*columns).order_by(table.c.id))]
+        bulk, reference = stored[: len(rows)], stored[len(rows) :]
+        assert bulk == reference
+        assert any(r[2] is None for r in bulk) and any(r[1] == "null" for r in bulk)
+    finally:
+        table.drop(engine)
