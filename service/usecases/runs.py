@@ -135,8 +135,9 @@ class LeaseLost(Exception):
 
 
 class ProgressWriter:
-    """A run's latest finished stage, written for the pages from a thread of its own and not
-    more often than every ``PROGRESS_EVERY_S``; the solve hands it the stage and goes on.
+    """A run's latest finished stage, written for the pages from a thread of its own, first
+    after ``PROGRESS_EVERY_S`` and then not more often; the solve hands it the stage and goes
+    on.
 
     A copenhagen run's stages take milliseconds each, and a commit per stage cost more than the
     engine; on SQLite the first commit after a national snapshot's also checkpoints it (~0.3 s
@@ -170,7 +171,8 @@ class ProgressWriter:
 
     def _write(self) -> None:
         while True:
-            with self._changed:
+            with self._changed:  # a run done within PROGRESS_EVERY_S writes no progress
+                self._changed.wait_for(lambda: self._closed, timeout=PROGRESS_EVERY_S)
                 self._changed.wait_for(lambda: self._closed or self._latest is not None)
                 if self._closed:
                     return
@@ -181,8 +183,6 @@ class ProgressWriter:
                     s.commit()
             except Exception:  # progress is for the pages; the run goes on without it
                 log.warning("run progress not written", exc_info=True)
-            with self._changed:
-                self._changed.wait_for(lambda: self._closed, timeout=PROGRESS_EVERY_S)
 
 
 def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
