@@ -39,7 +39,7 @@ import dataclasses
 import functools
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -183,8 +183,8 @@ def _table(
             issues.append(CaseIssue(name, int(row), spec.name, code, {"cell": cell, **params}))
         ok = given.copy()
         ok[given] = ~bad
-        if ok.all():  # every cell given and fine (most columns): one map at C speed
-            values[spec.name] = list(map(spec.kind.convert, usable.to_numpy()))
+        if ok.all():  # every cell given and fine (most columns): a column at a time
+            values[spec.name] = _converted(spec.kind.convert, usable.to_numpy().tolist())
             continue
         column = [spec.default] * len(cells)
         for pos, cell in zip(np.flatnonzero(ok), usable.to_numpy()[~bad], strict=True):
@@ -351,11 +351,7 @@ def _cell_rows(columns: tuple[Column, ...], rows: Sequence[Sequence[str]]) -> Ta
             raise _NotAsWritten
         converted: list[Any]
         try:
-            if kind.convert is str:
-                converted = list(cells)
-            else:  # each distinct cell once (a national week's 20,000 lists are 48 distinct)
-                values_of = {c: kind.convert(c) for c in set(cells) if c}
-                converted = list(map(values_of.get, cells))
+            converted = _converted(kind.convert, cells)
             if "\x00\x00" in joined:  # an empty cell
                 if spec.required:
                     raise _NotAsWritten
@@ -370,6 +366,16 @@ def _cell_rows(columns: tuple[Column, ...], rows: Sequence[Sequence[str]]) -> Ta
     table: Table = {"_row": list(range(2, 2 + len(rows)))}
     table.update((c.name, v) for c, v in zip(columns, values, strict=True))
     return table
+
+
+def _converted(convert: Callable[[str], Any], cells: Sequence[str]) -> list[Any]:
+    """A column's cells converted, each distinct cell once (a national week's 20,000 lists of
+    excluded areas are 48 distinct texts, its dates a few thousand); text as it is. An empty
+    cell gives None."""
+    if convert is str:
+        return list(cells)
+    values_of = {c: convert(c) for c in set(cells) if c}
+    return list(map(values_of.get, cells))
 
 
 @functools.cache
