@@ -14,35 +14,50 @@ SQLAlchemy's INSERT would, else the database's (the id's sequence).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import JSON, Table, insert
 from sqlmodel import Session
 
+# Values whose equal instances of one type are bound alike (not floats: 0.0 == -0.0; not
+# datetimes: equal instants in two time zones).
+_SCALARS = frozenset((type(None), str, int, bool, date))
 BULK_FROM = 64  # fewer rows: one SQLAlchemy INSERT (the set-up costs more than it saves)
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts of column values, every row the same keys) into ``table``."""
-    if not rows:
+    if rows:
+        insert_columns(session, table, {name: [r[name] for r in rows] for name in rows[0]})
+
+
+def insert_columns(session: Session, table: Table, columns: Mapping[str, Sequence[Any]]) -> None:
+    """Insert rows given as columns (name -> the rows' values, in order) into ``table``: an
+    import's 20,000 youths without a dict per row."""
+    count = len(next(iter(columns.values()), ()))
+    if count == 0:
         return
     dialect = session.get_bind().dialect.name
-    filled = _with_defaults(table, rows) if len(rows) >= BULK_FROM else None
-    if filled is None or dialect not in ("postgresql", "sqlite"):
-        session.execute(insert(table), list(rows))
-    elif dialect == "postgresql":
-        _copy(session, table, *filled)
+    defaults = _defaults(table, list(columns), count) if count >= BULK_FROM else None
+    if defaults is None or dialect not in ("postgresql", "sqlite"):
+        names = list(columns)
+        rows = [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+        session.execute(insert(table), rows)
+        return
+    names = list(columns) + list(defaults)
+    values = [*columns.values(), *defaults.values()]
+    if dialect == "postgresql":
+        _copy(session, table, names, values)
     else:
-        _executemany(session, table, *filled)
+        _executemany(session, table, names, values)
 
 
-def _with_defaults(
-    table: Table, rows: Sequence[dict[str, Any]]
-) -> tuple[list[str], list[list[Any]]] | None:
-    """The column names and each row's values, with the Python-side defaults of the columns the
-    rows do not give; None when a default is SQL (left to SQLAlchemy's INSERT)."""
-    given = list(rows[0])
+def _defaults(table: Table, given: list[str], count: int) -> dict[str, list[Any]] | None:
+    """The Python-side defaults of the columns not ``given``, a value per row (a callable's
+    called for each, as SQLAlchemy's INSERT does); None when a default is SQL (left to
+    SQLAlchemy's INSERT)."""
     defaults = [
         (c.name, c.default)
         for c in table.columns
@@ -50,87 +65,80 @@ def _with_defaults(
     ]
     if any(not (d.is_scalar or d.is_callable) for _, d in defaults):
         return None
-    names = given + [name for name, _ in defaults]
-    values = []
-    for row in rows:
-        filled = [row[n] for n in given]
-        filled += [
-            d.arg if d.is_scalar else d.arg(None)  # type: ignore[attr-defined]
-            for _, d in defaults
-        ]
-        values.append(filled)
-    return names, values
+    out: dict[str, list[Any]] = {}
+    for name, default in defaults:
+        arg: Any = default.arg  # type: ignore[attr-defined]
+        out[name] = [arg] * count if default.is_scalar else [arg(None) for _ in range(count)]
+    return out
 
 
-def _copy(session: Session, table: Table, names: list[str], values: list[list[Any]]) -> None:
+def _copy(session: Session, table: Table, names: list[str], columns: list[Sequence[Any]]) -> None:
     from psycopg import sql
 
     # A JSON value goes as its text (``json.dumps``, as SQLAlchemy's and psycopg's JSON
     # adapters write it), a repeated one encoded once; Python's None is JSON null unless the
     # column says none_as_null (SQLAlchemy), then SQL NULL.
-    encoders: list[Callable[[Any], Any] | None] = []
-    for name in names:
+    encoded = []
+    for name, values in zip(names, columns, strict=True):
         column_type = table.c[name].type
         if not isinstance(column_type, JSON):
-            encoders.append(None)
-        elif column_type.none_as_null:
-            encoders.append(_null_or(_encoded_once(json.dumps)))
-        else:
-            encoders.append(_encoded_once(json.dumps))
+            encoded.append(values)
+            continue
+        encode = _encoded_once(json.dumps)
+        if column_type.none_as_null:
+            encode = _null_or(encode)
+        encoded.append(list(map(encode, values)))
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names))
     )
     driver = session.connection().connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in values:
-            copy.write_row(
-                [
-                    v if encode is None else encode(v)
-                    for v, encode in zip(row, encoders, strict=True)
-                ]
-            )
+        for row in zip(*encoded, strict=True):
+            copy.write_row(row)
 
 
 def _null_or(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if value is None else encode(value)
 
 
-def _executemany(session: Session, table: Table, names: list[str], values: list[list[Any]]) -> None:
+def _executemany(
+    session: Session, table: Table, names: list[str], columns: list[Sequence[Any]]
+) -> None:
     connection = session.connection()
     dialect = connection.dialect
-    binds: list[Callable[[Any], Any] | None] = []
-    for name in names:
-        column_type = table.c[name].type
-        bind = column_type.dialect_impl(dialect).bind_processor(dialect)
-        binds.append(_encoded_once(bind) if bind and isinstance(column_type, JSON) else bind)
+    bound = []
+    for name, values in zip(names, columns, strict=True):
+        bind = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        bound.append(values if bind is None else list(map(_encoded_once(bind), values)))
     quote = dialect.identifier_preparer.quote
     statement = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(table.name), ", ".join(map(quote, names)), ", ".join("?" * len(names))
     )
-    rows = [
-        tuple(v if bind is None else bind(v) for v, bind in zip(row, binds, strict=True))
-        for row in values
-    ]
-    connection.exec_driver_sql(statement, rows)
+    connection.exec_driver_sql(statement, list(zip(*bound, strict=True)))
 
 
 def _encoded_once(bind: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``bind`` remembering its result for flat dicts and None, the JSON a run's proposals
-    repeat (``fit``, ``reason_params``). Insertion order is part of the key, as it is of the
-    text."""
+    """``bind`` remembering its result for the values a column repeats: None, dates and other
+    scalars, flat dicts, lists of texts (a run's proposals share a few dozen reasons; a national
+    import's 20,000 lists of excluded areas are 48 distinct, its birth dates a few thousand).
+    The type is part of the key (1, 1.0 and True are equal keys but not the same value bound),
+    and a dict's insertion order, as it is of its text."""
     seen: dict[Any, Any] = {}
 
     def encode(value: Any) -> Any:
-        if value is None:
-            key: Any = None
-        elif isinstance(value, dict):
+        kind = type(value)
+        if kind in _SCALARS:
+            key: Any = (kind, value)
+        elif kind is dict:
             # The type is in the key: 1, 1.0 and True are equal keys but not the same JSON.
             key = tuple((k, v.__class__, v) for k, v in value.items())
             try:
                 hash(key)
             except TypeError:  # a nested list or dict: not remembered
                 return bind(value)
+        elif kind in (list, tuple) and all(type(v) is str for v in value):
+            key = (list, *value)  # a list of texts (areas): the same JSON as a tuple
         else:
             return bind(value)
         hit = seen.get(key, seen)

@@ -448,9 +448,21 @@ def test_the_snapshot_from_columns_is_the_snapshot_from_records(database_url: st
 
 def test_bulk_rows_bind_json_as_sqlalchemy_does(database_url: str) -> None:
     """Enough rows for the bulk path, in a table of its own: a JSON column stores None as JSON
-    null, a none_as_null column as SQL NULL, repeated and nested values and letters beyond
-    ASCII as SQLAlchemy's INSERT stores them (each column compared as text)."""
-    from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, insert
+    null, a none_as_null column as SQL NULL, repeated and nested values, letters beyond ASCII,
+    repeated dates, 0.0 and -0.0, booleans as SQLAlchemy's INSERT stores them (each column
+    compared as text)."""
+    from sqlalchemy import (
+        JSON,
+        Boolean,
+        Column,
+        Date,
+        Float,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        insert,
+    )
 
     from service.usecases.bulk import BULK_FROM, insert_rows
 
@@ -461,10 +473,18 @@ def test_bulk_rows_bind_json_as_sqlalchemy_does(database_url: str) -> None:
         Column("label", String),
         Column("doc", JSON),
         Column("maybe", JSON(none_as_null=True)),
+        Column("day", Date),
+        Column("share", Float),
+        Column("flag", Boolean),
     )
-    values = [None, {}, {"a": 1}, {"a": 1.0}, {"a": True}, {"ø": [1, {"b": None}]}, ["x", "å"]]
+    values = [None, {}, {"a": 1}, {"a": 1.0}, {"a": True}, {"ø": [1, {"b": None}]}, ["x", "å"],
+              [], [1], [True], ["1"], ("x", "å"), [["x"]], 1, 1.0, True, 0.0, -0.0, "1"]  # fmt: skip
+    days = [None, date(2026, 1, 5), date(2026, 1, 5), date(2005, 12, 31)]
+    shares = [0.0, -0.0, 1.0, None, 0.5]
     rows = [{"label": f"r{i}", "doc": values[i % len(values)],
-             "maybe": values[(i + 1) % len(values)]} for i in range(2 * BULK_FROM)]  # fmt: skip
+             "maybe": values[(i + 1) % len(values)], "day": days[i % len(days)],
+             "share": shares[i % len(shares)], "flag": [True, False, None][i % 3]}
+            for i in range(2 * BULK_FROM)]  # fmt: skip
     engine = db.get_engine()
     table.create(engine)
     try:
