@@ -24,6 +24,7 @@ from sqlmodel import Session
 # Values whose equal instances of one type are bound alike (not floats: 0.0 == -0.0; not
 # datetimes: equal instants in two time zones).
 _SCALARS = frozenset((type(None), str, int, bool, date))
+_TEXT = frozenset((str,))
 BULK_FROM = 64  # fewer rows: one SQLAlchemy INSERT (the set-up costs more than it saves)
 
 
@@ -137,7 +138,7 @@ def _encoded_once(bind: Callable[[Any], Any]) -> Callable[[Any], Any]:
                 hash(key)
             except TypeError:  # a nested list or dict: not remembered
                 return bind(value)
-        elif kind in (list, tuple) and all(type(v) is str for v in value):
+        elif kind in (list, tuple) and set(map(type, value)) <= _TEXT:
             key = (list, *value)  # a list of texts (areas): the same JSON as a tuple
         else:
             return bind(value)

@@ -99,8 +99,12 @@ def _field_columns(items: tuple[Any, ...]) -> dict[str, list[Any]]:
     columns = {}
     for f in fields(items[0]):
         values = list(map(attrgetter(f.name), items))
-        if not set(map(type, values)) <= _AS_IS:
-            values = [v if type(v) in _AS_IS else _plain(v) for v in values]
+        if not set(map(type, values)) <= _AS_IS:  # enums, tuples: each distinct value once
+            try:
+                plain = {v: _plain(v) for v in set(values)}
+                values = list(map(plain.__getitem__, values))
+            except TypeError:  # a value that cannot be a key
+                values = list(map(_plain, values))
         columns[f.name] = values
     return columns
 
