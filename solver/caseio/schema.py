@@ -128,8 +128,6 @@ COLUMNS = {
     "decisions.csv": DECISION_COLUMNS,
 }
 
-Row = dict[str, Any]  # column name -> value (default where empty or bad), plus "_row"
-
 
 # The Danish heading of every column (what the template workbook writes, what a Danish
 # spreadsheet may use). A heading is matched ignoring case and surrounding spaces.
