@@ -4,10 +4,11 @@ executemany, else SQLAlchemy's executemany INSERT.
 psycopg sends an executemany as one statement per row (pipelined); COPY sends the rows as one
 stream, which is what makes a national import (20,000 youths) and a national run's proposals
 cheap on PostgreSQL (issue 15). On SQLite the rows go to the driver's ``executemany`` with each
-value bound as SQLAlchemy would bind it (the column type's bind processor), without
-SQLAlchemy's per-row parameter handling; a JSON value repeated among the rows (a run's
-proposals share a few dozen reasons) is encoded once. The rows are the same either way: a
-column a row does not give takes its Python-side default (``status``, ``updated_at``) as
+column bound as SQLAlchemy would bind it (the column type's bind processor), without
+SQLAlchemy's per-row parameter handling. Rows are given as columns (``insert_columns``; an
+import's youths come straight from the case's fields) or as dicts (``insert_rows``); a value
+a column repeats is bound once (``_encoded_once``). The rows are the same either way: a column
+a row does not give takes its Python-side default (``status``, ``updated_at``) as
 SQLAlchemy's INSERT would, else the database's (the id's sequence).
 """
 
@@ -30,8 +31,11 @@ BULK_FROM = 64  # fewer rows: one SQLAlchemy INSERT (the set-up costs more than 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts of column values, every row the same keys) into ``table``."""
-    if rows:
-        insert_columns(session, table, {name: [r[name] for r in rows] for name in rows[0]})
+    if len(rows) < BULK_FROM:
+        if rows:
+            session.execute(insert(table), list(rows))
+        return
+    insert_columns(session, table, {name: [r[name] for r in rows] for name in rows[0]})
 
 
 def insert_columns(session: Session, table: Table, columns: Mapping[str, Sequence[Any]]) -> None:
