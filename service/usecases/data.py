@@ -99,10 +99,17 @@ def _field_columns(items: tuple[Any, ...]) -> dict[str, list[Any]]:
     columns = {}
     for f in fields(items[0]):
         values = list(map(attrgetter(f.name), items))
-        if not set(map(type, values)) <= _AS_IS:  # enums, tuples: each distinct value once
+        kinds = set(map(type, values))
+        if not kinds <= _AS_IS:  # enums, tuples: each distinct value once
+            kinds.discard(type(None))
             try:
-                plain = {v: _plain(v) for v in set(values)}
-                values = list(map(plain.__getitem__, values))
+                if len(kinds) == 1:
+                    plain = {v: _plain(v) for v in set(values)}
+                    values = list(map(plain.__getitem__, values))
+                else:  # keyed with the type: an IntEnum member equals its int, not its plain value
+                    keys = list(zip(map(type, values), values, strict=True))
+                    typed = {key: _plain(key[1]) for key in set(keys)}
+                    values = list(map(typed.__getitem__, keys))
             except TypeError:  # a value that cannot be a key
                 values = list(map(_plain, values))
         columns[f.name] = values

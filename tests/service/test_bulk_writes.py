@@ -500,3 +500,19 @@ def test_bulk_rows_bind_json_as_sqlalchemy_does(database_url: str) -> None:
         assert any(r[2] is None for r in bulk) and any(r[1] == "null" for r in bulk)
     finally:
         table.drop(engine)
+
+
+def test_field_columns_keep_equal_values_of_different_types_apart() -> None:
+    """An IntEnum member equals its int but is stored as its label: a column mixing the two
+    (or a tuple and None) makes each value plain as itself, distinct values converted once."""
+    from service.usecases.data import _field_columns
+    from solver.domain import Pet
+
+    @dataclasses.dataclass(frozen=True)
+    class Item:
+        value: Any
+
+    items = (Item(Pet(0)), Item(0), Item(("a", "b")), Item(None), Item(Pet(0)), Item(True))
+    assert _field_columns(items) == {
+        "value": [Pet(0).label, 0, ["a", "b"], None, Pet(0).label, True]
+    }
