@@ -9,8 +9,10 @@ costed arcs, a strict priority order and capacity groups, solved in three exact 
 - ``repair``: stage 2, the lexicographically best maximum set, in named parts (residual graph,
   exchange-cycle search, dead-node bookkeeping, cycle push, scan), compiled with numba; each
   part carries its piece of the exactness proof;
-- ``cpsat``: groups that cross the network's (CP-SAT, warm-started and bounded by the network,
-  within three time limits, never worse than the network allocation repaired);
+- ``cpsat``: groups that cross the network's (the LP relaxation first, CP-SAT where it is
+  fractional, warm-started and bounded by the network, within three time limits, never worse
+  than the network allocation repaired);
+- ``relaxation``: that path's LP relaxation (GLOP), exact when infeasible or integral;
 - ``solve``: the three stages end to end;
 - ``check``: a solver-free checker of an allocation (the specification);
 - ``lap``: OR-Library assignment instances, to check the core on published optima.

@@ -1,9 +1,13 @@
-"""The general path: CP-SAT for side constraints the network cannot carry.
+"""The general path: side constraints the network cannot carry, settled by the LP relaxation
+and, where it cannot, CP-SAT.
 
 Used only when a capacity group crosses another on its side (e.g. departments that mix dwelling
 types, so they cut across the quota groups; departments nested in quota groups stay in the
-network). The model has one Boolean per arc and is built once; the three stages change only its
-objective, fixed candidates and assumptions.
+network). Every stage's question goes first to the LP relaxation (:mod:`solver.core.relaxation`,
+GLOP, built once): an infeasible LP rules the answer out and an integral optimum is the answer,
+both proven. CP-SAT's model (one Boolean per arc) is built only when an LP optimum is
+fractional; it is then kept in step (count, fixed and ruled-out candidates) and the three stages
+change only its objective and assumptions.
 
 What is guaranteed:
 
@@ -12,8 +16,8 @@ What is guaranteed:
   and the fallback, and the result is the better of it and what CP-SAT found (by count, then
   priority, then cost). So a time-out never leaves nobody housed when a feasible allocation
   houses someone.
-- **The time limit holds.** Every CP-SAT call gets at most ``time_limit_s`` and what is left of
-  a deadline of three stages × ``time_limit_s`` from the start.
+- **The time limit holds.** Every solve (GLOP's and CP-SAT's) gets at most ``time_limit_s`` and
+  what is left of a deadline of three stages × ``time_limit_s`` from the start.
 - **Proven or said.** Each stage reports whether it was proven; when not, ``gap`` states how far
   the answer may be from optimal: ``housed`` (best upper bound − housed), ``priority_undecided``
   (higher-priority candidates whose check was not settled), ``fit_cost`` (cost − best lower
@@ -21,7 +25,8 @@ What is guaranteed:
 - **Few solves in stage 2.** When the count equals the network's maximum, every allocation here
   is a maximum flow of the network, so a candidate that no maximum flow can add to the fixed set
   (the exchange-cycle test of :mod:`solver.core.repair`, run on a network flow that houses the
-  fixed set) is ruled out without CP-SAT; CP-SAT decides only the rest.
+  fixed set) is ruled out without solving; the LP decides most of the rest, CP-SAT what is
+  left.
 """
 
 from __future__ import annotations
@@ -35,7 +40,15 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.core.network import FlowNetwork
-from solver.core.problem import CapacityGroup, IntArray, MatchProblem, Side, SolveParams
+from solver.core.problem import (
+    CapacityGroup,
+    IntArray,
+    MatchProblem,
+    Side,
+    SolveParams,
+    keeps_groups,
+)
+from solver.core.relaxation import Answer, Relaxation, Verdict
 from solver.core.repair.dead import DeadNodes, dead_row, record_failure
 from solver.core.repair.push import push_cycle
 from solver.core.repair.residual import Residual
@@ -54,6 +67,8 @@ class CpsatOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     checks: int = 0  # stage-2 CP-SAT solves
     screened: int = 0  # stage-2 candidates ruled out by the network test
+    lp_ruled_out: int = 0  # stage-2 candidates ruled out by the LP relaxation
+    lp_solves: int = 0  # LP relaxation solves, all stages
     fallback: bool = False  # the repaired flow solution was kept
 
 
@@ -146,7 +161,7 @@ class AllocationModel:
             if len(terms) > g.capacity:
                 m.add(sum(terms) <= g.capacity)
         self.total = sum(self.housed.values())
-        self.cost = sum(int(problem.arc_cost[a]) * self.x[a] for a in range(problem.n_arcs))
+        self.total_cost = sum(int(problem.arc_cost[a]) * self.x[a] for a in range(problem.n_arcs))
         self._var_index = np.array([v.index for v in self.x], dtype=np.int64)
         self._housed_c = np.array(list(self.housed), dtype=np.int64)
         self._housed_index = np.array([h.index for h in self.housed.values()], dtype=np.int64)
@@ -245,21 +260,63 @@ class NetworkScreen:
         self.res.blocked[c] = 1
 
 
-def _keeps_all(problem: MatchProblem, arcs: IntArray) -> bool:
-    """Whether ``arcs`` keep every capacity group."""
-    cands = np.bincount(problem.arc_candidate[arcs], minlength=problem.n_candidates)
-    units = np.bincount(problem.arc_unit[arcs], minlength=problem.n_units)
-    return all(
-        int((cands if g.side is Side.CANDIDATE else units)[np.unique(g.members)].sum())
-        <= g.capacity
-        for g in problem.groups
-    )
-
-
 def _key(problem: MatchProblem, arcs: IntArray) -> tuple[int, tuple[int, ...], int]:
     """Smaller is better: more housed, then the priority-best set, then cheaper."""
     ranks = tuple(sorted(problem.rank[problem.arc_candidate[arcs]].tolist()))
     return (-len(arcs), ranks, int(problem.arc_cost[arcs].sum()))
+
+
+class _Models:
+    """The LP relaxation (asked first) and the CP-SAT model (built only when the LP cannot
+    answer), kept in step: the stage-1 count, the fixed candidates and those ruled out."""
+
+    def __init__(
+        self, problem: MatchProblem, params: SolveParams, hint: IntArray, out: CpsatOutcome
+    ) -> None:
+        t = time.perf_counter()
+        self.lp = Relaxation(problem)
+        out.timings["lp_model"] = time.perf_counter() - t
+        self._problem, self._params, self._hint, self._out = problem, params, hint, out
+        self._cp: AllocationModel | None = None
+        self.count: int | None = None
+        self.fixed: list[int] = []
+        self.ruled_out: list[int] = []
+
+    @property
+    def built(self) -> bool:
+        return self._cp is not None
+
+    def cp(self) -> AllocationModel:
+        if self._cp is None:
+            t = time.perf_counter()
+            cp = self._cp = AllocationModel(self._problem, self._params)
+            cp.hint(self._hint)
+            if self.count is not None:
+                cp.model.add(cp.total == self.count)
+            for c in self.fixed:
+                cp.model.add(cp.housed[c] == 1)
+            for c in self.ruled_out:
+                cp.model.add(cp.housed[c] == 0)
+            self._out.timings["cpsat_model"] = time.perf_counter() - t
+        return self._cp
+
+    def set_count(self, count: int) -> None:
+        self.count = count
+        self.lp.set_count(count)
+        if self._cp is not None:
+            self._cp.model.add(self._cp.total == count)
+
+    def fix(self, c: int) -> None:
+        self.fixed.append(c)
+        self.lp.fix(c)
+        if self._cp is not None:
+            self._cp.model.add(self._cp.housed[c] == 1)
+
+    def rule_out(self, c: int) -> None:
+        self.ruled_out.append(c)
+        self.lp.rule_out(c)
+        if self._cp is not None:
+            self._cp.model.add(self._cp.housed[c] == 0)
 
 
 def solve_with_side_constraints(
@@ -277,103 +334,165 @@ def solve_with_side_constraints(
     be allocated under the side constraints, it is optimal here too (every allocation here is one
     of the network, so no larger count and no better set exists), and only stage 3 runs.
     Otherwise stage 1 maximises the count, stage 2 fixes candidates in rank order (network test
-    first, then one CP-SAT feasibility solve), and stage 3 minimises cost.
+    first, then the LP relaxation, then one CP-SAT feasibility solve), and stage 3 minimises
+    cost.
 
-    The network bounds every stage for free: its maximum bounds the count, and
-    ``network_fit(housed)`` (the network's cheapest allocation of a housed set, side constraints
-    ignored) bounds the cost; a stage whose answer meets its bound is proven without CP-SAT.
+    Every question goes to the LP relaxation first (:mod:`solver.core.relaxation`): an
+    infeasible LP rules the answer out and an integral optimum is the answer, both proven;
+    CP-SAT runs only when the LP's optimum is fractional (or it ran out of time). The network
+    bounds every stage for free too: its maximum bounds the count, and ``network_fit(housed)``
+    (the network's cheapest allocation of a housed set, side constraints ignored) bounds the
+    cost; a stage whose answer meets its bound is proven without solving.
     """
     started = time.perf_counter()
     deadline = started + STAGES * params.time_limit_s
     repaired = feasible_repair(problem, relaxed_arcs)
     out = CpsatOutcome(arcs=repaired)
     network_max = int(relaxed_flow[net.entry].sum())
-    t = time.perf_counter()
-    model = AllocationModel(problem, params)
-    m = model.model
-    model.hint(repaired)
-    out.timings["cpsat_model"] = time.perf_counter() - t
+    models = _Models(problem, params, repaired, out)
+    lp = models.lp
+    overrun = [0.02]  # the most a solve has run past its limit (seconds), CP-SAT's or GLOP's
 
     def budget() -> float:
         """Seconds the next solve may take: at most the limit, and it must end (with the worst
         overrun seen so far) by the deadline; 0 = do not start one."""
-        left = min(params.time_limit_s, deadline - time.perf_counter() - model.overrun)
+        worst = max(overrun[0], models.cp().overrun if models.built else 0.0)
+        left = min(params.time_limit_s, deadline - time.perf_counter() - worst)
         return left if left >= 0.01 else 0.0
+
+    def ask(question: Callable[..., Answer], *args: int) -> Answer:
+        """``question(*args, seconds)`` of the LP, within the budget; its overrun counted."""
+        left = budget()
+        t = time.perf_counter()
+        answer = question(*args, left)
+        overrun[0] = max(overrun[0], time.perf_counter() - t - left)
+        return answer
+
+    ones = np.ones(problem.n_arcs, dtype=np.float64)
+    cost = problem.arc_cost.astype(np.float64)
 
     # Shortcut: the network's set, fixed.
     t = time.perf_counter()
     in_set = np.zeros(problem.n_candidates, dtype=bool)
     in_set[np.flatnonzero(relaxed_flow[net.entry] > 0)] = True
-    m.add_assumptions([h if in_set[c] else h.Not() for c, h in model.housed.items()])
-    m.minimize(model.cost)
-    status, arcs = model.solve(budget()) if budget() > 0 else (cp_model.UNKNOWN, None)
-    m.clear_assumptions()
-    out.timings["cpsat_fixed_set"] = time.perf_counter() - t
+    lp.fix_set(in_set)
+    lp.objective(cost, maximize=False)
+    answer = ask(lp.solve)
+    lp.fix_set(None)
+    status, arcs, lower = cp_model.UNKNOWN, None, int(np.ceil(answer.value - 1e-6))
+    if answer.verdict is Verdict.INTEGRAL:
+        status, arcs = cp_model.OPTIMAL, answer.arcs
+    elif answer.verdict is not Verdict.INFEASIBLE and budget() > 0:
+        cp = models.cp()
+        cp.model.add_assumptions([h if in_set[c] else h.Not() for c, h in cp.housed.items()])
+        cp.model.minimize(cp.total_cost)
+        status, arcs = cp.solve(budget())
+        cp.model.clear_assumptions()
+        cp.model.clear_objective()
+        lower = max(lower, int(np.ceil(cp.bound - 1e-6)))
+    out.timings["side_fixed_set"] = time.perf_counter() - t
     if arcs is not None:
         out.arcs = arcs
         proven3 = status == cp_model.OPTIMAL
         out.proven = {"stage1": True, "stage2": True, "stage3": proven3}
         if not proven3:
-            out.gap["fit_cost"] = int(problem.arc_cost[arcs].sum()) - int(np.ceil(model.bound))
+            out.gap["fit_cost"] = int(problem.arc_cost[arcs].sum()) - lower
+        out.lp_solves = lp.solves
         return out
 
     # Stage 1: maximum count (no solve when the repair already meets the network's maximum).
     t = time.perf_counter()
-    status, found = cp_model.UNKNOWN, None
+    found, upper = None, network_max
     if len(repaired) < network_max and budget() > 0:
-        m.maximize(model.total)
-        status, found = model.solve(budget())
+        lp.objective(ones, maximize=True)
+        answer = ask(lp.solve)
+        if answer.verdict is Verdict.INTEGRAL:  # no allocation houses more than the LP
+            found = answer.arcs
+            upper = len(answer.arcs)
+        elif answer.verdict is Verdict.FRACTIONAL:
+            upper = min(upper, int(np.floor(answer.value + 1e-6)))
+        if found is None and len(repaired) < upper and budget() > 0:
+            cp = models.cp()
+            cp.model.maximize(cp.total)
+            _, found = cp.solve(budget())
+            cp.model.clear_objective()
+            if found is not None:
+                upper = min(upper, int(np.floor(cp.bound + 1e-6)))
     incumbent = found if found is not None and len(found) >= len(repaired) else repaired
     best = len(incumbent)
-    upper = min(network_max, int(np.floor(model.bound))) if found is not None else network_max
-    out.proven["stage1"] = status == cp_model.OPTIMAL or best >= upper
+    out.proven["stage1"] = best >= upper
     if not out.proven["stage1"]:
         out.gap["housed"] = upper - best
-    m.add(model.total == best)
-    m.clear_objective()
-    out.timings["cpsat_stage1"] = time.perf_counter() - t
+    models.set_count(best)
+    out.timings["side_stage1"] = time.perf_counter() - t
 
-    # Stage 2: fix in rank order.
+    # Stage 2: fix in rank order. A candidate the incumbent houses is fixed as it comes; one it
+    # does not is asked of the network (when it bounds the count), then of the LP, then of
+    # CP-SAT. One ruled out stays out: it cannot join the fixed set, nor any larger one. (A
+    # block test, one LP ruling out a run of candidates, was tried: on the mixed copenhagen
+    # week it took 90 LP solves against 51, each slower for its changed objective.)
     t = time.perf_counter()
     screen = NetworkScreen(net, relaxed_flow) if best == network_max else None
+    order = np.argsort(problem.rank, kind="stable").tolist()
+    lp.objective(np.zeros(problem.n_arcs), maximize=True)  # bounds change, objective stays
+    has_arcs = np.bincount(problem.arc_candidate, minlength=problem.n_candidates) > 0
     housed_now = np.zeros(problem.n_candidates, dtype=bool)
     housed_now[problem.arc_candidate[incumbent]] = True
+    out_now = np.zeros(problem.n_candidates, dtype=bool)  # ruled out
+
+    def rule_out(c: int) -> None:
+        out_now[c] = True
+        models.rule_out(c)
+
     fixed, undecided = 0, 0
-    for c in np.argsort(problem.rank, kind="stable").tolist():
+    for c in order:
         if fixed == best:
             break
-        if c not in model.housed:
+        if not has_arcs[c] or out_now[c]:
             continue
         if not housed_now[c]:
             if screen is not None and not screen.can_join(c):
                 out.screened += 1
+                rule_out(c)
                 continue
-            left = budget()
-            if left <= 0:
-                undecided += 1
+            found = None
+            answer = ask(lp.solve_with, c)
+            if answer.verdict is Verdict.INFEASIBLE:
+                out.lp_ruled_out += 1
+                rule_out(c)
                 continue
-            out.checks += 1
-            model.hint(incumbent)
-            m.add_assumption(model.housed[c])
-            status, found = model.solve(left)
-            m.clear_assumptions()
-            if found is None:
-                if status != cp_model.INFEASIBLE:
+            if answer.verdict is Verdict.INTEGRAL:
+                found = answer.arcs
+            else:
+                left = budget()
+                if left <= 0:
                     undecided += 1
-                continue
+                    continue
+                cp = models.cp()
+                out.checks += 1
+                cp.hint(incumbent)
+                cp.model.add_assumption(cp.housed[c])
+                status, found = cp.solve(left)
+                cp.model.clear_assumptions()
+                if found is None:
+                    if status == cp_model.INFEASIBLE:
+                        rule_out(c)
+                    else:
+                        undecided += 1
+                    continue
             incumbent = found
             housed_now[:] = False
             housed_now[problem.arc_candidate[found]] = True
         elif screen is not None:
             screen.can_join(c)  # already housed here: make the network flow house it too
-        m.add(model.housed[c] == 1)
+        models.fix(c)
         if screen is not None:
             screen.fix(c)
         fixed += 1
     out.proven["stage2"] = out.proven["stage1"] and undecided == 0
     if undecided:
         out.gap["priority_undecided"] = undecided
-    out.timings["cpsat_stage2"] = time.perf_counter() - t
+    out.timings["side_stage2"] = time.perf_counter() - t
 
     # Stage 3: cheapest allocation of the housed set. The network's cheapest allocation of the
     # same set is a lower bound, and optimal when it keeps the side constraints.
@@ -382,25 +501,38 @@ def solve_with_side_constraints(
     bound_arcs = network_fit(housed_set)
     lower = int(problem.arc_cost[bound_arcs].sum())
     status, found = cp_model.UNKNOWN, None
-    if _keeps_all(problem, bound_arcs):
+    if keeps_groups(problem, bound_arcs, problem.groups):
         status, found = cp_model.OPTIMAL, bound_arcs
     elif budget() > 0:
-        for c, h in model.housed.items():
-            if not housed_now[c]:
-                m.add(h == 0)
-        m.minimize(model.cost)
-        model.hint(incumbent)
-        status, found = model.solve(budget())
-        if found is not None:
-            lower = max(lower, int(np.ceil(model.bound - 1e-6)))
+        lp.fix_set(housed_now)
+        lp.objective(cost, maximize=False)
+        answer = ask(lp.solve)
+        if answer.verdict in (Verdict.INTEGRAL, Verdict.FRACTIONAL):
+            lower = max(lower, int(np.ceil(answer.value - 1e-6)))
+        if answer.verdict is Verdict.INTEGRAL:
+            status, found = cp_model.OPTIMAL, answer.arcs
+        else:
+            if budget() > 0:
+                cp = models.cp()
+                for c, h in cp.housed.items():
+                    if not housed_now[c]:
+                        cp.model.add(h == 0)
+                cp.model.minimize(cp.total_cost)
+                cp.hint(incumbent)
+                status, found = cp.solve(budget())
+                if found is not None:
+                    lower = max(lower, int(np.ceil(cp.bound - 1e-6)))
     chosen = found if found is not None else incumbent
-    cost = int(problem.arc_cost[chosen].sum())
-    out.proven["stage3"] = (status == cp_model.OPTIMAL or cost <= lower) and out.proven["stage2"]
-    if cost > lower:
-        out.gap["fit_cost"] = cost - lower
-    out.timings["cpsat_stage3"] = time.perf_counter() - t
+    chosen_cost = int(problem.arc_cost[chosen].sum())
+    out.proven["stage3"] = (status == cp_model.OPTIMAL or chosen_cost <= lower) and out.proven[
+        "stage2"
+    ]
+    if chosen_cost > lower:
+        out.gap["fit_cost"] = chosen_cost - lower
+    out.timings["side_stage3"] = time.perf_counter() - t
 
     out.arcs = chosen
+    out.lp_solves = lp.solves
     if _key(problem, repaired) < _key(problem, chosen):
         out.arcs, out.fallback = repaired, True
     return out

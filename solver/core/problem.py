@@ -122,6 +122,19 @@ class MatchProblem:
         )
 
 
+def keeps_groups(
+    problem: MatchProblem, arcs: IntArray, groups: tuple[CapacityGroup, ...] | list[CapacityGroup]
+) -> bool:
+    """Whether the allocation ``arcs`` keeps every one of ``groups`` (members counted once)."""
+    cands = np.bincount(problem.arc_candidate[arcs], minlength=problem.n_candidates)
+    units = np.bincount(problem.arc_unit[arcs], minlength=problem.n_units)
+    return all(
+        int((cands if g.side is Side.CANDIDATE else units)[np.unique(g.members)].sum())
+        <= g.capacity
+        for g in groups
+    )
+
+
 class Status(StrEnum):
     OPTIMAL = "OPTIMAL"  # every stage proven optimal
     FEASIBLE = "FEASIBLE"  # a valid allocation, optimality not proven (time limit on CP-SAT)

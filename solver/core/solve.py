@@ -10,13 +10,11 @@ import numpy as np
 
 from solver.core.network import FlowNetwork, fit_flow, maximum_flow, split_groups
 from solver.core.problem import (
-    CapacityGroup,
-    IntArray,
     MatchProblem,
     MatchResult,
-    Side,
     SolveParams,
     Status,
+    keeps_groups,
 )
 from solver.core.repair import lexicographic_repair
 
@@ -85,7 +83,7 @@ def solve(
     path = "flow"
     proven = {"stage1": True, "stage2": True, "stage3": params.fit_stage}
     gap: dict[str, int] = {}
-    if side and not _keeps(problem, arcs, side):
+    if side and not keeps_groups(problem, arcs, side):
         # Imported here: CP-SAT (and its protobuf runtime) loads only for a week that needs it.
         from solver.core.cpsat import solve_with_side_constraints
 
@@ -103,9 +101,12 @@ def solve(
         timings.update(outcome.timings)
         path = "flow+cpsat"
         log.debug(
-            "cpsat: %d stage-2 solves, %d ruled out by the network, fallback=%s",
+            "cpsat: %d LP solves, %d stage-2 CP-SAT solves, %d ruled out by the network, "
+            "%d by the LP, fallback=%s",
+            outcome.lp_solves,
             outcome.checks,
             outcome.screened,
+            outcome.lp_ruled_out,
             outcome.fallback,
         )
         if progress is not None:
@@ -124,14 +125,3 @@ def solve(
         proven=proven,
         gap=gap,
     )
-
-
-def _keeps(problem: MatchProblem, arcs: IntArray, groups: list[CapacityGroup]) -> bool:
-    """Whether the allocation keeps every one of ``groups``."""
-    cands = np.bincount(problem.arc_candidate[arcs], minlength=problem.n_candidates)
-    units = np.bincount(problem.arc_unit[arcs], minlength=problem.n_units)
-    for g in groups:
-        used = cands if g.side is Side.CANDIDATE else units
-        if int(used[g.members].sum()) > g.capacity:
-            return False
-    return True

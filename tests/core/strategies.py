@@ -101,3 +101,31 @@ def medium_problems(draw: st.DrawFn) -> MatchProblem:
         rank=rng.permutation(n_c).astype(np.int64),
         groups=tuple(groups),
     )
+
+
+@st.composite
+def crossing_problems(draw: st.DrawFn, max_candidates: int = 6, max_units: int = 5) -> MatchProblem:
+    """Dense arcs and units in a grid: quota groups by column, departments by row, both tight,
+    so the two families cross (as mixed departments cut across a housing organisation's quota
+    groups) and the network's allocation breaks the family it cannot carry far more often than
+    in :func:`problems` with ``side_constraints``: the side path's stages (the LP relaxation,
+    and CP-SAT where it is fractional) are what these problems test."""
+    n_c = draw(st.integers(3, max_candidates))
+    n_u = draw(st.integers(3, max_units))
+    pairs = [(c, u) for c in range(n_c) for u in range(n_u)]
+    keep = draw(st.lists(st.sampled_from([True, True, False]), min_size=len(pairs),
+                         max_size=len(pairs)))  # fmt: skip
+    costs = draw(st.lists(st.integers(0, 9), min_size=len(pairs), max_size=len(pairs)))
+    arcs = [(c, u, k) for (c, u), on, k in zip(pairs, keep, costs, strict=True) if on]
+    rank = draw(st.permutations(list(range(n_c))))
+    groups = _partition(draw, n_c, 2, Side.CANDIDATE, "team")
+    n_cols = draw(st.integers(2, 3))
+    column = [u % n_cols for u in range(n_u)]
+    row = draw(st.lists(st.integers(0, 2), min_size=n_u, max_size=n_u))
+    for name, labels in (("quota", column), ("department", row)):
+        for b in sorted(set(labels)):
+            members = np.array([u for u, lab in enumerate(labels) if lab == b], dtype=np.int64)
+            if len(members) > 1:
+                cap = draw(st.integers(0, min(2, len(members) - 1)))
+                groups.append(CapacityGroup(f"{name}{b}", Side.UNIT, members, cap))
+    return MatchProblem.from_arcs(n_c, n_u, arcs, rank=rank, groups=tuple(groups))

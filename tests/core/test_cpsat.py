@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from ortools.sat.python import cp_model
 
-from solver.core import cpsat
+from solver.core import cpsat, relaxation
 from solver.core.check import check_allocation
 from solver.core.cpsat import STAGES, feasible_repair
 from solver.core.network import FlowNetwork, fit_flow, maximum_flow, split_groups
@@ -19,7 +19,7 @@ from solver.core.repair import lexicographic_repair
 from solver.core.solve import solve
 
 from .oracle import brute_force
-from .strategies import problems
+from .strategies import crossing_problems, problems
 
 
 def _as_result(problem: MatchProblem, arcs: np.ndarray) -> MatchResult:
@@ -130,10 +130,10 @@ class _FakeClock:
 def test_every_solve_fits_in_three_stages_of_the_time_limit(
     monkeypatch: pytest.MonkeyPatch, limit: float
 ) -> None:
-    """Each CP-SAT call is given at most the limit and must end by three limits after the start,
-    even when every call uses all it is given and finds nothing (and the network test lets every
-    stage-2 candidate through, so there are far more calls than three limits hold); the answer
-    is then the repair, unproven, with its gap."""
+    """Each solve (the LP relaxation's and CP-SAT's) is given at most the limit and all must end
+    by three limits after the start, even when every solve uses all it is given and finds
+    nothing (and the network test lets every stage-2 candidate through, so there are far more
+    solves than three limits hold); the answer is then the repair, unproven, with its gap."""
     clock = _FakeClock()
     given_limits: list[float] = []
 
@@ -153,8 +153,16 @@ def test_every_solve_fits_in_three_stages_of_the_time_limit(
         self.overrun = max(self.overrun, 0.01)
         return cp_model.UNKNOWN, None
 
+    def lp_timed_out(self: relaxation.Relaxation, time_limit: float) -> relaxation.Answer:
+        if time_limit <= 0:  # as the real one: a question with no time is not asked
+            return relaxation.Answer(relaxation.Verdict.UNKNOWN)
+        given_limits.append(time_limit)
+        clock.now += time_limit + 0.01
+        return relaxation.Answer(relaxation.Verdict.UNKNOWN)
+
     monkeypatch.setattr(cpsat.time, "perf_counter", clock)
     monkeypatch.setattr(cpsat.AllocationModel, "solve", timed_out)
+    monkeypatch.setattr(relaxation.Relaxation, "solve", lp_timed_out)
     monkeypatch.setattr(cpsat, "NetworkScreen", LetsAllThrough)
     problem = crossing_problem(density=0.01)  # sparse: top candidates are left out, so checks
     start = clock.now
@@ -166,3 +174,107 @@ def test_every_solve_fits_in_three_stages_of_the_time_limit(
     assert np.array_equal(np.sort(result.arcs), repaired) and len(repaired) > 0
     assert result.status is Status.FEASIBLE and result.gap
     assert check_allocation(problem, result) == []
+
+
+def two_triangles() -> MatchProblem:
+    """Six units in two triangles of crossing pairs (each pair at most one), six candidates
+    eligible for every unit: at most two can be housed, but the LP relaxation houses three
+    (every unit at one half), so only CP-SAT can settle the count."""
+    pairs = [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5)]
+    groups = tuple(CapacityGroup(f"pair{a}{b}", Side.UNIT, np.array([a, b]), 1) for a, b in pairs)
+    cand, unit = np.nonzero(np.ones((6, 6), dtype=bool))
+    return MatchProblem(
+        n_candidates=6,
+        n_units=6,
+        arc_candidate=cand.astype(np.int64),
+        arc_unit=unit.astype(np.int64),
+        arc_cost=((cand * 7 + unit * 3) % 5).astype(np.int64),
+        rank=np.array([3, 0, 5, 1, 4, 2], dtype=np.int64),
+        groups=groups,
+    )
+
+
+def test_the_lp_relaxation_of_two_triangles_is_fractional() -> None:
+    """Guard for the test below, and the relaxation's own answer: an optimum of 3, not 0/1."""
+    problem = two_triangles()
+    lp = relaxation.Relaxation(problem)
+    lp.objective(np.ones(problem.n_arcs), maximize=True)
+    answer = lp.solve(5.0)
+    assert answer.verdict is relaxation.Verdict.FRACTIONAL
+    assert answer.value == pytest.approx(3.0)
+    lp.set_count(3)
+    assert lp.solve(5.0).verdict is relaxation.Verdict.FRACTIONAL  # still no 0/1 point
+    assert brute_force(problem).housed == 2
+
+
+def test_a_fractional_lp_leaves_the_stage_to_cp_sat_and_the_answer_is_exact() -> None:
+    """Where the LP cannot answer, CP-SAT does, and every stage equals the oracle's."""
+    problem = two_triangles()
+    result = solve(problem, SolveParams(time_limit_s=20))
+    assert result.solver_path == "flow+cpsat"
+    assert "cpsat_model" in result.timings  # CP-SAT was built: the LP did not settle it
+    _assert_oracle(problem, result)
+
+
+@settings(max_examples=300, deadline=None)
+@given(crossing_problems(max_candidates=7, max_units=5))
+def test_cp_sat_alone_still_matches_the_oracle_when_the_lp_answers_nothing(
+    problem: MatchProblem,
+) -> None:
+    """The LP relaxation answers most questions now; with it answering none (every solve out
+    of time), the CP-SAT path that remains must still be exact on its own."""
+    unknown = relaxation.Answer(relaxation.Verdict.UNKNOWN)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(relaxation.Relaxation, "solve", lambda self, limit: unknown)
+        result = solve(problem, SolveParams(time_limit_s=20))
+    _assert_oracle(problem, result)
+
+
+@settings(max_examples=300, deadline=None)
+@given(crossing_problems(max_candidates=7, max_units=5))
+def test_a_fractional_stage_2_answer_is_settled_by_cp_sat(problem: MatchProblem) -> None:
+    """A fractional LP optimum for a stage-2 candidate says nothing of whether it can join:
+    with every such answer fractional, CP-SAT decides each and the set is still the oracle's.
+    (Small problems are rarely fractional by themselves; the two triangles are, in stage 1.)"""
+    fractional = relaxation.Answer(relaxation.Verdict.FRACTIONAL, 1.0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(relaxation.Relaxation, "solve_with", lambda self, c, limit: fractional)
+        result = solve(problem, SolveParams(time_limit_s=20))
+    _assert_oracle(problem, result)
+
+
+def _assert_oracle(problem: MatchProblem, result: MatchResult) -> None:
+    best = brute_force(problem)
+    assert result.status is Status.OPTIMAL
+    assert (result.housed, result.priority_signature, result.fit_cost) == (
+        best.housed,
+        best.signature,
+        best.cost,
+    )
+    assert check_allocation(problem, result) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(crossing_problems(max_candidates=7, max_units=5))
+def test_the_lp_alone_answers_exactly_or_not_at_all(problem: MatchProblem) -> None:
+    """With CP-SAT unable to answer (every solve out of time), whatever the LP relaxation
+    settles is exact: a result that says OPTIMAL equals the oracle's, and any other states its
+    gap and keeps every group."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cpsat.AllocationModel, "solve", lambda self, limit: (cp_model.UNKNOWN, None))
+        result = solve(problem, SolveParams(time_limit_s=20))
+    if result.status is Status.OPTIMAL:
+        _assert_oracle(problem, result)
+    else:
+        assert result.gap and check_allocation(problem, result) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(crossing_problems(max_candidates=7, max_units=5))
+def test_crossing_groups_match_the_brute_force_optimum_in_every_stage(
+    problem: MatchProblem,
+) -> None:
+    """Quota groups and departments that cross, both tight: the side path (the LP relaxation
+    first, CP-SAT where it is fractional) equals the oracle in the count, the priority set and
+    the cost, proven."""
+    _assert_oracle(problem, solve(problem, SolveParams(time_limit_s=20)))

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
-from solver.core import cpsat
+from solver.core import cpsat, relaxation
 from solver.core.problem import MatchResult, SolveParams, Status
+from solver.core.relaxation import Verdict
 from solver.core.solve import solve
 from solver.domain import DwellingType, IncomeType, Pet, PetPolicy, QuotaGroup, SupportMethod
 from solver.engine.build import build_problem
@@ -77,11 +78,15 @@ def test_a_youth_whose_housing_would_raise_the_count_is_not_told_it_lowers_it() 
 def test_time_out_on_the_side_path_houses_youths_and_claims_no_optimality(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """End to end through the engine, every CP-SAT call timing out (mocked: no solve finds
-    anything): the week still houses youths (the network allocation repaired to keep the
-    department limit), says FEASIBLE with its gap, and no explanation claims optimality."""
+    """End to end through the engine, every solve timing out (mocked: neither the LP
+    relaxation nor CP-SAT finds anything): the week still houses youths (the network allocation
+    repaired to keep the department limit), says FEASIBLE with its gap, and no explanation
+    claims optimality."""
     monkeypatch.setattr(
         cpsat.AllocationModel, "solve", lambda self, limit: (cp_model.UNKNOWN, None)
+    )
+    monkeypatch.setattr(
+        relaxation.Relaxation, "solve", lambda self, limit: relaxation.Answer(Verdict.UNKNOWN)
     )
     units = [
         make_unit("U1", department="D1", rent=2000),
