@@ -72,12 +72,9 @@ def columns(case: Case) -> tuple[YouthColumns, UnitColumns, Context]:
     policy = case.policy
     areas = sorted({u.area for u in case.units})
     code = {a: i for i, a in enumerate(areas)}
-    n_y, n_a = len(case.youths), max(len(areas), 1)
-    excluded = np.zeros((n_y, n_a), dtype=bool)
-    preferred = np.zeros((n_y, n_a), dtype=bool)
-    for i, y in enumerate(case.youths):
-        excluded[i, [code[a] for a in y.excluded_areas if a in code]] = True
-        preferred[i, [code[a] for a in y.preferred_areas if a in code]] = True
+    n_a = max(len(areas), 1)
+    excluded = _area_matrix([y.excluded_areas for y in case.youths], code, n_a)
+    preferred = _area_matrix([y.preferred_areas for y in case.youths], code, n_a)
     ceiling = np.array([policy.ceiling_for(y) for y in case.youths], dtype=np.int64)
     income = np.array([y.monthly_income or 0 for y in case.youths], dtype=np.int64)
     run_day = policy.run_date.toordinal()
@@ -126,6 +123,26 @@ def columns(case: Case) -> tuple[YouthColumns, UnitColumns, Context]:
         persons_per_room=policy.persons_per_room,
     )
     return ycols, ucols, ctx
+
+
+def _area_matrix(lists: list[tuple[str, ...]], code: dict[str, int], n_areas: int) -> BoolArray:
+    """``out[i, a]``: area ``a`` is in ``lists[i]`` (areas no dwelling is in are left out).
+
+    Set in one assignment; each distinct list is coded once (a national week's 20,000 youths
+    name 48 distinct lists of excluded areas)."""
+    coded: dict[tuple[str, ...], list[int]] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, areas in enumerate(lists):
+        codes = coded.get(areas)
+        if codes is None:
+            codes = coded[areas] = [code[a] for a in areas if a in code]
+        if codes:
+            rows.extend([i] * len(codes))
+            cols.extend(codes)
+    out = np.zeros((len(lists), n_areas), dtype=bool)
+    out[np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)] = True
+    return out
 
 
 _N_RULES = len(RULE_ORDER)
