@@ -164,6 +164,23 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
                 unit_groups.setdefault(u, []).append(gi)
             used.append(int((holder[g.members] >= 0).sum()))
 
+    # A free dwelling whose group (quota, department) is full blocks whoever fits it. Each free
+    # dwelling's full groups are the same for every youth, so they are found once per dwelling
+    # (coded per distinct tuple of groups), and a youth with an "open" arc (a dwelling not held
+    # above it and in no full group) is found over all arcs at once.
+    full_sets: dict[tuple[int, ...], int] = {}
+    set_of_unit = np.full(problem.n_units, -1, dtype=np.int64)
+    for u, gis in unit_groups.items():
+        if holder[u] < 0:
+            full = tuple(gi for gi in gis if used[gi] >= problem.groups[gi].capacity)
+            if full:
+                set_of_unit[u] = full_sets.setdefault(full, len(full_sets))
+    set_list = list(full_sets)
+    arc_set = set_of_unit[problem.arc_unit]
+    open_arc = ~arc_higher & (arc_set < 0)
+    has_open = np.bincount(problem.arc_candidate[open_arc], minlength=problem.n_candidates) > 0
+    blocked_by: dict[tuple[int, ...], tuple[str, list[str]]] = {}
+
     decided = week.decisions
     pinned_units = decided.pinned_units
     pinned_youths = decided.pinned_youths
@@ -195,7 +212,6 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
             params = {"higher": n_higher, "dwellings": n_units}
             out.append(Unmatched(ref, "outranked", params, n_higher))
             continue
-        units = problem.arc_unit[starts[c] : starts[c + 1]]
         higher = arc_higher[starts[c] : starts[c + 1]]
         team = team_of.get(c)
         team_full = team is not None and used[team] >= problem.groups[team].capacity
@@ -206,28 +222,20 @@ def explain_unmatched(case: Case, week: WeekProblem, result: MatchResult) -> tup
                 params = {"team": g.name.removeprefix("team:"), "slots": g.capacity}
                 out.append(Unmatched(ref, "support_capacity", params, n_higher))
                 continue
-        blocking: set[int] = set()
-        for u, is_higher in zip(units.tolist(), higher.tolist(), strict=True):
-            if is_higher:
-                continue
-            full = [
-                gi
-                for gi in unit_groups.get(u, [])
-                if used[gi] >= problem.groups[gi].capacity and holder[u] < 0
-            ]
-            if not full:
-                blocking.clear()
-                break
-            blocking.update(full)
-        if blocking:
-            names = sorted(problem.groups[gi].name for gi in blocking)
-            kind = (
-                "department_limit"
-                if all(n.startswith("department:") for n in names)
-                else "quota_exhausted"
-            )
-            params = {"groups": [n.split(":", 1)[1] for n in names], "higher": n_higher}
-            out.append(Unmatched(ref, kind, params, n_higher))
+        if not has_open[c]:  # every dwelling it fits, not held above it, is in a full group
+            sets = tuple(np.unique(arc_set[starts[c] : starts[c + 1]][~higher]).tolist())
+            blocked = blocked_by.get(sets)
+            if blocked is None:  # youths who fit the same dwellings share it
+                blocking = set().union(*(set_list[k] for k in sets))
+                names = sorted(problem.groups[gi].name for gi in blocking)
+                kind = (
+                    "department_limit"
+                    if all(n.startswith("department:") for n in names)
+                    else "quota_exhausted"
+                )
+                blocked = blocked_by[sets] = (kind, [n.split(":", 1)[1] for n in names])
+            params = {"groups": list(blocked[1]), "higher": n_higher}
+            out.append(Unmatched(ref, blocked[0], params, n_higher))
             continue
         proven = result.status is Status.OPTIMAL
         code = "lowers_housed_count" if proven else "not_decided_in_time"

@@ -89,6 +89,30 @@ def test_zero_remaining_claims_block_with_quota_exhausted() -> None:
     assert "BoligA/youth" in miss.detail()
 
 
+def test_a_youth_blocked_by_two_full_groups_names_both_and_so_does_its_twin() -> None:
+    """BoligA's youth claims are used up (U1), and the department limit of 1 is reached in
+    BoligB's E1 (U2, U3) by the top youth: the others fit only dwellings in full groups, so each
+    is told both groups (departments first), a quota among them making it quota_exhausted; two
+    youths who fit the same dwellings are told the same, each in a list of their own."""
+    units = [
+        make_unit("U1", organisation="BoligA", department="D1"),
+        make_unit("U2", organisation="BoligB", department="E1"),
+        make_unit("U3", organisation="BoligB", department="E1"),
+    ]
+    youths = [make_youth(f"Y{i}", referred_on=RUN_DATE - timedelta(days=50 - i)) for i in range(3)]
+    quotas = [
+        QuotaGroup("BoligA", DwellingType.YOUTH, vacancies=4, claimed=1),
+        QuotaGroup("BoligB", DwellingType.YOUTH, vacancies=8, claimed=0),
+    ]
+    result = run_case(make_case(youths, units, quotas=quotas, per_department=1))
+    assert [m.youth_ref for m in result.matches] == ["Y0"]
+    one, two = result.unmatched
+    assert (one.youth_ref, two.youth_ref) == ("Y1", "Y2")
+    assert one.reason == two.reason == "quota_exhausted"
+    assert one.params["groups"] == two.params["groups"] == ["BoligB/E1", "BoligA/youth"]
+    assert one.params["groups"] is not two.params["groups"]
+
+
 def test_youth_whose_housing_would_lower_the_count_is_told_so() -> None:
     """A (top) fits only U1 and shares a one-slot CTI team with C, who fits only U2; B fits only
     U1. Housing A houses one youth; housing B and C houses two, so A is left out."""
