@@ -2003,6 +2003,16 @@ SCENARIO: dict[str, Entry] = {
         "en": "the number of replications must be between 1 and {high:plain}",
         "da": "Antal gentagelser skal være mellem 1 og {high:plain}.",
     },
+    "page.run_interrupted": {
+        "en": "The run was interrupted: the server solving it stopped, and nothing was saved. "
+        "Start the run again.",
+        "da": "Kørslen blev afbrudt: serveren, der beregnede den, stoppede, og intet blev gemt. "
+        "Start kørslen igen.",
+    },
+    "page.job_interrupted": {
+        "en": "The calculation was interrupted: the server running it stopped. Start it again.",
+        "da": "Beregningen blev afbrudt: serveren, der kørte den, stoppede. Start den igen.",
+    },
     "page.choose_scenario": {
         "en": "choose at least one scenario",
         "da": "Vælg mindst ét scenarie.",

@@ -392,6 +392,29 @@ def test_a_running_job_polls_its_status_with_htmx(client: TestClient) -> None:
     assert client.get("/static/htmx.min.js").text.startswith("/*! htmx 2.0.11")
 
 
+def test_an_interrupted_run_or_job_says_so_in_danish_and_what_to_do(client: TestClient) -> None:
+    """A run or planning job whose server stopped (failed by the sweep) is told in Danish, with
+    what to do; any other failure keeps its technical detail, marked as English."""
+    from service.models import Run, ScenarioJob
+    from service.usecases import planning, runs
+
+    with Session(db.get_engine()) as session:
+        session.add(Run(week="2026-W48", status="failed", progress=runs.INTERRUPTED,
+                        error="interrupted: the process solving the run stopped"))  # fmt: skip
+        session.add(Run(week="2026-W48", generation=2, status="failed", error="ValueError: x"))
+        session.add(ScenarioJob(names=["a"], status="failed", error=planning.INTERRUPTED))
+        session.commit()
+    login(client, "alloc")
+    page = client.get("/anvisning/koersler/1").text
+    assert "Kørslen blev afbrudt" in page and "Start kørslen igen." in page
+    assert "interrupted:" not in page
+    other = client.get("/anvisning/koersler/2").text
+    assert "Kørslen fejlede" in other and '<span lang="en" class="muted">ValueError: x' in other
+    login(client, "planner")
+    job = client.get("/planlaegning/1").text
+    assert "Beregningen blev afbrudt" in job and "interrupted:" not in job
+
+
 def test_one_zip_or_one_workbook_imports_the_week(client: TestClient) -> None:
     import zipfile
 
