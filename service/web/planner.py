@@ -28,6 +28,7 @@ from ..usecases.planning import (
     FAIRNESS_MEASURES,
     MAX_COMPARED_JOBS,
     MAX_REPLICATIONS,
+    MAX_SEED,
     PLOT_TYPES,
     VALUE_KPIS,
     available,
@@ -70,6 +71,7 @@ def _list_page(
     errors: list[str] | None = None,
     chosen: list[str] | None = None,
     replications: str = "",
+    seed: str = "",
     status: int = 200,
 ) -> Response:
     jobs = admin_lists.job_page(session, list_request(request, JOB_FILTERS))
@@ -86,6 +88,8 @@ def _list_page(
             chosen=set(chosen or []),
             replications=replications,
             max_replications=MAX_REPLICATIONS,
+            seed=seed,
+            max_seed=MAX_SEED,
         ),
         status_code=status,
     )
@@ -104,24 +108,18 @@ def start(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
     names: Annotated[list[str] | None, Form()] = None,
     replications: Annotated[str, Form(max_length=20)] = "",
+    seed: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
     chosen = [n for n in names or [] if n][:50]
-    errors = []
-    reps: int | None = None
-    if replications.strip():
-        try:
-            reps = int(replications.strip())
-        except ValueError:
-            errors.append(text("page.replications_whole", "da"))
-        else:
-            if not 1 <= reps <= MAX_REPLICATIONS:
-                errors.append(text("page.replications_range", "da", high=MAX_REPLICATIONS))
+    errors: list[str] = []
+    reps = _whole(replications, 1, MAX_REPLICATIONS, "page.replications", errors)
+    chosen_seed = _whole(seed, 0, MAX_SEED, "page.seed", errors)
     if not chosen:
         errors.append(text("page.choose_scenario", "da"))
     if not errors:
         try:
-            job = start_job(session, user.username, chosen, reps, role=user.role)
+            job = start_job(session, user.username, chosen, reps, role=user.role, seed=chosen_seed)
         except InvalidRequest as exc:
             session.rollback()
             # in Danish from the catalogue, each naming the scenario file and its key
@@ -131,8 +129,25 @@ def start(
             request.app.state.jobs.start_planning(job.id)
             return RedirectResponse(f"/planlaegning/{job.id}", status_code=303)
     return _list_page(
-        request, session, user, errors=errors, chosen=chosen, replications=replications, status=400
-    )
+        request, session, user, errors=errors, chosen=chosen, replications=replications,
+        seed=seed, status=400,
+    )  # fmt: skip
+
+
+def _whole(value: str, low: int, high: int, key: str, errors: list[str]) -> int | None:
+    """A form's optional whole number in ``[low, high]`` (empty: ``None``); a bad one adds the
+    catalogue's ``{key}_whole`` or ``{key}_range`` sentence to ``errors``."""
+    if not value.strip():
+        return None
+    try:
+        number = int(value.strip())
+    except ValueError:
+        errors.append(text(f"{key}_whole", "da"))
+        return None
+    if not low <= number <= high:
+        errors.append(text(f"{key}_range", "da", low=low, high=high))
+        return None
+    return number
 
 
 # --------------------------------------------------------------------------- compose a scenario

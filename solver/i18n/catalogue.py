@@ -2013,6 +2013,14 @@ SCENARIO: dict[str, Entry] = {
         "en": "The calculation was interrupted: the server running it stopped. Start it again.",
         "da": "Beregningen blev afbrudt: serveren, der kørte den, stoppede. Start den igen.",
     },
+    "page.seed_whole": {
+        "en": "the seed must be a whole number",
+        "da": "Startværdien skal være et helt tal.",
+    },
+    "page.seed_range": {
+        "en": "the seed must be between {low:plain} and {high:plain}",
+        "da": "Startværdien skal være mellem {low:plain} og {high:plain}.",
+    },
     "page.choose_scenario": {
         "en": "choose at least one scenario",
         "da": "Vælg mindst ét scenarie.",

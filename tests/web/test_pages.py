@@ -259,6 +259,10 @@ def test_bad_form_values_answer_danish_pages_never_500(client: TestClient) -> No
          "helt tal"),
         ("/planlaegning", {"names": "two-more-dwellings", "replications": "0"}, 400,
          "mellem 1 og"),
+        ("/planlaegning", {"names": "two-more-dwellings", "seed": "syv"}, 400,
+         "Startværdien skal være et helt tal"),
+        ("/planlaegning", {"names": "two-more-dwellings", "seed": "-1"}, 400,
+         "Startværdien skal være mellem 0 og 4294967295"),
     ]  # fmt: skip
     for path, data, status, text in cases:
         r = client.post(path, data={"csrf_token": token, **data})
@@ -349,12 +353,14 @@ def test_planner_runs_a_scenario_and_downloads_the_comparison(client: TestClient
     assert "to ekstra ungdomsboliger" in page
     r = client.post(
         "/planlaegning",
-        data={"csrf_token": token, "names": "two-more-dwellings", "replications": "2"},
-    )
+        data={"csrf_token": token, "names": "two-more-dwellings", "replications": "2",
+              "seed": "11"},
+    )  # fmt: skip
     assert r.status_code == 303
     url = r.headers["location"]
     done = wait_for(client, url, "Hent sammenligningen som regneark (CSV)")
     assert "Unge der fik bolig" in done and "Grundlag" in done
+    assert "startværdi 11" in done  # the page's seed reached the job
     csv_r = client.get(f"{url}/sammenligning.csv?dialekt=maskine")
     assert csv_r.status_code == 200 and csv_r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(csv_r.text)))
