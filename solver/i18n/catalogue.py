@@ -664,7 +664,7 @@ WORDS: dict[str, Entry] = {
             "stage1_count": ("trin 1 løst: flest mulige boliger", "stage 1 solved: most housed"),
             "stage2_priority": ("trin 2 løst: prioritet", "stage 2 solved: priority"),
             "stage3_fit": ("trin 3 løst: bedste match", "stage 3 solved: best fit"),
-            "cpsat": ("sidebetingelser løst (CP-SAT)", "side constraints solved (CP-SAT)"),
+            "cpsat": ("sidebetingelser løst", "side constraints solved"),
             "explain": ("begrundelser skrevet", "reasons written"),
             "done": ("færdig", "done"),
         },
