@@ -180,7 +180,8 @@ def _specs(session: Session, names: list[str], tomls: list[str]) -> list[Scenari
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
             specs.append(load_scenario(path, base_case=base_case(data)))
         except ScenarioError as exc:
-            issues.extend(_problem(p, f"names[{i}]: {p.source}" if p.source else f"names[{i}]")
+            # The file by its name: the server's folders are not the planner's to read.
+            issues.extend(_problem(p, f"names[{i}]: {path.name}" if p.source else f"names[{i}]")
                           for p in exc.problems)  # fmt: skip
         except (tomllib.TOMLDecodeError, LookupError) as exc:
             issues.append(Problem(f"names[{i}]", "scenario_file", {"error": str(exc)}))

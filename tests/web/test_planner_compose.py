@@ -138,12 +138,13 @@ def test_a_shipped_scenario_with_a_bad_key_is_named_in_danish(
     lines = _errors(r.text)
     assert lines[0] == text("page.scenarios_invalid", "da")
     assert any(
-        line.startswith("names[0]: ")
-        and "broken.toml: colour: ukendt nøgle (tilladte "
-        "nøgler: base, name, description, horizon_weeks"
-        in line
+        line.startswith(
+            "names[0]: broken.toml: colour: ukendt nøgle (tilladte "
+            "nøgler: base, name, description, horizon_weeks"
+        )
         for line in lines
-    ), lines
+    ), lines  # the file by its name, not the server's path to it
+    assert str(tmp_path) not in r.text
     assert any(line.endswith("broken.toml: replications: skal være et helt tal, ikke 'mange'")
                for line in lines), lines  # fmt: skip
     r = client.post("/planlaegning", data={"csrf_token": token, "names": "no-such"})
