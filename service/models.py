@@ -7,14 +7,24 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint
 from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
+LOCAL = ZoneInfo("Europe/Copenhagen")  # the office's clock: what a day and a date mean here
+
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_today() -> date:
+    """Today in Copenhagen, the office's date: an offer's answer date, a claim's date, the
+    pages' day filters. (``date.today()`` is the server's zone's: UTC on a server, a day behind
+    between midnight and one o'clock in Copenhagen.)"""
+    return datetime.now(LOCAL).date()
 
 
 class Role(StrEnum):

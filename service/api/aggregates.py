@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
 from solver.caseio.write import csv_text, xlsx_table
 
+from ..models import local_today
 from ..usecases.capacity import quota_ledger, team_rows
 from ..usecases.quota_report import COLUMNS, QuotaReportLine, quota_report
 from .deps import AggregateReader, SessionDep
@@ -34,7 +34,7 @@ Year = Annotated[int | None, Query(ge=2000, le=2100, description="the year; defa
 
 
 def _report(session: Any, year: int | None) -> list[QuotaReportLine]:
-    return quota_report(session, year or date.today().year)
+    return quota_report(session, year or local_today().year)
 
 
 @router.get("/reports/quotas", responses=responses(422))

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from ..db import get_engine, run_db
-from ..models import WithdrawReason, YouthRecord
+from ..models import WithdrawReason, YouthRecord, local_today
 from ..usecases import lifecycle
 from ..usecases.audit import audit, audit_read
 from ..usecases.gdpr import erase_youth, export_youth
@@ -220,7 +220,7 @@ class YouthRecordPublic(YouthPublic):
 
 def youth_record_public(record: YouthRecord) -> YouthRecordPublic:
     fields = record.model_dump(include=set(YouthRecordPublic.model_fields))
-    minor = lifecycle.age_on(record.birth_date, date.today()) < lifecycle.ADULT_AGE
+    minor = lifecycle.age_on(record.birth_date, local_today()) < lifecycle.ADULT_AGE
     return YouthRecordPublic(**fields, minor=minor)
 
 

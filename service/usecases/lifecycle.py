@@ -55,6 +55,7 @@ from ..models import (
     WithdrawReason,
     YouthRecord,
     YouthStatus,
+    local_today,
     now,
 )
 from .audit import audit
@@ -425,7 +426,7 @@ def register_dwelling(
         session.add(VacancyRecord(organisation=unit.organisation,
                                   dwelling_type=unit.dwelling_type.value,
                                   department=unit.department, dwelling_ref=unit.ref, week=week,
-                                  available_from=unit.available_from, as_of=date.today(),
+                                  available_from=unit.available_from, as_of=local_today(),
                                   import_id=f"register:{actor}"))  # fmt: skip
     session.flush()
     audit(session, actor, "dwelling.create", "dwelling", f"{week}/{unit.ref}")
@@ -469,7 +470,7 @@ def age_on(born: date, day: date) -> int:
 
 def minor_ages(session: Session, refs: Iterable[str], day: date | None = None) -> dict[str, int]:
     """The youths among ``refs`` who are minors on ``day`` (default today), with their age."""
-    day = day or date.today()
+    day = day or local_today()
     wanted = set(refs)
     if not wanted:
         return {}
@@ -503,7 +504,7 @@ def record_consent(
     problems = []
     if not guardian or len(guardian) > MAX_GUARDIAN:
         problems.append(Problem("guardian", "consent_guardian", {"max": MAX_GUARDIAN}))
-    if given_on > date.today():
+    if given_on > local_today():
         problems.append(Problem("given_on", "consent_date"))
     if problems:
         raise InvalidRequest(problems)

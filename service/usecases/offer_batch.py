@@ -29,6 +29,7 @@ from ..models import (
     WorkStatus,
     YouthRecord,
     YouthStatus,
+    local_today,
 )
 from .errors import ConflictError, InvalidRequest, NotFoundError, Problem
 from .offers import make_offer
@@ -76,7 +77,7 @@ def make_offers(
     ``expires_on``, in the order given; the caller commits. InvalidRequest for an empty or
     too large selection or an answer date out of range; :class:`BatchRefused` (nothing made)
     when any proposal cannot be offered."""
-    today = today or date.today()
+    today = today or local_today()
     ids = list(dict.fromkeys(proposal_ids))
     first, last = expiry_bounds(today)
     problems = []

@@ -45,6 +45,7 @@ from ..models import (
     WorkStatus,
     YouthRecord,
     YouthStatus,
+    local_today,
     now,
 )
 from . import ledger
@@ -186,7 +187,7 @@ def _open(
         youth_ref=youth.ref,
         dwelling_ref=dwelling.ref,
         week=week,
-        expires_on=date.today() + timedelta(days=expiry_days),
+        expires_on=local_today() + timedelta(days=expiry_days),
         created_by=actor,
         **fields,
     )
@@ -309,7 +310,7 @@ def transition(
     if action in ("decline", "expire"):
         youth.status = YouthStatus.WAITING.value
         if pause_weeks:
-            youth.paused_until = date.today() + timedelta(weeks=pause_weeks)
+            youth.paused_until = local_today() + timedelta(weeks=pause_weeks)
         dwelling.status = DwellingStatus.VACANT.value
     elif action == "sign":
         youth.status = YouthStatus.HOUSED.value
@@ -320,7 +321,7 @@ def transition(
                                 department=dwelling.department, dwelling_ref=dwelling.ref,
                                 week=offer.week, offer_id=offer.id,
                                 run_id=proposal.run_id if proposal else None,
-                                claimed_on=date.today(),
+                                claimed_on=local_today(),
                                 kind=ClaimKind.SIGNED_OFFER.value))  # fmt: skip
         if youth.support_team:
             session.execute(
@@ -346,7 +347,7 @@ def transition(
 
 def expire_due(session: Session, actor: str, today: date | None = None) -> int:
     """Expire every offer past its date; returns how many."""
-    today = today or date.today()
+    today = today or local_today()
     due = session.exec(
         select(Offer).where(Offer.state == OfferState.OFFERED.value, Offer.expires_on < today)
     ).all()

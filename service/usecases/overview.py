@@ -44,6 +44,7 @@ from ..models import (
     WorkStatus,
     YouthRecord,
     YouthStatus,
+    local_today,
 )
 from .audit import audit
 from .runs import is_stale, latest_run
@@ -55,7 +56,7 @@ OPEN_STATES = (OfferState.OFFERED.value, OfferState.ACCEPTED.value)
 
 def start_facts(session: Session, user: Principal, today: date | None = None) -> dict[str, Any]:
     """The start page's facts for ``user`` (see the module docstring)."""
-    today = today or date.today()
+    today = today or local_today()
     facts: dict[str, Any] = {}
     if user.role in AGGREGATE_READERS:
         facts["latest_run"] = session.exec(
@@ -97,7 +98,7 @@ def _urgent_days(session: Session) -> int:
     query = sa_select(col(WeekPolicy.policy_toml)).order_by(col(WeekPolicy.week).desc()).limit(1)
     text = session.execute(query).scalar()
     days = tomllib.loads(text).get("urgent_within_days") if text else None
-    return int(days) if isinstance(days, int) else Policy(run_date=date.today()).urgent_within_days
+    return int(days) if isinstance(days, int) else Policy(run_date=local_today()).urgent_within_days
 
 
 def _stale_weeks(session: Session) -> list[dict[str, Any]]:

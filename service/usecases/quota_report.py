@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from solver.caseio.weeks import parse_week
 
-from ..models import AgreementRate, ClaimRecord, QuotaReport, VacancyRecord
+from ..models import AgreementRate, ClaimRecord, QuotaReport, VacancyRecord, local_today
 
 COLUMNS = ("organisation", "dwelling_type", "period", "vacancies", "claimed", "rate", "allowed",
            "share_used")  # fmt: skip
@@ -50,7 +50,7 @@ def years(session: Session) -> list[int]:
     found = {parse_week(w).year for w in session.exec(select(VacancyRecord.week).distinct()).all()}
     claimed_on = session.execute(sa_select(col(ClaimRecord.claimed_on)).distinct()).scalars()
     found |= {d.year for d in claimed_on}
-    return sorted(found or {date.today().year}, reverse=True)
+    return sorted(found or {local_today().year}, reverse=True)
 
 
 def quota_report(session: Session, year: int) -> list[QuotaReportLine]:

@@ -27,7 +27,7 @@ from solver.domain import Policy
 from solver.engine.queue import QueueModel
 
 from ..authz import Principal, visible_teams, visible_youths
-from ..models import TeamRecord, WeekPolicy, YouthRecord, YouthStatus
+from ..models import TeamRecord, WeekPolicy, YouthRecord, YouthStatus, local_today
 from .audit import audit
 from .listing import Filter, ListPage, ListRequest, ListSpec, fetch
 from .queue import pool_version, queue_model
@@ -108,7 +108,7 @@ def _urgent_days(session: Session) -> int:
     query = select(col(WeekPolicy.policy_toml)).order_by(col(WeekPolicy.week).desc()).limit(1)
     text = session.execute(query).scalar()
     days = tomllib.loads(text).get("urgent_within_days") if text else None
-    return int(days) if isinstance(days, int) else Policy(run_date=date.today()).urgent_within_days
+    return int(days) if isinstance(days, int) else Policy(run_date=local_today()).urgent_within_days
 
 
 def team_choices(session: Session, user: Principal) -> tuple[str, ...]:
@@ -200,7 +200,7 @@ def youth_page(
 ) -> ListPage:
     """One page of the youths ``user`` may see (``everything``: every matching youth, for a
     spreadsheet); audited (``read.youths``, how many were shown) and committed."""
-    today = today or date.today()
+    today = today or local_today()
     queue = queue_columns(session)
     key = _queue_key(queue, request.sort)
     page = fetch(session, _base(user), spec(session, user, today), request, computed=key,

@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
@@ -29,7 +28,7 @@ from solver.i18n.render import week as render_week
 
 from ..db import get_engine
 from ..jobs import run_import
-from ..models import MAX_ID, OfferState, PoolVersion, WeekPolicy, WorkStatus
+from ..models import LOCAL, MAX_ID, OfferState, PoolVersion, WeekPolicy, WorkStatus, local_today
 from ..settings import get_settings
 from ..usecases.capacity import capacity as capacity_lines
 from ..usecases.errors import ConflictError, InvalidRequest, NotFoundError
@@ -139,7 +138,7 @@ async def import_files(
     iso_week = None
     if typed:
         try:
-            iso_week = read_week(typed, date.today())
+            iso_week = read_week(typed, local_today())
         except ValueError:
             error = text("page.week_unreadable", "da", text=typed)
             return _overview(request, session, user, status=400, import_error=error)
@@ -211,7 +210,7 @@ def start_run(
     typed = week.strip()
     error = None
     try:  # 48, uge 48, uge 48, 2026 or 2026-W48; without a year the nearest such week
-        week = read_week(typed, date.today())
+        week = read_week(typed, local_today())
     except ValueError:
         error = text("page.week_unreadable", "da", text=typed)
     if error is None and session.get(WeekPolicy, week) is None:
@@ -319,7 +318,7 @@ def render_run(
         areas = [(a, a) for a in sorted(shown)]
         codes = {*lists.unmatched.facets.get("reason", {}), unmatched.value("u_aarsag")} - {""}
         reasons = sorted(((c, texts.label(texts.REASONS, c)) for c in codes), key=lambda r: r[1])
-    today = date.today()
+    today = local_today()
     first, last = expiry_bounds(today)
     default_expiry = today + timedelta(days=get_settings().offer_expiry_days)
     return render(
@@ -409,7 +408,6 @@ _CONFLICT = {
 
 OFFER_FILTERS = {"tilstand": "state", "uge": "week", "givet_af": "created_by",
                  "udloeber": "expiring"}  # fmt: skip
-_LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
 def _day(value: str) -> date | None:
@@ -451,13 +449,13 @@ def _offers_page(
         errors.append(text("page.dates_reversed", "da"))
     since = until = None
     if start_day:
-        since = datetime.combine(start_day, time.min, tzinfo=_LOCAL).astimezone(UTC)
+        since = datetime.combine(start_day, time.min, tzinfo=LOCAL).astimezone(UTC)
     if end_day:
-        until = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=_LOCAL)
+        until = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=LOCAL)
         until = until.astimezone(UTC)
     if errors:  # nothing matches a range that cannot be read
         since, until = datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)
-    today = date.today()
+    today = local_today()
     listed = offer_list(session, user.username, list_request(request, OFFER_FILTERS), today,
                         since, until)  # fmt: skip
     dates = {"fra": fra, "til": til}

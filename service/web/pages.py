@@ -6,14 +6,13 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from solver.i18n.render import text
 
-from ..models import USERNAME_PATTERN, Role
+from ..models import LOCAL, USERNAME_PATTERN, Role
 from ..usecases import admin_lists, users
 from ..usecases.audit import distinct_values
 from ..usecases.errors import (
@@ -43,7 +42,6 @@ from .session import (
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-_LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
 # ----------------------------------------------------------------------------- login, logout
@@ -357,9 +355,9 @@ def audit_page(
         errors.append("Til-datoen ligger før fra-datoen.")
     since = until = None
     if start_day:  # days are Danish days; the log stores UTC
-        since = datetime.combine(start_day, time.min, tzinfo=_LOCAL).astimezone(UTC)
+        since = datetime.combine(start_day, time.min, tzinfo=LOCAL).astimezone(UTC)
     if end_day:
-        until = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=_LOCAL)
+        until = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=LOCAL)
         until = until.astimezone(UTC)
     wanted = list_request(request, AUDIT_FILTERS)
     if errors:  # nothing matches a range that cannot be read

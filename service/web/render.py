@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
@@ -14,11 +13,11 @@ from solver.engine.explain import Reason
 from solver.i18n.render import text as _text
 from solver.i18n.render import week as _week
 
+from ..models import LOCAL
 from . import texts
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-_LOCAL = ZoneInfo("Europe/Copenhagen")
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
@@ -39,7 +38,7 @@ def dk_date(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.astimezone(_LOCAL).strftime("%d.%m.%Y %H:%M")
+        return moment.astimezone(LOCAL).strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return str(value)

@@ -7,7 +7,14 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from service import db
-from service.models import AgreementRate, ClaimRecord, QuotaRecord, TeamRecord, VacancyRecord
+from service.models import (
+    AgreementRate,
+    ClaimRecord,
+    QuotaRecord,
+    TeamRecord,
+    VacancyRecord,
+    local_today,
+)
 
 from .conftest import auth, wait_for_run
 from .ledger_case import WEEK, files, import_files
@@ -207,7 +214,6 @@ def test_the_quota_report_counts_the_ledger_rows(client: TestClient) -> None:
     """Per organisation × type × year: vacancies reported (each dwelling of each week once),
     claims made, the agreed rate, allowed and the share used; the same in JSON, CSV and Excel."""
     import io
-    from datetime import date
 
     from openpyxl import load_workbook
 
@@ -222,7 +228,7 @@ def test_the_quota_report_counts_the_ledger_rows(client: TestClient) -> None:
     body = client.get("/api/v1/reports/quotas?year=2026", headers=planner).json()
     lines = {(b["organisation"], b["dwelling_type"]): b for b in body}
     a = lines[("OrgA", "family")]
-    claims_year = date.today().year == 2026
+    claims_year = local_today().year == 2026
     # The organisation's count (8: its report), not the 5 dwellings shown to us: ⌊8 × ¼⌋.
     assert (a["vacancies"], a["rate"], a["allowed"]) == (8, "1/4", 2)
     assert a["claimed"] == (2 if claims_year else 0)

@@ -4,14 +4,14 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from service import db
-from service.models import AuditEvent, Offer, Proposal, YouthRecord
+from service.models import AuditEvent, Offer, Proposal, YouthRecord, local_today
 from service.usecases.errors import InvalidRequest
 from service.usecases.offer_batch import MAX_EXPIRY_DAYS, BatchRefused, make_offers
 from service.usecases.offers import make_offer
@@ -45,7 +45,7 @@ def test_a_batch_is_all_or_none_and_names_every_proposal_that_fails(client: Test
     assert len(matches) >= 4
     a, b, c, d = (m.id for m in matches[:4])
     assert a is not None and b is not None and c is not None and d is not None
-    today = date.today()
+    today = local_today()
     due = today + timedelta(days=5)
     refs = [m.youth_ref for m in matches[:4]]
     # One of them is offered on its own first: its youth is no longer waiting.

@@ -7,11 +7,13 @@ state (``check_page``; ``shot`` checks what it saves)."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+
+from service.models import local_today
 
 from .conftest import check_page, ensure_imported, nav, shot
 
@@ -103,7 +105,7 @@ def test_chosen_proposals_are_offered_in_one_step_and_the_offers_are_filtered(
     for i in (0, 1):  # by keyboard: the checkbox takes the focus and a space ticks it
         rows.nth(i).locator("input[type=checkbox]").focus()
         page.keyboard.press("Space")
-    due = date.today() + timedelta(days=2)
+    due = local_today() + timedelta(days=2)
     page.get_by_label("Svarfrist").fill(due.isoformat())
     check_page(page, "two proposals chosen")
     page.get_by_role("button", name="Giv tilbud til de valgte").click()
@@ -134,13 +136,13 @@ def test_chosen_proposals_are_offered_in_one_step_and_the_offers_are_filtered(
     shot(page, "24-offers-expiring", check=False)
     page.get_by_label("Givet af").select_option("alloc")
     page.get_by_label("Uge").select_option("2026-W48")
-    page.get_by_label("Givet fra dato").fill(date.today().isoformat())
+    page.get_by_label("Givet fra dato").fill(local_today().isoformat())
     page.get_by_role("button", name="Filtrér").click()
     page.wait_for_url(re.compile("givet_af=alloc"))
     assert set(chosen) <= {
         r.get_attribute("data-youth") for r in page.locator("tr[id^=tilbud-]").all()
     }
     check_page(page, "offers by giver, week and day")
-    page.get_by_label("Givet fra dato").fill((date.today() + timedelta(days=1)).isoformat())
+    page.get_by_label("Givet fra dato").fill((local_today() + timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Filtrér").click()
     assert "Ingen tilbud matcher" in page.locator("#tilbud-antal").inner_text()

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from service import db
-from service.models import AuditEvent, Offer, WeekPolicy
+from service.models import AuditEvent, Offer, WeekPolicy, local_today
 from service.usecases.listing import Filter, ListRequest, ListSpec, normalise
 from service.usecases.youth_list import compute_queue_columns
 from solver.caseio.read import read_case
@@ -114,7 +114,7 @@ def test_the_youth_list_searches_filters_sorts_and_pages_on_the_server(client: T
     page = client.get("/unge?stoette=CTI&pr_side=100").text
     assert sorted(_refs(page)) == sorted(cti)
     assert f">CTI ({len(cti)})</option>" in page
-    urgent_by = date.today() + timedelta(days=28)  # the fixture's urgent_within_days
+    urgent_by = local_today() + timedelta(days=28)  # the fixture's urgent_within_days
     urgent = [
         y["ref"]
         for y in youths
@@ -233,7 +233,7 @@ def test_the_allocators_start_page_says_what_needs_doing(client: TestClient) -> 
                                                    "proposal_id": proposal}).status_code == 303  # fmt: skip
     with Session(db.get_engine()) as session:
         offer = session.exec(select(Offer)).one()
-        offer.expires_on = date.today() + timedelta(days=1)
+        offer.expires_on = local_today() + timedelta(days=1)
         session.add(offer)
         session.commit()
         youth = offer.youth_ref
@@ -245,7 +245,7 @@ def test_the_allocators_start_page_says_what_needs_doing(client: TestClient) -> 
     # a new import of the week makes its run stale
     client.post("/anvisning/import", data={"csrf_token": token}, files=fixture_uploads())
     assert "forældet — kør ugen igen" in client.get("/").text
-    urgent_by = date.today() + timedelta(days=28)
+    urgent_by = local_today() + timedelta(days=28)
     urgent = [
         y
         for y in _youths()

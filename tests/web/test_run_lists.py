@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from service import db
-from service.models import Offer
+from service.models import Offer, local_today
 from service.usecases.listing import Filter, ListRequest, ListSpec, fetch_rows
 
 from .conftest import FIXTURES, PASSWORD, fixture_uploads, login, wait_for
@@ -142,7 +142,7 @@ def test_chosen_proposals_are_offered_in_one_step_or_none_with_the_reason(
     # b is offered on its own first
     r = client.post("/anvisning/tilbud", data={"csrf_token": token, "proposal_id": b})
     assert r.status_code == 303
-    due = date.today() + timedelta(days=5)
+    due = local_today() + timedelta(days=5)
     url = f"/anvisning/koersler/{run_id}/tilbud"
     form = {"csrf_token": token, "proposal_id": [a, b, c], "expires_on": due.isoformat(),
             "tilbage": "situation=&u_side=1"}  # fmt: skip
@@ -160,7 +160,7 @@ def test_chosen_proposals_are_offered_in_one_step_or_none_with_the_reason(
         assert [o.proposal_id for o in s.exec(select(Offer)).all()] == [b]
     # the date is checked; nothing chosen is said in Danish
     for bad, message in (
-        ({"expires_on": date.today().isoformat()}, "Svarfristen skal ligge fra"),
+        ({"expires_on": local_today().isoformat()}, "Svarfristen skal ligge fra"),
         ({"expires_on": "i morgen"}, "Skriv svarfristen som en dato."),
         ({"proposal_id": []}, "Vælg mindst ét forslag."),
     ):
@@ -197,7 +197,7 @@ def test_the_offers_list_filters_by_week_state_giver_and_day_and_marks_those_abo
     for i in ids:
         assert client.post("/anvisning/tilbud", data={"csrf_token": token,
                                                       "proposal_id": i}).status_code == 303  # fmt: skip
-    today = date.today()
+    today = local_today()
     with Session(db.get_engine()) as s:
         offers = s.exec(select(Offer).order_by(col(Offer.id))).all()
         soon, later, other = (o.id for o in offers)
