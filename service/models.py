@@ -246,6 +246,13 @@ class ClaimRecord(SQLModel, table=True):
     claimed_on: date = Field(index=True)
     kind: str = ClaimKind.SIGNED_OFFER.value
     created_at: datetime = Field(default_factory=now)
+    # A municipality claim is recorded by hand (``usecases.claims``): by whom, the office's own
+    # words (no personal data), and, when it was recorded by mistake, its withdrawal. A
+    # withdrawn claim counts nowhere; the row stays, so the ledger's history is complete.
+    created_by: str | None = None
+    note: str | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
 
 
 class AgreementRate(SQLModel, table=True):

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from . import (
     aggregates,
     audit,
+    claims,
     dwellings,
     imports,
     login,
@@ -32,6 +33,7 @@ _MODULES = (
     offers,
     youths,
     aggregates,
+    claims,
     audit,
     scenarios,
     schemas,

@@ -162,8 +162,9 @@ def _held_by_group(session: Session) -> dict[GroupKey, tuple[int, int]]:
 
 def _own_claims(session: Session) -> dict[GroupKey, int]:
     """Per group, the claim rows its report does not count yet: claimed after the report's
-    ``as_of`` or recorded after the import that brought it (every claim when it has neither).
-    One grouped query for every group (a query per group cost more than a city's engine)."""
+    ``as_of`` or recorded after the import that brought it (every claim when it has neither); a
+    withdrawn claim counts nowhere. One grouped query for every group (a query per group cost
+    more than a city's engine)."""
     quota, claim = QuotaRecord, ClaimRecord
     since = or_(
         and_(col(quota.as_of).is_(None), col(quota.reported_at).is_(None)),
@@ -180,7 +181,7 @@ def _own_claims(session: Session) -> dict[GroupKey, int]:
                 col(claim.dwelling_type) == col(quota.dwelling_type),
             ),
         )
-        .where(since)
+        .where(since, col(claim.withdrawn_at).is_(None))
         .group_by(col(quota.organisation), col(quota.dwelling_type))
     ).all()
     return {(o, t): int(n) for o, t, n in rows}
@@ -256,7 +257,8 @@ def _team_problem(t: TeamState) -> Problem:
 #   offer:  claimed + held < allowed       (a new hold)
 #   accept: claimed + accepted < allowed   (accepted holds come before offered ones)
 #   sign:   claimed < allowed              (the hold becomes a claim)
-STEPS = ("offer", "accept", "sign")
+#   claim:  claimed + held < allowed       (a claim made outside Boligmatch, usecases.claims)
+STEPS = ("offer", "accept", "sign", "claim")
 
 
 def check(
@@ -280,14 +282,15 @@ def check(
     if g is not None:
         held = g.held - (1 if own_hold else 0)
         accepted = g.accepted - (1 if own_accepted else 0)
-        taken = {"offer": g.claimed + held, "accept": g.claimed + accepted, "sign": g.claimed}
+        taken = {"offer": g.claimed + held, "accept": g.claimed + accepted, "sign": g.claimed,
+                 "claim": g.claimed + held}  # fmt: skip
         if taken[step] + 1 > g.allowed:
             raise ConflictError(problem=_quota_problem(g))
     t = teams(session, policy).get(team) if team else None
     if t is not None and t.slots is not None and t.method in LIMITED:
         held = t.held - (1 if own_hold else 0)
         accepted = t.accepted - (1 if own_accepted else 0)
-        used = {"offer": held, "accept": accepted, "sign": 0}
+        used = {"offer": held, "accept": accepted, "sign": 0, "claim": 0}
         if used[step] + 1 > t.slots:
             raise ConflictError(problem=_team_problem(t))
 

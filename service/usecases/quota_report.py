@@ -75,7 +75,9 @@ def quota_report(session: Session, year: int) -> list[QuotaReportLine]:
     claims: dict[tuple[str, str], int] = {}
     claim_rows = session.exec(
         select(ClaimRecord).where(
-            col(ClaimRecord.claimed_on) >= start, col(ClaimRecord.claimed_on) <= end
+            col(ClaimRecord.claimed_on) >= start,
+            col(ClaimRecord.claimed_on) <= end,
+            col(ClaimRecord.withdrawn_at).is_(None),  # recorded by mistake: counts nowhere
         )
     ).all()
     for c in claim_rows:

@@ -876,6 +876,15 @@ WORDS: dict[str, Entry] = {
             "dwelling.edit": ("Bolig rettet", "Dwelling edited"),
             "offer.consent": ("Forældresamtykke registreret", "Guardian's consent recorded"),
             "offer.withdraw": ("Tilbud trukket tilbage", "Offer withdrawn"),
+            "claim.record": ("Anvisning uden for Boligmatch registreret", "Claim recorded"),
+            "claim.withdraw": ("Anvisning trukket tilbage", "Claim withdrawn"),
+        },
+    ),
+    **_words(
+        "claim_kind",
+        {
+            "municipality": ("Uden for Boligmatch", "Outside Boligmatch"),
+            "signed_offer": ("Underskrevet tilbud", "Signed offer"),
         },
     ),
     **_words(
@@ -889,6 +898,7 @@ WORDS: dict[str, Entry] = {
             "scenario_job": ("Planlægningskørsel", "Planning job"),
             "retention": ("Sletning efter frist", "Retention"),
             "decision": ("Beslutning", "Decision"),
+            "claim": ("Anvisning", "Claim"),
         },
     ),
 }
@@ -1160,6 +1170,47 @@ REQUEST: dict[str, Entry] = {
         "{held} held by open offers, {remaining} remaining",
         "da": "Anvisningsretten for {group:groups} er brugt op: {allowed} tilladt, {claimed} "
         "anvist, {held} holdt af åbne tilbud, {remaining} tilbage.",
+    },
+    "request.claim_blank": {"en": "is empty", "da": "Skal udfyldes."},
+    "request.claim_too_long": {
+        "en": "is longer than {limit} characters",
+        "da": "Må højst være {limit} tegn.",
+    },
+    "request.claim_no_group": {
+        "en": "{group:groups} has no quota report: a claim there counts against no quota",
+        "da": "{group:groups} har ingen kvoteopgørelse: en anvisning der tæller ikke mod nogen "
+        "kvote. Tjek boligorganisation og boligtype.",
+    },
+    "request.claim_future": {
+        "en": "is after today ({today})",
+        "da": "Datoen ligger efter i dag ({today}).",
+    },
+    "request.claim_before_report": {
+        "en": "is before the organisation's report of {as_of}, which counts it already",
+        "da": "Datoen ligger før organisationens opgørelse af {as_of}, som allerede tæller den "
+        "med.",
+    },
+    "request.claim_duplicate": {
+        "en": "dwelling {ref:q} has a claim on {on} on record already",
+        "da": "Boligen {ref:q} har allerede en registreret anvisning den {on}.",
+    },
+    "request.claim_dwelling_taken": {
+        "en": "dwelling {ref:q} is offered or let through Boligmatch in {week:week}: its offer "
+        "holds or made its claim",
+        "da": "Boligen {ref:q} er tilbudt eller udlejet gennem Boligmatch i {week:week}: "
+        "tilbuddet holder eller har brugt anvisningen.",
+    },
+    "request.claim_not_as_in_week": {
+        "en": "is {value:q} for dwelling {ref:q} in {week:week}",
+        "da": "Boligen {ref:q} har {value:q} her i {week:week}.",
+    },
+    "request.claim_of_offer": {
+        "en": "claim {id:plain} was made by signing an offer; it follows its offer",
+        "da": "Anvisning {id:plain} kom af et underskrevet tilbud og følger tilbuddet.",
+    },
+    "request.claim_withdrawn": {
+        "en": "claim {id:plain} is withdrawn already",
+        "da": "Anvisning {id:plain} er allerede trukket tilbage.",
     },
     "request.run_stale": {
         "en": "run {run} of {week:week} solved data version {version}; the data is now at version "

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from service import db
-from service.models import ClaimRecord, Offer
+from service.models import ClaimRecord, Offer, local_today
 
 from .conftest import auth
 from .ledger_case import WEEK, files, import_files
@@ -66,5 +66,23 @@ def test_twenty_simultaneous_signatures_pass_the_last_claim_once(client: TestCli
         lambda i: client.post(f"/api/v1/offers/{offers[i - 1]}/sign", headers=headers).status_code,
     )  # fmt: skip
     assert codes == [200] + [409] * (N - 1)
+    with Session(db.get_engine()) as s:
+        assert len(s.exec(select(ClaimRecord)).all()) == 1
+
+
+def test_twenty_simultaneous_claims_outside_boligmatch_pass_the_last_claim_once(
+    client: TestClient,
+) -> None:
+    """OrgA with one claim left: 20 claims of 20 different dwellings recorded at once (the office
+    phoning in parallel): one 201 and nineteen 409s, one claim row."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files(claimed=1))
+
+    def claim(i: int) -> int:
+        body = {"organisation": "OrgA", "dwelling_type": "family", "department": "OrgA-9",
+                "dwelling_ref": f"X-{i}", "claimed_on": local_today().isoformat()}  # fmt: skip
+        return client.post("/api/v1/claims", json=body, headers=headers).status_code
+
+    assert _calls(client, headers, claim) == [201] + [409] * (N - 1)
     with Session(db.get_engine()) as s:
         assert len(s.exec(select(ClaimRecord)).all()) == 1
