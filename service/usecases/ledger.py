@@ -5,7 +5,9 @@ the organisation's latest report (``QuotaRecord``, quotas.csv). Claimed = the re
 ``claimed`` + the municipality's own claims not yet in it (rows of ``claim`` dated after the
 report's ``as_of``, or recorded after the report was imported). An open offer (offered or
 accepted) *holds* its claim and its CTI/ACT team slot until it is declined or expires; signing
-turns the hold into a claim row (``usecases.offers``). Remaining = allowed − claimed − held
+turns the hold into a claim row (``usecases.offers``); a claim the municipality made outside
+Boligmatch is a row too, recorded by hand (``usecases.claims``), and a withdrawn row counts
+nowhere. Remaining = allowed − claimed − held
 (``../shared/case-format.md``, quotas.csv). Counts are derived from rows; nothing here is a
 counter an import could overwrite.
 

@@ -30,7 +30,6 @@ from ..db import get_engine
 from ..jobs import run_import
 from ..models import LOCAL, MAX_ID, OfferState, PoolVersion, WeekPolicy, WorkStatus, local_today
 from ..settings import get_settings
-from ..usecases.capacity import capacity as capacity_lines
 from ..usecases.errors import ConflictError, InvalidRequest, NotFoundError
 from ..usecases.lifecycle import minor_ages, missing_youths
 from ..usecases.offer_batch import BatchRefused, expiry_bounds, make_offers
@@ -572,19 +571,6 @@ def act_on_offer(
         return _offers_page(request, session, user, status=409, error=error)
     session.commit()
     return RedirectResponse(f"/anvisning/tilbud?udfoert={action}#tilbud-{offer_id}", 303)
-
-
-# ----------------------------------------------------------------------------- capacity
-@router.get("/kapacitet")
-def capacity(request: Request, session: SessionDep, user: AggregateUser) -> Response:
-    """The quota ledger per organisation and type, and the free CTI/ACT slots per team, as the
-    latest week's run sees them."""
-    week, quotas, teams = capacity_lines(session)
-    return render(
-        request,
-        "allocator/capacity.html",
-        context(request, user, quotas=quotas, teams=teams, week=week),
-    )
 
 
 # ----------------------------------------------------------------------------- quota report

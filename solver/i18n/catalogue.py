@@ -1575,6 +1575,18 @@ PAGES: dict[str, Entry] = {
         "en": "{text:q} is not a week: write 48, week 48 or 2026-W48",
         "da": "{text:q} er ikke en uge. Skriv fx 48, uge 48 eller 2026-W48.",
     },
+    "page.claim_recorded": {
+        "en": "Claim {id:plain} is recorded and counts against its quota.",
+        "da": "Anvisning {id:plain} er registreret og tæller nu med i kvoten.",
+    },
+    "page.claim_withdrawn": {
+        "en": "Claim {id:plain} is withdrawn and counts nowhere.",
+        "da": "Anvisning {id:plain} er trukket tilbage og tæller ikke længere med.",
+    },
+    "page.claim_date_invalid": {
+        "en": "the date is not a valid date (day.month.year)",
+        "da": "Datoen er ikke en gyldig dato (dag.måned.år).",
+    },
     "page.date_from_invalid": {
         "en": "the from date is not a valid date",
         "da": "Fra-datoen er ikke en gyldig dato.",

@@ -97,3 +97,49 @@ def test_the_quota_report_page_and_its_downloads(server: str, open_as: Any) -> N
     sheet = load_workbook(io.BytesIO(xlsx.body())).active
     assert sheet is not None and sheet.cell(1, 1).value == "Boligorganisation"
     assert sheet.max_row == len(api) + 1
+
+
+def test_a_claim_outside_boligmatch_through_the_capacity_page(server: str, open_as: Any) -> None:
+    """An allocator records a claim made by phone: first with a blank department (refused in
+    Danish at the field, as typed), then whole; the group's row counts it at once; withdrawn
+    again, the row is as before and the list says who withdrew it. axe-core and the 320 px
+    reflow on each state."""
+    ensure_imported(server)
+    headers = _headers(server)
+    groups = httpx.get(f"{server}/api/v1/quotas", headers=headers).json()
+    group = max(groups, key=lambda g: g["remaining"])
+    assert group["remaining"] >= 1, groups
+    row_selector = (f"#kvoter tr[data-organisation='{group['organisation']}']"
+                    f"[data-type='{group['dwelling_type']}']")  # fmt: skip
+    page = open_as("alloc")
+    nav(page, "Kvoter og teams")
+    row = page.locator(row_selector)
+    before = int(row.locator(".remaining").inner_text())
+    assert before == group["remaining"]
+    page.select_option("#c-organisation", group["organisation"])
+    page.select_option("#c-dwelling_type", group["dwelling_type"])
+    page.fill("#c-dwelling_ref", "TLF-0815")
+    page.fill("#c-note", "akut, aftalt pr. telefon")
+    page.get_by_role("button", name="Registrér anvisning").click()
+    errors = page.locator("#claim-errors")
+    assert "Ret fejlen" in errors.inner_text() and "Skal udfyldes." in errors.inner_text()
+    department = page.locator("#c-department")
+    assert department.get_attribute("aria-invalid") == "true"
+    assert page.locator("#c-dwelling_ref").input_value() == "TLF-0815"  # kept as typed
+    check_page(page, "claim refused")
+    department.fill(f"{group['organisation']}-afd99")
+    page.get_by_role("button", name="Registrér anvisning").click()
+    assert "er registreret og tæller nu med i kvoten" in page.get_by_role("status").inner_text()
+    assert int(page.locator(row_selector).locator(".remaining").inner_text()) == before - 1
+    claim = page.locator("#claims tbody tr", has_text="TLF-0815")
+    assert "akut, aftalt pr. telefon" in claim.inner_text()
+    check_page(page, "claim recorded")
+    shot(page, "18a-claim-outside-boligmatch", check=False)
+    claim.get_by_role("button", name="Træk tilbage: anvisningen af TLF-0815").click()
+    assert "er trukket tilbage" in page.get_by_role("status").inner_text()
+    assert int(page.locator(row_selector).locator(".remaining").inner_text()) == before
+    assert (
+        "Trukket tilbage af alloc"
+        in page.locator("#claims tbody tr", has_text="TLF-0815").inner_text()
+    )
+    check_page(page, "claim withdrawn")
