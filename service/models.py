@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint
 from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
-LOCAL = ZoneInfo("Europe/Copenhagen")  # the office's clock: what a day and a date mean here
+from solver.caseio.weeks import OFFICE_ZONE, office_today
+
+LOCAL = OFFICE_ZONE  # the office's clock (solver.caseio.weeks): what a day and a date mean here
 
 
 def now() -> datetime:
@@ -22,9 +23,8 @@ def now() -> datetime:
 
 def local_today() -> date:
     """Today in Copenhagen, the office's date: an offer's answer date, a claim's date, the
-    pages' day filters. (``date.today()`` is the server's zone's: UTC on a server, a day behind
-    between midnight and one o'clock in Copenhagen.)"""
-    return datetime.now(LOCAL).date()
+    pages' day filters, a case's default run date (``solver.caseio.weeks.office_today``)."""
+    return office_today()
 
 
 class Role(StrEnum):

@@ -56,6 +56,7 @@ from solver.caseio.schema import (
     Column,
     column_name,
 )
+from solver.caseio.weeks import office_today
 from solver.domain import (
     Case,
     Decision,
@@ -321,7 +322,7 @@ def read_case_files(files: Mapping[str, bytes], *, today: date | None = None) ->
         if name not in files:
             issues.append(CaseIssue(name, None, None, "file_missing"))
     tables = {name: _table(name, files.get(name), cols, issues) for name, cols in COLUMNS.items()}
-    policy = read_policy(files.get("policy.toml"), today or date.today(), issues)
+    policy = read_policy(files.get("policy.toml"), today or office_today(), issues)
     return _case(tables, policy, issues)
 
 
@@ -410,7 +411,7 @@ def read_cells(
         return read_case_files(files, today=today)
     if any(name not in files for name in REQUIRED_FILES):
         return read_case_files(files, today=today)
-    policy = read_policy(files.get("policy.toml"), today or date.today(), issues)
+    policy = read_policy(files.get("policy.toml"), today or office_today(), issues)
     return _case(tables, policy, issues)
 
 

@@ -9,9 +9,11 @@ puts the week nearest to a given day); shown to them it reads ``uge 48, 2026``
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 WEEK_PATTERN = r"^[0-9]{4}-W[0-9]{2}$"
+OFFICE_ZONE = ZoneInfo("Europe/Copenhagen")  # the office's clock: what a day and a date mean
 _ISO = re.compile(r"([0-9]{4})-W([0-9]{2})")
 _SHORT = re.compile(r"(?:uge\s*)?([0-9]{1,2})(?:\s*[,/]?\s*([0-9]{4}))?", re.IGNORECASE)
 
@@ -25,6 +27,14 @@ def parse_week(text: str) -> date:
         return date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO week (YYYY-Www)") from None
+
+
+def office_today() -> date:
+    """Today in Copenhagen, the allocation office's date: a case's default run date, an offer's
+    answer date, the pages' day filters. (``date.today()`` is the machine's zone's: UTC on a
+    server, a day behind between midnight and one o'clock in Copenhagen, and on a Monday then
+    the week before.)"""
+    return datetime.now(OFFICE_ZONE).date()
 
 
 def week_of(day: date) -> str:

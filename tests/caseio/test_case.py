@@ -234,6 +234,36 @@ def test_iso_week_is_its_monday() -> None:
     assert parse_week("2027-W01") == date(2027, 1, 4)
 
 
+def test_the_default_run_date_is_the_office_s_date_in_copenhagen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case without a run date runs on today in Copenhagen, whatever the machine's zone: at
+    23:30 UTC on Sunday 7 March 2027 it is already Monday 8 March (2027-W10) in Copenhagen;
+    ``date.today()`` on a UTC server said Sunday, in the week before."""
+    from datetime import UTC, datetime
+
+    from solver.caseio import weeks
+
+    instant = datetime(2027, 3, 7, 23, 30, tzinfo=UTC)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:  # type: ignore[override]
+            return instant.astimezone(tz) if tz is not None else instant.replace(tzinfo=None)
+
+    monkeypatch.setattr(weeks, "datetime", Clock)
+    (tmp_path / "youths.csv").write_text(YOUTHS_HEADER + GOOD_YOUTH)
+    (tmp_path / "units.csv").write_text(
+        "ref,organisation,area,dwelling_type,rooms,rent,available_from\n"
+        "U1,BoligA,Centrum,youth,1,2900,2027-03-01\n"
+    )
+    case = read_case(tmp_path)
+    assert case.policy.run_date == date(2027, 3, 8)
+    assert weeks.week_of(case.policy.run_date) == "2027-W10"
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert read_case_files(files).policy.run_date == date(2027, 3, 8)
+
+
 # --------------------------------------------------------------------------- more reading
 
 
