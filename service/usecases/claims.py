@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from solver.caseio.weeks import week_of
@@ -176,16 +176,23 @@ def withdraw_claim(session: Session, actor: str, claim_id: int) -> ClaimRecord:
     """Withdraw a municipality claim recorded by mistake (the caller commits): it counts
     nowhere from now on. 404 for no such claim; 409 for a signed offer's claim or one already
     withdrawn."""
-    ledger.lock(session)  # the ledger's counts change: serialise with every check
     record = session.get(ClaimRecord, claim_id)
     if record is None:
         raise NotFoundError(f"No claim {claim_id}.")
     if record.kind != ClaimKind.MUNICIPALITY.value:
         raise ConflictError(problem=Problem("claim", "claim_of_offer", {"id": claim_id}))
-    if record.withdrawn_at is not None:
+    # The group's lock (its counts change), then the withdrawal only if no one else made it
+    # meanwhile: two withdrawals at once give one 200 and one 409.
+    ledger.lock(session, [(record.organisation, record.dwelling_type)])
+    withdrawn = session.execute(
+        update(ClaimRecord)
+        .where(col(ClaimRecord.id) == claim_id, col(ClaimRecord.withdrawn_at).is_(None))
+        .values(withdrawn_at=now(), withdrawn_by=actor)
+        .execution_options(synchronize_session=False)
+    )
+    if not withdrawn.rowcount:  # type: ignore[attr-defined]
         raise ConflictError(problem=Problem("claim", "claim_withdrawn", {"id": claim_id}))
-    record.withdrawn_at, record.withdrawn_by = now(), actor
-    session.add(record)
+    session.refresh(record)
     dwelling = session.exec(
         select(DwellingRecord).where(
             col(DwellingRecord.week) == record.week,

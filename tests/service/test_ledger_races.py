@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from service import db
-from service.models import ClaimRecord, Offer, local_today
+from service.models import AuditEvent, ClaimRecord, Offer, local_today
 
 from .conftest import auth
 from .ledger_case import WEEK, files, import_files
@@ -86,3 +86,19 @@ def test_twenty_simultaneous_claims_outside_boligmatch_pass_the_last_claim_once(
     assert _calls(client, headers, claim) == [201] + [409] * (N - 1)
     with Session(db.get_engine()) as s:
         assert len(s.exec(select(ClaimRecord)).all()) == 1
+
+
+def test_twenty_simultaneous_withdrawals_of_one_claim_pass_once(client: TestClient) -> None:
+    """One claim outside Boligmatch withdrawn by 20 requests at once: one 200, nineteen 409s,
+    one ``claim.withdraw`` event."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    body = {"organisation": "OrgA", "dwelling_type": "family", "department": "OrgA-9",
+            "dwelling_ref": "X-1", "claimed_on": local_today().isoformat()}  # fmt: skip
+    claim = client.post("/api/v1/claims", json=body, headers=headers).json()
+    url = f"/api/v1/claims/{claim['id']}/withdraw"
+    codes = _calls(client, headers, lambda i: client.post(url, headers=headers).status_code)
+    assert codes == [200] + [409] * (N - 1)
+    with Session(db.get_engine()) as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == "claim.withdraw")).all()
+        assert len(events) == 1
