@@ -12,6 +12,7 @@ import json
 import re
 import tomllib
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from fractions import Fraction
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Date,
     String,
     Table,
+    Text,
     bindparam,
     cast,
     delete,
@@ -116,6 +118,25 @@ def _field_columns(items: tuple[Any, ...]) -> dict[str, list[Any]]:
     return columns
 
 
+def _json_texts(
+    columns: dict[str, list[Any]], names: list[str], texts: list[bool]
+) -> Iterator[tuple[Any, ...]]:
+    """Each row as it is compared with the stored one: a JSON column's value as the text it is
+    stored as (``json.dumps``, as the bulk insert writes it; each distinct list encoded once)."""
+    encoded: dict[tuple[Any, ...], str] = {}
+
+    def dumps(value: Any) -> str:
+        key = (list, *value) if isinstance(value, list) else (type(value), value)
+        text = encoded.get(key)
+        if text is None:
+            text = encoded[key] = json.dumps(value)
+        return text
+
+    shown = [list(map(dumps, columns[n])) if t else columns[n] for n, t in zip(names, texts,
+             strict=True)]  # fmt: skip
+    return zip(*shown, strict=True)
+
+
 def _table_of(model: Any) -> Table:
     return model.__table__
 
@@ -141,19 +162,28 @@ def import_case(session: Session, case: Case) -> dict[str, Any]:
     youths = _table_of(YouthRecord)
     columns = _field_columns(case.youths)
     names = list(columns)
+    # The stored rows to compare with, JSON columns (the area lists) as their stored text: the
+    # driver's parsing of 40,000 lists was half of an unchanged national import (issue 15).
+    # Equal text is an equal list; a list stored as other text is merely written again.
+    texts = [isinstance(youths.c[n].type, JSON) for n in names]
     stored = {
         r[0]: r[1:]
-        for r in session.execute(select(youths.c.ref, youths.c.id, *(youths.c[n] for n in names)))
-    }
+        for r in session.execute(
+            select(youths.c.ref, youths.c.id,
+                   *(cast(youths.c[n], Text) if t else youths.c[n]
+                     for n, t in zip(names, texts, strict=True)))
+        )
+    }  # fmt: skip
     new, changed = [], []
     if stored:
         ref_at = names.index("ref")
         names_new = [f"new_{n}" for n in names]
-        for row in zip(*columns.values(), strict=True):
+        as_text = _json_texts(columns, names, texts)
+        for row, seen in zip(zip(*columns.values(), strict=True), as_text, strict=True):
             old = stored.get(row[ref_at])
             if old is None:
                 new.append(row)
-            elif tuple(old[1:]) != row:
+            elif tuple(old[1:]) != seen:
                 changed.append({"_id": old[0], **dict(zip(names_new, row, strict=True))})
         columns = dict(zip(names, map(list, zip(*new, strict=True)), strict=True)) if new else {}
     created = len(case.youths) if not stored else len(new)

@@ -235,6 +235,10 @@ def changed_case(case: Case) -> Case:
             urgent_by=None,
             greenlandic=not y.greenlandic if y.greenlandic is not None else True,
         )
+    for i in range(1, 200, 7):  # a change in an area list alone (a JSON column) is a change
+        youths[i] = dataclasses.replace(
+            youths[i], excluded_areas=(*youths[i].excluded_areas, "Lukket område")
+        )
     new = [dataclasses.replace(case.youths[i], ref=f"NEW{i:03d}") for i in range(25)]
     units = [*list(case.units[1:]), dataclasses.replace(case.units[0], ref="U-NEW", rent=4321)]
     quotas = list(case.quotas[1:])
@@ -301,6 +305,7 @@ def test_bulk_import_stores_the_rows_the_orm_stored(database_url: str) -> None:
         # the sequence did change things: the comparison is not of two empty tables
         assert len(bulk["youth"]) == 900 + 25
         assert any("Nyt omr" in str(row) for row in bulk["youth"]) != again  # again: as before
+        assert any("Lukket omr" in str(row) for row in bulk["youth"]) != again
         assert any("offered" in row for row in bulk["dwelling"])
         assert len(bulk_counts[1]["missing_youths"]) == 20
         assert (len(bulk["team"]), len(bulk["quota"])) == ((11, 15) if again else (10, 14))

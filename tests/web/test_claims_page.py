@@ -79,7 +79,8 @@ def test_an_allocator_records_and_withdraws_a_claim_and_the_ledger_counts_it(
     full = client.post("/kapacitet/anvisninger", data=_form(token, dwelling_ref="T-4712"))
     assert full.status_code == 409
     assert (
-        "Anvisningsretten for Boligorg-02/familiebolig er brugt op: 13 tilladt, 13 anvist" in full.text
+        "Anvisningsretten for Boligorg-02/familiebolig er brugt op: 13 tilladt, 13 anvist"
+        in full.text
     )
     assert 'value="T-4712"' in full.text  # what was typed is kept
 
