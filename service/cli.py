@@ -16,7 +16,7 @@ import typer
 
 from solver.cli import app
 from solver.domain import Case
-from solver.planning.scenario import register_base_loader
+from solver.planning.bases import register_base_loader
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)

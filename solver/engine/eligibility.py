@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from solver.domain import Case, DwellingType, IncomeType, SupportMethod
+from solver.domain import Case, DwellingType, IncomeType, Policy, SupportMethod
 from solver.engine.rules import (
     RULE_ORDER,
     RULES,
@@ -330,14 +330,7 @@ def compute_eligibility(case: Case) -> Eligibility:
     )  # fmt: skip
     rejected = {r: counts[k] for k, r in enumerate(RULE_ORDER)}
     cascade = {r: counts[len(RULE_ORDER) + k] for k, r in enumerate(RULE_ORDER)}
-    fit = fit_terms(ycols, ucols, case.policy.persons_per_room, youth_idx, unit_idx)
-    w = case.policy.weights
-    cost = (
-        w.rent_share * fit["rent_share"]
-        + w.area * fit["area"]
-        + w.availability * fit["availability"]
-        + w.size * fit["size"]
-    )
+    fit, cost = _fit_and_cost(ycols, ucols, case.policy, youth_idx, unit_idx)
     return Eligibility(youth_idx, unit_idx, rejected, cascade, blocked, fit, cost)
 
 
@@ -353,13 +346,58 @@ def fit_terms(
       (urgent_by, or the run date);
     - ``size``: rooms beyond ⌈household / persons_per_room⌉.
     """
-    needed = -(-y.household[yi] // persons_per_room)
-    return {
-        "rent_share": (u.cost[ui] * 1000) // y.share_base[yi],
-        "area": (y.has_preferred[yi] & ~y.preferred[yi, u.area[ui]]).astype(np.int64),
-        "availability": np.maximum(0, u.available_day[ui] - y.need_day[yi]),
-        "size": np.maximum(0, u.rooms[ui] - needed),
-    }
+    terms = _fit(yi, ui, u.cost, y.share_base, _bytes(y.has_preferred), _bytes(y.preferred),
+                 u.area, u.available_day, y.need_day, u.rooms, y.household, persons_per_room,
+                 np.zeros(4, dtype=np.int64))  # fmt: skip
+    return dict(zip(FIT_TERMS, terms[:4], strict=True))
+
+
+FIT_TERMS = ("rent_share", "area", "availability", "size")  # the order of Weights' fields
+
+
+def _fit_and_cost(
+    y: YouthColumns, u: UnitColumns, policy: Policy, yi: IntArray, ui: IntArray
+) -> tuple[dict[str, IntArray], IntArray]:
+    """:func:`fit_terms` and the weighted cost (``policy.weights``) in one compiled pass over
+    the pairs: a national week's 2.3M pairs took ~0.3 s as a dozen whole-array operations."""
+    w = policy.weights
+    weights = np.array([getattr(w, name) for name in FIT_TERMS], dtype=np.int64)
+    terms = _fit(yi, ui, u.cost, y.share_base, _bytes(y.has_preferred), _bytes(y.preferred),
+                 u.area, u.available_day, y.need_day, u.rooms, y.household,
+                 policy.persons_per_room, weights)  # fmt: skip
+    return dict(zip(FIT_TERMS, terms[:4], strict=True)), terms[4]
+
+
+@njit(cache=True)
+def _fit(
+    yi: IntArray,
+    ui: IntArray,
+    cost: IntArray,
+    share_base: IntArray,
+    has_preferred: ByteArray,
+    preferred: ByteArray,
+    area: IntArray,
+    available_day: IntArray,
+    need_day: IntArray,
+    rooms: IntArray,
+    household: IntArray,
+    persons_per_room: int,
+    weights: IntArray,
+) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+    """Each pair's four fit terms (:func:`fit_terms`) and their weighted sum."""
+    n = len(yi)
+    rent, outside = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    late, surplus = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    total = np.empty(n, dtype=np.int64)
+    for p in range(n):
+        i, j = yi[p], ui[p]
+        r = (cost[j] * 1000) // share_base[i]
+        a = 1 if has_preferred[i] and not preferred[i, area[j]] else 0
+        d = max(0, available_day[j] - need_day[i])
+        s = max(0, rooms[j] - (-(-household[i] // persons_per_room)))
+        rent[p], outside[p], late[p], surplus[p] = r, a, d, s
+        total[p] = weights[0] * r + weights[1] * a + weights[2] * d + weights[3] * s
+    return rent, outside, late, surplus, total
 
 
 def rules_rejecting(case: Case, youth_index: int, unit_index: int) -> list[str]:

@@ -1,8 +1,8 @@
 """What-if scenario files: schema, validation and loading (``scenarios/README.md``).
 
 A scenario is a base case (a fixture or a case folder; the live database is a hook the service
-fills, :func:`register_base_loader`), a horizon in weeks, replications and a seed, optional
-calibration overrides, and a list of changes, each from a start week on.
+fills, :func:`solver.planning.bases.register_base_loader`), a horizon in weeks, replications
+and a seed, optional calibration overrides, and a list of changes, each from a start week on.
 
 Every key is declared once, here, as a field of a pydantic dataclass with its description and
 bounds: :class:`ScenarioFile` (the top level), :class:`Calibration`, :class:`DeclineModel` and
@@ -57,24 +57,11 @@ from solver.domain import (
     Rate,
 )
 from solver.i18n.render import text
+from solver.planning.bases import base_loader
 from solver.resources import FIXTURES_DIR
 
 FIXTURE_NAMES = ("tiny", "naestved", "copenhagen", "national")
 MAX_HORIZON_WEEKS = 520  # ten years: beyond that the base case says nothing
-
-BaseLoader = Callable[[str], Case]
-_BASE_LOADERS: dict[str, BaseLoader] = {}
-
-
-def register_base_loader(scheme: str, loader: BaseLoader) -> None:
-    """Let ``base = "SCHEME"`` or ``base = "SCHEME:ARG"`` load a case through ``loader(ARG)``.
-
-    This is the hook for the live database: the service registers ``"database"`` with a
-    function that snapshots the current week's waiting youths, vacancies, teams and ledger as
-    a :class:`~solver.domain.Case`. The solver itself never imports the service.
-    """
-    _BASE_LOADERS[scheme] = loader
-
 
 @dataclass(frozen=True)
 class ScenarioIssue:
@@ -717,8 +704,9 @@ def resolve_base(base: str, relative_to: Path | None = None) -> Case:
     from solver.caseio.read import read_case
 
     scheme, _, arg = base.partition(":")
-    if scheme in _BASE_LOADERS:
-        return _BASE_LOADERS[scheme](arg)
+    loader = base_loader(scheme)
+    if loader is not None:
+        return loader(arg)
     if base in FIXTURE_NAMES:
         folder = FIXTURES_DIR / base
         if folder.is_dir():
