@@ -18,7 +18,7 @@ from ..usecases.capacity import capacity as capacity_lines
 from ..usecases.claims import MAX_NOTE, MAX_REF, ClaimInput, list_claims, record_claim
 from ..usecases.claims import withdraw_claim as withdraw
 from ..usecases.errors import ConflictError, InvalidRequest, NotFoundError
-from .common import AggregateUser, AllocatorUser, SessionDep, context
+from .common import AggregateUser, AllocatorUser, SessionDep, context, field_errors
 from .render import render
 from .session import PageError, PageRoute, check_csrf
 
@@ -109,13 +109,8 @@ def record(
         saved = record_claim(session, user.username, claim)
     except InvalidRequest as exc:
         session.rollback()
-        for problem in exc.items:
-            if isinstance(problem, str):
-                form.lines.append(problem)
-                continue
-            message = problem.text("da")
-            form.errors.setdefault(problem.field, []).append(message)
-            form.lines.append(message)
+        form.errors, every = field_errors(exc)
+        form.lines = [message for _, message in every]  # the labels say which field
         return _page(request, session, user, form=form, status=422)
     except ConflictError as exc:
         session.rollback()

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from ..db import get_session
 from ..models import Role
+from ..usecases.errors import InvalidRequest
 from .session import ALL_ROLES, PageUser, page_user
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -67,3 +68,18 @@ def context(request: Request, user: PageUser, **values: Any) -> dict[str, Any]:
         default="/" if path == "/" else "",
     )
     return {"user": user, "nav": nav, "current": current, "csrf": user.csrf, **values}
+
+
+def field_errors(exc: InvalidRequest) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """A refused form's problems in Danish: by field (shown at each field), and every one as
+    (field, text) in order for the summary above the form (a ready-made line has no field)."""
+    by_field: dict[str, list[str]] = {}
+    every: list[tuple[str, str]] = []
+    for item in exc.items:
+        if isinstance(item, str):
+            every.append(("", item))
+            continue
+        message = item.text("da")
+        by_field.setdefault(item.field, []).append(message)
+        every.append((item.field, message))
+    return by_field, every

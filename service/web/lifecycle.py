@@ -25,8 +25,8 @@ from solver.i18n.render import text as catalogue_text
 from ..models import MAX_ID, WeekPolicy, WithdrawReason
 from ..usecases import lifecycle
 from ..usecases.audit import audit
-from ..usecases.errors import ConflictError, InvalidRequest, NotFoundError, Problem
-from .common import AllocatorUser, SessionDep, context
+from ..usecases.errors import ConflictError, InvalidRequest, NotFoundError
+from .common import AllocatorUser, SessionDep, context, field_errors
 from .render import render
 from .session import PageError, PageRoute, check_csrf, notice, notice_query
 
@@ -90,16 +90,9 @@ def _shown(value: Any) -> str:
 
 
 def _errors(exc: InvalidRequest) -> tuple[dict[str, list[str]], list[str]]:
-    """The problems by field (Danish), and the lines for the summary at the top."""
-    by_field: dict[str, list[str]] = {}
-    lines = []
-    for item in exc.items:
-        if isinstance(item, Problem):
-            by_field.setdefault(item.field, []).append(item.text("da"))
-            lines.append(f"{item.field}: {item.text('da')}")
-        else:
-            lines.append(item)
-    return by_field, lines
+    """The problems by field, and the summary's lines naming each field by its column."""
+    by_field, every = field_errors(exc)
+    return by_field, [f"{field}: {message}" if field else message for field, message in every]
 
 
 async def _form_values(request: Request, names: tuple[str, ...]) -> dict[str, str | None]:
