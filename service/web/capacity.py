@@ -25,6 +25,9 @@ from .session import PageError, PageRoute, check_csrf
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 SHOWN = 50  # the latest claims outside Boligmatch on the page (the API lists every one)
 FIELDS = ("organisation", "dwelling_type", "department", "dwelling_ref", "claimed_on", "note")
+LABELS = {"organisation": "Boligorganisation", "dwelling_type": "Boligtype",
+          "department": "Afdeling", "dwelling_ref": "Bolig", "claimed_on": "Anvist den",
+          "note": "Bemærkning"}  # fmt: skip  # the form's labels, for the summary's links
 
 
 @dataclass
@@ -33,7 +36,7 @@ class ClaimForm:
 
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)  # every error, for the summary
+    lines: list[tuple[str, str, str]] = field(default_factory=list)  # (field, label, error)
 
 
 def _page(
@@ -102,7 +105,8 @@ def record(
         day = date.fromisoformat(claimed_on.strip())
     except ValueError:
         message = text("page.claim_date_invalid", "da")
-        form.errors["claimed_on"], form.lines = [message], [message]
+        form.errors["claimed_on"] = [message]
+        form.lines = [("claimed_on", LABELS["claimed_on"], message)]
         return _page(request, session, user, form=form, status=422)
     claim = ClaimInput(organisation, dwelling_type, department, dwelling_ref, day, note)
     try:
@@ -110,7 +114,7 @@ def record(
     except InvalidRequest as exc:
         session.rollback()
         form.errors, every = field_errors(exc)
-        form.lines = [message for _, message in every]  # the labels say which field
+        form.lines = [(field, LABELS.get(field, ""), message) for field, message in every]
         return _page(request, session, user, form=form, status=422)
     except ConflictError as exc:
         session.rollback()

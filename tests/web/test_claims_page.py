@@ -121,6 +121,8 @@ def test_a_wrong_claim_is_refused_in_danish_naming_each_field_and_nothing_is_sav
     assert r.status_code == 422
     assert "Anvisningen er ikke registreret. Ret de 3 fejl:" in r.text
     assert 'id="c-department-err">Skal udfyldes.' in r.text
+    # the summary names each field by its label and leads to it
+    assert '<li><a href="#c-department">Afdeling</a>: Skal udfyldes.</li>' in r.text
     assert "Boligorg-03/ungdomsbolig har ingen kvoteopgørelse" in r.text
     assert re.search(
         r'id="c-claimed_on-err">Datoen ligger efter i dag \(\d\d\.\d\d\.\d{4}\)', r.text
