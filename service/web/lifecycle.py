@@ -89,10 +89,9 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _errors(exc: InvalidRequest) -> tuple[dict[str, list[str]], list[str]]:
-    """The problems by field, and the summary's lines naming each field by its column."""
-    by_field, every = field_errors(exc)
-    return by_field, [f"{field}: {message}" if field else message for field, message in every]
+def _errors(exc: InvalidRequest) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """The problems by field, and every one as (field, message) for the summary."""
+    return field_errors(exc)
 
 
 async def _form_values(request: Request, names: tuple[str, ...]) -> dict[str, str | None]:
@@ -114,7 +113,7 @@ def _form_page(
     file: str,
     values: dict[str, Any],
     errors: dict[str, list[str]] | None = None,
-    lines: list[str] | None = None,
+    lines: list[tuple[str, str]] | None = None,
     week: str | None = None,
     weeks: list[str] | None = None,
     back: str,
@@ -133,7 +132,10 @@ def _form_page(
             title=title,
             action=action,
             fields=fields,
-            lines=lines or [],
+            lines=[
+                (name, danish_heading(file, name) or name if name else "", message)
+                for name, message in lines or []
+            ],  # the summary names and links each field
             week=week,
             weeks=weeks,
             back=back,
@@ -164,7 +166,8 @@ async def create_youth(
     except (InvalidRequest, ConflictError) as exc:
         session.rollback()
         if isinstance(exc, ConflictError):
-            by_field, lines = {"ref": [exc.text("da") or str(exc)]}, [exc.text("da") or str(exc)]
+            said = exc.text("da") or str(exc)
+            by_field, lines = {"ref": [said]}, [("ref", said)]
         else:
             by_field, lines = _errors(exc)
         return _form_page(
@@ -298,7 +301,7 @@ async def create_dwelling(
     weeks = _weeks(session)
     status, by_field, lines = 422, {}, []
     if week not in weeks:
-        by_field, lines = {"week": ["Vælg en importeret uge."]}, ["Vælg en importeret uge."]
+        by_field, lines = {"week": ["Vælg en importeret uge."]}, [("", "Vælg en importeret uge.")]
     else:
         try:
             record = lifecycle.register_dwelling(session, user.username, week, values)
@@ -307,8 +310,8 @@ async def create_dwelling(
             by_field, lines = _errors(exc)
         except ConflictError as exc:
             session.rollback()
-            status, lines = 409, [exc.text("da") or str(exc)]
-            by_field = {"ref": lines}
+            said = exc.text("da") or str(exc)
+            status, lines, by_field = 409, [("ref", said)], {"ref": [said]}
         else:
             done = catalogue_text("lifecycle.registered_dwelling", "da", ref=record.ref, week=week)
             url = f"/anvisning/uger/{week}/boliger/{quote(record.ref)}?{notice_query(done)}"
@@ -358,7 +361,7 @@ async def edit_dwelling(
         if isinstance(exc, InvalidRequest):
             by_field, lines = _errors(exc)
         else:
-            by_field, lines = {}, [exc.text("da") or str(exc)]
+            by_field, lines = {}, [("", exc.text("da") or str(exc))]
         status = 422 if isinstance(exc, InvalidRequest) else 409
         return _form_page(request, user, title=f"Bolig {ref} i {week}",
                           action=f"/anvisning/uger/{week}/boliger/{quote(ref)}", file="units.csv",

@@ -57,6 +57,11 @@ def test_register_withdraw_reopen_and_confirm_the_missing(server: str, open_as: 
     page.get_by_role("button", name="Gem").click()
     errors = page.locator("#form-errors")
     expect(errors).to_contain_text("Oplysningerne er ikke gemt")
+    # the summary names each field by its label (not its column code) and leads to it
+    expect(errors).to_contain_text("Månedlig indkomst: '6.500' er ikke et helt tal")
+    assert errors.get_by_role("link", name="Månedlig indkomst").get_attribute("href") == (
+        "#f-monthly_income"
+    )
     expect(page.locator("#f-support_team-err")).to_contain_text("ICM-9")
     assert page.locator("#f-monthly_income-err").count() == 1
     assert page.locator("#f-ref").input_value() == "W00001"  # what was typed stays
