@@ -42,6 +42,8 @@ def audit_detail(action: str, detail: str | None) -> str:
     namespace = _CODES.get(action)
     if namespace is not None:
         return label(namespace, detail, "da")
+    if action.startswith("claim.") and "/" in detail:  # "Boligorg-01/youth": the quota group
+        return text("audit_detail.claim", "da", group=[detail])
     if action == "offer.decline" and (match := _DECLINE.fullmatch(detail)):
         reason = label("decline", match[1], "da")
         return f"{reason}: {match[2]}" if match[2] else reason

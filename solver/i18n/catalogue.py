@@ -1560,6 +1560,7 @@ PAGES: dict[str, Entry] = {
         "en": {"one": "1 listed", "other": "{count} listed"},
         "da": {"one": "1 vist", "other": "{count} vist"},
     },
+    "audit_detail.claim": {"en": "quota {group:groups}", "da": "kvote {group:groups}"},
     "audit_detail.generation": {"en": "generation {n:plain}", "da": "generation {n:plain}"},
     "audit_detail.proposal": {"en": "proposal {n:plain}", "da": "forslag {n:plain}"},
     "audit_detail.imported": {

@@ -63,6 +63,7 @@ from solver.resources import FIXTURES_DIR
 FIXTURE_NAMES = ("tiny", "naestved", "copenhagen", "national")
 MAX_HORIZON_WEEKS = 520  # ten years: beyond that the base case says nothing
 
+
 @dataclass(frozen=True)
 class ScenarioIssue:
     """One problem of a scenario: where (``source``: the file, or ``toml[0]`` of a request), the

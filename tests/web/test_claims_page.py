@@ -104,6 +104,13 @@ def test_an_allocator_records_and_withdraws_a_claim_and_the_ledger_counts_it(
             if e.object_type == "claim"
         )
     assert actions == ["claim.record", "claim.withdraw"]
+    # the admin's log says it in Danish: the action, and the quota group with its type in words
+    client.cookies.clear()
+    login(client, "admin")
+    log = client.get("/admin/log", params={"handling": "claim.record"})
+    assert log.status_code == 200, log.text
+    assert "Anvisning uden for Boligmatch registreret" in log.text
+    assert "kvote Boligorg-02/familiebolig" in log.text
 
 
 def test_a_wrong_claim_is_refused_in_danish_naming_each_field_and_nothing_is_saved(
