@@ -77,6 +77,17 @@ def _latest_week(session: Session) -> WeekPolicy | None:
     return session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc()).limit(1)).first()
 
 
+def _dwelling(session: Session, week: str, organisation: str, ref: str) -> DwellingRecord | None:
+    """The organisation's dwelling ``ref`` in ``week``, if Boligmatch has it."""
+    return session.exec(
+        select(DwellingRecord).where(
+            col(DwellingRecord.week) == week,
+            col(DwellingRecord.ref) == ref,
+            col(DwellingRecord.organisation) == organisation,
+        )
+    ).first()
+
+
 def _problems(session: Session, claim: ClaimInput) -> tuple[list[Problem], QuotaRecord | None]:
     """What is wrong with the values themselves (422), field by field; and the claim's group."""
     problems = []
@@ -127,13 +138,7 @@ def record_claim(session: Session, actor: str, claim: ClaimInput) -> ClaimRecord
     if twin:
         params = {"ref": claim.dwelling_ref, "on": claim.claimed_on}
         raise ConflictError(problem=Problem("dwelling_ref", "claim_duplicate", params))
-    dwelling = session.exec(
-        select(DwellingRecord).where(
-            col(DwellingRecord.week) == week.week,
-            col(DwellingRecord.ref) == claim.dwelling_ref,
-            col(DwellingRecord.organisation) == claim.organisation,
-        )
-    ).first()
+    dwelling = _dwelling(session, week.week, claim.organisation, claim.dwelling_ref)
     if dwelling is not None:  # the week's own record of it must agree with the claim
         stated = {"dwelling_type": (claim.dwelling_type, dwelling.dwelling_type),
                   "department": (claim.department, dwelling.department)}  # fmt: skip
@@ -193,13 +198,7 @@ def withdraw_claim(session: Session, actor: str, claim_id: int) -> ClaimRecord:
     if not withdrawn.rowcount:  # type: ignore[attr-defined]
         raise ConflictError(problem=Problem("claim", "claim_withdrawn", {"id": claim_id}))
     session.refresh(record)
-    dwelling = session.exec(
-        select(DwellingRecord).where(
-            col(DwellingRecord.week) == record.week,
-            col(DwellingRecord.ref) == record.dwelling_ref,
-            col(DwellingRecord.organisation) == record.organisation,
-        )
-    ).first()
+    dwelling = _dwelling(session, record.week, record.organisation, record.dwelling_ref)
     freed = False
     if dwelling is not None and dwelling.status == DwellingStatus.LET.value:
         signed = session.exec(

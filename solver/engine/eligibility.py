@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from solver.domain import Case, DwellingType, IncomeType, Policy, SupportMethod
+from solver.domain import Case, DwellingType, IncomeType, SupportMethod
 from solver.engine.rules import (
     RULE_ORDER,
     RULES,
@@ -330,7 +330,9 @@ def compute_eligibility(case: Case) -> Eligibility:
     )  # fmt: skip
     rejected = {r: counts[k] for k, r in enumerate(RULE_ORDER)}
     cascade = {r: counts[len(RULE_ORDER) + k] for k, r in enumerate(RULE_ORDER)}
-    fit, cost = _fit_and_cost(ycols, ucols, case.policy, youth_idx, unit_idx)
+    weights = np.array([getattr(case.policy.weights, t) for t in FIT_TERMS], dtype=np.int64)
+    fit, cost = _fit_and_cost(ycols, ucols, case.policy.persons_per_room, weights, youth_idx,
+                              unit_idx)  # fmt: skip
     return Eligibility(youth_idx, unit_idx, rejected, cascade, blocked, fit, cost)
 
 
@@ -346,25 +348,22 @@ def fit_terms(
       (urgent_by, or the run date);
     - ``size``: rooms beyond ⌈household / persons_per_room⌉.
     """
-    terms = _fit(yi, ui, u.cost, y.share_base, _bytes(y.has_preferred), _bytes(y.preferred),
-                 u.area, u.available_day, y.need_day, u.rooms, y.household, persons_per_room,
-                 np.zeros(4, dtype=np.int64))  # fmt: skip
-    return dict(zip(FIT_TERMS, terms[:4], strict=True))
+    return _fit_and_cost(y, u, persons_per_room, np.zeros(4, dtype=np.int64), yi, ui)[0]
 
 
-FIT_TERMS = ("rent_share", "area", "availability", "size")  # the order of Weights' fields
+FIT_TERMS = ("rent_share", "area", "availability", "size")  # FitWeights' fields, in order
 
 
 def _fit_and_cost(
-    y: YouthColumns, u: UnitColumns, policy: Policy, yi: IntArray, ui: IntArray
-) -> tuple[dict[str, IntArray], IntArray]:
-    """:func:`fit_terms` and the weighted cost (``policy.weights``) in one compiled pass over
-    the pairs: a national week's 2.3M pairs took ~0.3 s as a dozen whole-array operations."""
-    w = policy.weights
-    weights = np.array([getattr(w, name) for name in FIT_TERMS], dtype=np.int64)
+    y: YouthColumns, u: UnitColumns, persons_per_room: int, weights: IntArray, yi: IntArray,
+    ui: IntArray,
+) -> tuple[dict[str, IntArray], IntArray]:  # fmt: skip
+    """:func:`fit_terms` and the cost weighted by ``weights`` (in :data:`FIT_TERMS` order) in
+    one compiled pass over the pairs: a national week's 2.3M pairs took ~0.3 s as a dozen
+    whole-array operations."""
     terms = _fit(yi, ui, u.cost, y.share_base, _bytes(y.has_preferred), _bytes(y.preferred),
-                 u.area, u.available_day, y.need_day, u.rooms, y.household,
-                 policy.persons_per_room, weights)  # fmt: skip
+                 u.area, u.available_day, y.need_day, u.rooms, y.household, persons_per_room,
+                 weights)  # fmt: skip
     return dict(zip(FIT_TERMS, terms[:4], strict=True)), terms[4]
 
 
