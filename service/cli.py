@@ -220,7 +220,7 @@ def youth_erase(
     from sqlmodel import Session
 
     from .db import get_engine
-    from .usecases.errors import ConflictError, NotFoundError
+    from .usecases.errors import ConflictError, InvalidRequest, NotFoundError
     from .usecases.gdpr import erase_youth
 
     if not 1 <= len(reason.strip()) <= 500:
@@ -230,6 +230,9 @@ def youth_erase(
             erasure = erase_youth(session, "cli", ref, reason.strip())
         except NotFoundError:
             _fail(f"no youth {ref!r}")
+            return
+        except InvalidRequest as exc:
+            _fail("--reason: " + "; ".join(exc.texts("en")))
             return
         except ConflictError as exc:
             _fail(str(exc))

@@ -57,6 +57,7 @@ from . import ledger
 from .audit import audit
 from .data import bump_pool_version, stored_policy
 from .errors import ConflictError, InvalidRequest, NotFoundError, Problem
+from .texts import free_text_problems
 
 MAX_REF, MAX_NOTE = 64, 500
 
@@ -99,6 +100,7 @@ def _problems(session: Session, claim: ClaimInput) -> tuple[list[Problem], Quota
             problems.append(Problem(field, "claim_too_long", {"limit": MAX_REF}))
     if len(claim.note) > MAX_NOTE:
         problems.append(Problem("note", "claim_too_long", {"limit": MAX_NOTE}))
+    problems += free_text_problems(note=claim.note)
     report = session.get(QuotaRecord, (claim.organisation, claim.dwelling_type))
     if report is None and claim.organisation.strip() and claim.dwelling_type.strip():
         group = f"{claim.organisation}/{claim.dwelling_type}"

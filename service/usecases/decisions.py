@@ -23,6 +23,7 @@ from ..models import DecisionRecord, now
 from .audit import audit
 from .data import bump_pool_version, week_snapshot
 from .errors import InvalidRequest, NotFoundError, Problem
+from .texts import free_text_problems
 
 MAX_REASON = 500
 
@@ -54,7 +55,7 @@ def add(
     reason = reason.strip()
     youth_ref = (youth_ref or "").strip() or None
     unit_ref = (unit_ref or "").strip() or None
-    problems = []
+    problems = free_text_problems(reason=reason)
     if kind not in {k.value for k in DecisionKind}:
         problems.append(Problem("kind", "decision_kind"))
     if not reason or len(reason) > MAX_REASON:

@@ -53,6 +53,7 @@ from . import waits
 from .audit import audit
 from .data import bump_pool_version
 from .errors import ConflictError, NotFoundError
+from .texts import check_free_text
 
 TOMBSTONE_PREFIX = "slettet-"
 OPEN_OFFERS = (OfferState.OFFERED.value, OfferState.ACCEPTED.value)
@@ -146,6 +147,7 @@ def _tombstone_snapshot(run: Run, ref: str, tombstone: str) -> dict[str, str]:
 def erase_youth(session: Session, actor: str, ref: str, reason: str) -> YouthErasure:
     """Erase the youth ``ref`` everywhere (see the module docstring); committed. NotFoundError
     for an unknown youth, ConflictError while they hold an open offer."""
+    check_free_text(reason=reason)  # kept in the audit log
     youth = _youth(session, ref)
     open_offer = select(Offer).where(Offer.youth_ref == ref, col(Offer.state).in_(OPEN_OFFERS))
     if session.exec(open_offer).first() is not None:

@@ -61,6 +61,7 @@ from ..models import (
 from .audit import audit
 from .data import _plain, bump_pool_version
 from .errors import ConflictError, InvalidRequest, NotFoundError, Problem
+from .texts import free_text_problems, no_nul
 
 ADULT_AGE = 18
 MAX_TEXT = 500
@@ -74,23 +75,6 @@ UNIT_FIELDS = tuple(c.name for c in UNIT_COLUMNS)
 
 
 # ----------------------------------------------------------------------------- one validator
-def no_nul(**texts: Any) -> None:
-    """Text with a NUL character cannot be stored (PostgreSQL refuses it): 422 naming the
-    field, on every edge alike (a value that reaches the database anyway is a 422 from the API
-    and a Danish 400 page from the pages: ``service.web.session``)."""
-    bad = [k for k, v in texts.items() if _has_nul(v)]
-    if bad:
-        raise InvalidRequest([Problem(k, "nul_character") for k in bad])
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def _cells(values: Mapping[str, Any], columns: Sequence[Column], file: str) -> dict[str, Any]:
     no_nul(**values)
     names = [c.name for c in columns]
@@ -195,8 +179,8 @@ def edit_youth(session: Session, actor: str, ref: str, changes: Mapping[str, Any
 
 
 def _check_reason(reason: str, text: str | None) -> str | None:
-    no_nul(reason=reason, text=text)
-    problems = []
+    no_nul(reason=reason)
+    problems = free_text_problems(text=text)
     codes = [r.value for r in WithdrawReason]
     if reason not in codes:
         params = {"cell": reason, "values": codes}
@@ -499,9 +483,10 @@ def record_consent(
     offer = session.get(Offer, offer_id)
     if offer is None:
         raise NotFoundError("Offer not found")
-    no_nul(guardian=guardian)
+    problems = free_text_problems(guardian=guardian)
+    if problems:
+        raise InvalidRequest(problems)
     guardian = guardian.strip()
-    problems = []
     if not guardian or len(guardian) > MAX_GUARDIAN:
         problems.append(Problem("guardian", "consent_guardian", {"max": MAX_GUARDIAN}))
     if given_on > local_today():

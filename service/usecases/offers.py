@@ -53,6 +53,7 @@ from .audit import audit
 from .data import bump_pool_version, data_version, stored_policy, week_snapshot
 from .errors import ConflictError, InvalidRequest, NotFoundError, Problem
 from .lifecycle import check_consent
+from .texts import check_free_text
 
 ACTIVE = (OfferState.OFFERED.value, OfferState.ACCEPTED.value)
 
@@ -214,6 +215,7 @@ def make_override(
     explicitly (``dispensations``), and the dispensation is audited; the quota and the team's
     capacity are never waived (open offers count as taken, as in the case format).
     """
+    check_free_text(text=text)
     text = text.strip()
     if not text:
         raise InvalidRequest([Problem("text", "override_text")])
@@ -293,6 +295,7 @@ def transition(
         raise ConflictError(f"Cannot {action.replace('_', ' ')} an offer that is {offer.state}.")
     if action == "decline" and reason is None:
         raise ConflictError("A decline needs a reason.")
+    check_free_text(text=text)
     youth = _youth(session, offer.youth_ref)
     dwelling = _dwelling(session, offer.week, offer.dwelling_ref)
     if action == "sign":

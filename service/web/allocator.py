@@ -569,6 +569,10 @@ def act_on_offer(
         session.rollback()
         error = exc.text("da") or _CONFLICT[action]
         return _offers_page(request, session, user, status=409, error=error)
+    except InvalidRequest as exc:  # the decline text (a CPR number, a NUL character)
+        session.rollback()
+        error = "Begrundelsen: " + " ".join(exc.texts("da"))
+        return _offers_page(request, session, user, status=400, error=error)
     session.commit()
     return RedirectResponse(f"/anvisning/tilbud?udfoert={action}#tilbud-{offer_id}", 303)
 

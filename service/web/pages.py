@@ -317,6 +317,9 @@ def youth_erase(
         except ConflictError:
             session.rollback()
             error = text("gdpr.open_offer", "da")
+        except InvalidRequest as exc:  # the reason (a CPR number, a NUL character)
+            session.rollback()
+            error = " ".join(exc.texts("da"))
         else:
             return RedirectResponse(f"/admin/unge?slettet={erasure.tombstone}", status_code=303)
     return _export_page(request, session, user, ref, erase_error=error, status=400)

@@ -67,6 +67,7 @@ from solver.domain import (
     Unit,
     Youth,
 )
+from solver.privacy import cpr_cells
 
 _ESCAPED_FORMULA = re.compile(r"^'(?='*[=+\-@\t\r])")
 
@@ -453,6 +454,7 @@ def _case(tables: Mapping[str, Table | None], policy: Any, issues: list[CaseIssu
         if kind is not None and reason is not None
     )
     issues += check_decisions(decisions, set(youth["ref"]), set(unit["ref"]))
+    issues = _without_cpr(issues, youth, decision)
     if issues:
         raise CaseError(sorted(issues, key=_reading_order))
 
@@ -465,6 +467,30 @@ def _case(tables: Mapping[str, Table | None], policy: Any, issues: list[CaseIssu
     teams = _objects(SupportTeam, team) if team is not None else ()
     quotas = _objects(QuotaGroup, quota)
     return Case(youths, units, teams, quotas, policy, decisions)
+
+
+# The text a youth is known by, and the decisions' free text: never a CPR number
+# (domain.md: "pseudonymous case reference (never a CPR number)"; case-format.md youths.csv).
+CPR_COLUMNS = {
+    "youths.csv": ("ref", "support_team", "case_worker"),
+    "decisions.csv": ("youth_ref", "reason"),
+}
+
+
+def _without_cpr(issues: list[CaseIssue], youth: Table, decision: Table) -> list[CaseIssue]:
+    """``issues`` and one ``cpr_number`` issue per cell that looks like a CPR number
+    (:mod:`solver.privacy`); any other issue on such a cell is left out, since its message
+    would quote the cell."""
+    found = [
+        CaseIssue(name, table["_row"][at], column, "cpr_number")
+        for name, table in (("youths.csv", youth), ("decisions.csv", decision))
+        for column in CPR_COLUMNS[name]
+        for at in cpr_cells(table[column])
+    ]
+    if not found:
+        return issues
+    cells = {(i.file, i.row, i.column) for i in found}
+    return [i for i in issues if (i.file, i.row, i.column) not in cells] + found
 
 
 def _objects(kind: Any, table: Table) -> tuple[Any, ...]:

@@ -449,6 +449,12 @@ CASE: dict[str, Entry] = {
         "en": "required column is missing",
         "da": "en påkrævet kolonne mangler",
     },
+    "case.cpr_number": {
+        "en": "looks like a CPR number: use the pseudonymous case reference, never the CPR number "
+        "(the value is not repeated here)",
+        "da": "ligner et CPR-nummer: brug det pseudonyme sagsnummer, aldrig CPR-nummeret "
+        "(værdien gentages ikke her)",
+    },
     "case.duplicate": {
         "en": "duplicate {key:q} (first on row {first:plain})",
         "da": "{key:q} findes allerede (første gang i række {first:plain})",
@@ -1704,6 +1710,11 @@ LIFECYCLE: dict[str, Entry] = {
     "request.unknown_field": {
         "en": "not a column of {file} (the columns are {allowed:list})",
         "da": "Ikke en kolonne i {file} (kolonnerne er {allowed:list}).",
+    },
+    "request.cpr_number": {
+        "en": "looks like a CPR number; write no personal data here (the text was not saved)",
+        "da": "Teksten ligner et CPR-nummer. Skriv ingen personoplysninger her (teksten er ikke "
+        "gemt).",
     },
     "request.nul_character": {
         "en": "text may not contain NUL (0x00) characters",

@@ -180,14 +180,21 @@ def _offer_for(client: TestClient, youth: str, unit: str) -> dict:
     return r.json() | {"proposal": proposal}
 
 
-def test_a_youth_is_withdrawn_with_a_reason_leaves_the_pool_and_is_reopened(
-    client: TestClient,
-) -> None:
+def minors_offer(client: TestClient) -> dict:
+    """Næstved imported, the minor N00001 and the flat P00001 registered, and an offer of the
+    one to the other."""
     import_fixture(client)
     h = auth(client, "alloc")
     client.post("/api/v1/youths", json=MINOR, headers=h)
     client.post(f"/api/v1/weeks/{WEEK}/dwellings", json=FLAT, headers=h)
-    offer = _offer_for(client, "N00001", "P00001")
+    return _offer_for(client, "N00001", "P00001")
+
+
+def test_a_youth_is_withdrawn_with_a_reason_leaves_the_pool_and_is_reopened(
+    client: TestClient,
+) -> None:
+    h = auth(client, "alloc")
+    offer = minors_offer(client)
     assert offer["minor"] is True and offer["proposal"]["minor"] is True
 
     # "other" needs its text; an unknown reason is named.
@@ -235,11 +242,8 @@ def test_a_youth_is_withdrawn_with_a_reason_leaves_the_pool_and_is_reopened(
 
 
 def test_a_minors_offer_is_signed_only_after_the_guardians_consent(client: TestClient) -> None:
-    import_fixture(client)
     h = auth(client, "alloc")
-    client.post("/api/v1/youths", json=MINOR, headers=h)
-    client.post(f"/api/v1/weeks/{WEEK}/dwellings", json=FLAT, headers=h)
-    offer = _offer_for(client, "N00001", "P00001")
+    offer = minors_offer(client)
     oid = offer["id"]
     assert offer["minor"] is True and offer["consent_at"] is None
     assert client.post(f"/api/v1/offers/{oid}/accept", headers=h).status_code == 200

@@ -157,3 +157,17 @@ def test_a_planner_sees_the_claims_but_cannot_record_or_withdraw(client: TestCli
     r = client.post(f"/kapacitet/anvisninger/{claim_id}/tilbagetraek", data={"csrf_token": planner})
     assert r.status_code == 403
     assert csrf_of(page.text)
+
+
+def test_a_claim_whose_note_holds_a_cpr_number_is_refused_under_the_note(
+    client: TestClient,
+) -> None:
+    token = _import(client)
+    r = client.post("/kapacitet/anvisninger", data=_form(token, note="familien 0306021234"))
+    assert r.status_code == 422
+    assert (
+        'id="c-note-err">Teksten ligner et CPR-nummer. Skriv ingen personoplysninger her' in r.text
+    )
+    assert '<li><a href="#c-note">' in r.text  # the summary leads to the field
+    with Session(db.get_engine()) as session:
+        assert session.exec(select(ClaimRecord)).all() == []

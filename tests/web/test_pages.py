@@ -221,6 +221,11 @@ def test_week_run_offer_and_sign_through_the_pages(client: TestClient) -> None:
     # a second offer from the same proposal: a Danish 409, not a 500
     r = client.post("/anvisning/tilbud", data={"csrf_token": token, "proposal_id": proposal})
     assert r.status_code == 409 and "kan ikke længere blive til et tilbud" in r.text
+    # a decline whose text holds a CPR number is refused on the offers page; the offer stays
+    r = client.post(f"/anvisning/tilbud/{offer_id}/decline",
+                    data={"csrf_token": token, "reason": "area", "text": "mor: 0306021234"})  # fmt: skip
+    assert r.status_code == 400 and "0306021234" not in r.text
+    assert "Begrundelsen: Teksten ligner et CPR-nummer." in r.text
     # signing before accepting is refused with a reason
     r = client.post(f"/anvisning/tilbud/{offer_id}/sign", data={"csrf_token": token})
     assert r.status_code == 409 and "Kun et accepteret tilbud" in r.text
@@ -480,3 +485,34 @@ def test_a_message_in_the_url_shows_only_when_the_service_signed_it(client: Test
     # a signature is for its message and its kind only
     moved = notice_query(signed).replace("besked=", "fejl=")
     assert signed not in client.get(f"/unge/{ref}?{moved}").text
+
+
+def test_an_admin_erases_a_youth_from_the_page_once_the_reason_and_reference_are_right(
+    client: TestClient,
+) -> None:
+    _import(client)
+    ref = _youths()[0]["ref"]
+    client.cookies.clear()
+    token = login(client, "admin")
+    page = client.get(f"/admin/unge/{ref}")
+    assert page.status_code == 200 and f'action="/admin/unge/{ref}/slet"' in page.text
+    url = f"/admin/unge/{ref}/slet"
+    cases = [
+        ({"reason": "anmodning fra borgeren", "confirm": "forkert"}, "gdpr.confirm_mismatch"),
+        ({"reason": "anmodning, cpr 0306021234", "confirm": ref}, "request.cpr_number"),
+    ]
+    from solver.i18n.render import text
+
+    for form, code in cases:
+        r = client.post(url, data={"csrf_token": token, **form})
+        assert r.status_code == 400 and "0306021234" not in r.text
+        assert text(code, "da") in r.text.replace("&#39;", "'"), code
+        assert f'action="{url}"' in r.text  # said on the youth's page, by the form
+        assert client.get(f"/admin/unge/{ref}").status_code == 200  # still there
+    r = client.post(url, data={"csrf_token": token, "reason": "anmodning fra borgeren",
+                                "confirm": ref})  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"].startswith("/admin/unge?slettet=slettet-")
+    assert client.get(f"/admin/unge/{ref}").status_code == 404
+    assert [e.action for e in _events(actor="admin") if e.action == "erase.youth"] == [
+        "erase.youth"
+    ]
