@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solver.caseio.cells import LIST
 from solver.caseio.issues import CaseError, CaseIssue
 from solver.caseio.policy import read_policy
 from solver.caseio.schema import (
@@ -67,7 +68,7 @@ from solver.domain import (
     Unit,
     Youth,
 )
-from solver.privacy import cpr_cells
+from solver.privacy import cpr_cells, cpr_texts
 
 _ESCAPED_FORMULA = re.compile(r"^'(?='*[=+\-@\t\r])")
 
@@ -472,7 +473,7 @@ def _case(tables: Mapping[str, Table | None], policy: Any, issues: list[CaseIssu
 # The text a youth is known by, and the decisions' free text: never a CPR number
 # (domain.md: "pseudonymous case reference (never a CPR number)"; case-format.md youths.csv).
 CPR_COLUMNS = {
-    "youths.csv": ("ref", "support_team", "case_worker"),
+    "youths.csv": ("ref", "support_team", "case_worker", "preferred_areas", "excluded_areas"),
     "decisions.csv": ("youth_ref", "reason"),
 }
 
@@ -485,12 +486,27 @@ def _without_cpr(issues: list[CaseIssue], youth: Table, decision: Table) -> list
         CaseIssue(name, table["_row"][at], column, "cpr_number")
         for name, table in (("youths.csv", youth), ("decisions.csv", decision))
         for column in CPR_COLUMNS[name]
-        for at in cpr_cells(table[column])
+        for at in _cpr_rows(table[column], column in LIST_COLUMNS[name])
     ]
     if not found:
         return issues
     cells = {(i.file, i.row, i.column) for i in found}
     return [i for i in issues if (i.file, i.row, i.column) not in cells] + found
+
+
+LIST_COLUMNS = {name: {c.name for c in COLUMNS[name] if c.kind is LIST} for name in CPR_COLUMNS}
+
+
+def _cpr_rows(values: list[Any], lists: bool) -> list[int]:
+    """The positions of a column's cells that look like a CPR number; in a column of
+    ``lists`` (areas), the cells with an item that does (the distinct items searched once)."""
+    if not lists:
+        return cpr_cells(values)
+    distinct = {id(v): v for v in values}  # a national week's 20,000 lists: a few dozen objects
+    found = cpr_texts(item for items in distinct.values() for item in items)
+    if not found:
+        return []
+    return [at for at, v in enumerate(values) if v and not found.isdisjoint(v)]
 
 
 def _objects(kind: Any, table: Table) -> tuple[Any, ...]:

@@ -22,7 +22,8 @@ FIXTURE = Path(__file__).resolve().parents[2] / "data" / "fixtures" / "naestved"
 @pytest.mark.parametrize(
     "text",
     ["010190-1234", "0101901234", "010190 1234", "290204-1234", "a 311299-0000 b",
-     "ring om 150703-4321 i morgen", "Y-120598-1111"],
+     "ring om 150703-4321 i morgen", "Y-120598-1111", "0101 90 1234", "01 01 90 12 34",
+     "01.01.90-1234", "99 010190 1234", "Fensmark;0101901234"],
 )  # fmt: skip
 def test_what_looks_like_a_cpr_number(text: str) -> None:
     assert has_cpr(text)
@@ -31,8 +32,8 @@ def test_what_looks_like_a_cpr_number(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["Y00001", "N00004", "12 34 56 78", "12345678", "kr. 1234567890", "310290-1234",
-     "290203-1234", "20260101-1234", "0101 90 1234", "010190-12345", "2010190-1234", "",
-     "4700 Næstved", "2026-11-23"],
+     "290203-1234", "20260101-1234", "010190-12345", "2010190-1234", "", "4700 Næstved",
+     "2026-11-23", "+45 12 34 56 78", "tlf. 20 12 34 56", "1.234.567.890", "01 01 90 12 345"],
 )  # fmt: skip
 def test_what_does_not(text: str) -> None:
     assert not has_cpr(text)
@@ -83,6 +84,7 @@ def test_a_cpr_number_as_a_youths_reference_is_refused_without_repeating_it(
     _replace(folder, "youths.csv", 3, "ref", "120598-1111")
     _replace(folder, "youths.csv", 4, "ref", "120598-1111")  # twice: no "duplicate" quoting it
     _replace(folder, "youths.csv", 5, "case_worker", "sb 0101011234")
+    _replace(folder, "youths.csv", 6, "preferred_areas", "Fensmark;01 01 90 12 34")
     with pytest.raises(CaseError) as error:
         read_case(folder)
     issues = error.value.issues
@@ -90,6 +92,7 @@ def test_a_cpr_number_as_a_youths_reference_is_refused_without_repeating_it(
         ("youths.csv", 3, "ref", "cpr_number"),
         ("youths.csv", 4, "ref", "cpr_number"),
         ("youths.csv", 5, "case_worker", "cpr_number"),
+        ("youths.csv", 6, "preferred_areas", "cpr_number"),
     ]
     for lang in ("en", "da"):
         lines = [f"{i.where(lang)}: {i.text(lang)}" for i in issues]
