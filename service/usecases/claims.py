@@ -78,15 +78,17 @@ def _latest_week(session: Session) -> WeekPolicy | None:
     return session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc()).limit(1)).first()
 
 
-def _dwelling(session: Session, week: str, organisation: str, ref: str) -> DwellingRecord | None:
-    """The organisation's dwelling ``ref`` in ``week``, if Boligmatch has it."""
-    return session.exec(
-        select(DwellingRecord).where(
-            col(DwellingRecord.week) == week,
-            col(DwellingRecord.ref) == ref,
-            col(DwellingRecord.organisation) == organisation,
-        )
-    ).first()
+def _dwelling(
+    session: Session, week: str, ref: str, organisation: str | None = None
+) -> DwellingRecord | None:
+    """The dwelling ``ref`` in ``week`` (of ``organisation``, when given), if Boligmatch has it.
+    A week's dwelling references are unique across organisations (case-format.md, units.csv)."""
+    query = select(DwellingRecord).where(
+        col(DwellingRecord.week) == week, col(DwellingRecord.ref) == ref
+    )
+    if organisation is not None:
+        query = query.where(col(DwellingRecord.organisation) == organisation)
+    return session.exec(query).first()
 
 
 def _problems(session: Session, claim: ClaimInput) -> tuple[list[Problem], QuotaRecord | None]:
@@ -140,9 +142,12 @@ def record_claim(session: Session, actor: str, claim: ClaimInput) -> ClaimRecord
     if twin:
         params = {"ref": claim.dwelling_ref, "on": claim.claimed_on}
         raise ConflictError(problem=Problem("dwelling_ref", "claim_duplicate", params))
-    dwelling = _dwelling(session, week.week, claim.organisation, claim.dwelling_ref)
-    if dwelling is not None:  # the week's own record of it must agree with the claim
-        stated = {"dwelling_type": (claim.dwelling_type, dwelling.dwelling_type),
+    # The week's own record of the dwelling, whichever organisation it names, must agree with
+    # the claim: a dwelling Boligmatch let is not claimed again under another group.
+    dwelling = _dwelling(session, week.week, claim.dwelling_ref)
+    if dwelling is not None:
+        stated = {"organisation": (claim.organisation, dwelling.organisation),
+                  "dwelling_type": (claim.dwelling_type, dwelling.dwelling_type),
                   "department": (claim.department, dwelling.department)}  # fmt: skip
         wrong = [Problem(field, "claim_not_as_in_week",
                          {"ref": claim.dwelling_ref, "week": week.week, "value": value})
@@ -200,7 +205,7 @@ def withdraw_claim(session: Session, actor: str, claim_id: int) -> ClaimRecord:
     if not withdrawn.rowcount:  # type: ignore[attr-defined]
         raise ConflictError(problem=Problem("claim", "claim_withdrawn", {"id": claim_id}))
     session.refresh(record)
-    dwelling = _dwelling(session, record.week, record.organisation, record.dwelling_ref)
+    dwelling = _dwelling(session, record.week, record.dwelling_ref, record.organisation)
     freed = False
     if dwelling is not None and dwelling.status == DwellingStatus.LET.value:
         signed = session.exec(

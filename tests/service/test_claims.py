@@ -130,6 +130,14 @@ def test_a_claim_on_a_dwelling_of_the_week_takes_it_out_of_the_week(client: Test
     assert wrong["status"] == 422 and wrong["issues"] == [
         "department: is 'OrgA-2' for dwelling 'A1' in week 48, 2026"
     ]
+    # OrgB's B1 claimed under OrgA's group: the week's record names another organisation (a
+    # dwelling's reference is the week's, whichever group the claim names)
+    other = _claim(client, headers, "B1", department="OrgA-1")
+    assert other["status"] == 422 and other["issues"] == [
+        "organisation: is 'OrgB' for dwelling 'B1' in week 48, 2026",
+        "dwelling_type: is 'youth' for dwelling 'B1' in week 48, 2026",
+        "department: is 'OrgB-1' for dwelling 'B1' in week 48, 2026",
+    ]
     claimed = _claim(client, headers, "A1", department="OrgA-2")
     assert claimed["status"] == 201 and claimed["week"] == WEEK
     dwelling = client.get(f"/api/v1/weeks/{WEEK}/dwellings/A1", headers=headers)
