@@ -50,12 +50,15 @@ from solver.caseio.schema import (
 from solver.caseio.weeks import parse_week, week_of
 from solver.caseio.write import cells_csv, cells_of, record_values, table_csv
 from solver.domain import Case, Policy
+from solver.i18n.render import text as message
 
 from ..models import (
     AgreementRate,
     DecisionRecord,
     DwellingRecord,
     DwellingStatus,
+    Offer,
+    OfferState,
     PoolVersion,
     QuotaRecord,
     QuotaReport,
@@ -439,12 +442,37 @@ def week_snapshot(session: Session, week: str) -> Snapshot:
         "support.csv": cells_of(record_values(SUPPORT_COLUMNS, teams)),
         "quotas.csv": cells_of(record_values(QUOTA_COLUMNS, quotas)),
     }
-    if decisions:
-        cells["decisions.csv"] = cells_of(record_values(DECISION_COLUMNS, decisions))
+    decision_rows = record_values(DECISION_COLUMNS, decisions)
+    decision_rows += declined_bans(session, youth_refs, unit_refs, decisions)
+    if decision_rows:
+        cells["decisions.csv"] = cells_of(decision_rows)
     files = {name: cells_csv([c.name for c in COLUMNS[name]], rows).encode()
              for name, rows in cells.items()}  # fmt: skip
     files["policy.toml"] = policy.policy_toml.encode()
     return Snapshot(files, cells)
+
+
+def declined_bans(
+    session: Session, youth_refs: set[str], unit_refs: set[str], decisions: list[DecisionRecord]
+) -> list[list[Any]]:
+    """A ban (decisions.csv row) for each waiting youth and vacant dwelling of the snapshot
+    that the youth declined an offer of, in any week: declining costs no priority (domain.md
+    §6), but the run does not propose that dwelling to them again. The allocator's own pin of
+    the pair wins (the youth changed their mind), and an override offer may still make it; a
+    ban of the pair already in force is not repeated. The reason names the offer."""
+    pairs = {(d.youth_ref, d.unit_ref) for d in decisions if d.youth_ref and d.unit_ref}
+    rows: list[list[Any]] = []
+    declined = (
+        select(Offer.youth_ref, Offer.dwelling_ref, Offer.id)
+        .where(Offer.state == OfferState.DECLINED.value)
+        .order_by(col(Offer.id))
+    )
+    for youth_ref, unit_ref, offer_id in session.execute(declined):
+        if youth_ref in youth_refs and unit_ref in unit_refs and (youth_ref, unit_ref) not in pairs:
+            pairs.add((youth_ref, unit_ref))
+            reason = message("decision.declined_offer", "da", offer=offer_id)
+            rows.append([youth_ref, unit_ref, "ban", reason])
+    return rows
 
 
 def snapshot_files(session: Session, week: str) -> dict[str, bytes]:

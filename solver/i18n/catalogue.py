@@ -455,6 +455,10 @@ CASE: dict[str, Entry] = {
         "da": "ligner et CPR-nummer: brug det pseudonyme sagsnummer, aldrig CPR-nummeret "
         "(værdien gentages ikke her)",
     },
+    "decision.declined_offer": {
+        "en": "the youth declined offer {offer:plain} of this dwelling",
+        "da": "Den unge har afslået tilbud {offer:plain} om denne bolig.",
+    },
     "case.duplicate": {
         "en": "duplicate {key:q} (first on row {first:plain})",
         "da": "{key:q} findes allerede (første gang i række {first:plain})",

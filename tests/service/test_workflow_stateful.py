@@ -12,7 +12,8 @@ random order, on SQLite and PostgreSQL. After every step:
 - a run request without ``force`` never hands back a stale run, and an offer from a stale run
   is always refused;
 - every change is in the audit log (one event of its action per change);
-- a withdrawn youth holds no open offer and is in no current run's proposals.
+- a withdrawn youth holds no open offer and is in no current run's proposals;
+- no current run proposes a pair whose youth declined an offer of that dwelling.
 
 To add a rule (withdraw, register, …): a ``@rule`` that calls the use case through
 :meth:`Workflow.attempt` with the audit action it must leave; the invariants need no change.
@@ -307,6 +308,26 @@ class Workflow(RuleBasedStateMachine):
                     continue
                 proposed = s.exec(select(Proposal.youth_ref).where(Proposal.run_id == run.id))
                 assert not gone & set(proposed.all()), "a current run proposes a withdrawn youth"
+
+    @invariant()
+    def a_current_run_does_not_propose_a_declined_pair_again(self) -> None:
+        """The machine makes no pins, so no declined pair is proposed by a run of the data
+        since the decline."""
+        with Session(self.engine) as s:
+            declined = set(
+                s.exec(select(Offer.youth_ref, Offer.dwelling_ref).where(Offer.state == "declined"))
+            )
+            if not declined:
+                return
+            for run in s.exec(select(Run).where(Run.status == WorkStatus.DONE.value)).all():
+                if is_stale(s, run):
+                    continue
+                pairs = s.exec(
+                    select(Proposal.youth_ref, Proposal.dwelling_ref).where(
+                        Proposal.run_id == run.id
+                    )
+                )
+                assert not declined & set(pairs), "a current run proposes a declined pair"
 
 
 @pytest.mark.parametrize("steps", [25])
