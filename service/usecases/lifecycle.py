@@ -124,6 +124,9 @@ def _read_one(
     )
     if len(found) != 1:
         raise InvalidRequest([Problem(file, "one_row", {"file": file, "rows": len(found)})])
+    today = local_today()
+    if isinstance(found[0], Youth) and found[0].referred_on > today:  # a form's typing error
+        raise InvalidRequest([Problem("referred_on", "referred_in_future", {"today": today})])
     return found[0]
 
 

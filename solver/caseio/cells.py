@@ -62,6 +62,15 @@ def _fine(cells: pd.Series) -> pd.Series:
     return flag(cells)  # any text is fine
 
 
+# A youth's or a dwelling's reference is part of the service's addresses (``/unge/{ref}``,
+# ``/api/v1/youths/{ref}``), which take at most this many characters.
+MAX_REF = 64
+
+
+def _check_ref(cells: pd.Series) -> pd.Series:
+    return flag(cells, (cells.str.len() > MAX_REF, "ref_too_long", {"max": MAX_REF}))
+
+
 BOOLS = {"true": True, "1": True, "ja": True, "yes": True}
 BOOLS |= {"false": False, "0": False, "nej": False, "no": False}
 
@@ -186,6 +195,7 @@ def _check_bool(cells: pd.Series) -> pd.Series:
 
 
 TEXT = Kind(_fine, str)
+REF = Kind(_check_ref, str, shape=f"[^\\x00]{{1,{MAX_REF}}}")
 LIST = Kind(_fine, list_cell, _danish_list)
 DATE = Kind(
     _check_date,

@@ -22,6 +22,7 @@ from solver.caseio.cells import (
     MONEY,
     POSITIVE,
     RATE,
+    REF,
     TEXT,
     Kind,
     enum,
@@ -61,7 +62,7 @@ PETS = {p.label: p for p in Pet}
 PET_POLICIES = {p.label: p for p in PetPolicy}
 
 YOUTH_COLUMNS = (
-    Column("ref", TEXT),
+    Column("ref", REF),
     Column("birth_date", DATE),
     Column("referred_on", DATE),
     Column("situation", enum(SITUATIONS)),
@@ -81,7 +82,7 @@ YOUTH_COLUMNS = (
     Column("case_worker", TEXT, False),
 )
 UNIT_COLUMNS = (
-    Column("ref", TEXT),
+    Column("ref", REF),
     Column("organisation", TEXT),
     Column("department", TEXT, False),  # default: the organisation
     Column("area", TEXT),

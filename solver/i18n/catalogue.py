@@ -459,6 +459,10 @@ CASE: dict[str, Entry] = {
         "en": "the youth declined offer {offer:plain} of this dwelling",
         "da": "Den unge har afslået tilbud {offer:plain} om denne bolig.",
     },
+    "case.ref_too_long": {
+        "en": "{cell:q} is longer than {max:plain} characters",
+        "da": "{cell:q} er længere end {max:plain} tegn",
+    },
     "case.duplicate": {
         "en": "duplicate {key:q} (first on row {first:plain})",
         "da": "{key:q} findes allerede (første gang i række {first:plain})",
@@ -1190,6 +1194,10 @@ REQUEST: dict[str, Entry] = {
         "en": "{group:groups} has no quota report: a claim there counts against no quota",
         "da": "{group:groups} har ingen kvoteopgørelse: en anvisning der tæller ikke mod nogen "
         "kvote. Tjek boligorganisation og boligtype.",
+    },
+    "request.referred_in_future": {
+        "en": "is after today ({today})",
+        "da": "Henvisningsdatoen ligger efter i dag ({today}).",
     },
     "request.claim_future": {
         "en": "is after today ({today})",

@@ -157,6 +157,22 @@ def test_duplicate_refs_are_reported_with_the_first_row(tmp_path: Path) -> None:
         read_case(tmp_path)
 
 
+def test_a_reference_longer_than_the_services_addresses_take_is_named(tmp_path: Path) -> None:
+    """A youth's or a dwelling's reference is part of its address in the service (at most 64
+    characters): a longer one is refused by every import and form, not stored unreachable."""
+    long = "Y" * 65
+    case = make_case(youths=[make_youth("Y" * 64), make_youth(long)], units=[make_unit("U" * 70)])
+    write_folder(tmp_path, case)
+    with pytest.raises(CaseError) as error:
+        read_case(tmp_path)
+    where = [(i.file, i.row, i.column, i.code) for i in error.value.issues]
+    assert where == [
+        ("youths.csv", 3, "ref", "ref_too_long"),
+        ("units.csv", 2, "ref", "ref_too_long"),
+    ]
+    assert error.value.issues[0].text("da") == f"'{long}' er længere end 64 tegn"
+
+
 def test_every_bad_row_in_every_file_is_reported_at_once(tmp_path: Path) -> None:
     """Three problems in two files: all listed, the message says how many more."""
     bad_youths = (

@@ -5,13 +5,14 @@ before signing, and the dwelling's address and contact returned."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from service import db
-from service.models import AuditEvent, PoolVersion
+from service.models import AuditEvent, PoolVersion, local_today
 
 from .conftest import FIXTURES, auth, import_fixture, run_week, upload, wait_for_run
 
@@ -359,3 +360,19 @@ def test_format2_address_and_contact_from_units_csv_are_returned(client: TestCli
     one = client.get(f"/api/v1/weeks/{WEEK}/dwellings/B00001", headers=h).json()
     assert one["address"] == "Ved Stadion 3, st. tv., 4700 Næstved" and one["contact"] == "Afd. 2"
     assert client.get(f"/api/v1/weeks/{WEEK}/dwellings/B00002", headers=h).json()["address"] is None
+
+
+def test_a_youth_referred_after_today_or_with_a_reference_too_long_to_address_is_refused(
+    client: TestClient,
+) -> None:
+    import_fixture(client)
+    h = auth(client, "alloc")
+    tomorrow = date.fromordinal(local_today().toordinal() + 1).isoformat()
+    r = client.post("/api/v1/youths", json={**MINOR, "referred_on": tomorrow}, headers=h)
+    assert _issues(r) == [f"referred_on: is after today ({local_today().isoformat()})"]
+    r = client.post("/api/v1/youths", json={**MINOR, "ref": "N" * 65}, headers=h)
+    assert _issues(r) == [f"ref: '{'N' * 65}' is longer than 64 characters"]
+    r = client.post("/api/v1/youths", json={**MINOR, "ref": "N" * 64}, headers=h)
+    assert r.status_code == 201, r.text
+    assert client.get(f"/api/v1/youths/{'N' * 64}", headers=h).status_code == 200
+    assert _events("youth.create")[-1].object_ref == "N" * 64
