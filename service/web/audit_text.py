@@ -20,6 +20,7 @@ _FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"(\d+) listed"), lambda m: text("audit_detail.listed", "da", count=int(m[1]))),
     (re.compile(r"generation (\d+)"), lambda m: text("audit_detail.generation", "da", n=m[1])),
     (re.compile(r"proposal (\d+)"), lambda m: text("audit_detail.proposal", "da", n=m[1])),
+    (re.compile(r"address (\S+)"), lambda m: text("audit_detail.address", "da", address=m[1])),
     (
         re.compile(r"(\d+) youths, (\d+) dwellings"),
         lambda m: text("audit_detail.imported", "da", youths=int(m[1]), dwellings=int(m[2])),
@@ -32,7 +33,8 @@ _FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 ]
 # Actions whose detail is one code of a catalogue namespace.
 _CODES = {"user.create": "role", "policy.priority": "preset"}
-_DECLINE = re.compile(r"([a-z_]+): ?(.*)", re.DOTALL)  # "too_expensive: the office's words"
+# "too_expensive", or "too_expensive: the office's words"
+_DECLINE = re.compile(r"([a-z_]+)(?:: ?(.*))?", re.DOTALL)
 
 
 def audit_detail(action: str, detail: str | None) -> str:

@@ -116,16 +116,25 @@ def error_page(request: Request, status_code: int, message: str, title: str | No
     )
 
 
+# A coded field of a youth's record, and the words for its codes.
+_YOUTH_VALUE_WORDS = {
+    "situation": texts.SITUATIONS,
+    "income_type": texts.INCOME_TYPES,
+    "status": texts.YOUTH_STATUS,
+    "pet": texts.PETS,
+    "gender": texts.GENDERS,
+    "support_method": texts.SUPPORT_METHODS,
+    "withdrawn_reason": texts.WITHDRAW_REASONS,
+}
+
+
 def youth_value(field: str, value: Any) -> str:
     """One field of a youth's record as the access-request page shows it (Danish)."""
     if value is None or value == [] or value == "":
         return "–"
-    if field == "situation":
-        return texts.label(texts.SITUATIONS, value)
-    if field == "income_type":
-        return texts.label(texts.INCOME_TYPES, value)
-    if field == "status":
-        return texts.label(texts.YOUTH_STATUS, value)
+    words = _YOUTH_VALUE_WORDS.get(field)
+    if words is not None:
+        return texts.label(words, str(getattr(value, "label", value)))
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, list | tuple):

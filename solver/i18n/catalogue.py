@@ -484,8 +484,8 @@ CASE: dict[str, Entry] = {
         "da": "{team:q} er et {found}-team, ikke {method}",
     },
     "case.born_after_referral": {
-        "en": "{born:q} is after referred_on",
-        "da": "{born:q} ligger efter referred_on",
+        "en": "{born:q} is after the referral date (referred_on)",
+        "da": "{born:q} ligger efter henvisningsdatoen (referred_on)",
     },
     "case.decision_needs_ref": {
         "en": "give youth_ref, unit_ref or both",
@@ -844,6 +844,10 @@ WORDS: dict[str, Entry] = {
                 "venter ikke i seneste uge",
                 "not waiting in the latest week",
             ),
+            # service.usecases.queue: the youth's status when they do not wait
+            "youth is offered": ("har fået et tilbud", "has an offer"),
+            "youth is housed": ("har fået bolig", "housed"),
+            "youth is withdrawn": ("er udgået af køen", "withdrawn from the queue"),
         },
     ),
     **_words(
@@ -913,6 +917,7 @@ WORDS: dict[str, Entry] = {
             "retention": ("Sletning efter frist", "Retention"),
             "decision": ("Beslutning", "Decision"),
             "claim": ("Anvisning", "Claim"),
+            "dwelling": ("Bolig", "Dwelling"),
         },
     ),
 }
@@ -1232,9 +1237,9 @@ REQUEST: dict[str, Entry] = {
     },
     "request.run_stale": {
         "en": "run {run} of {week:week} solved data version {version}; the data is now at version "
-        "{current} (last change: {change}): run the week again",
+        "{current} (last change: {change:change}): run the week again",
         "da": "Kørsel {run} af {week:week} er forældet — kør ugen igen: den løste data version "
-        "{version}, data er nu version {current} (seneste ændring: {change}).",
+        "{version}, data er nu version {current} (seneste ændring: {change:change}).",
     },
     "request.priority_preset": {
         "en": "not one of the schemes {allowed:list}",
@@ -1580,6 +1585,10 @@ PAGES: dict[str, Entry] = {
     },
     "audit_detail.claim": {"en": "quota {group:groups}", "da": "kvote {group:groups}"},
     "audit_detail.generation": {"en": "generation {n:plain}", "da": "generation {n:plain}"},
+    "audit_detail.address": {
+        "en": "from address {address:plain}",
+        "da": "fra adressen {address:plain}",
+    },
     "audit_detail.proposal": {"en": "proposal {n:plain}", "da": "forslag {n:plain}"},
     "audit_detail.imported": {
         "en": "{youths} youths, {dwellings} dwellings",
@@ -1644,9 +1653,9 @@ PAGES: dict[str, Entry] = {
     },
     "page.run_stale": {
         "en": "Run {run} is stale — run the week again: the data changed after it was solved (last "
-        "change: {change}), so no offer can be made from it.",
+        "change: {change:change}), so no offer can be made from it.",
         "da": "Kørsel {run} er forældet — kør ugen igen: data er ændret, efter den blev løst "
-        "(seneste ændring: {change}), så der kan ikke gives tilbud fra den.",
+        "(seneste ændring: {change:change}), så der kan ikke gives tilbud fra den.",
     },
     "page.week_not_imported": {
         "en": "nothing has been imported for {week:week}",
@@ -1884,6 +1893,11 @@ YOUTH_FIELDS = _words(
         "case_worker": ("Ansvarlig sagsbehandler", "Responsible case worker"),
         "status": ("Status", "Status"),
         "paused_until": ("Sat på pause til", "Paused until"),
+        "withdrawn_reason": ("Udgået, årsag", "Withdrawn, reason"),
+        "withdrawn_text": ("Udgået, begrundelse", "Withdrawn, in words"),
+        "withdrawn_at": ("Udgået den", "Withdrawn at"),
+        "withdrawn_by": ("Udgået, registreret af", "Withdrawn, recorded by"),
+        "missing_since": ("Mangler i importen siden", "Missing from the import since"),
         "updated_at": ("Oprettet", "Recorded"),
     },
 )  # fmt: skip

@@ -20,6 +20,7 @@ An unknown key or a missing parameter raises ``KeyError``: a test renders every 
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -68,6 +69,22 @@ def week(value: date | str, lang: str = DEFAULT_LANG) -> str:
     return f"{'uge' if lang == 'da' else 'week'} {w}, {y}"
 
 
+_WEEK = re.compile(r"[0-9]{4}-W[0-9]{2}")
+
+
+def change(value: str, lang: str = DEFAULT_LANG) -> str:
+    """What changed the data last, as the data version records it (an audit action, and the
+    week when it has one: ``claim.withdraw 2026-W49``), in words: ``Anvisning uden for
+    Boligmatch trukket tilbage (uge 49, 2026)``."""
+    action, _, rest = value.strip().partition(" ")
+    if not action or action == "–":
+        return "–"
+    words = label("audit_action", action, lang)
+    if _WEEK.fullmatch(rest):
+        return f"{words} ({week(rest, lang)})"
+    return f"{words} {rest}".strip()
+
+
 def percent(share: float, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
     """``0.43`` → ``43 %`` (a space before the sign in both languages, as Danish writes it)."""
     return f"{number(100 * share, lang, decimals)} %"
@@ -89,6 +106,8 @@ class _Formatter(string.Formatter):
             return repr(value)
         if format_spec == "week":
             return week(value, lang)
+        if format_spec == "change":
+            return change(value, lang)
         if format_spec == "groups":
             return ", ".join(_group(g, lang) for g in value)
         if format_spec == "list":

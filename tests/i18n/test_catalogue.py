@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from solver.i18n.catalogue import CATALOGUE
-from solver.i18n.render import LANGS, label, number, text, week
+from solver.i18n.render import LANGS, change, label, number, table, text, week
 
 
 def _templates(entry: dict[str, Any], lang: str) -> list[str]:
@@ -28,7 +28,7 @@ def _sample(spec: str) -> Any:
     if spec.startswith("Llist."):
         return [next(k for k in CATALOGUE if k.startswith(spec[6:] + ".")).split(".", 1)[1]]
     return {"kr": 3000, "list": ["a", "b"], "groups": ["BoligA/youth"], "q": "x", "r": "x",
-            "week": "2026-W48"}.get(spec, 2)  # fmt: skip
+            "week": "2026-W48", "change": "offer.decline 2026-W48"}.get(spec, 2)  # fmt: skip
 
 
 def _params(entry: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +82,28 @@ def test_numbers_dates_and_weeks_are_written_the_readers_way() -> None:
         and week(date(2026, 11, 23), "en") == "week 48, 2026"
     )
     assert text("explain.no_affordable_unit", "da", left=1, ceiling=3000, cheapest=3450).count("3.")
+
+
+def test_the_last_change_is_said_in_words() -> None:
+    """The data version's record of what changed it (an audit action and maybe a week) as a
+    reader says it, on the stale-run notices: never the action's code."""
+    assert change("claim.withdraw 2026-W49", "da") == "Anvisning trukket tilbage (uge 49, 2026)"
+    assert change("youth.create", "da") == "Ung registreret"
+    assert change("import 2026-W48", "en") == "Import (week 48, 2026)"
+    assert change("–", "da") == "–" and change("", "da") == "–"
+    notice = text("page.run_stale", "da", run=3, change="offer.decline 2026-W48")
+    assert "seneste ændring: Tilbud afslået (uge 48, 2026))" in notice and "offer." not in notice
+
+
+def test_every_reason_a_youth_has_no_expected_wait_is_in_danish() -> None:
+    """The queue page says why a youth who does not wait has no expected wait (their status,
+    ``service.usecases.queue``) in words, never the English code."""
+    from service.models import YouthStatus
+
+    words = table("wait_reason", "da")
+    for status in YouthStatus:
+        if status is not YouthStatus.WAITING:
+            assert f"youth is {status.value}" in words, status
 
 
 def test_an_unknown_code_is_shown_as_it_is_and_a_missing_parameter_fails() -> None:

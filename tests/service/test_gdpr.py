@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -118,6 +119,12 @@ def test_an_export_holds_everything_stored_about_the_youth(client: TestClient) -
     )
     assert page.status_code == 200 and "Oplysninger om ung" in page.text
     assert "98.761" in page.text and "gade eller bil" in page.text and DECLINE_TEXT in page.text
+    # every field and coded value in words, weeks as people say them (no codes on the page)
+    cells = re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>', page.text)
+    assert ("Køn (kun til opfølgning)", "Kvinde") in cells and ("Husdyr", "Intet") in cells
+    assert all("_" not in name for name, _ in cells), cells
+    assert "uge 48, 2026" in page.text and "2026-W48" not in page.text
+    assert page.text.count('class="table-wrap"') == 4  # a wide table scrolls in its own box
     result = CliRunner().invoke(cli, ["youth", "export", REF])
     assert result.exit_code == 0 and json.loads(result.stdout)["youth"]["ref"] == REF
     html = CliRunner().invoke(cli, ["youth", "export", REF, "--html"])

@@ -516,3 +516,18 @@ def test_an_admin_erases_a_youth_from_the_page_once_the_reason_and_reference_are
     assert [e.action for e in _events(actor="admin") if e.action == "erase.youth"] == [
         "erase.youth"
     ]
+
+
+def test_the_audit_logs_details_are_in_danish() -> None:
+    """A sign-in's address, a decline's reason with or without the office's words, a quota
+    group and a week: the admin's log says them in words (other details as stored)."""
+    from service.web.audit_text import audit_detail
+    from service.web.texts import OBJECT_TYPES
+
+    assert audit_detail("login", "address 127.0.0.1") == "fra adressen 127.0.0.1"
+    assert audit_detail("offer.decline", "area") == "Området"
+    assert audit_detail("offer.decline", "area: for langt fra skolen") == (
+        "Området: for langt fra skolen"
+    )
+    assert audit_detail("claim.record", "OrgA/youth") == "kvote OrgA/ungdomsbolig"
+    assert OBJECT_TYPES["dwelling"] == "Bolig"
