@@ -433,9 +433,11 @@ def _offers_page(
     error: str | None = None,
     status: int = 200,
     note: str = "",
+    decline: dict[str, Any] | None = None,
 ) -> Response:
     """The offers as a list: search, filters (state, week, giver, about to expire, the days
-    they were made — Danish days), sort and pages."""
+    they were made — Danish days), sort and pages. ``decline``: a refused decline (``id``,
+    ``reason``, ``text``, ``error``), whose form opens again as typed with the error under it."""
     query = request.query_params
     fra, til = query.get("fra", "")[:20], query.get("til", "")[:20]
     errors = []
@@ -483,6 +485,7 @@ def _offers_page(
             error=error or (" ".join(errors) if errors else None),
             reasons=list(DeclineReason),
             minors=minor_ages(session, {o.youth_ref for o in offers}),
+            decline=decline,
         ),
         status_code=status if status != 200 else (400 if errors else 200),
     )
@@ -541,16 +544,20 @@ def act_on_offer(
     text: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
+
+    def refused(message: str) -> Response:
+        """The offers page again, the decline's form open as typed, the error under it and
+        in the notice naming the offer."""
+        form = {"id": offer_id, "reason": reason, "text": text, "error": message}
+        return _offers_page(request, session, user, status=400,
+                            error=f"Tilbud {offer_id}: {message}", decline=form)  # fmt: skip
+
     decline_reason = None
     if action == "decline":
         if reason not in {r.value for r in DeclineReason}:
-            return _offers_page(
-                request, session, user, status=400, error="Vælg en årsag til afslaget."
-            )
+            return refused("Vælg en årsag til afslaget.")
         if len(text) > 500:
-            return _offers_page(
-                request, session, user, status=400, error="Begrundelsen må højst være 500 tegn."
-            )
+            return refused("Begrundelsen må højst være 500 tegn.")
         decline_reason = DeclineReason(reason)
     try:
         transition(
@@ -571,8 +578,7 @@ def act_on_offer(
         return _offers_page(request, session, user, status=409, error=error)
     except InvalidRequest as exc:  # the decline text (a CPR number, a NUL character)
         session.rollback()
-        error = "Begrundelsen: " + " ".join(exc.texts("da"))
-        return _offers_page(request, session, user, status=400, error=error)
+        return refused("Begrundelsen: " + " ".join(exc.texts("da")))
     session.commit()
     return RedirectResponse(f"/anvisning/tilbud?udfoert={action}#tilbud-{offer_id}", 303)
 

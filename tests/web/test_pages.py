@@ -224,8 +224,18 @@ def test_week_run_offer_and_sign_through_the_pages(client: TestClient) -> None:
     # a decline whose text holds a CPR number is refused on the offers page; the offer stays
     r = client.post(f"/anvisning/tilbud/{offer_id}/decline",
                     data={"csrf_token": token, "reason": "area", "text": "mor: 0306021234"})  # fmt: skip
-    assert r.status_code == 400 and "0306021234" not in r.text
-    assert "Begrundelsen: Teksten ligner et CPR-nummer." in r.text
+    assert r.status_code == 400
+    assert f"Tilbud {offer_id}: Begrundelsen: Teksten ligner et CPR-nummer." in r.text
+    # its form opens again as typed, the error under it (the text is shown to its typist only)
+    form = r.text.split(f'action="/anvisning/tilbud/{offer_id}/decline"')[0].rsplit("<details", 1)[
+        1
+    ]
+    assert form.startswith(' class="decline" open>')
+    rest = r.text.split(f'action="/anvisning/tilbud/{offer_id}/decline"')[1].split("</form>")[0]
+    assert f'id="decline-err-{offer_id}">Begrundelsen: Teksten ligner' in rest
+    assert '<option value="area" selected>' in rest and ">mor: 0306021234</textarea>" in rest
+    with Session(db.get_engine()) as session:
+        assert "0306021234" not in str(session.exec(select(AuditEvent.detail)).all())
     # signing before accepting is refused with a reason
     r = client.post(f"/anvisning/tilbud/{offer_id}/sign", data={"csrf_token": token})
     assert r.status_code == 409 and "Kun et accepteret tilbud" in r.text
