@@ -36,8 +36,10 @@ from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from solver.privacy import has_cpr
+
 from ..auth import hash_password, issue_token, now_ms, verify_password
-from ..models import TEAM_PATTERN, USERNAME_PATTERN, LoginThrottle, Role, User, now
+from ..models import TEAM_PATTERN, USERNAME_PATTERN, LoginThrottle, Role, TeamRecord, User, now
 from ..settings import get_settings
 from .audit import audit
 from .errors import InvalidRequest, NotFoundError, Problem, TooManyAttempts, Unauthenticated
@@ -75,26 +77,38 @@ def check_password(password: str, username: str = "") -> list[Problem]:
     return []
 
 
-def _role_problems(role: str, teams: tuple[str, ...]) -> list[Problem]:
+def _role_problems(session: Session, role: str, teams: tuple[str, ...]) -> list[Problem]:
+    """A role the service has; teams only for a case worker (who sees their teams' youths, and
+    only those), at least one, each named as written and, once teams are imported, one of
+    them (a misspelt team would show the case worker no youth at all)."""
     problems = []
     if role not in {r.value for r in Role}:
         problems.append(Problem("role", "role_invalid", {"role": role}))
     if any(not _TEAM.match(t) for t in teams):
         problems.append(Problem("teams", "team_invalid"))
+    elif role == Role.CASEWORKER.value and teams:
+        known = set(session.exec(select(TeamRecord.team)).all())
+        unknown = sorted(set(teams) - known)
+        if known and unknown:
+            problems.append(Problem("teams", "team_unknown", {"teams": unknown}))
     if role == Role.CASEWORKER.value and not teams:
         problems.append(Problem("teams", "caseworker_needs_team"))
+    if role != Role.CASEWORKER.value and teams:
+        problems.append(Problem("teams", "teams_only_caseworker"))
     return problems
 
 
 def check_new_user(session: Session, new: NewUser) -> list[Problem]:
     """Every problem with a new user (empty when it can be created)."""
     problems = []
-    if not _USERNAME.match(new.username):
+    if has_cpr(new.username):  # a user name is shown and logged: never a CPR number
+        problems.append(Problem("username", "cpr_number"))
+    elif not _USERNAME.match(new.username):
         problems.append(Problem("username", "username_invalid", {"username": new.username}))
     elif session.exec(select(User).where(User.username == new.username)).first():
         problems.append(Problem("username", "username_taken", {"username": new.username}))
     problems.extend(check_password(new.password, new.username))
-    problems.extend(_role_problems(new.role, new.teams))
+    problems.extend(_role_problems(session, new.role, new.teams))
     return problems
 
 
@@ -145,7 +159,8 @@ def update_user(
     user = get_user(session, username)
     new_role = role if role is not None else user.role
     new_teams = tuple(teams) if teams is not None else tuple(user.teams)
-    problems = _role_problems(new_role, new_teams) if role is not None or teams is not None else []
+    changed = role is not None or teams is not None
+    problems = _role_problems(session, new_role, new_teams) if changed else []
     stays_admin = new_role == Role.ADMIN.value and active is not False
     admin_leaves = user.role == Role.ADMIN.value and user.active and not stays_admin
     if admin_leaves and _active_admins(session) <= 1:

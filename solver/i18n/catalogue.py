@@ -1277,6 +1277,14 @@ REQUEST: dict[str, Entry] = {
         "en": "teams are 1-64 letters, digits, spaces, '.', '_' or '-'",
         "da": "Teams skrives adskilt af komma, fx ICM-1, CTI-2.",
     },
+    "request.team_unknown": {
+        "en": "no such team: {teams:list} (the teams are those of the latest import)",
+        "da": "Teamet findes ikke: {teams:list}. Teams er dem fra den seneste import.",
+    },
+    "request.teams_only_caseworker": {
+        "en": "only a case worker has teams (they see their teams' youths)",
+        "da": "Kun en sagsbehandler har teams (de ser deres teams' unge).",
+    },
     "request.caseworker_needs_team": {
         "en": "a case worker needs at least one team",
         "da": "En sagsbehandler skal have mindst ét team.",

@@ -52,6 +52,40 @@ def test_admin_creates_users_and_others_may_not(client: TestClient) -> None:
     assert "new" in names
 
 
+def test_a_user_is_refused_a_cpr_number_as_name_and_teams_that_would_show_them_nothing(
+    client: TestClient,
+) -> None:
+    """A CPR number as user name; teams for a role that has none; a case worker's team that the
+    imports do not have (they would see no youth): each a 422 naming the field. Before any
+    import, any well-written team is taken (the teams come with the first import)."""
+    admin = auth(client, "admin")
+    pw = "long-enough-pw-9"
+
+    def create(**body: object) -> dict:
+        r = client.post("/api/v1/users", json={"password": pw, **body}, headers=admin)
+        return {"status": r.status_code, **r.json()}
+
+    early = create(username="cw.early", role="caseworker", teams=["NOPE-9"])
+    assert early["status"] == 201, early
+    import_fixture(client)
+    cases = [
+        ({"username": "0101901234", "role": "planner"}, "username: looks like a CPR number"),
+        ({"username": "al2", "role": "allocator", "teams": ["CTI-1"]},
+         "teams: only a case worker has teams"),
+        ({"username": "cw9", "role": "caseworker", "teams": ["CTI-1", "NOPE-9"]},
+         "teams: no such team: NOPE-9"),
+    ]  # fmt: skip
+    for body, issue in cases:
+        answer = create(**body)
+        assert answer["status"] == 422 and any(i.startswith(issue) for i in answer["issues"]), (
+            answer
+        )
+        assert "0101901234" not in str(answer)
+    assert create(username="cw9", role="caseworker", teams=["CTI-1"])["status"] == 201
+    r = client.patch("/api/v1/users/cw9", json={"teams": ["CTI-1", "NOPE-9"]}, headers=admin)
+    assert r.status_code == 422 and "no such team: NOPE-9" in r.text
+
+
 def test_import_stores_the_week_and_reimport_updates_by_ref(client: TestClient) -> None:
     """First import creates youths; the second updates them and replaces the vacancies."""
     first = import_fixture(client)
