@@ -376,6 +376,11 @@ def test_planner_runs_a_scenario_and_downloads_the_comparison(client: TestClient
     done = wait_for(client, url, "Hent sammenligningen som regneark (CSV)")
     assert "Unge der fik bolig" in done and "Grundlag" in done
     assert "startværdi 11" in done  # the page's seed reached the job
+    # the total is said to be over all scenarios; a heading's title keeps no stray full stop
+    assert re.search(r"Afsluttet [0-9.: ]+ \(\d+ gentagelser i alt, alle scenarier\)", done)
+    assert not re.search(r'<h2 id="g-1">[^<]*\. <span class="muted">mod', done)
+    # a job is never "stale": the status filter offers a job's states only
+    assert "forældet" not in client.get("/planlaegning").text
     csv_r = client.get(f"{url}/sammenligning.csv?dialekt=maskine")
     assert csv_r.status_code == 200 and csv_r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(csv_r.text)))
