@@ -81,6 +81,7 @@ templates.env.filters["dk_date"] = dk_date
 templates.env.filters["dk_percent"] = dk_percent
 templates.env.filters["week"] = dk_week
 templates.env.filters["kr"] = dk_kroner
+templates.env.filters["lcfirst"] = lambda value: value[:1].lower() + value[1:]  # ICM/CTI kept
 templates.env.globals["t"] = texts
 templates.env.globals["label"] = texts.label
 templates.env.globals["reason_sentence"] = reason_sentence

@@ -546,3 +546,13 @@ def test_the_audit_logs_details_are_in_danish() -> None:
     )
     assert audit_detail("claim.record", "OrgA/youth") == "kvote OrgA/ungdomsbolig"
     assert OBJECT_TYPES["dwelling"] == "Bolig"
+
+
+def test_the_start_page_names_the_role_and_every_page_has_its_icon(client: TestClient) -> None:
+    login(client, "cw_cti1")
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Du er logget ind som sagsbehandler (ICM/CTI)." in page.text
+    assert '<link rel="icon" href="/static/favicon.svg"' in page.text
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
