@@ -147,6 +147,7 @@ class YouthExport(BaseModel):
     runs: list[dict[str, Any]] = Field(description="Runs whose input held the youth: their row.")
     proposals: list[dict[str, Any]]
     offers: list[dict[str, Any]]
+    decisions: list[dict[str, Any]] = Field(description="The allocator's decisions about them.")
     events: list[dict[str, Any]] = Field(description="Audit events about the youth and offers.")
 
 

@@ -2,17 +2,18 @@
 
 - :func:`export_youth` (Art. 15, access): everything stored about one youth — the record, the
   runs whose input held them (their row of each run's snapshot), the proposals and reasons, the
-  offers, and every audit event about them (who read or changed their record and when) — as
-  one JSON-ready dict; the CLI writes it, the API answers it, the admin page shows it in Danish.
-  The export is itself audited (``export.youth``).
-- :func:`erase_youth` (Art. 17, erasure): the youth's personal data is removed everywhere in one
-  transaction. Their record is deleted; in proposals, offers and every run snapshot their
-  reference is replaced by a random *tombstone* (``slettet-…``) and every personal value
-  (fit terms, reason parameters and sentences, decline texts, their snapshot row's cells)
-  is emptied, so runs keep their input hash and their counts (a run still shows how many were
-  housed and why others were not). An erasure record keeps the tombstone, when, by whom and
-  why; expected-wait results (which name youths) are dropped and recomputed. Refused (409)
-  while the youth holds an open offer: answer or withdraw it first.
+  offers, the allocator's decisions about them, and every audit event about them (who read or
+  changed their record and when) — as one JSON-ready dict; the CLI writes it, the API answers
+  it, the admin page shows it in Danish. The export is itself audited (``export.youth``).
+- :func:`erase_youth` (Art. 17, erasure): the youth's personal data is removed everywhere in
+  one transaction. Their record is deleted; in proposals, offers, the allocator's decisions and
+  every run snapshot their reference is replaced by a random *tombstone* (``slettet-…``) and
+  every personal value (fit terms, reason parameters and sentences, decline texts, decisions'
+  reasons, their snapshot rows' cells) is emptied, so runs keep their input hash and their
+  counts (a run still shows how many were housed and why others were not). An erasure record
+  keeps the tombstone, when, by whom and why; expected-wait results (which name youths) are
+  dropped and recomputed. Refused (409) while the youth holds an open offer: answer or withdraw
+  it first.
 - :func:`apply_retention` (storage limitation): closed cases (housed or withdrawn, no offer or
   record change for ``BOLIGMATCH_RETENTION_CLOSED_CASE_DAYS``) are erased as above, and runs'
   input snapshots older than ``BOLIGMATCH_RETENTION_SNAPSHOT_DAYS`` are dropped (the run keeps
@@ -39,6 +40,7 @@ from solver.caseio.schema import YOUTH_COLUMNS
 
 from ..models import (
     AuditEvent,
+    DecisionRecord,
     Offer,
     OfferState,
     Proposal,
@@ -95,6 +97,11 @@ def export_youth(session: Session, actor: str, ref: str) -> dict[str, Any]:
         .order_by(col(Proposal.id))
     ).all()
     offers = session.exec(select(Offer).where(Offer.youth_ref == ref).order_by(col(Offer.id))).all()
+    decisions = session.exec(
+        select(DecisionRecord)
+        .where(DecisionRecord.youth_ref == ref)
+        .order_by(col(DecisionRecord.id))
+    ).all()
     offer_ids = [str(o.id) for o in offers]
     events = session.exec(
         select(AuditEvent)
@@ -124,6 +131,7 @@ def export_youth(session: Session, actor: str, ref: str) -> dict[str, Any]:
             for p, r in proposals
         ],
         "offers": [o.model_dump(exclude={"youth_ref"}) for o in offers],
+        "decisions": [d.model_dump(exclude={"youth_ref"}) for d in decisions],
         "events": [e.model_dump(exclude={"id"}) for e in events],
     }
     audit(session, actor, "export.youth", "youth", ref)
@@ -134,14 +142,31 @@ def export_youth(session: Session, actor: str, ref: str) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- Art. 17
 def _tombstone_snapshot(run: Run, ref: str, tombstone: str) -> dict[str, str]:
     """The run's snapshot with ``ref``'s youths.csv line replaced by a tombstone line (every
-    cell empty but the reference); every other byte as it was, so the file keeps its rows."""
+    cell empty but the reference), and each decisions.csv line about them by one naming the
+    tombstone, its dwelling and kind, without the reason (free text); every other byte as it
+    was, so the files keep their rows."""
     snapshot = dict(run.input_snapshot or {})
     lines = snapshot.get("youths.csv", "").split("\r\n")
     cells = len(next(csv.reader([lines[0]]))) if lines and lines[0] else len(YOUTH_COLUMNS)
     snapshot["youths.csv"] = "\r\n".join(
         tombstone + "," * (cells - 1) if line.startswith(f"{ref},") else line for line in lines
     )
+    if "decisions.csv" in snapshot:
+        lines = snapshot["decisions.csv"].split("\r\n")
+        snapshot["decisions.csv"] = "\r\n".join(
+            _tombstone_decision(line, tombstone) if line.startswith(f"{ref},") else line
+            for line in lines
+        )
     return snapshot
+
+
+def _tombstone_decision(line: str, tombstone: str) -> str:
+    """A decisions.csv line (youth_ref, unit_ref, kind, reason) naming ``tombstone`` for the
+    youth, the reason emptied."""
+    _, unit_ref, kind, *_ = next(csv.reader([line]))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([tombstone, unit_ref, kind, ""])
+    return out.getvalue()
 
 
 def erase_youth(session: Session, actor: str, ref: str, reason: str) -> YouthErasure:
@@ -162,6 +187,11 @@ def erase_youth(session: Session, actor: str, ref: str, reason: str) -> YouthEra
         update(Offer).where(col(Offer.youth_ref) == ref).values(youth_ref=tombstone,
                                                                  decline_text=None)
     )  # fmt: skip
+    session.execute(  # the allocator's decisions about them: kept, without the reason's words
+        update(DecisionRecord)
+        .where(col(DecisionRecord.youth_ref) == ref)
+        .values(youth_ref=tombstone, reason="")
+    )
     for run in _runs_holding(session, ref):
         run.input_snapshot = _tombstone_snapshot(run, ref, tombstone)
         session.add(run)

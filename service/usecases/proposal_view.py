@@ -50,11 +50,14 @@ def run_case(run: Run) -> Case | None:
     if hit is None:
         files = files_from_json(run.input_snapshot)
         # An erased youth's line is a tombstone (gdpr: every cell empty but the reference), not a
-        # youth: left out, so their proposal shows no facts and the rest of the run reads as made.
-        youths = files.get("youths.csv", b"").split(b"\r\n")
-        files["youths.csv"] = b"\r\n".join(
-            line for line in youths if not line.startswith(TOMBSTONE_PREFIX.encode())
-        )
+        # youth: left out, so their proposal shows no facts and the rest of the run reads as made;
+        # so are the decisions about them (they name the tombstone).
+        for name in ("youths.csv", "decisions.csv"):
+            if name in files:
+                lines = files[name].split(b"\r\n")
+                files[name] = b"\r\n".join(
+                    line for line in lines if not line.startswith(TOMBSTONE_PREFIX.encode())
+                )
         hit = snapshot_case(files)
         with _lock:
             if len(_cases) >= 16:

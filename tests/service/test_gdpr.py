@@ -39,6 +39,7 @@ PERSONAL = {
     "case_worker": "anna.erasable",
 }
 DECLINE_TEXT = "hemmelig-afslagstekst-91"
+DECISION_TEXT = "hemmelig-beslutning-77"
 
 
 def _import(client: TestClient) -> None:
@@ -93,6 +94,13 @@ def _prepare(client: TestClient) -> dict[str, Any]:
     r = client.post(f"/api/v1/offers/{offer['id']}/decline",
                     json={"reason": "area", "text": DECLINE_TEXT}, headers=alloc)  # fmt: skip
     assert r.status_code == 200
+    # an allocator's decision about them (its reason in words), and the ban of the declined
+    # pair, are in the next run's input
+    other = next(p for p in proposals if p["dwelling_ref"] and p["youth_ref"] != REF)
+    decision = {"kind": "ban", "youth_ref": REF, "unit_ref": other["dwelling_ref"],
+                "reason": DECISION_TEXT}  # fmt: skip
+    r = client.post("/api/v1/weeks/2026-W48/decisions", json=decision, headers=alloc)
+    assert r.status_code == 201, r.text
     assert client.get(f"/api/v1/youths/{REF}/queue", headers=alloc).status_code == 200
     again = client.post("/api/v1/runs", json={"week": "2026-W48", "force": True}, headers=alloc)
     return wait_for_run(client, again.json()["id"], alloc)
@@ -109,6 +117,7 @@ def test_an_export_holds_everything_stored_about_the_youth(client: TestClient) -
     assert data["runs"][0]["row"]["rent_ceiling"] == "7919"
     assert len(data["proposals"]) == 2
     assert data["offers"][0]["decline_text"] == DECLINE_TEXT
+    assert [(d["kind"], d["reason"]) for d in data["decisions"]] == [("ban", DECISION_TEXT)]
     actions = {e["action"] for e in data["events"]}
     assert {"read.queue", "offer.create", "offer.decline"} <= actions
     assert (
@@ -124,7 +133,8 @@ def test_an_export_holds_everything_stored_about_the_youth(client: TestClient) -
     assert ("Køn (kun til opfølgning)", "Kvinde") in cells and ("Husdyr", "Intet") in cells
     assert all("_" not in name for name, _ in cells), cells
     assert "uge 48, 2026" in page.text and "2026-W48" not in page.text
-    assert page.text.count('class="table-wrap"') == 4  # a wide table scrolls in its own box
+    assert page.text.count('class="table-wrap"') == 5  # a wide table scrolls in its own box
+    assert DECISION_TEXT in page.text and "Beslutninger om den unge (1)" in page.text
     result = CliRunner().invoke(cli, ["youth", "export", REF])
     assert result.exit_code == 0 and json.loads(result.stdout)["youth"]["ref"] == REF
     html = CliRunner().invoke(cli, ["youth", "export", REF, "--html"])
@@ -138,7 +148,7 @@ def test_after_an_erasure_the_database_holds_none_of_the_youths_personal_fields(
 ) -> None:
     last = _prepare(client)
     before = _dump()
-    for needle in (*PERSONAL.values(), DECLINE_TEXT):
+    for needle in (*PERSONAL.values(), DECLINE_TEXT, DECISION_TEXT):
         assert _found(before, needle), needle  # the search does find them while stored
     with Session(db.get_engine()) as s:
         hashes = {r.id: (r.input_hash, r.input_snapshot["youths.csv"].count("\n"))
@@ -152,7 +162,7 @@ def test_after_an_erasure_the_database_holds_none_of_the_youths_personal_fields(
     assert r.status_code == 200, r.text
     tombstone = r.json()["tombstone"]
     after = _dump()
-    for needle in (*PERSONAL.values(), DECLINE_TEXT):
+    for needle in (*PERSONAL.values(), DECLINE_TEXT, DECISION_TEXT):
         assert not _found(after, needle), (needle, _found(after, needle))
     # the pseudonymous reference stays only in the append-only audit log's earlier events
     assert _found(after, REF) == {"audit_event"}
