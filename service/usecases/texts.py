@@ -4,7 +4,7 @@
   value of a request (a youth's or a dwelling's fields, a list's items);
 - :func:`free_text_problems` / :func:`check_free_text`: a free text (a reason, a decline text,
   a claim's note, a guardian's name) is stored, shown on pages and exported; one that holds
-  what looks like a CPR number (:mod:`solver.privacy`) is refused, naming the field and not
+  what looks like a CPR number (:mod:`solver.caseio.privacy`) is refused, naming the field and not
   repeating the text. The reader refuses a CPR number as a youth's reference the same way
   (``case.cpr_number``).
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from solver.privacy import has_cpr
+from solver.caseio.privacy import has_cpr
 
 from .errors import InvalidRequest, Problem
 

@@ -36,7 +36,7 @@ from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from solver.privacy import has_cpr
+from solver.caseio.privacy import has_cpr
 
 from ..auth import hash_password, issue_token, now_ms, verify_password
 from ..models import TEAM_PATTERN, USERNAME_PATTERN, LoginThrottle, Role, TeamRecord, User, now

@@ -50,6 +50,7 @@ import pandas as pd
 from solver.caseio.cells import LIST
 from solver.caseio.issues import CaseError, CaseIssue
 from solver.caseio.policy import read_policy
+from solver.caseio.privacy import cpr_cells, cpr_texts
 from solver.caseio.schema import (
     COLUMNS,
     FILES,
@@ -68,7 +69,6 @@ from solver.domain import (
     Unit,
     Youth,
 )
-from solver.privacy import cpr_cells, cpr_texts
 
 _ESCAPED_FORMULA = re.compile(r"^'(?='*[=+\-@\t\r])")
 
@@ -480,7 +480,7 @@ CPR_COLUMNS = {
 
 def _without_cpr(issues: list[CaseIssue], youth: Table, decision: Table) -> list[CaseIssue]:
     """``issues`` and one ``cpr_number`` issue per cell that looks like a CPR number
-    (:mod:`solver.privacy`); any other issue on such a cell is left out, since its message
+    (:mod:`solver.caseio.privacy`); any other issue on such a cell is left out, since its message
     would quote the cell."""
     found = [
         CaseIssue(name, table["_row"][at], column, "cpr_number")

@@ -1,5 +1,5 @@
 """No CPR number where a youth is known by a pseudonymous reference (domain.md: "pseudonymous
-case reference (never a CPR number)"): what looks like one (``solver.privacy``), and the
+case reference (never a CPR number)"): what looks like one (``solver.caseio.privacy``), and the
 reader's refusal naming file, row and column without repeating the number."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from solver.caseio.issues import CaseError
+from solver.caseio.privacy import cpr_cells, has_cpr
 from solver.caseio.read import read_case
-from solver.privacy import cpr_cells, has_cpr
 
 FIXTURE = Path(__file__).resolve().parents[2] / "data" / "fixtures" / "naestved"
 

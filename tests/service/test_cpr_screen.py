@@ -1,4 +1,4 @@
-"""No CPR number gets in (``usecases.texts``, ``solver.privacy``): a CPR number as a youth's
+"""No CPR number gets in (``usecases.texts``, ``solver.caseio.privacy``): a CPR number as a youth's
 reference, through an import or the youth form, and in any free text (a withdrawal's text, a
 guardian's name, a decline text, an override's text, a decision's reason, a claim's note, an
 erasure's reason) is refused with a 422 naming the file, row and column or the field, without

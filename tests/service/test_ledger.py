@@ -195,7 +195,10 @@ def test_runs_are_bound_to_their_data(client: TestClient) -> None:
     assert client.get(f"/api/v1/runs/{first['id']}", headers=headers).json()["stale"] is True
     r = client.post("/api/v1/offers", json={"proposal_id": proposals[1]["id"]}, headers=headers)
     assert r.status_code == 409
-    assert "run the week again" in r.json()["detail"] and "offer.decline" in r.json()["detail"]
+    detail = r.json()["detail"]
+    assert (
+        "run the week again" in detail and "last change: Offer declined (week 48, 2026)" in detail
+    )
     second = _run(client, headers)
     assert second["generation"] == 2 and not second["stale"]
     # A re-import with other dwellings: the week's run is a new one, over the new dwellings.
@@ -203,7 +206,7 @@ def test_runs_are_bound_to_their_data(client: TestClient) -> None:
     assert client.get(f"/api/v1/runs/{second['id']}", headers=headers).json()["stale"] is True
     r = client.post("/api/v1/offers", json={"proposal_id": _matched(client, headers,
                     second["id"])[0]["id"]}, headers=headers)  # fmt: skip
-    assert r.status_code == 409 and "import 2026-W48" in r.json()["detail"]
+    assert r.status_code == 409 and "last change: Import (week 48, 2026)" in r.json()["detail"]
     third = _run(client, headers)
     assert third["generation"] == 3
     refs = {p["dwelling_ref"] for p in _matched(client, headers, third["id"])}
