@@ -155,7 +155,7 @@ def test_allocator_imports_runs_offers_signs_and_sees_the_ledger(open_as: Any) -
     page.locator("table a", has_text="Kørsel").first.click()
     stale = page.get_by_role("alert")
     assert "forældet — kør ugen igen" in stale.inner_text()
-    assert "offer.sign" in stale.inner_text()
+    assert "seneste ændring: Kontrakt underskrevet (uge 48, 2026)" in stale.inner_text()
     shot(page, "05a-allocator-stale-run")
     # run the week again from the notice; offer the new run's first proposal and decline it
     stale.get_by_role("button", name="Kør ugen igen").click()
