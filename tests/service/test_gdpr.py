@@ -79,7 +79,11 @@ def _dump() -> dict[str, list[str]]:
 
 
 def _found(dump: dict[str, list[str]], needle: str) -> set[str]:
-    return {table for table, values in dump.items() if any(needle in v for v in values)}
+    """The tables holding ``needle`` as a value of its own or a part of one between non-word
+    characters (a cell, a JSON value, a CSV field): a 4-digit amount is not found inside a
+    timestamp's microseconds or a random token."""
+    pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+    return {table for table, values in dump.items() if any(pattern.search(v) for v in values)}
 
 
 def _prepare(client: TestClient) -> dict[str, Any]:

@@ -28,7 +28,9 @@ def _api(server: str) -> dict[str, str]:
 
 def _offerable(server: str, proposed: set[tuple[str, str]]) -> list[tuple[str, str]]:
     """Eligible naestved pairs the run did not propose, between a waiting youth and a dwelling
-    nobody holds, with room left in the quota group and the team (open offers hold theirs)."""
+    nobody holds, with room left in the quota group and the team (open offers hold theirs) and
+    in the group beyond what the pins in force need (an offer taking a pin's claim would leave
+    the next run a pin it cannot honour)."""
     headers = _api(server)
     case = read_case(NAESTVED)
     elig = compute_eligibility(case)
@@ -43,6 +45,8 @@ def _offerable(server: str, proposed: set[tuple[str, str]]) -> list[tuple[str, s
     teams = {t["team"]: t for t in httpx.get(f"{server}/api/v1/teams", headers=headers).json()}
     units = {u.ref: u for u in case.units}
     youths = {y.ref: y for y in case.youths}
+    decisions = httpx.get(f"{server}/api/v1/weeks/2026-W48/decisions", headers=headers).json()
+    pinned = [units[d["unit_ref"]] for d in decisions if d["kind"] == "pin" and d["unit_ref"]]
 
     def room(y: str, u: str) -> bool:
         unit = units[u]
@@ -55,7 +59,9 @@ def _offerable(server: str, proposed: set[tuple[str, str]]) -> list[tuple[str, s
                 held = sum(1 for o in live if o["state"] in ("offered", "accepted")
                            and units[o["dwelling_ref"]].organisation == unit.organisation
                            and units[o["dwelling_ref"]].dwelling_type == unit.dwelling_type)  # fmt: skip
-                if math.floor(rate * q["vacancies"]) - q["claimed"] - held < 1:
+                pins = sum(1 for p in pinned if (p.organisation, p.dwelling_type)
+                           == (unit.organisation, unit.dwelling_type))  # fmt: skip
+                if math.floor(rate * q["vacancies"]) - q["claimed"] - held - pins < 1:
                     return False
         team = teams.get(youths[y].support_team or "")
         if team and team["method"] in ("CTI", "ACT"):
