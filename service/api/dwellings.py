@@ -9,6 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
+from solver.caseio.cells import MAX_REF
+
 from ..models import DwellingRecord
 from ..usecases import lifecycle
 from .deps import AggregateReader, Allocator, SessionDep
@@ -19,7 +21,7 @@ from .youths import _columns_model
 router = APIRouter(prefix="/weeks/{week}/dwellings", tags=["dwellings"])
 
 Week = Annotated[str, Path(pattern=API_WEEK, examples=["2026-W48"])]
-Ref = Annotated[str, Path(min_length=1, max_length=64)]
+Ref = Annotated[str, Path(min_length=1, max_length=MAX_REF)]
 
 DwellingFields = _columns_model(
     "DwellingFields",

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from solver.caseio.cells import MAX_REF
 from solver.domain import DeclineReason
 
 from ..models import MAX_ID, Offer, OfferState, OverrideReason
@@ -31,8 +32,8 @@ class OverrideCreate(BaseModel):
     """An offer the run did not propose: the allocation office's own decision."""
 
     week: str = Field(pattern=API_WEEK, examples=["2026-W48"])
-    youth_ref: str = Field(min_length=1, max_length=64)
-    dwelling_ref: str = Field(min_length=1, max_length=64)
+    youth_ref: str = Field(min_length=1, max_length=MAX_REF)
+    dwelling_ref: str = Field(min_length=1, max_length=MAX_REF)
     reason: OverrideReason
     text: str = Field(min_length=1, max_length=500, description="The reason in words.")
     dispensations: list[str] = Field(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
+from solver.caseio.cells import MAX_REF
 from solver.domain import DecisionKind
 from solver.engine.priority import PRESETS
 
@@ -26,8 +27,8 @@ Week = Annotated[str, Path(pattern=API_WEEK, examples=["2026-W48"])]
 
 class DecisionCreate(BaseModel):
     kind: DecisionKind = Field(description="pin: this youth gets this dwelling; ban: excluded.")
-    youth_ref: str | None = Field(default=None, max_length=64)
-    unit_ref: str | None = Field(default=None, max_length=64)
+    youth_ref: str | None = Field(default=None, max_length=MAX_REF)
+    unit_ref: str | None = Field(default=None, max_length=MAX_REF)
     reason: str = Field(min_length=1, max_length=decisions.MAX_REASON)
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
+from solver.caseio.cells import MAX_REF
+
 from ..db import get_engine, run_db
 from ..models import WithdrawReason, YouthRecord, local_today
 from ..usecases import lifecycle
@@ -136,7 +138,7 @@ async def get_queue(token: BearerToken, ref: str) -> Response:
 
 
 # ----------------------------------------------------------------------------- GDPR (admins)
-Ref = Annotated[str, Path(min_length=1, max_length=64)]
+Ref = Annotated[str, Path(min_length=1, max_length=MAX_REF)]
 
 
 class YouthExport(BaseModel):
@@ -281,7 +283,7 @@ missing_router = APIRouter(prefix="/missing-youths", tags=["youths"])
 
 
 class MissingAnswer(BaseModel):
-    ref: str = Field(min_length=1, max_length=64)
+    ref: str = Field(min_length=1, max_length=MAX_REF)
     action: str = Field(
         description="keep (keep waiting) or a withdrawal reason",
         json_schema_extra={"enum": [lifecycle.KEEP, *(r.value for r in WithdrawReason)]},

@@ -89,11 +89,6 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _errors(exc: InvalidRequest) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
-    """The problems by field, and every one as (field, message) for the summary."""
-    return field_errors(exc)
-
-
 async def _form_values(request: Request, names: tuple[str, ...]) -> dict[str, str | None]:
     form = await request.form()
     values: dict[str, str | None] = {}
@@ -169,7 +164,7 @@ async def create_youth(
             said = exc.text("da") or str(exc)
             by_field, lines = {"ref": [said]}, [("ref", said)]
         else:
-            by_field, lines = _errors(exc)
+            by_field, lines = field_errors(exc)
         return _form_page(
             request,
             user,
@@ -211,7 +206,7 @@ async def edit_youth(
         raise PageError(404, "Der er ingen ung med den reference.", "Ikke fundet") from None
     except InvalidRequest as exc:
         session.rollback()
-        by_field, lines = _errors(exc)
+        by_field, lines = field_errors(exc)
         return _form_page(request, user, title=f"Ret ung {ref}", action=f"/unge/{quote(ref)}/ret",
                           file="youths.csv", values=values, errors=by_field, lines=lines,
                           back=f"/unge/{quote(ref)}", status=422)  # fmt: skip
@@ -307,7 +302,7 @@ async def create_dwelling(
             record = lifecycle.register_dwelling(session, user.username, week, values)
         except InvalidRequest as exc:
             session.rollback()
-            by_field, lines = _errors(exc)
+            by_field, lines = field_errors(exc)
         except ConflictError as exc:
             session.rollback()
             said = exc.text("da") or str(exc)
@@ -359,7 +354,7 @@ async def edit_dwelling(
     except (InvalidRequest, ConflictError) as exc:
         session.rollback()
         if isinstance(exc, InvalidRequest):
-            by_field, lines = _errors(exc)
+            by_field, lines = field_errors(exc)
         else:
             by_field, lines = {}, [("", exc.text("da") or str(exc))]
         status = 422 if isinstance(exc, InvalidRequest) else 409
