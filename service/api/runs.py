@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from solver.caseio.weeks import parse_week
+from solver.i18n.render import text
 
 from ..db import get_engine
 from ..models import MAX_ID, Run
@@ -59,6 +60,20 @@ class RunRequest(BaseModel):
         return value
 
 
+class SetAsidePin(BaseModel):
+    """A decision in force the run solved the week without (``usecases.runs``): a pin the week
+    can no longer honour, or a decision a later one contradicts."""
+
+    decision_id: int | None = Field(
+        description="The decision (GET /weeks/{week}/decisions); null if revoked meanwhile."
+    )
+    code: str = Field(
+        description="Why: pin_not_eligible, pin_team_full, pin_group_full or "
+        "decision_superseded (a later decision on the same youth or dwelling stands)."
+    )
+    detail: str
+
+
 class RunPublic(BaseModel):
     id: int
     week: str
@@ -75,12 +90,24 @@ class RunPublic(BaseModel):
     finished_at: datetime | None
     data_version: int | None  # the data version the run solved (None: not snapshotted yet)
     stale: bool  # the data changed since: offers from it are refused, run the week again
+    set_aside: list[SetAsidePin] = Field(
+        description="Decisions the run solved the week without: pins the week can no longer "
+        "honour, decisions a later one contradicts (they stay in force until revoked)."
+    )
 
 
 def run_public(session: Any, run: Run) -> RunPublic:
     assert run.id is not None
-    fields = run.model_dump(include=set(RunPublic.model_fields) - {"id", "stale"})
-    return RunPublic(**fields, id=run.id, stale=is_stale(session, run))
+    fields = run.model_dump(include=set(RunPublic.model_fields) - {"id", "stale", "set_aside"})
+    set_aside = [
+        SetAsidePin(
+            decision_id=p["decision"],
+            code=p["code"],
+            detail=text(f"case.{p['code']}", "en", **p["params"]),
+        )
+        for p in (run.params or {}).get("set_aside", [])
+    ]
+    return RunPublic(**fields, id=run.id, stale=is_stale(session, run), set_aside=set_aside)
 
 
 class ProposalPublic(BaseModel):

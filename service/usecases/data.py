@@ -12,7 +12,7 @@ import json
 import re
 import tomllib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from fractions import Fraction
@@ -49,7 +49,7 @@ from solver.caseio.schema import (
 )
 from solver.caseio.weeks import parse_week, week_of
 from solver.caseio.write import cells_csv, cells_of, record_values, table_csv
-from solver.domain import Case, Policy
+from solver.domain import Case, DecisionKind, Policy
 from solver.i18n.render import text as message
 
 from ..models import (
@@ -387,11 +387,26 @@ class Snapshot:
 
     files: dict[str, bytes]
     cells: dict[str, list[list[str]]]
+    # The decisions in force the snapshot leaves out, each {"decision": id, "code", "params"}
+    # (:func:`standing`; a run adds the pins the engine cannot honour, ``usecases.runs``).
+    set_aside: tuple[dict[str, Any], ...] = ()
 
     def case(self) -> Case:
         """The case of ``files``: :func:`solver.caseio.read.read_cells`, the same ``Case`` as
         reading the files (tests/service/test_snapshot.py compares the two)."""
         return read_cells(self.cells, self.files)
+
+    def without(self, name: str, rows: set[int]) -> Snapshot:
+        """The snapshot less the data ``rows`` of file ``name``, numbered as the case's issues
+        number them (the header is row 1); a file left without rows is left out."""
+        kept = [cells for at, cells in enumerate(self.cells[name], start=2) if at not in rows]
+        cells, files = dict(self.cells), dict(self.files)
+        if kept:
+            cells[name] = kept
+            files[name] = cells_csv([c.name for c in COLUMNS[name]], kept).encode()
+        else:
+            del cells[name], files[name]
+        return Snapshot(files, cells, self.set_aside)
 
 
 def week_snapshot(session: Session, week: str) -> Snapshot:
@@ -426,7 +441,7 @@ def week_snapshot(session: Session, week: str) -> Snapshot:
     ref_at = [c.name for c in YOUTH_COLUMNS].index("ref")
     unit_at = [c.name for c in UNIT_COLUMNS].index("ref")
     youth_refs, unit_refs = {y[ref_at] for y in youths}, {d[unit_at] for d in dwellings}
-    decisions = [
+    decisions, set_aside = standing(
         d
         for d in session.exec(
             select(DecisionRecord)
@@ -435,7 +450,7 @@ def week_snapshot(session: Session, week: str) -> Snapshot:
         ).all()
         if (d.youth_ref is None or d.youth_ref in youth_refs)
         and (d.unit_ref is None or d.unit_ref in unit_refs)
-    ]
+    )
     cells = {
         "youths.csv": cells_of(youths),
         "units.csv": cells_of(dwellings),
@@ -449,7 +464,46 @@ def week_snapshot(session: Session, week: str) -> Snapshot:
     files = {name: cells_csv([c.name for c in COLUMNS[name]], rows).encode()
              for name, rows in cells.items()}  # fmt: skip
     files["policy.toml"] = policy.policy_toml.encode()
-    return Snapshot(files, cells)
+    return Snapshot(files, cells, tuple(set_aside))
+
+
+def standing(
+    decisions: Iterable[DecisionRecord],
+) -> tuple[list[DecisionRecord], list[dict[str, Any]]]:
+    """Of the decisions that apply to the week (in the order made), those that stand, and the
+    rest set aside: of two that contradict each other (two pins of one youth or of one
+    dwelling, a ban covering a pinned pair) the later stands.
+
+    Each was checked against the decisions that applied when it was made, but one made while
+    an earlier one did not apply (its youth had an offer, say) meets it again once that offer
+    is declined: the later one is the allocator's current intent. The run page says which was
+    set aside and why (code ``decision_superseded``, naming the later decision)."""
+    kept: list[DecisionRecord] = []
+    set_aside: list[dict[str, Any]] = []
+    pinned: dict[tuple[str | None, str | None], int] = {}  # (youth, None), (None, unit), pair
+    banned: dict[tuple[str | None, str | None], int] = {}  # the ban's own (youth, unit)
+    for d in sorted(decisions, key=lambda d: d.id or 0, reverse=True):
+        y, u = d.youth_ref, d.unit_ref
+        if d.kind == DecisionKind.PIN.value:
+            covering = ((y, u), (y, None), (None, u))
+            later = [pinned.get((y, None)), pinned.get((None, u))]
+            later += [banned.get(key) for key in covering]
+        else:
+            later = [pinned.get((y, u))]
+        by = next((i for i in later if i is not None), None)
+        if by is not None:
+            set_aside.append({"decision": d.id, "code": "decision_superseded",
+                              "params": {"by": by}})  # fmt: skip
+            continue
+        assert d.id is not None
+        kept.append(d)
+        if d.kind == DecisionKind.PIN.value:
+            pinned.update({(y, None): d.id, (None, u): d.id, (y, u): d.id})
+        else:
+            banned[(y, u)] = d.id
+    kept.reverse()
+    set_aside.reverse()
+    return kept, set_aside
 
 
 def declined_bans(

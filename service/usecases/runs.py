@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent import futures
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from typing import Any
 
@@ -23,14 +23,24 @@ from sqlalchemy import Engine, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from solver.domain import Case
+from solver.caseio.issues import CaseError, CaseIssue
+from solver.domain import Case, DecisionKind
 from solver.engine.week import WeekResult, run_case
 
 from .. import leases
-from ..models import Offer, PoolVersion, Proposal, Run, WeekPolicy, WorkStatus, now
+from ..models import (
+    DecisionRecord,
+    Offer,
+    PoolVersion,
+    Proposal,
+    Run,
+    WeekPolicy,
+    WorkStatus,
+    now,
+)
 from .audit import audit
 from .bulk import insert_rows
-from .data import data_version, files_json, snapshot_hash, week_snapshot
+from .data import Snapshot, data_version, files_json, snapshot_hash, week_snapshot
 from .errors import ConflictError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -213,7 +223,8 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
                     .with_for_update(read=True)
                 ).all()
             run.data_version = data_version(session)
-            snapshot = week_snapshot(session, run.week)
+            week = run.week
+            snapshot = week_snapshot(session, week)
             run.status = WorkStatus.RUNNING.value
             run.input_snapshot = files_json(snapshot.files)
             run.input_hash = snapshot_hash(snapshot.files)
@@ -222,9 +233,25 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
             session.commit()
         case: Case = snapshot.case()  # what reading the stored files gives (test_snapshot.py)
 
+        values: dict[str, Any] = {}
         with ProgressWriter(engine, run_id) as progress:
-            result = solver(case, progress=progress)
+            try:
+                result = solver(case, progress=progress)
+            except CaseError as exc:
+                issues = unhonourable_pins(exc)
+                if issues is None:
+                    raise
+                snapshot = _set_aside(engine, week, case, snapshot, issues)
+                # The run solved, and keeps, the snapshot without them.
+                values.update(input_snapshot=files_json(snapshot.files),
+                              input_hash=snapshot_hash(snapshot.files))  # fmt: skip
+                result = solver(snapshot.case(), progress=progress)
         rows = proposal_rows(run_id, result)
+        values["params"] = {"solver_path": result.summary.get("solver_path")}
+        if snapshot.set_aside:
+            values["params"]["set_aside"] = list(snapshot.set_aside)
+            log.warning("run set decisions aside",
+                        extra={"run_id": run_id, "decisions": len(snapshot.set_aside)})  # fmt: skip
         with Session(engine) as session:
             insert_rows(session, Proposal.__table__, rows)  # type: ignore[attr-defined]
             done = session.execute(
@@ -233,9 +260,9 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
                     result_status=result.status.value,
                     objective=dict(result.summary.get("objective", {})),
                     timings=dict(result.summary.get("timings_s", {})),
-                    params={"solver_path": result.summary.get("solver_path")},
                     progress="done",
                     finished_at=now(),
+                    **values,
                 )
             )
             if done.rowcount != 1:  # type: ignore[attr-defined]
@@ -259,6 +286,55 @@ def execute_run(engine: Engine, run_id: int, solver: Solver = run_case) -> None:
             session.commit()
     finally:
         leases.release("run", run_id)
+
+
+# The engine's refusals of a pin (solver.engine.decisions.apply_decisions): the pair is no
+# longer eligible, or its team or quota group has no room left for it.
+UNHONOURABLE = frozenset({"pin_not_eligible", "pin_team_full", "pin_group_full"})
+
+
+def unhonourable_pins(exc: CaseError) -> list[CaseIssue] | None:
+    """The issues of ``exc`` when each is a pin of the snapshot's decisions.csv that the week can
+    no longer honour, else None (the run fails on any other issue)."""
+    issues = list(exc.issues)
+    pins = [i for i in issues if i.file == "decisions.csv" and i.code in UNHONOURABLE]
+    if not issues or len(pins) != len(issues) or any(i.row is None for i in pins):
+        return None
+    return pins
+
+
+def _set_aside(
+    engine: Engine, week: str, case: Case, snapshot: Snapshot, issues: list[CaseIssue]
+) -> Snapshot:
+    """Set aside the pins the week can no longer honour, so the run solves the rest of the week
+    instead of failing until the allocator revokes them.
+
+    A pin is checked when it is made (``usecases.decisions``), but it holds nothing: a later
+    offer (an override, say) can take the last claim of its quota group or the last slot of its
+    team, an import can lower what a group allows, an edit can make the youth no longer fit the
+    dwelling. The run then solves the snapshot without those pins' rows (which it stores
+    instead) and records each pin's decision with the engine's reason; the decision stays in
+    force, and the run page says it was set aside and why. The record names no person: the
+    decision does (and erasure tombstones it)."""
+    by_row = {d.row: d for d in case.decisions}
+    with Session(engine) as session:
+        pins = {
+            (d.youth_ref, d.unit_ref): d.id
+            for d in session.exec(
+                select(DecisionRecord).where(
+                    DecisionRecord.week == week,
+                    DecisionRecord.kind == DecisionKind.PIN.value,
+                    col(DecisionRecord.revoked_at).is_(None),
+                )
+            ).all()
+        }
+    record = []
+    for issue in issues:
+        pin = by_row[issue.row]
+        decision = pins.get((pin.youth_ref, pin.unit_ref))  # None: revoked since the snapshot
+        record.append({"decision": decision, "code": issue.code, "params": dict(issue.params)})
+    rest = snapshot.without("decisions.csv", {i.row for i in issues if i.row})
+    return replace(rest, set_aside=(*rest.set_aside, *record))
 
 
 FINISHED = (WorkStatus.DONE.value, WorkStatus.FAILED.value)

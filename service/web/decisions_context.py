@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from solver.engine.priority import PRESETS
+from solver.i18n.render import text
 
 from ..models import OverrideReason, Run, WorkStatus
 from ..usecases import decisions, weeks
@@ -16,12 +17,17 @@ from ..usecases.runs import diff, previous_run
 
 
 def decision_context(session: Session, run: Run) -> dict[str, Any]:
+    # The pins this run could not honour (usecases.runs): why, in Danish, by decision.
+    set_aside = (run.params or {}).get("set_aside", [])
+    reasons = {p["decision"]: text(f"case.{p['code']}", "da", **p["params"]) for p in set_aside}
+    shown = {"set_aside": reasons, "set_aside_count": len(set_aside)}
     try:
         policy = weeks.week_policy(session, run.week)
     except NotFoundError:
-        return {"scheme": None}
+        return {"scheme": None, **shown}
     earlier = previous_run(session, run) if run.status == WorkStatus.DONE.value else None
     return {
+        **shown,
         "scheme": policy.priority,
         "scheme_name": weeks.scheme_name(policy.priority),
         "presets": list(PRESETS),

@@ -516,14 +516,48 @@ CASE: dict[str, Entry] = {
         "da": "den unge passer ikke til boligen: {rules:Llist.reason}",
     },
     "case.pin_team_full": {
-        "en": "team {team} has {slots} free slots for new move-ins and {pins} pins",
-        "da": "team {team} har {slots} ledige pladser til nye indflytninger og {pins} "
-        "fastlåsninger",
+        "count": "slots,pins",
+        "en": {
+            "one,one": "team {team} has 1 free slot for new move-ins and 1 pin",
+            "one,other": "team {team} has 1 free slot for new move-ins and {pins} pins",
+            "other,one": "team {team} has {slots} free slots for new move-ins and 1 pin",
+            "other,other": "team {team} has {slots} free slots for new move-ins and {pins} pins",
+        },
+        "da": {
+            "one,one": "team {team} har 1 ledig plads til nye indflytninger og 1 fastlåsning",
+            "one,other": "team {team} har 1 ledig plads til nye indflytninger og {pins} "
+            "fastlåsninger",
+            "other,one": "team {team} har {slots} ledige pladser til nye indflytninger og 1 "
+            "fastlåsning",
+            "other,other": "team {team} har {slots} ledige pladser til nye indflytninger og "
+            "{pins} fastlåsninger",
+        },
+    },
+    "case.decision_superseded": {
+        "en": "a later decision (no. {by:plain}) on the same youth or dwelling contradicts it "
+        "and stands",
+        "da": "en senere beslutning (nr. {by:plain}) om samme unge eller bolig modsiger den og "
+        "gælder",
     },
     "case.pin_group_full": {
-        "en": "{group:groups} allows {remaining} more claims this run and has {pins} pins",
-        "da": "{group:groups} tillader {remaining} anvisninger mere i denne kørsel og har {pins} "
-        "fastlåsninger",
+        "count": "remaining,pins",
+        "en": {
+            "one,one": "{group:groups} allows 1 more claim this run and has 1 pin",
+            "one,other": "{group:groups} allows 1 more claim this run and has {pins} pins",
+            "other,one": "{group:groups} allows {remaining} more claims this run and has 1 pin",
+            "other,other": "{group:groups} allows {remaining} more claims this run and has "
+            "{pins} pins",
+        },
+        "da": {
+            "one,one": "{group:groups} tillader 1 anvisning mere i denne kørsel og har 1 "
+            "fastlåsning",
+            "one,other": "{group:groups} tillader 1 anvisning mere i denne kørsel og har {pins} "
+            "fastlåsninger",
+            "other,one": "{group:groups} tillader {remaining} anvisninger mere i denne kørsel og "
+            "har 1 fastlåsning",
+            "other,other": "{group:groups} tillader {remaining} anvisninger mere i denne kørsel "
+            "og har {pins} fastlåsninger",
+        },
     },
     "case.encoding": {
         "en": "is neither UTF-8 nor Windows-1252 text",
@@ -1658,6 +1692,24 @@ PAGES: dict[str, Entry] = {
         "count": "days",
         "en": {"one": "expires tomorrow", "other": "expires in {days} days"},
         "da": {"one": "Udløber i morgen", "other": "Udløber om {days} dage"},
+    },
+    "page.decisions_set_aside": {
+        "count": "count",
+        "en": {
+            "one": "1 of your decisions cannot be kept in this run, so the run solved the week "
+            "without it. It stays in force until you revoke it; why is under your decisions.",
+            "other": "{count} of your decisions cannot be kept in this run, so the run solved the "
+            "week without them. They stay in force until you revoke them; why is under your "
+            "decisions.",
+        },
+        "da": {
+            "one": "1 af dine beslutninger kan ikke overholdes i denne kørsel, så kørslen er løst "
+            "uden den. Den gælder stadig, indtil du tilbagekalder den; hvorfor, står under Mine "
+            "beslutninger.",
+            "other": "{count} af dine beslutninger kan ikke overholdes i denne kørsel, så kørslen "
+            "er løst uden dem. De gælder stadig, indtil du tilbagekalder dem; hvorfor, står under "
+            "Mine beslutninger.",
+        },
     },
     "page.run_stale": {
         "en": "Run {run} is stale — run the week again: the data changed after it was solved (last "

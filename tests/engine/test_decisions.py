@@ -325,7 +325,7 @@ def test_a_pin_that_breaks_a_rule_or_a_capacity_is_an_error_naming_the_row() -> 
     quota = replace(quota, quotas=(QuotaGroup("Q", DwellingType.YOUTH, vacancies=3, claimed=0),))
     with pytest.raises(CaseError) as err:
         run_case(quota)
-    assert "Q/youth allows 0 more claims this run and has 1 pins" in str(err.value)
+    assert "Q/youth allows 0 more claims this run and has 1 pin" in str(err.value)
 
 
 def test_a_pinned_pair_is_housed_and_said_so_and_the_others_are_told_why() -> None:
