@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,15 @@ def dk_kroner(value: Any) -> str:
 def reason_sentence(proposal: Any) -> dict[str, str]:
     """Why a youth was not housed, in Danish from the reason's parameters; a proposal stored
     before they were kept shows the engine's English sentence (marked ``lang="en"``)."""
-    params = getattr(proposal, "reason_params", None)
-    if params is not None and proposal.reason:
-        return {"text": Reason(proposal.reason, params).text("da"), "lang": "da"}
-    return {"text": proposal.detail or "", "lang": "en"}
+    def field(name: str) -> Any:  # a Proposal, or its row in a GDPR export (a dict)
+        return proposal.get(name) if isinstance(proposal, Mapping) else getattr(proposal, name)
+
+    params, reason = field("reason_params"), field("reason")
+    if reason == "pin":  # the allocator's own reason
+        return {"text": field("detail") or "", "lang": "da"}
+    if params is not None and reason:
+        return {"text": Reason(reason, params).text("da"), "lang": "da"}
+    return {"text": field("detail") or "", "lang": "en"}
 
 
 templates.env.filters["dk_number"] = dk_number

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from service import db
-from service.models import AuditEvent
+from service.models import AuditEvent, Proposal
+from service.web.render import reason_sentence
 
 from .conftest import FIXTURES, PASSWORD, csrf_of, fixture_uploads, login, wait_for
 
@@ -556,3 +557,20 @@ def test_the_start_page_names_the_role_and_every_page_has_its_icon(client: TestC
     assert '<link rel="icon" href="/static/favicon.svg"' in page.text
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_the_access_page_shows_every_proposal_of_a_youth_in_danish(client: TestClient) -> None:
+    """Art. 15 access after runs: a youth who was not housed has the run's reason in Danish, a
+    pinned one the allocator's reason (the page answered 500 for every youth ever unmatched)."""
+    _import(client)
+    token = login(client, "alloc")
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "2026-W48"})
+    assert client.get(r.headers["location"]).status_code == 200
+    with Session(db.get_engine()) as session:
+        query = select(Proposal).where(col(Proposal.dwelling_ref).is_(None)).limit(1)
+        proposal = session.exec(query).one()
+    login(client, "admin")
+    page = client.get(f"/admin/unge/{proposal.youth_ref}")
+    assert page.status_code == 200, page.text[:500]
+    danish = reason_sentence(proposal)
+    assert danish["lang"] == "da" and danish["text"] in page.text.replace("&#39;", "'")
