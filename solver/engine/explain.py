@@ -18,7 +18,12 @@ Codes, checked in this order for a youth with no dwelling:
   higher-priority youth or sits in a quota group (department) whose claims this run are used up;
 - ``lowers_housed_count``: the youth could have had a dwelling, but only in an allocation that
   houses fewer youths this week (stage 1 comes first: Housing First, a home for as many as
-  possible). Said only of a proven-optimal run: it is a claim about every allocation;
+  possible) or leaves out a youth ahead of them in the queue whom this one houses (stage 2:
+  with those youths housed, adding this one lowers the count; that is what the lexicographic
+  stage proved). Which of the two is not settled: it would take a flow per such youth. The
+  code's name is older than that finding (a youth whose housing keeps the count but displaces
+  one ahead was told "fewer would be housed"; tests/engine/test_decisions.py met one). Said
+  only of a proven-optimal run: it is a claim about every allocation;
 - ``not_decided_in_time``: the same case when the run was not proven optimal (the side-constraint
   path stopped at its time limit): whether housing the youth would lower the count, or even raise
   it, was not settled, so the reason says so instead.

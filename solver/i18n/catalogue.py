@@ -264,8 +264,10 @@ EXPLAIN: dict[str, Entry] = {
         },
     },
     "explain.lowers_housed_count": {
-        "en": "housing you this week would have lowered the number of youths housed",
-        "da": "hvis du fik en bolig i denne uge, ville færre unge i alt få en bolig",
+        "en": "housing you this week would have meant fewer youths housed in all, or a youth "
+        "ahead of you in the queue left without a home",
+        "da": "hvis du fik en bolig i denne uge, ville færre unge i alt få en bolig, eller en ung "
+        "foran dig i køen ville stå uden",
     },
     "explain.not_decided_in_time": {
         "en": "the run reached its time limit before it could settle whether you could have "
@@ -322,8 +324,8 @@ REASONS = _words(
             "The department's placement limit is reached",
         ),
         "lowers_housed_count": (
-            "Ville give færre unge en bolig i denne uge",
-            "Would lower the number housed this week",
+            "Ville give færre unge en bolig eller skubbe en ung foran i køen ud",
+            "Would house fewer or leave out a youth ahead in the queue",
         ),
         "not_decided_in_time": (
             "Ikke afgjort inden for tidsgrænsen",

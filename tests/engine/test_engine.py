@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from datetime import timedelta
 from fractions import Fraction
@@ -15,7 +16,16 @@ from solver.caseio.read import read_case
 from solver.core.check import check_allocation
 from solver.core.problem import SolveParams, Status
 from solver.core.solve import solve
-from solver.domain import DwellingType, IncomeType, Pet, PetPolicy, QuotaGroup, SupportMethod
+from solver.domain import (
+    Decision,
+    DecisionKind,
+    DwellingType,
+    IncomeType,
+    Pet,
+    PetPolicy,
+    QuotaGroup,
+    SupportMethod,
+)
 from solver.engine.build import build_problem
 from solver.engine.week import run_case, write_result
 
@@ -275,3 +285,28 @@ def test_quota_rate_sets_the_remaining_claims(rate: Fraction, housed: int) -> No
     case = make_case(youths, [make_unit("U1"), make_unit("U2")], quotas=[quota],
                      default_quota_rate=rate)  # fmt: skip
     assert len(run_case(case).matches) == housed
+
+
+def test_youth_whose_housing_would_leave_out_one_ahead_is_told_so_too() -> None:
+    """Found by tests/engine/test_decisions.py: Y2 (first) and Y0, Y1 share a CTI team with two
+    free slots; Y0 and Y2 keep a large dog (U1, U2 only), Y1 none (U0 too). Housing Y0 keeps
+    three housed (Y0, Y1, Y3) but leaves out Y2, who is ahead of Y0; the sentence once said
+    only "fewer would be housed", which was false here."""
+    team = make_team(current_caseload=8)  # two free slots
+    dog, cti = {"pet": Pet.LARGE_DOG}, {"support_method": SupportMethod.CTI,
+                                       "support_team": team.team}  # fmt: skip
+    day = RUN_DATE - timedelta(days=1)
+    youths = [make_youth("Y0", referred_on=day, **dog, **cti),
+              make_youth("Y1", referred_on=day, **cti),
+              make_youth("Y2", referred_on=day - timedelta(days=1), **dog, **cti),
+              make_youth("Y3", referred_on=day, **dog)]  # fmt: skip
+    units = [make_unit("U0"), make_unit("U1", pets=PetPolicy.ALL),
+             make_unit("U2", pets=PetPolicy.ALL)]  # fmt: skip
+    result = run_case(make_case(youths, units, [team]))
+    assert sorted(m.youth_ref for m in result.matches) == ["Y1", "Y2", "Y3"]
+    (miss,) = result.unmatched
+    assert (miss.youth_ref, miss.reason) == ("Y0", "lowers_housed_count")
+    assert "a youth ahead of you in the queue left without a home" in miss.detail()
+    pin = Decision(DecisionKind.PIN, "t", "Y0", "U1")
+    pinned = dataclasses.replace(make_case(youths, units, [team]), decisions=(pin,))
+    assert sorted(m.youth_ref for m in run_case(pinned).matches) == ["Y0", "Y1", "Y3"]
