@@ -68,7 +68,15 @@ MAX_REF = 64
 
 
 def _check_ref(cells: pd.Series) -> pd.Series:
-    return flag(cells, (cells.str.len() > MAX_REF, "ref_too_long", {"max": MAX_REF}))
+    """At most ``MAX_REF`` characters, and one segment of an address: no ``/`` (it would split
+    the address, and the page could never be opened), no ``\\`` (browsers read it as ``/``),
+    and not ``.`` or ``..`` (browsers drop or climb those segments)."""
+    split = cells.str.contains(r"[/\\]", regex=True) | cells.isin([".", ".."])
+    return flag(
+        cells,
+        (cells.str.len() > MAX_REF, "ref_too_long", {"max": MAX_REF}),
+        (split, "ref_in_address", {}),
+    )
 
 
 BOOLS = {"true": True, "1": True, "ja": True, "yes": True}

@@ -461,6 +461,12 @@ CASE: dict[str, Entry] = {
         "en": "the youth declined offer {offer:plain} of this dwelling",
         "da": "Den unge har afslået tilbud {offer:plain} om denne bolig.",
     },
+    "case.ref_in_address": {
+        "en": "{cell:q} cannot be part of a page's address: a reference holds no '/' or '\\' "
+        "and is not '.' or '..' (write '-' instead of '/')",
+        "da": "{cell:q} kan ikke indgå i en sides adresse: en reference må ikke indeholde »/« "
+        "eller »\\« eller være ».« eller »..« (skriv »-« i stedet for »/«)",
+    },
     "case.ref_too_long": {
         "en": "{cell:q} is longer than {max:plain} characters",
         "da": "{cell:q} er længere end {max:plain} tegn",

@@ -173,6 +173,24 @@ def test_a_reference_longer_than_the_services_addresses_take_is_named(tmp_path: 
     assert error.value.issues[0].text("da") == f"'{long}' er længere end 64 tegn"
 
 
+def test_a_reference_that_would_split_the_services_addresses_is_named(tmp_path: Path) -> None:
+    """A reference is one segment of its page's address: with a '/' (or a '\\', which browsers
+    read as one) or as '.' or '..' the page could never be opened, so it is refused."""
+    bad = ["SAG-2026/123", "<b>X</b>", "A\\B", ".", ".."]
+    youths = [make_youth(ref) for ref in ["SAG-2026-123", *bad]]
+    case = make_case(youths=youths, units=[make_unit("B/100"), make_unit("B.100")])
+    write_folder(tmp_path, case)
+    with pytest.raises(CaseError) as error:
+        read_case(tmp_path)
+    where = [(i.file, i.row, i.code) for i in error.value.issues]
+    assert where == [("youths.csv", row, "ref_in_address") for row in range(3, 8)] + [
+        ("units.csv", 2, "ref_in_address")
+    ]
+    assert error.value.issues[0].text("da").startswith(
+        "'SAG-2026/123' kan ikke indgå i en sides adresse"
+    )
+
+
 def test_every_bad_row_in_every_file_is_reported_at_once(tmp_path: Path) -> None:
     """Three problems in two files: all listed, the message says how many more."""
     bad_youths = (
