@@ -249,3 +249,34 @@ def test_the_quota_report_counts_the_ledger_rows(client: TestClient) -> None:
     assert client.get("/api/v1/reports/quotas?year=1999", headers=planner).status_code == 422
     cw = auth(client, "cw_cti1")
     assert client.get("/api/v1/reports/quotas", headers=cw).status_code == 403
+
+
+def test_the_quota_report_and_the_quota_page_count_the_same_claims(client: TestClient) -> None:
+    """The organisation's report counts 1 claim as of the run date; one signed offer and one
+    claim by phone follow, and a phone claim withdrawn counts nowhere: the year's report says
+    3 claimed, as the quota page does (it once said 2, leaving out the organisation's count)."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files(claimed=1, vacancies=16, as_of="2026-11-23"))
+    run = _run(client, headers)
+    proposal = next(p for p in _matched(client, headers, run["id"])
+                    if p["dwelling_ref"].startswith("A"))  # fmt: skip
+    made = client.post("/api/v1/offers", json={"proposal_id": proposal["id"]}, headers=headers)
+    assert made.status_code == 201, made.text
+    offer_id = made.json()["id"]
+    for step in ("accept", "sign"):
+        assert client.post(f"/api/v1/offers/{offer_id}/{step}", headers=headers).status_code == 200
+    today = local_today().isoformat()
+    claim = {"organisation": "OrgA", "dwelling_type": "family", "department": "OrgA-9",
+             "claimed_on": today, "note": "anvist pr. telefon"}  # fmt: skip
+    kept = client.post("/api/v1/claims", json={**claim, "dwelling_ref": "X-1"}, headers=headers)
+    gone = client.post("/api/v1/claims", json={**claim, "dwelling_ref": "X-2"}, headers=headers)
+    assert kept.status_code == gone.status_code == 201, (kept.text, gone.text)
+    client.post(f"/api/v1/claims/{gone.json()['id']}/withdraw", headers=headers)
+    page = next(q for q in client.get("/api/v1/quotas", headers=headers).json()
+                if q["organisation"] == "OrgA")  # fmt: skip
+    year = local_today().year
+    report = client.get(f"/api/v1/reports/quotas?year={year}", headers=headers).json()
+    line = next(r for r in report if r["organisation"] == "OrgA")
+    if year == 2026:
+        assert page["claimed"] == line["claimed"] == 3
+        assert (line["vacancies"], line["allowed"]) == (16, 4)
