@@ -1141,9 +1141,16 @@ PRIORITY: dict[str, Entry] = {
         "da": "boligsituation: {situation:L.situation} (nr. {place} af {of} i ordningens "
         "rækkefølge)",
     },
-    "standing.waiting": {
-        "en": "referred {since}: {weeks} weeks waiting",
-        "da": "henvist {since}: {weeks} ugers ventetid",
+    "standing.waiting": {  # counted to the week's run date (lists count to today)
+        "count": "weeks",
+        "en": {
+            "one": "referred {since}: 1 week waiting on {on}, the week's run date",
+            "other": "referred {since}: {weeks} weeks waiting on {on}, the week's run date",
+        },
+        "da": {
+            "one": "henvist {since}: 1 uges ventetid den {on}, ugens kørselsdato",
+            "other": "henvist {since}: {weeks} ugers ventetid den {on}, ugens kørselsdato",
+        },
     },
     "standing.points": {"en": "{points} points", "da": "{points} point"},
     **_words(
@@ -1348,7 +1355,7 @@ PAGES: dict[str, Entry] = {
             "support_team": ("Team", "Team"),
             "case_worker": ("Sagsbehandler", "Case worker"),
             "referred_on": ("Henvist", "Referred"),
-            "weeks_waited": ("Uger på venteliste", "Weeks waiting"),
+            "weeks_waited": ("Uger på venteliste i dag", "Weeks waiting today"),
             "urgent_by": ("Haster senest", "Urgent by"),
             "position": ("Plads i køen", "Queue position"),
             "eligible": ("Egnede boliger", "Eligible dwellings"),
@@ -1588,7 +1595,7 @@ PAGES: dict[str, Entry] = {
         {
             "youth": ("Ung", "Youth"),
             "situation": ("Boligsituation", "Housing situation"),
-            "weeks_waited": ("Uger på venteliste", "Weeks waiting"),
+            "weeks_waited": ("Uger på venteliste ved kørslen", "Weeks waiting at the run"),
             "support": ("Støtte", "Support"),
             "team": ("Team", "Team"),
             "urgent_by": ("Haster senest", "Urgent by"),
