@@ -14,8 +14,9 @@ from fastapi import APIRouter, Path, Request, Response
 from solver.caseio.write import xlsx_table
 from solver.i18n.render import label, text
 
-from ..models import MAX_ID
+from ..models import MAX_ID, Run, WorkStatus
 from ..usecases.errors import ConflictError, NotFoundError
+from ..usecases.gdpr import TOMBSTONE_PREFIX
 from ..usecases.proposal_view import WeekProposals, week_proposals
 from ..usecases.runs import is_stale
 from .common import AllocatorUser, SessionDep, context
@@ -39,7 +40,16 @@ def _load(session: SessionDep, user: AllocatorUser, run_id: int) -> WeekProposal
     except NotFoundError:
         raise PageError(404, "Kørslen findes ikke.", "Ikke fundet") from None
     except ConflictError:
+        run = session.get(Run, run_id)
+        if run is not None and run.status == WorkStatus.FAILED.value:
+            raise PageError(409, "Kørslen fejlede, så den har ingen forslag til mødet.",
+                            "Kørslen fejlede") from None  # fmt: skip
         raise PageError(409, "Kørslen er ikke færdig endnu.", "Ikke færdig") from None
+
+
+def _present(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The proposals of youths still on record (one erased on request is not for the meeting)."""
+    return [r for r in rows if not r["proposal"].youth_ref.startswith(TOMBSTONE_PREFIX)]
 
 
 def fit_sentence(words: list[tuple[str, dict[str, Any]]]) -> str:
@@ -57,7 +67,7 @@ def meeting_page(request: Request, session: SessionDep, user: AllocatorUser, run
             request,
             user,
             run=week.run,
-            rows=week.rows,
+            rows=_present(week.rows),
             fit_sentence=fit_sentence,
             stale=is_stale(session, week.run),
         ),
@@ -87,7 +97,7 @@ def meeting_workbook(session: SessionDep, user: AllocatorUser, run_id: Id) -> Re
     week = _load(session, user, run_id)
     header = [label("column_meeting", c, "da") for c in COLUMNS]
     title = f"Forslag {dk_week(week.run.week)}"
-    data = xlsx_table(title, header, (_row(r) for r in week.rows), kroner=KRONER)
+    data = xlsx_table(title, header, (_row(r) for r in _present(week.rows)), kroner=KRONER)
     name = f"forslag-{week.run.week}-koersel-{run_id}.xlsx"
     return Response(
         data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}

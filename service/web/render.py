@@ -15,6 +15,7 @@ from solver.i18n.render import text as _text
 from solver.i18n.render import week as _week
 
 from ..models import LOCAL
+from ..usecases.gdpr import TOMBSTONE_PREFIX
 from . import texts
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -71,6 +72,7 @@ def dk_kroner(value: Any) -> str:
 def reason_sentence(proposal: Any) -> dict[str, str]:
     """Why a youth was not housed, in Danish from the reason's parameters; a proposal stored
     before they were kept shows the engine's English sentence (marked ``lang="en"``)."""
+
     def field(name: str) -> Any:  # a Proposal, or its row in a GDPR export (a dict)
         return proposal.get(name) if isinstance(proposal, Mapping) else getattr(proposal, name)
 
@@ -99,6 +101,7 @@ def message(key: str, params: dict[str, Any]) -> str:
 
 
 templates.env.globals["message"] = message
+templates.env.globals["erased_prefix"] = TOMBSTONE_PREFIX  # a youth erased on request (GDPR)
 
 
 def render(

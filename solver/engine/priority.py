@@ -73,8 +73,8 @@ def standing(policy: Policy, youth: Youth) -> list[Standing]:
             out.append(Standing("situation", params))
         elif criterion is Criterion.WAITING:
             weeks = max(0, (policy.run_date - youth.referred_on).days // 7)
-            params = {"since": youth.referred_on, "weeks": weeks, "on": policy.run_date}
-            out.append(Standing("waiting", params))
+            waited = {"since": youth.referred_on, "weeks": weeks, "on": policy.run_date}
+            out.append(Standing("waiting", waited))
         else:
             out.append(Standing("points", {"points": policy.points_of(youth)}))
     return out

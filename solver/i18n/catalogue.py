@@ -1726,6 +1726,7 @@ PAGES: dict[str, Entry] = {
             "Mine beslutninger.",
         },
     },
+    "page.youth_erased": {"en": "Erased on request (GDPR)", "da": "Slettet efter anmodning (GDPR)"},
     "page.run_stale": {
         "en": "Run {run} is stale — run the week again: the data changed after it was solved (last "
         "change: {change:change}), so no offer can be made from it.",

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from service import db
-from service.models import AuditEvent, Proposal
+from service.models import AuditEvent, Proposal, Run
+from service.usecases.gdpr import erase_youth
 from service.web.render import reason_sentence
 
 from .conftest import FIXTURES, PASSWORD, csrf_of, fixture_uploads, login, wait_for
@@ -574,3 +575,44 @@ def test_the_access_page_shows_every_proposal_of_a_youth_in_danish(client: TestC
     assert page.status_code == 200, page.text[:500]
     danish = reason_sentence(proposal)
     assert danish["lang"] == "da" and danish["text"] in page.text.replace("&#39;", "'")
+
+
+def test_a_run_keeps_an_erased_youths_rows_saying_so_and_the_meeting_leaves_them_out(
+    client: TestClient,
+) -> None:
+    """After an erasure (GDPR) the run's rows of that youth say "Slettet efter anmodning" with
+    nothing of the youth: not "passer på alle punkter" (the fit was emptied) nor a dangling
+    "uger på venteliste"; the meeting page and its workbook leave the row out."""
+    _import(client)
+    token = login(client, "alloc")
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "2026-W48"})
+    run_url = r.headers["location"]
+    with Session(db.get_engine()) as session:
+        matched = session.exec(
+            select(Proposal).where(col(Proposal.dwelling_ref).is_not(None))
+        ).all()
+        unmatched = session.exec(select(Proposal).where(col(Proposal.dwelling_ref).is_(None))).all()
+        gone, dwelling = [matched[0].youth_ref, unmatched[0].youth_ref], matched[0].dwelling_ref
+        assert dwelling is not None
+        for ref in gone:
+            erase_youth(session, "admin", ref, "anmodning om sletning")
+    page = client.get(run_url).text
+    assert page.count("Slettet efter anmodning (GDPR)") == 2
+    for ref in gone:
+        assert ref not in page
+    row = page.split(f'data-dwelling="{dwelling}"')[1].split("</tr>")[0]
+    assert "Slettet efter anmodning" in row and "Passer på alle punkter" not in row
+    meeting = client.get(f"{run_url}/moede").text
+    assert "slettet-" not in meeting and f"→ {dwelling}" not in meeting
+
+
+def test_the_meeting_page_of_a_failed_run_says_it_failed(client: TestClient) -> None:
+    _import(client)
+    login(client, "alloc")
+    with Session(db.get_engine()) as session:
+        run = Run(week="2026-W48", status="failed", error="CaseError: x", created_by="alloc")
+        session.add(run)
+        session.commit()
+        run_id = run.id
+    page = client.get(f"/anvisning/koersler/{run_id}/moede")
+    assert page.status_code == 409 and "Kørslen fejlede, så den har ingen forslag" in page.text
