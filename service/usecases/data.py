@@ -650,7 +650,9 @@ def files_from_json(data: dict[str, str]) -> dict[str, bytes]:
 
 def pool_case(session: Session, weeks_back: int = 12) -> tuple[Case, list[str]] | None:
     """The queue's view: every youth (with their statuses) over the latest week's vacancies and
-    the dwellings of the ``weeks_back`` weeks before it, under the latest week's policy."""
+    the dwellings of the ``weeks_back`` weeks before it, under the latest week's policy; the
+    teams' caseloads count the slots open offers hold, as a run's do (a team whose last slot
+    an offer holds was once shown to its case workers as blocking nobody)."""
     policies = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).all()
     if not policies:
         return None
@@ -663,11 +665,11 @@ def pool_case(session: Session, weeks_back: int = 12) -> tuple[Case, list[str]] 
         .order_by(col(DwellingRecord.week))
     ).all():
         latest[d.ref] = d
-    teams = session.exec(select(TeamRecord).order_by(col(TeamRecord.team))).all()
+    teams = ledger.net_team_rows(session)  # a slot held by an open offer is taken (as in runs)
     files = {
         "youths.csv": _table(YOUTH_COLUMNS, list(youths)),
         "units.csv": _table(UNIT_COLUMNS, [latest[k] for k in sorted(latest)]),
-        "support.csv": _table(SUPPORT_COLUMNS, list(teams)),
+        "support.csv": _table(SUPPORT_COLUMNS, teams),
         "quotas.csv": _table(QUOTA_COLUMNS, []),
         "policy.toml": policies[0].policy_toml.encode(),
     }

@@ -224,18 +224,19 @@ def changes_since_last_visit(
         last = out[ref].last_seen
         if last is not None and finished is not None and _aware(finished) > _aware(last):
             out[ref].events.append(event)
+    latest_offer: dict[str, tuple[str, dict[str, Any]]] = {}
     for offer in session.exec(
         select(Offer).where(col(Offer.youth_ref).in_(refs)).order_by(col(Offer.id))
     ).all():
+        event = ("seen.offer", {"dwelling": offer.dwelling_ref, "state": offer.state})
+        latest_offer[offer.youth_ref] = event
         last = out[offer.youth_ref].last_seen
         if last is not None and _aware(offer.updated_at) > _aware(last):
-            event = ("seen.offer", {"dwelling": offer.dwelling_ref, "state": offer.state})
             out[offer.youth_ref].events.append(event)
     for ref, change in out.items():
-        if change.last_seen is None:
+        if change.last_seen is None:  # never opened: where the youth stands, run and offer
             change.events.append(("seen.new", {}))
-            if ref in latest:
-                change.events.append(latest[ref])
+            change.events += [e[ref] for e in (latest, latest_offer) if ref in e]
     rows = sorted(out.values(), key=lambda c: (not c.events, c.ref))
     audit(session, user.username, "read.youths", "youth", "*", f"{len(rows)} listed")
     session.commit()

@@ -280,3 +280,26 @@ def test_the_quota_report_and_the_quota_page_count_the_same_claims(client: TestC
     if year == 2026:
         assert page["claimed"] == line["claimed"] == 3
         assert (line["vacancies"], line["allowed"]) == (16, 4)
+
+
+def test_a_team_slot_held_by_an_open_offer_blocks_the_teams_other_youths_in_the_queue(
+    client: TestClient,
+) -> None:
+    """CTI-1 has one free slot: an offer to C01 holds it, so C02's queue says its team has no
+    slot (support_capacity), as the capacity page and the next run do; declining frees it."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+
+    def blocks(ref: str) -> list[str]:
+        return client.get(f"/api/v1/youths/{ref}/queue", headers=headers).json()["blocks"]
+
+    assert blocks("C02") == []
+    offer = client.post("/api/v1/offers/override", headers=headers, json={
+        "week": WEEK, "youth_ref": "C01", "dwelling_ref": "B1", "reason": "social_assessment",
+        "text": "akut", "dispensations": []})  # fmt: skip
+    assert offer.status_code == 201, offer.text
+    assert blocks("C02") == ["support_capacity"]
+    declined = client.post(f"/api/v1/offers/{offer.json()['id']}/decline", headers=headers,
+                           json={"reason": "other"})  # fmt: skip
+    assert declined.status_code == 200, declined.text
+    assert blocks("C02") == []

@@ -272,6 +272,16 @@ def test_a_case_worker_sees_what_changed_since_their_last_visit(client: TestClie
     start = client.get("/").text
     row = re.search(rf'<a href="/unge/{seen}">{seen}</a>.*?</tr>', start, re.S)
     assert row and re.search(r"(foreslået bolig B\d+|ikke matchet) i uge 48, 2026", row[0])
+    # An offer to a youth the case worker never opened is named beside the run's outcome (an
+    # offer row as an override makes it: no run of the fixture proposes ICM-1's youths much).
+    offered, dwelling = mine[1], "B-TEST"
+    with Session(db.get_engine()) as session:
+        session.add(Offer(youth_ref=offered, dwelling_ref=dwelling, week="2026-W48",
+                          expires_on=local_today() + timedelta(days=14)))  # fmt: skip
+        session.commit()
+    start = client.get("/").text
+    row = re.search(rf'<a href="/unge/{offered}">{offered}</a>.*?</tr>', start, re.S)
+    assert row and f"tilbud om {dwelling}: Tilbudt" in row[0], row
 
 
 # ----------------------------------------------------------------------------- youth page
