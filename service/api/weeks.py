@@ -108,6 +108,11 @@ class ChangePublic(BaseModel):
     kind: str = Field(description="in | out | moved")
     before: ProposalPublic | None
     after: ProposalPublic | None
+    status: str | None = Field(
+        default=None,
+        description="out, and not in this run: the youth's status now (offered, housed, "
+        "withdrawn; waiting: paused after a decline)",
+    )
 
 
 class DiffPublic(BaseModel):
@@ -138,6 +143,7 @@ def run_diff(
     if earlier is None:
         return DiffPublic(run_id=run_id, against=None, changes=[])
     changes = [ChangePublic(youth_ref=c.youth_ref, kind=c.kind, before=_line(c.before),
-                            after=_line(c.after)) for c in diff(session, run, earlier)]  # fmt: skip
+                            after=_line(c.after), status=c.status)
+               for c in diff(session, run, earlier)]  # fmt: skip
     assert earlier.id is not None
     return DiffPublic(run_id=run_id, against=earlier.id, changes=changes)

@@ -36,6 +36,7 @@ from ..models import (
     Run,
     WeekPolicy,
     WorkStatus,
+    YouthRecord,
     now,
 )
 from .audit import audit
@@ -478,6 +479,9 @@ class Change:
     kind: str  # "in": housed now, not before; "out": housed before, not now; "moved"
     before: Proposal | None  # the earlier run's line for the youth (None: not in that run)
     after: Proposal | None  # this run's line
+    # The youth's status now when this run did not have them (an offer, a home or a withdrawal
+    # since the earlier run took them out of the pool; "waiting": a decline's pause).
+    status: str | None = None
 
 
 def previous_run(session: Session, run: Run) -> Run | None:
@@ -499,6 +503,9 @@ def diff(session: Session, run: Run, earlier: Run) -> list[Change]:
         return {p.youth_ref: p for p in rows}
 
     now_, before = lines(run), lines(earlier)
+    gone = [ref for ref, p in before.items() if p.dwelling_ref is not None and ref not in now_]
+    query = select(YouthRecord.ref, YouthRecord.status).where(col(YouthRecord.ref).in_(gone))
+    status = dict(session.exec(query).all()) if gone else {}
     out = []
     for ref in sorted(set(now_) | set(before)):
         a, b = before.get(ref), now_.get(ref)
@@ -507,7 +514,7 @@ def diff(session: Session, run: Run, earlier: Run) -> list[Change]:
         if housed_b and not housed_a:
             out.append(Change(ref, "in", a, b))
         elif housed_a and not housed_b:
-            out.append(Change(ref, "out", a, b))
+            out.append(Change(ref, "out", a, b, status.get(ref) if b is None else None))
         elif housed_a and a is not None and b is not None and a.dwelling_ref != b.dwelling_ref:
             out.append(Change(ref, "moved", a, b))
     order = {"out": 0, "in": 1, "moved": 2}

@@ -733,6 +733,18 @@ WORDS: dict[str, Entry] = {
         },
     ),
     **_words(
+        "youth_status_now",  # why a youth is not in a run (the diff between two runs)
+        {
+            "waiting": (
+                "venter, men holder pause efter et afslag",
+                "waiting, but paused after a decline",
+            ),
+            "offered": ("har fået et tilbud siden", "offered a dwelling since"),
+            "housed": ("har fået en bolig siden", "housed since"),
+            "withdrawn": ("er udgået siden", "withdrawn since"),
+        },
+    ),
+    **_words(
         "youth_status",
         {
             "waiting": ("Venter", "Waiting"),
@@ -1725,6 +1737,10 @@ PAGES: dict[str, Entry] = {
             "er løst uden dem. De gælder stadig, indtil du tilbagekalder dem; hvorfor, står under "
             "Mine beslutninger.",
         },
+    },
+    "page.diff_not_in_run": {
+        "en": "Not in this run: {status:L.youth_status_now}.",
+        "da": "Ikke med i denne kørsel: {status:L.youth_status_now}.",
     },
     "page.youth_erased": {"en": "Erased on request (GDPR)", "da": "Slettet efter anmodning (GDPR)"},
     "page.run_stale": {

@@ -186,8 +186,10 @@ def test_a_reference_that_would_split_the_services_addresses_is_named(tmp_path: 
     assert where == [("youths.csv", row, "ref_in_address") for row in range(3, 8)] + [
         ("units.csv", 2, "ref_in_address")
     ]
-    assert error.value.issues[0].text("da").startswith(
-        "'SAG-2026/123' kan ikke indgå i en sides adresse"
+    assert (
+        error.value.issues[0]
+        .text("da")
+        .startswith("'SAG-2026/123' kan ikke indgå i en sides adresse")
     )
 
 

@@ -15,8 +15,9 @@ from service.models import (
     VacancyRecord,
     local_today,
 )
+from tests.web.conftest import csrf_of
 
-from .conftest import auth, wait_for_run
+from .conftest import PASSWORD, auth, wait_for_run
 from .ledger_case import WEEK, files, import_files
 
 
@@ -303,3 +304,24 @@ def test_a_team_slot_held_by_an_open_offer_blocks_the_teams_other_youths_in_the_
                            json={"reason": "other"})  # fmt: skip
     assert declined.status_code == 200, declined.text
     assert blocks("C02") == []
+
+
+def test_the_diff_says_a_youth_offered_since_is_not_in_the_run_not_that_they_lose_a_home(
+    client: TestClient,
+) -> None:
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    first = _run(client, headers)
+    proposal = _matched(client, headers, first["id"])[0]
+    made = client.post("/api/v1/offers", json={"proposal_id": proposal["id"]}, headers=headers)
+    assert made.status_code == 201, made.text
+    second = _run(client, headers, force=True)
+    diff = client.get(f"/api/v1/runs/{second['id']}/diff", headers=headers).json()
+    change = next(c for c in diff["changes"] if c["youth_ref"] == proposal["youth_ref"])
+    assert (change["kind"], change["after"], change["status"]) == ("out", None, "offered")
+    assert all(c["status"] is None for c in diff["changes"] if c["after"] is not None)
+    form = client.get("/login")
+    client.post("/login", data={"username": "alloc", "password": PASSWORD,
+                                "csrf_token": csrf_of(form.text)})  # fmt: skip
+    page = client.get(f"/anvisning/koersler/{second['id']}").text
+    assert "Ikke med i denne kørsel: har fået et tilbud siden." in page
