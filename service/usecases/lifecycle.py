@@ -104,6 +104,10 @@ def _read_one(
         files[file] = raw
     else:
         assert row is not None
+        if not any(str(row[c.name] or "").strip() for c in columns):  # a form sent empty
+            blank = [Problem(c.name, "required_value", namespace="case") for c in columns
+                     if c.required]  # fmt: skip
+            raise InvalidRequest(blank)
         cells = [[row[c.name] for c in columns]]
         files[file] = csv_text([c.name for c in columns], cells).encode()
     if file == "youths.csv":

@@ -8,11 +8,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from service import db
 from service.models import AuditEvent, PoolVersion, local_today
+from service.usecases import lifecycle
+from service.usecases.errors import InvalidRequest, Problem
+from solver.caseio.schema import UNIT_COLUMNS, YOUTH_COLUMNS
 
 from .conftest import FIXTURES, auth, import_fixture, run_week, upload, wait_for_run
 
@@ -376,3 +380,19 @@ def test_a_youth_referred_after_today_or_with_a_reference_too_long_to_address_is
     assert r.status_code == 201, r.text
     assert client.get(f"/api/v1/youths/{'N' * 64}", headers=h).status_code == 200
     assert _events("youth.create")[-1].object_ref == "N" * 64
+
+
+def test_an_empty_registration_names_each_required_field(client: TestClient) -> None:
+    """A form sent empty is "feltet skal udfyldes" under each required field, not "youths.csv
+    must hold exactly one row (it holds 0)"."""
+    import_fixture(client)
+    with Session(db.get_engine()) as session:
+        for register, columns in ((lifecycle.register_youth, YOUTH_COLUMNS),
+                                  (lambda s, a, v: lifecycle.register_dwelling(s, a, "2026-W48", v),
+                                   UNIT_COLUMNS)):  # fmt: skip
+            with pytest.raises(InvalidRequest) as refused:
+                register(session, "alloc", {})
+            problems = [p for p in refused.value.items if isinstance(p, Problem)]
+            fields = [p.field for p in problems]
+            assert fields == [c.name for c in columns if c.required]
+            assert {p.code for p in problems} == {"required_value"}

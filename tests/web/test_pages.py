@@ -271,6 +271,7 @@ def test_bad_form_values_answer_danish_pages_never_500(client: TestClient) -> No
         ("/admin/brugere", {"username": "cw9", "password": "long-enough-pw", "role": "caseworker"},
          400, "mindst ét team"),
         ("/planlaegning", {}, 400, "Vælg mindst ét scenarie"),
+        ("/unge/ny", {}, 422, "feltet skal udfyldes"),
         ("/planlaegning", {"names": "no-such"}, 400, "intet scenarie ved navn"),
         ("/planlaegning", {"names": "two-more-dwellings", "replications": "lots"}, 400,
          "helt tal"),
