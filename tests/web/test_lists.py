@@ -386,3 +386,19 @@ def test_the_weeks_proposals_as_a_printable_page_and_an_excel_workbook(client: T
     assert client.get("/anvisning/koersler/999/moede").status_code == 404
     login(client, "cw_icm1")
     assert client.get(f"{run_url}/forslag.xlsx").status_code == 403
+
+
+def test_a_youth_blocked_from_every_dwelling_is_not_told_they_fit_one(client: TestClient) -> None:
+    """A youth whom something of their own blocks from the whole pool (ICM support not in
+    place) has 0 eligible dwellings; the nearest-miss line once said "passer til mindst én
+    bolig", since no dwelling failed on the dwellings' own rules."""
+    _import(client)
+    from solver.engine.eligibility import compute_eligibility
+
+    case = read_case(NAESTVED)
+    elig = compute_eligibility(case)
+    blocked = next(y.ref for i, y in enumerate(case.youths) if elig.youth_blocked[i])
+    page = client.get(f"/unge/{blocked}").text
+    assert "passer til mindst én bolig" not in page
+    assert "Ingen bolig i puljen fejler på boligens egne regler" in page
+    assert "<dt>Egnede boliger</dt><dd>0 af" in page
