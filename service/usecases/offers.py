@@ -229,12 +229,12 @@ def make_override(
         raise ConflictError("The youth or the dwelling is not in this week's run.")
     problems = []
     for rule in rules_rejecting(case, i, j):
-        if rule not in dispensations:
+        if rule not in case.policy.waivable:
+            problems.append(Problem("dispensations", "override_rule_fixed", {"rule": rule}))
+        elif rule not in dispensations:
             problems.append(Problem("dispensations", "override_rule_holds", {"rule": rule}))
-        elif rule not in case.policy.waivable:
-            problems.append(Problem("dispensations", "override_not_waivable", {"rule": rule}))
     if youth.support_method == "ICM" and not youth.support_team:
-        problems.append(Problem("youth_ref", "override_rule_holds",
+        problems.append(Problem("youth_ref", "override_rule_fixed",
                                 {"rule": "support_not_in_place"}))  # fmt: skip
     if problems:
         raise InvalidRequest(problems)

@@ -1216,14 +1216,60 @@ REQUEST: dict[str, Entry] = {
         "en": "an offer outside the proposal needs the office's reason in words",
         "da": "Et tilbud uden for forslaget kræver en begrundelse i ord.",
     },
-    "request.override_rule_holds": {
-        "en": "the rule {rule:L.reason} holds (give a dispensation where the policy allows one)",
-        "da": "Reglen »{rule:L.reason}« gælder (giv dispensation, hvor politikken tillader det).",
+    "request.override_rule_holds": {  # a waivable rule, not dispensed
+        "en": "the dwelling does not fit the youth: {rule:L.pair_rule}; the policy allows a "
+        "dispensation from that rule, so give one if it is justified",
+        "da": "Boligen passer ikke til den unge: {rule:L.pair_rule}. Politikken tillader "
+        "dispensation fra den regel; giv den, hvis det er begrundet.",
     },
-    "request.override_not_waivable": {
-        "en": "the policy does not allow a dispensation from {rule:L.reason}",
-        "da": "Politikken tillader ikke dispensation fra »{rule:L.reason}«.",
+    "request.override_rule_fixed": {  # a rule the policy does not let be waived
+        "en": "the dwelling does not fit the youth: {rule:L.pair_rule}; no dispensation is "
+        "possible from that rule",
+        "da": "Boligen passer ikke til den unge: {rule:L.pair_rule}. Der kan ikke dispenseres "
+        "fra den regel.",
     },
+    **_words(
+        "pair_rule",  # a hard rule, said of one youth and one dwelling (solver.engine.rules)
+        {
+            "not_available_in_time": (
+                "boligen er ikke ledig i tide",
+                "the dwelling is not available in time",
+            ),
+            "no_affordable_unit": (
+                "huslejen er over den unges huslejeloft",
+                "the rent is above the youth's rent ceiling",
+            ),
+            "deposit_too_high": (
+                "indskuddet er over loftet for indskud",
+                "the deposit is above the deposit ceiling",
+            ),
+            "benefit_restricted": (
+                "boligen må ikke udlejes til en på den unges ydelse",
+                "the dwelling may not be let to a youth on that benefit",
+            ),
+            "pet_not_allowed": (
+                "den unges husdyr er ikke tilladt",
+                "the youth's pet is not allowed",
+            ),
+            "household_too_large": (
+                "husstanden er for stor til boligen",
+                "the household is too large for the dwelling",
+            ),
+            "not_accessible": ("boligen er ikke tilgængelig", "the dwelling is not accessible"),
+            "age_outside_youth_band": (
+                "den unges alder er uden for ungdomsboligens aldersgrænse",
+                "the youth's age is outside the youth dwelling's age band",
+            ),
+            "area_excluded": (
+                "boligen ligger i et område, den unge har fravalgt",
+                "the dwelling is in an area the youth excluded",
+            ),
+            "support_not_in_place": (
+                "den unges ICM-støtte er ikke på plads",
+                "the youth's ICM support is not in place",
+            ),
+        },
+    ),
     "request.decision_kind": {"en": "kind is pin or ban", "da": "Vælg fastlås eller udeluk."},
     "request.decision_reason": {
         "en": "give the reason (at most {max} characters)",

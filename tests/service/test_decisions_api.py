@@ -170,12 +170,18 @@ def test_an_offer_outside_the_proposal_needs_a_reason_and_keeps_the_hard_rules(
     y2, u2, _ = next(b for b in blocked if b[2] and not set(b[2]) <= waivable)
     bad = client.post("/api/v1/offers/override", headers=headers,
                       json={**body, "youth_ref": y2, "dwelling_ref": u2})  # fmt: skip
-    assert bad.status_code == 422 and "holds" in bad.json()["detail"]
+    assert bad.status_code == 422 and "does not fit the youth" in bad.json()["detail"]
+    assert "no dispensation is possible" in bad.json()["detail"]
     everything = client.post("/api/v1/offers/override", headers=headers,
                              json={**body, "youth_ref": y2, "dwelling_ref": u2,
                                    "dispensations": list(RULE_CODES)})  # fmt: skip
     assert everything.status_code == 422
-    assert "does not allow a dispensation" in everything.json()["detail"]
+    assert "no dispensation is possible" in everything.json()["detail"]
+    waived = next(b for b in blocked if b[2] and set(b[2]) <= waivable)
+    undispensed = client.post("/api/v1/offers/override", headers=headers,
+                              json={**body, "youth_ref": waived[0], "dwelling_ref": waived[1]})  # fmt: skip
+    assert undispensed.status_code == 422
+    assert "allows a dispensation from that rule" in undispensed.json()["detail"]
     y3, u3, rules3 = next(b for b in blocked if b[2] and set(b[2]) <= waivable and y2 != b[0])
     dispensed = client.post("/api/v1/offers/override", headers=headers,
                             json={**body, "youth_ref": y3, "dwelling_ref": u3,
