@@ -29,7 +29,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError
 from sqlmodel import Session
 
-from solver.i18n.render import text
+from solver.i18n.render import has, text
 
 from ..authz import ALL, Principal, authorize
 from ..settings import get_settings
@@ -213,13 +213,8 @@ class PageRoute(APIRoute):
                 response = _login_redirect(request)
             except PageError as exc:
                 response = _error(request, exc.status_code, exc.message, exc.title)
-            except RequestValidationError:
-                response = _error(
-                    request,
-                    400,
-                    "Nogle af de indtastede værdier er ugyldige. Gå tilbage og ret dem.",
-                    "Ugyldige værdier",
-                )
+            except RequestValidationError as exc:
+                response = _error(request, 400, invalid_values(exc), "Ugyldige værdier")
             except HTTPException as exc:
                 if exc.status_code == 401:
                     response = _login_redirect(request)
@@ -262,6 +257,22 @@ def _unstorable(request: Request, exc: DataError, route: str) -> Response:
     )
     code = "nul_character" if "NUL" in str(exc.orig) else "value_unstorable"
     return _error(request, 400, text(f"page.{code}", "da"), text("page.invalid_title", "da"))
+
+
+def invalid_values(exc: RequestValidationError) -> str:
+    """What a form's values broke, field by field in Danish ("Adgangskode: højst 128 tegn."),
+    instead of "some values are invalid": the limits are checked before the page's own code
+    runs, so the page cannot say it under the field. A field the catalogue has no word for is
+    "Et felt"; the value itself is never repeated."""
+    parts = []
+    for error in exc.errors():
+        name = str(error.get("loc", ("",))[-1])
+        field = text(f"form_field.{name}", "da") if has(f"form_field.{name}") else "Et felt"
+        kind, ctx = str(error.get("type", "")), dict(error.get("ctx") or {})
+        key = f"form_error.{kind}" if has(f"form_error.{kind}") else "form_error.other"
+        params = {k: ctx[k] for k in ("max_length", "min_length", "ge", "le") if k in ctx}
+        parts.append(f"{field}: {text(key, 'da', **params)}.")
+    return text("form_error.intro", "da") + " " + " ".join(dict.fromkeys(parts))
 
 
 def _error(request: Request, status_code: int, message: str, title: str | None) -> Response:
