@@ -372,8 +372,19 @@ QUEUE: dict[str, Entry] = {
     "queue.help.accessible": {"en": "that is accessible", "da": "som er tilgængelig"},
     # The expected wait (service.usecases.waits): the median week and its 95 % interval.
     "queue.wait.median": {
-        "en": "{median} weeks (± {half} weeks)",
-        "da": "{median} uger (± {half} uger)",
+        "count": "median,half",
+        "en": {
+            "one,one": "1 week (± 1 week)",
+            "one,other": "1 week (± {half} weeks)",
+            "other,one": "{median} weeks (± 1 week)",
+            "other,other": "{median} weeks (± {half} weeks)",
+        },
+        "da": {
+            "one,one": "1 uge (± 1 uge)",
+            "one,other": "1 uge (± {half} uger)",
+            "other,one": "{median} uger (± 1 uge)",
+            "other,other": "{median} uger (± {half} uger)",
+        },
     },
     "queue.wait.median_open": {
         "en": "{median} weeks (possibly over {weeks} weeks)",
@@ -381,8 +392,15 @@ QUEUE: dict[str, Entry] = {
     },
     "queue.wait.beyond": {"en": "over {weeks} weeks", "da": "over {weeks} uger"},
     "queue.wait.interval": {
-        "en": "95 % interval of the median: week {lo} to {hi} (± {half} weeks).",
-        "da": "95 %-interval for medianen: uge {lo} til {hi} (± {half} uger).",
+        "count": "half",
+        "en": {
+            "one": "95 % interval of the median: week {lo} to {hi} (± 1 week).",
+            "other": "95 % interval of the median: week {lo} to {hi} (± {half} weeks).",
+        },
+        "da": {
+            "one": "95 %-interval for medianen: uge {lo} til {hi} (± 1 uge).",
+            "other": "95 %-interval for medianen: uge {lo} til {hi} (± {half} uger).",
+        },
     },
     "queue.wait.interval_open": {
         "en": "95 % interval of the median: from week {lo} to beyond week {weeks}.",

@@ -43,6 +43,8 @@ def _check_lang(lang: str) -> str:
 def number(value: float, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
     """``1234567`` → ``1.234.567`` (da) / ``1,234,567`` (en); ``decimals`` after the comma/point."""
     text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0.,"):  # -0,00: a tiny negative, rounded
+        text = text[1:]
     if lang == "da":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text

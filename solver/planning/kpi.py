@@ -211,9 +211,13 @@ class Interval:
     def format(self, digits: int = 1) -> str:
         if self.n == 0:
             return "–"
+        def fixed(x: float) -> str:  # a tiny negative rounds to 0.00, not -0.00
+            out = f"{x:.{digits}f}"
+            return out[1:] if out.startswith("-") and float(out) == 0 else out
+
         if self.n == 1 or math.isnan(self.lo):
-            return f"{self.mean:.{digits}f}"
-        return f"{self.mean:.{digits}f} [{self.lo:.{digits}f}, {self.hi:.{digits}f}]"
+            return fixed(self.mean)
+        return f"{fixed(self.mean)} [{fixed(self.lo)}, {fixed(self.hi)}]"
 
 
 @dataclass
