@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from solver.engine.priority import PRESETS
 from solver.i18n.render import text
 
-from ..models import OverrideReason, Run, WorkStatus
+from ..models import Offer, OverrideReason, Run, WorkStatus
 from ..usecases import decisions, weeks
 from ..usecases.errors import NotFoundError
 from ..usecases.runs import diff, previous_run
@@ -36,4 +36,10 @@ def decision_context(session: Session, run: Run) -> dict[str, Any]:
         "changes": diff(session, run, earlier) if earlier is not None else [],
         "waivable": list(policy.waivable),
         "override_reasons": [r.value for r in OverrideReason],
+        # The week's offers outside the proposal: they use claims and slots the run saw taken.
+        "overrides": session.exec(
+            select(Offer)
+            .where(Offer.week == run.week, col(Offer.proposal_id).is_(None))
+            .order_by(col(Offer.id))
+        ).all(),
     }

@@ -171,3 +171,10 @@ def test_of_two_pins_that_meet_again_the_later_stands(client: TestClient) -> Non
     assert placed["Y05"] == ("A3", "pin") and placed["Y06"][1] != "pin"
     stored = _stored(run["id"])
     assert stored.input_snapshot["decisions.csv"].count("pin") == 1
+    # The run page lists the week's offers outside the proposal with their state and reason.
+    form = client.get("/login")
+    client.post("/login", data={"username": "alloc", "password": PASSWORD,
+                                "csrf_token": csrf_of(form.text)})  # fmt: skip
+    page = client.get(f"/anvisning/koersler/{run['id']}").text
+    listed = page.split('id="override-list"')[1].split("</table>")[0]
+    assert "Y06" in listed and "B1" in listed and "Afslået" in listed and "akut" in listed
