@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -160,6 +161,11 @@ def _tombstone_snapshot(run: Run, ref: str, tombstone: str) -> dict[str, str]:
     return snapshot
 
 
+def _tombstone_text(message: str, ref: str, tombstone: str) -> str:
+    """``message`` with ``ref`` as a whole word (quoted or bare) replaced by ``tombstone``."""
+    return re.sub(rf"(?<![\w-]){re.escape(ref)}(?![\w-])", tombstone, message)
+
+
 def _tombstone_decision(line: str, tombstone: str) -> str:
     """A decisions.csv line (youth_ref, unit_ref, kind, reason) naming ``tombstone`` for the
     youth, the reason emptied."""
@@ -183,9 +189,9 @@ def erase_youth(session: Session, actor: str, ref: str, reason: str) -> YouthEra
         .where(col(Proposal.youth_ref) == ref)
         .values(youth_ref=tombstone, fit={}, reason_params=None, detail=None, cost=None)
     )
-    session.execute(
-        update(Offer).where(col(Offer.youth_ref) == ref).values(youth_ref=tombstone,
-                                                                 decline_text=None)
+    session.execute(  # its free texts and the guardian (a minor's) are about the youth
+        update(Offer).where(col(Offer.youth_ref) == ref).values(
+            youth_ref=tombstone, decline_text=None, override_text=None, guardian=None)
     )  # fmt: skip
     session.execute(  # the allocator's decisions about them: kept, without the reason's words
         update(DecisionRecord)
@@ -194,6 +200,9 @@ def erase_youth(session: Session, actor: str, ref: str, reason: str) -> YouthEra
     )
     for run in _runs_holding(session, ref):
         run.input_snapshot = _tombstone_snapshot(run, ref, tombstone)
+        session.add(run)
+    for run in session.exec(select(Run).where(col(Run.error).contains(ref))).all():
+        run.error = _tombstone_text(run.error or "", ref, tombstone)  # a failed run's message
         session.add(run)
     session.delete(youth)
     waits.forget(session)

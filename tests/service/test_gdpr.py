@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from service import db
 from service.cli import app as cli
-from service.models import Run, now
+from service.models import Offer, Run, now
 from service.usecases import proposal_view
 
 from .conftest import FIXTURES, auth, run_week, wait_for_run
@@ -40,6 +40,8 @@ PERSONAL = {
 }
 DECLINE_TEXT = "hemmelig-afslagstekst-91"
 DECISION_TEXT = "hemmelig-beslutning-77"
+OVERRIDE_TEXT = "hemmelig-tilbudstekst-53"
+GUARDIAN = "Hemmelig Værge-Olsen"
 
 
 def _import(client: TestClient) -> None:
@@ -151,14 +153,30 @@ def test_after_an_erasure_the_database_holds_none_of_the_youths_personal_fields(
     client: TestClient,
 ) -> None:
     last = _prepare(client)
+    with Session(db.get_engine()) as s:  # an override's text, a guardian, a failed run's error
+        s.add(
+            Offer(
+                youth_ref=REF,
+                dwelling_ref="B-GONE",
+                week="2026-W48",
+                state="declined",
+                expires_on=now().date(),
+                override_text=OVERRIDE_TEXT,
+                guardian=GUARDIAN,
+            )
+        )
+        s.add(Run(week="2026-W48", generation=99, status="failed", created_by="alloc",
+                  error=f"CaseError: youths.csv row 9, column ref: duplicate '{REF}'"))  # fmt: skip
+        s.commit()
     before = _dump()
-    for needle in (*PERSONAL.values(), DECLINE_TEXT, DECISION_TEXT):
+    for needle in (*PERSONAL.values(), DECLINE_TEXT, DECISION_TEXT, OVERRIDE_TEXT, GUARDIAN):
         assert _found(before, needle), needle  # the search does find them while stored
     with Session(db.get_engine()) as s:
+        solved = select(Run).where(Run.status == "done")
         hashes = {r.id: (r.input_hash, r.input_snapshot["youths.csv"].count("\n"))
-                  for r in s.exec(select(Run)).scalars()}  # fmt: skip
+                  for r in s.exec(solved).scalars()}  # fmt: skip
         # the run page's memo of parsed snapshots holds the youth while stored
-        memo = [proposal_view.run_case(r) for r in s.exec(select(Run)).scalars()]
+        memo = [proposal_view.run_case(r) for r in s.exec(solved).scalars()]
         assert all(REF in {y.ref for y in case.youths} for case in memo if case)
     admin = auth(client, "admin")
     r = client.post(f"/api/v1/youths/{REF}/erase", json={"reason": "art. 17 request"},
@@ -166,12 +184,15 @@ def test_after_an_erasure_the_database_holds_none_of_the_youths_personal_fields(
     assert r.status_code == 200, r.text
     tombstone = r.json()["tombstone"]
     after = _dump()
-    for needle in (*PERSONAL.values(), DECLINE_TEXT, DECISION_TEXT):
+    for needle in (*PERSONAL.values(), DECLINE_TEXT, DECISION_TEXT, OVERRIDE_TEXT, GUARDIAN):
         assert not _found(after, needle), (needle, _found(after, needle))
     # the pseudonymous reference stays only in the append-only audit log's earlier events
     assert _found(after, REF) == {"audit_event"}
+    with Session(db.get_engine()) as s:  # the failed run's message names the tombstone
+        failed = s.exec(select(Run).where(Run.status == "failed")).scalars().one()
+        assert failed.error == f"CaseError: youths.csv row 9, column ref: duplicate '{tombstone}'"
     with Session(db.get_engine()) as s:
-        for run in s.exec(select(Run)).scalars():  # hash and counts kept
+        for run in s.exec(solved).scalars():  # hash and counts kept
             assert (run.input_hash, run.input_snapshot["youths.csv"].count("\n")) == hashes[run.id]
             assert tombstone in run.input_snapshot["youths.csv"]
             case = proposal_view.run_case(run)  # read anew: the memo is keyed by the snapshot
