@@ -33,6 +33,12 @@ _FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 ]
 # Actions whose detail is one code of a catalogue namespace.
 _CODES = {"user.create": "role", "policy.priority": "preset"}
+# Actions whose detail is a list of codes of a catalogue namespace ("contact, rent").
+_CODE_LISTS = {"youth.edit": "youth_field", "dwelling.edit": "dwelling_field"}
+# "landlord_agreement; dispensations: none" or "...: area_excluded, pet_not_allowed"
+_OVERRIDE = re.compile(r"([a-z_]+); dispensations: ([a-z_, ]+)")
+# Objects that are not one reference: (action, object_ref) -> catalogue key.
+_REFS = {("read.youths", "missing"): "audit_ref.missing"}
 # "too_expensive", or "too_expensive: the office's words"
 _DECLINE = re.compile(r"([a-z_]+)(?:: ?(.*))?", re.DOTALL)
 
@@ -46,6 +52,12 @@ def audit_detail(action: str, detail: str | None) -> str:
         return label(namespace, detail, "da")
     if action.startswith("claim.") and "/" in detail:  # "Boligorg-01/youth": the quota group
         return text("audit_detail.claim", "da", group=[detail])
+    namespace = _CODE_LISTS.get(action)
+    if namespace is not None:
+        return ", ".join(label(namespace, code.strip(), "da") for code in detail.split(","))
+    if action == "offer.override" and (match := _OVERRIDE.fullmatch(detail)):
+        rules = [] if match[2] == "none" else [r.strip() for r in match[2].split(",")]
+        return text("audit_detail.override", "da", reason=match[1], rules=rules, count=len(rules))
     if action == "offer.decline" and (match := _DECLINE.fullmatch(detail)):
         reason = label("decline", match[1], "da")
         return f"{reason}: {match[2]}" if match[2] else reason
@@ -54,3 +66,10 @@ def audit_detail(action: str, detail: str | None) -> str:
         if match:
             return render(match)
     return detail
+
+
+def audit_ref(action: str, ref: str) -> str:
+    """An event's object reference for the log: a youth's or a dwelling's reference as stored,
+    an object that is not one reference (the list of youths missing from the import) in words."""
+    key = _REFS.get((action, ref))
+    return text(key, "da") if key is not None else ref

@@ -25,7 +25,7 @@ from ..usecases.errors import (
 from ..usecases.gdpr import TOMBSTONE_PREFIX, erase_youth, export_youth
 from ..usecases.overview import start_facts
 from . import texts
-from .audit_text import audit_detail
+from .audit_text import audit_detail, audit_ref
 from .common import AdminUser, AnyUser, SessionDep, context
 from .lists import DatedView, ListView, list_request
 from .render import render
@@ -381,6 +381,7 @@ def audit_page(
             dates=dates,
             errors=errors,
             detail=audit_detail,
+            ref=audit_ref,
         ),
         status_code=400 if errors else 200,
     )

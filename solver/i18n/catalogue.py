@@ -1731,6 +1731,24 @@ PAGES: dict[str, Entry] = {
         "en": "{week}: {kind:L.decision_kind}",
         "da": "{week}: {kind:L.decision_kind}",
     },
+    "audit_detail.override": {
+        "count": "count",
+        "en": {
+            "zero": "{reason:L.override_reason}; no dispensation",
+            "one": "{reason:L.override_reason}; dispensation from: {rules:Llist.reason}",
+            "other": "{reason:L.override_reason}; dispensations from: {rules:Llist.reason}",
+        },
+        "da": {
+            "zero": "{reason:L.override_reason}; ingen dispensation",
+            "one": "{reason:L.override_reason}; dispensation fra: {rules:Llist.reason}",
+            "other": "{reason:L.override_reason}; dispensation fra: {rules:Llist.reason}",
+        },
+    },
+    # An event's object that is not one reference (the admin's log's Reference column).
+    "audit_ref.missing": {
+        "en": "Youths missing from the import",
+        "da": "Unge der mangler i importen",
+    },
     # The pages' own messages.
     "page.week_unreadable": {
         "en": "{text:q} is not a week: write 48, week 48 or 2026-W48",
@@ -2091,7 +2109,8 @@ USER_DONE = _words(
     },
 )  # fmt: skip
 
-# The fields of a youth's record as the access-request page shows them (service.web.pages).
+# The fields of a youth's record as the access-request page shows them (service.web.pages) and
+# the admin's log names the fields of an edit (service.web.audit_text).
 YOUTH_FIELDS = _words(
     "youth_field",
     {
@@ -2122,6 +2141,29 @@ YOUTH_FIELDS = _words(
         "withdrawn_by": ("Udgået, registreret af", "Withdrawn, recorded by"),
         "missing_since": ("Mangler i importen siden", "Missing from the import since"),
         "updated_at": ("Oprettet", "Recorded"),
+    },
+)  # fmt: skip
+
+# The columns of a dwelling, as the admin's log names the fields of an edit (the same).
+DWELLING_FIELDS = _words(
+    "dwelling_field",
+    {
+        "ref": ("Reference", "Reference"),
+        "organisation": ("Boligorganisation", "Housing organisation"),
+        "department": ("Afdeling", "Department"),
+        "area": ("Område", "Area"),
+        "dwelling_type": ("Boligtype", "Dwelling type"),
+        "rooms": ("Værelser", "Rooms"),
+        "size_m2": ("Areal m²", "Size m²"),
+        "rent": ("Husleje", "Rent"),
+        "utilities": ("Aconto", "Utilities"),
+        "deposit": ("Indskud", "Deposit"),
+        "pets": ("Husdyr tilladt", "Pets allowed"),
+        "accessible": ("Tilgængelig", "Accessible"),
+        "available_from": ("Ledig fra", "Available from"),
+        "benefit_restricted": ("Kombineret udlejning", "Combined letting"),
+        "address": ("Adresse", "Address"),
+        "contact": ("Kontakt", "Contact"),
     },
 )  # fmt: skip
 
@@ -2375,6 +2417,7 @@ CATALOGUE: dict[str, Entry] = {
     **LIMITS,
     **USER_DONE,
     **YOUTH_FIELDS,
+    **DWELLING_FIELDS,
     **CODES,
     **GDPR,
     **BATCH,

@@ -553,6 +553,35 @@ def test_the_audit_logs_details_are_in_danish() -> None:
     assert OBJECT_TYPES["dwelling"] == "Bolig"
 
 
+def test_the_audit_logs_codes_are_in_danish(client: TestClient) -> None:
+    """An override's reason and dispensations, the fields of a youth's and a dwelling's edit and
+    the list of youths missing from the import: the admin's log says them in the catalogue's
+    words, never the codes (it showed "landlord_agreement; dispensations: none",
+    "rent_ceiling", "contact, rent" and "missing")."""
+    from service.web.audit_text import audit_detail, audit_ref
+    from solver.caseio.schema import UNIT_COLUMNS, YOUTH_COLUMNS
+    from solver.i18n.render import has
+
+    assert audit_detail("offer.override", "landlord_agreement; dispensations: none") == (
+        "Aftale med boligorganisationen; ingen dispensation"
+    )
+    assert audit_detail("offer.override", "social_assessment; dispensations: area_excluded") == (
+        "Faglig vurdering; dispensation fra: Boligerne ligger i fravalgte områder"
+    )
+    assert audit_detail("youth.edit", "referred_on, rent_ceiling") == "Henvist, Huslejeloft (kr.)"
+    assert audit_detail("dwelling.edit", "contact, rent") == "Kontakt, Husleje"
+    assert audit_ref("read.youths", "missing") == "Unge der mangler i importen"
+    assert audit_ref("read.youth", "U00001") == "U00001"  # a reference stays as it is
+    for columns, namespace in ((YOUTH_COLUMNS, "youth_field"), (UNIT_COLUMNS, "dwelling_field")):
+        assert [c.name for c in columns if not has(f"{namespace}.{c.name}")] == []
+    _import(client)
+    login(client, "alloc")
+    assert client.get("/anvisning/manglende").status_code == 200
+    login(client, "admin")
+    page = client.get("/admin/log?handling=read.youths").text
+    assert "<td>Unge der mangler i importen</td>" in page and "<td>missing</td>" not in page
+
+
 def test_the_start_page_names_the_role_and_every_page_has_its_icon(client: TestClient) -> None:
     login(client, "cw_cti1")
     page = client.get("/")
