@@ -515,11 +515,11 @@ CASE: dict[str, Entry] = {
     },
     "case.decision_needs_ref": {
         "en": "give youth_ref, unit_ref or both",
-        "da": "angiv youth_ref, unit_ref eller begge",
+        "da": "angiv den unge, boligen eller begge",
     },
     "case.pin_needs_both": {
         "en": "a pin needs both youth_ref and unit_ref",
-        "da": "en fastlåsning kræver både youth_ref og unit_ref",
+        "da": "en fastlåsning kræver både den unge og boligen",
     },
     "case.decision_unknown_youth": {
         "en": "{ref:q} is not a youth in youths.csv",

@@ -648,3 +648,19 @@ def test_the_meeting_page_of_a_failed_run_says_it_failed(client: TestClient) -> 
         run_id = run.id
     page = client.get(f"/anvisning/koersler/{run_id}/moede")
     assert page.status_code == 409 and "Kørslen fejlede, så den har ingen forslag" in page.text
+
+
+def test_a_pin_without_a_dwelling_is_refused_in_danish_words(client: TestClient) -> None:
+    """A pin needs the youth and the dwelling: the run page's decision form says so with the
+    form's words, not the case file's column names (it said "youth_ref og unit_ref")."""
+    _import(client)
+    token = login(client, "alloc")
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "2026-W48"})
+    run_id = r.headers["location"].rsplit("/", 1)[-1]
+    youth = _youths()[0]["ref"]
+    form = {"csrf_token": token, "run_id": run_id, "kind": "pin", "youth_ref": youth,
+            "reason": "aftalt med boligorganisationen"}  # fmt: skip
+    r = client.post("/anvisning/uger/2026-W48/beslutninger", data=form)
+    assert r.status_code == 422
+    assert "både den unge og boligen" in r.text
+    assert "youth_ref og unit_ref" not in r.text
