@@ -495,7 +495,7 @@ CASE: dict[str, Entry] = {
     },
     "case.team_not_allowed": {
         "en": "must be empty when support_method is none",
-        "da": "skal være tom, når support_method er none",
+        "da": "skal være tom, når støttemetoden er »Ingen«",
     },
     "case.team_required": {
         "en": "required for {method} youths",
@@ -503,7 +503,7 @@ CASE: dict[str, Entry] = {
     },
     "case.team_unknown": {
         "en": "{team:q} is not a team in support.csv",
-        "da": "{team:q} er ikke et team i support.csv",
+        "da": "{team:q} er ikke et kendt støtteteam",
     },
     "case.team_method": {
         "en": "{team:q} is a {found} team, not {method}",
@@ -511,7 +511,7 @@ CASE: dict[str, Entry] = {
     },
     "case.born_after_referral": {
         "en": "{born:q} is after the referral date (referred_on)",
-        "da": "{born:q} ligger efter henvisningsdatoen (referred_on)",
+        "da": "{born:q} ligger efter henvisningsdatoen",
     },
     "case.decision_needs_ref": {
         "en": "give youth_ref, unit_ref or both",

@@ -664,3 +664,32 @@ def test_a_pin_without_a_dwelling_is_refused_in_danish_words(client: TestClient)
     assert r.status_code == 422
     assert "både den unge og boligen" in r.text
     assert "youth_ref og unit_ref" not in r.text
+
+
+def test_the_youth_forms_errors_name_no_column_or_file(client: TestClient) -> None:
+    """The register-a-youth form's messages name the other field and the teams in Danish words,
+    not the case file's column or file names (it said "(referred_on)", "support_method er
+    none" and "er ikke et team i support.csv")."""
+
+    def errors(page: str) -> str:  # the summary above the form
+        found = re.search(r'<div class="notice error"[^>]*id="form-errors">(.*?)</div>', page, re.S)
+        assert found, page[:500]
+        return found[1].replace("&#39;", "'").replace("&#34;", '"')
+
+    _import(client)
+    token = login(client, "alloc")
+    form = {"csrf_token": token, "ref": "NY-1", "birth_date": "2026-03-01",
+            "referred_on": "2026-02-01", "situation": "couch", "income_type": "su",
+            "support_method": "ICM", "support_team": "Team-X"}  # fmt: skip
+    page = client.post("/unge/ny", data=form)
+    assert page.status_code == 422
+    said = errors(page.text)
+    assert "'2026-03-01' ligger efter henvisningsdatoen" in said
+    assert "'Team-X' er ikke et kendt støtteteam" in said
+    page = client.post("/unge/ny", data={**form, "birth_date": "2006-03-01",
+                                          "support_method": "none"})  # fmt: skip
+    assert page.status_code == 422
+    said += errors(page.text)
+    assert "skal være tom, når støttemetoden er »Ingen«" in said
+    for code in ("referred_on", "support.csv", "support_method", "none"):
+        assert code not in said, code
