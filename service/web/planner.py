@@ -9,6 +9,7 @@ is).
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import fields
 from typing import Annotated, Any
@@ -253,6 +254,36 @@ def composed(form: Any) -> dict[str, Any]:
     return data
 
 
+_CHANGE_KEY = re.compile(r"changes\[(\d+)\](?:\.(\w+))?")
+
+
+def _key_words(key: str, changes: list[dict[str, Any]]) -> str:
+    """A scenario key as the form names it: a field by its label, a change's field
+    (``changes[2].rent``) by its label under the change's heading; any other key as it is."""
+    if key in FIELD_LABELS:
+        return FIELD_LABELS[key]
+    match = _CHANGE_KEY.fullmatch(key)
+    if match and 1 <= int(match[1]) <= len(changes):
+        kind = changes[int(match[1]) - 1]["kind"]
+        if match[2] is None:
+            return text("page.scenario_change", "da", kind=kind)
+        if match[2] in FIELD_LABELS:
+            return text("page.scenario_change_field", "da", kind=kind, field=match[2])
+    return key
+
+
+def _form_lines(exc: InvalidRequest, changes: list[dict[str, Any]]) -> list[str]:
+    """Each problem of the composed scenario in Danish, naming its field as the form does."""
+    lines = []
+    for item in exc.items:
+        if isinstance(item, str):
+            lines.append(item)
+            continue
+        parts = (_key_words(item.field, changes), item.text("da"))
+        lines.append(": ".join(part for part in parts if part))
+    return lines
+
+
 def _compose_page(
     request: Request,
     user: PlannerUser,
@@ -296,8 +327,8 @@ async def compose(request: Request, session: SessionDep, user: PlannerUser) -> R
         job = start_job(session, user.username, [], None, [scenario_toml(data)], role=user.role)
     except InvalidRequest as exc:
         session.rollback()
-        # in Danish from the catalogue, each naming its key (the form is the only scenario)
-        errors = [text("page.scenario_invalid", "da"), *exc.lines("da", where=False)]
+        # in Danish from the catalogue, each naming its field (the form is the only scenario)
+        errors = [text("page.scenario_invalid", "da"), *_form_lines(exc, data["changes"])]
         return _compose_page(request, user, values=values, chosen=chosen, errors=errors, status=400)
     assert job.id is not None
     request.app.state.jobs.start_planning(job.id)

@@ -2334,7 +2334,7 @@ SCENARIO: dict[str, Entry] = {
     },
     "scenario.no_quota_row": {
         "en": "no quota row of the base case matches organisation/dwelling_type",
-        "da": "ingen kvoterække i grundlaget passer til organisation/dwelling_type",
+        "da": "ingen kvoterække i grundlaget passer til boligorganisationen og boligtypen",
     },
     "scenario.unreadable": {"en": "cannot be read ({error})", "da": "kan ikke læses ({error})"},
     "scenario.not_toml": {
@@ -2398,6 +2398,16 @@ SCENARIO: dict[str, Entry] = {
     "page.scenario_invalid": {
         "en": "the scenario cannot be run:",
         "da": "Scenariet kan ikke køres:",
+    },
+    # A scenario key as the compose form names it (service.web.planner): a change's field by its
+    # label under the change's heading, a whole change by its heading (``changes[2].rent``).
+    "page.scenario_change_field": {
+        "en": "{field:L.scenario_field} under '{kind:L.scenario_kind}'",
+        "da": "{field:L.scenario_field} under »{kind:L.scenario_kind}«",
+    },
+    "page.scenario_change": {
+        "en": "'{kind:L.scenario_kind}'",
+        "da": "»{kind:L.scenario_kind}«",
     },
 }
 

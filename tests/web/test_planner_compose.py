@@ -85,7 +85,11 @@ def test_a_bad_form_names_the_key_keeps_the_values_and_starts_nothing(client: Te
     )  # fmt: skip
     assert status == 400
     assert "Scenariet kan ikke køres:" in page
-    assert "changes[1].rent: skal være et helt tal, ikke &#39;mange&#39;" in page
+    assert (  # the form's words for the key: the field under its change (not changes[1].rent)
+        "Husleje (kr. pr. måned) under »Flere boliger«: skal være et helt tal, ikke &#39;mange&#39;"
+        in page
+    )
+    assert "changes[1]" not in page
     assert "must be" not in page  # not the API's English line
     assert 'value="mange"' in page and 'id="use-add_dwellings" name="kinds"' in page
     assert client.get("/planlaegning").text.count("Kørsel ") == before
@@ -102,17 +106,18 @@ def test_a_scenario_past_the_schema_or_the_role_is_refused_in_danish_naming_the_
     client: TestClient,
 ) -> None:
     """The horizon over the schema's 520 weeks, and over what a planner may start (260): each
-    a Danish catalogue message naming the key (the API keeps its English line, below)."""
+    a Danish catalogue message naming the field as the form does (the API keeps its English
+    line and the key, below)."""
     token = login(client, "planner")
     before = client.get("/planlaegning").text.count("Kørsel ")
     status, _, page = _compose(client, token, horizon_weeks="600")
     assert status == 400
     assert _errors(page) == [text("page.scenario_invalid", "da"),
-                             "horizon_weeks: må højst være 520, ikke 600"]  # fmt: skip
+                             "Uger der simuleres: må højst være 520, ikke 600"]  # fmt: skip
     status, _, page = _compose(client, token, horizon_weeks="300")
     assert status == 400
     assert _errors(page)[1:] == [
-        "horizon_weeks: 300 er mere end de 260, som rollen Planlægger må starte"
+        "Uger der simuleres: 300 er mere end de 260, som rollen Planlægger må starte"
     ]
     assert client.get("/planlaegning").text.count("Kørsel ") == before
     bearer = {"Authorization": f"Bearer {client.cookies.get('boligmatch_session')}"}
@@ -120,6 +125,26 @@ def test_a_scenario_past_the_schema_or_the_role_is_refused_in_danish_naming_the_
     api = client.post("/api/v1/scenarios", json={"toml": [toml]}, headers=bearer)
     assert api.status_code == 422
     assert api.json()["issues"] == ["toml[0]: horizon_weeks: must be at most 520, not 600"]
+
+
+def test_a_changes_key_is_named_by_the_forms_words(client: TestClient) -> None:
+    """A change's field the base case does not know is named as the form names it: the field
+    under its change's heading, a whole change by its heading (it said "changes[2].organisation"
+    and "changes[2]")."""
+    token = login(client, "planner")
+    form = {"kinds": ["add_dwellings", "quota_rate"], "add_dwellings.organisation": "Boligorg-01",
+            "add_dwellings.dwelling_type": "youth", "add_dwellings.rent": "2500",
+            "add_dwellings.count": "2", "quota_rate.rate": "1/3",
+            "quota_rate.organisation": "Boligorg-99"}  # fmt: skip
+    r = client.post("/planlaegning/ny", data={"csrf_token": token, "name": "x", "base": "naestved",
+                                              "horizon_weeks": "4", **form})  # fmt: skip
+    assert r.status_code == 400
+    assert _errors(r.text)[1:] == [
+        "Boligorganisation under »Anvisningsret (kvote)«: 'Boligorg-99' er ikke en "
+        "boligorganisation i grundlaget",
+        "»Anvisningsret (kvote)«: ingen kvoterække i grundlaget passer til boligorganisationen "
+        "og boligtypen",
+    ]
 
 
 def test_a_shipped_scenario_with_a_bad_key_is_named_in_danish(
