@@ -608,8 +608,9 @@ def _plot(job_id: int, text: str, name: str, fmt: str) -> bytes:
 
     result = _result(job_id, text)
     draw = {"queue_length": plot_queue_length, "wait_distribution": plot_wait_distribution}[name]
+    names = {"baseline": label("scenario", "baseline", "da")}  # as the planner's pages name it
     with tempfile.TemporaryDirectory() as tmp:
-        paths = draw(result, Path(tmp) / name, lang="da")  # the planners' language
+        paths = draw(result, Path(tmp) / name, lang="da", names=names)  # the planners' language
         return io.BytesIO(paths[f"{name}_{fmt}"].read_bytes()).getvalue()
 
 

@@ -6,6 +6,7 @@ a web worker or thread. Files carry no creation date, so the same result gives t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,11 @@ def _series(comparison: ComparisonResult) -> list[ScenarioResult]:
     return [*comparison.baselines, *comparison.scenarios]
 
 
+def _legend(result: ScenarioResult, names: Mapping[str, str] | None) -> str:
+    """A series' legend: its name in the reader's words where ``names`` has them."""
+    return (names or {}).get(result.name, result.name)
+
+
 def _save(fig: Figure, stem: Path, key: str) -> dict[str, Path]:
     FigureCanvasAgg(fig)
     stem.parent.mkdir(parents=True, exist_ok=True)
@@ -59,9 +65,13 @@ def _save(fig: Figure, stem: Path, key: str) -> dict[str, Path]:
 
 
 def plot_queue_length(
-    comparison: ComparisonResult, stem: Path, lang: str = "en"
+    comparison: ComparisonResult,
+    stem: Path,
+    lang: str = "en",
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
-    """Youths waiting at the end of each week: mean over replications with its 95 % band."""
+    """Youths waiting at the end of each week: mean over replications with its 95 % band;
+    ``names`` gives a series' legend in the reader's words (its name otherwise)."""
     t = TEXTS[lang]
     fig = Figure(figsize=(8, 4.5), layout="constrained")
     ax = fig.add_subplot()
@@ -75,7 +85,7 @@ def plot_queue_length(
         hi = np.array([iv.hi for iv in ivs])
         color = _COLORS[k % len(_COLORS)]
         style = "--" if result.baseline is None else "-"
-        ax.plot(weeks, mean, style, color=color, label=result.name, linewidth=1.6)
+        ax.plot(weeks, mean, style, color=color, label=_legend(result, names), linewidth=1.6)
         if not np.isnan(lo).all():
             ax.fill_between(weeks, lo, hi, color=color, alpha=0.15, linewidth=0)
     ax.set_xlabel(t["week"])
@@ -87,10 +97,13 @@ def plot_queue_length(
 
 
 def plot_wait_distribution(
-    comparison: ComparisonResult, stem: Path, lang: str = "en"
+    comparison: ComparisonResult,
+    stem: Path,
+    lang: str = "en",
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
     """Waits of the youths housed during the horizon: share housed within x weeks (all
-    replications pooled), and the histogram of waits."""
+    replications pooled), and the histogram of waits; ``names`` as for the queue length."""
     t = TEXTS[lang]
     fig = Figure(figsize=(10, 4.5), layout="constrained")
     cdf_ax, hist_ax = fig.subplots(1, 2)
@@ -102,12 +115,13 @@ def plot_wait_distribution(
         style = "--" if result.baseline is None else "-"
         weeks = np.arange(len(hist) + 1)
         cdf = np.concatenate([[0.0], np.cumsum(hist) / hist.sum()])
-        cdf_ax.step(weeks, cdf, style, where="post", color=color, label=result.name)
+        legend = _legend(result, names)
+        cdf_ax.step(weeks, cdf, style, where="post", color=color, label=legend)
         width = max(1, int(np.ceil(len(hist) / 30)))  # about 30 bars whatever the horizon
         padded = np.concatenate([hist, np.zeros((-len(hist)) % width, dtype=hist.dtype)])
         binned = padded.reshape(-1, width).sum(axis=1) / hist.sum()
         edges = np.arange(len(binned) + 1) * width
-        hist_ax.stairs(binned, edges, color=color, linestyle=style, label=result.name)
+        hist_ax.stairs(binned, edges, color=color, linestyle=style, label=legend)
         hist_ax.set_ylabel(t["per_bin"].format(width=width))
     cdf_ax.set_xlabel(t["wait_x"])
     cdf_ax.set_ylabel(t["share_housed"])

@@ -7,9 +7,11 @@ team's youth by URL is the same 404 page as a youth that does not exist.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
+import matplotlib
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
@@ -403,6 +405,11 @@ def test_planner_runs_a_scenario_and_downloads_the_comparison(client: TestClient
     assert "." not in housed["Grundlag, gennemsnit"]
     png = client.get(f"{url}/figurer/queue_length.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    # the legends name the baseline in Danish, as the page does (they said "baseline")
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # the SVG's texts as text
+        for name in ("queue_length", "wait_distribution"):
+            svg = html.unescape(client.get(f"{url}/figurer/{name}.svg").text)
+            assert "Grundlag (uden ændringer)" in svg and ">baseline<" not in svg, name
     login(client, "alloc")
     assert client.get(f"{url}/sammenligning.csv").status_code == 403
 
