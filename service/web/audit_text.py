@@ -30,15 +30,28 @@ _FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: text("audit_detail.decision", "da", week=week(m[1], "da"), kind=m[2]),
     ),
     (re.compile(_WEEK), lambda m: week(m[0], "da")),
+    (re.compile(r"missing from import"), lambda m: text("audit_detail.missing", "da")),
+    (
+        re.compile(r"(\d+) youths erased, (\d+) snapshots dropped"),
+        lambda m: text("audit_detail.retention", "da", youths=int(m[1]), snapshots=int(m[2])),
+    ),
 ]
 # Actions whose detail is one code of a catalogue namespace.
-_CODES = {"user.create": "role", "policy.priority": "preset"}
+_CODES = {
+    "user.create": "role",
+    "policy.priority": "preset",
+    "youth.withdraw": "withdraw_reason",
+    "youth.reopen": "withdraw_reason",  # the reason the youth had been withdrawn for
+    "offer.withdraw": "audit_action",  # what withdrew it (a youth's withdrawal)
+}
 # Actions whose detail is a list of codes of a catalogue namespace ("contact, rent").
 _CODE_LISTS = {"youth.edit": "youth_field", "dwelling.edit": "dwelling_field"}
 # "landlord_agreement; dispensations: none" or "...: area_excluded, pet_not_allowed"
 _OVERRIDE = re.compile(r"([a-z_]+); dispensations: ([a-z_, ]+)")
 # Objects that are not one reference: (action, object_ref) -> catalogue key.
 _REFS = {("read.youths", "missing"): "audit_ref.missing"}
+# "caseworker -> planner": a user's role changed
+_ROLE_CHANGE = re.compile(r"([a-z]+) -> ([a-z]+)")
 # "too_expensive", or "too_expensive: the office's words"
 _DECLINE = re.compile(r"([a-z_]+)(?:: ?(.*))?", re.DOTALL)
 
@@ -52,6 +65,8 @@ def audit_detail(action: str, detail: str | None) -> str:
         return label(namespace, detail, "da")
     if action.startswith("claim.") and "/" in detail:  # "Boligorg-01/youth": the quota group
         return text("audit_detail.claim", "da", group=[detail])
+    if action == "user.role" and (match := _ROLE_CHANGE.fullmatch(detail)):
+        return f"{label('role', match[1], 'da')} → {label('role', match[2], 'da')}"
     namespace = _CODE_LISTS.get(action)
     if namespace is not None:
         return ", ".join(label(namespace, code.strip(), "da") for code in detail.split(","))

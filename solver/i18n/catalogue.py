@@ -1744,6 +1744,25 @@ PAGES: dict[str, Entry] = {
             "other": "{reason:L.override_reason}; dispensation fra: {rules:Llist.reason}",
         },
     },
+    "audit_detail.missing": {
+        "en": "missing from the import",
+        "da": "mangler i importen",
+    },
+    "audit_detail.retention": {
+        "count": "youths,snapshots",
+        "en": {
+            "one,one": "1 youth erased, 1 run's input dropped",
+            "one,other": "1 youth erased, {snapshots} runs' input dropped",
+            "other,one": "{youths} youths erased, 1 run's input dropped",
+            "other,other": "{youths} youths erased, {snapshots} runs' input dropped",
+        },
+        "da": {
+            "one,one": "1 ung slettet, inddata fra 1 kørsel fjernet",
+            "one,other": "1 ung slettet, inddata fra {snapshots} kørsler fjernet",
+            "other,one": "{youths} unge slettet, inddata fra 1 kørsel fjernet",
+            "other,other": "{youths} unge slettet, inddata fra {snapshots} kørsler fjernet",
+        },
+    },
     # An event's object that is not one reference (the admin's log's Reference column).
     "audit_ref.missing": {
         "en": "Youths missing from the import",

@@ -561,10 +561,11 @@ def test_the_audit_logs_details_are_in_danish() -> None:
 
 
 def test_the_audit_logs_codes_are_in_danish(client: TestClient) -> None:
-    """An override's reason and dispensations, the fields of a youth's and a dwelling's edit and
-    the list of youths missing from the import: the admin's log says them in the catalogue's
-    words, never the codes (it showed "landlord_agreement; dispensations: none",
-    "rent_ceiling", "contact, rent" and "missing")."""
+    """An override's reason and dispensations, the fields of a youth's and a dwelling's edit, a
+    withdrawal's reason, a role change, a retention run and the list of youths missing from the
+    import: the admin's log says them in the catalogue's words, never the codes (it showed
+    "landlord_agreement; dispensations: none", "rent_ceiling", "contact, rent", "moved_away",
+    "caseworker -> planner" and "missing")."""
     from service.web.audit_text import audit_detail, audit_ref
     from solver.caseio.schema import UNIT_COLUMNS, YOUTH_COLUMNS
     from solver.i18n.render import has
@@ -577,6 +578,15 @@ def test_the_audit_logs_codes_are_in_danish(client: TestClient) -> None:
     )
     assert audit_detail("youth.edit", "referred_on, rent_ceiling") == "Henvist, Huslejeloft (kr.)"
     assert audit_detail("dwelling.edit", "contact, rent") == "Kontakt, Husleje"
+    assert audit_detail("youth.withdraw", "moved_away") == "Fraflyttet kommunen"
+    assert audit_detail("offer.withdraw", "youth.withdraw") == "Ung udgået"
+    assert audit_detail("youth.keep", "missing from import") == "mangler i importen"
+    assert audit_detail("user.role", "caseworker -> planner") == (
+        "Sagsbehandler (ICM/CTI) → Planlægger"
+    )
+    assert audit_detail("retention.apply", "3 youths erased, 1 snapshots dropped") == (
+        "3 unge slettet, inddata fra 1 kørsel fjernet"
+    )
     assert audit_ref("read.youths", "missing") == "Unge der mangler i importen"
     assert audit_ref("read.youth", "U00001") == "U00001"  # a reference stays as it is
     for columns, namespace in ((YOUTH_COLUMNS, "youth_field"), (UNIT_COLUMNS, "dwelling_field")):
