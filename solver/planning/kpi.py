@@ -211,6 +211,7 @@ class Interval:
     def format(self, digits: int = 1) -> str:
         if self.n == 0:
             return "–"
+
         def fixed(x: float) -> str:  # a tiny negative rounds to 0.00, not -0.00
             out = f"{x:.{digits}f}"
             return out[1:] if out.startswith("-") and float(out) == 0 else out
