@@ -32,11 +32,11 @@ def test_planner_composes_a_scenario_and_compares_scenarios_side_by_side(open_as
     page.get_by_label("Medtag: matchning: optimal eller grådig").check()
     page.locator("#f-matching-method").select_option("greedy")
     shot(page, "15-planner-compose")
-    # a mistake first: the form says which key and keeps what was typed
+    # a mistake first: the form names the field in its own words and keeps what was typed
     page.get_by_label(re.compile("^Uger der simuleres")).fill("0")
     page.get_by_role("button", name="Kør scenariet").click()
     alert = page.get_by_role("alert")
-    assert "horizon_weeks" in alert.inner_text()
+    assert "Uger der simuleres: skal være et helt tal på mindst 1" in alert.inner_text()
     check_page(page, "compose with an error")
     page.get_by_label(re.compile("^Uger der simuleres")).fill("4")
     assert page.locator("#f-matching-method").input_value() == "greedy"
