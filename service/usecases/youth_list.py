@@ -79,7 +79,8 @@ def compute_queue_columns(model: QueueModel) -> dict[str, QueueColumns]:
         if elig.youth_blocked[i]:
             blocks.append(str(elig.youth_blocked[i]))
         team = model.teams.get(youth.support_team or "")
-        if team is not None and model.case.policy.free_slots(team) == 0:
+        # A full team blocks a youth who waits (an offered youth's own offer holds their slot).
+        if model.waiting[i] and team is not None and model.case.policy.free_slots(team) == 0:
             blocks.append("support_capacity")
         out[youth.ref] = QueueColumns(int(ahead[i]) + 1, int(eligible[i]), tuple(blocks))
     return out

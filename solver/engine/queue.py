@@ -110,7 +110,8 @@ class QueueModel:
         if elig.youth_blocked[i]:
             blocks.append(str(elig.youth_blocked[i]))
         team = self.teams.get(youth.support_team or "")
-        if team is not None and case.policy.free_slots(team) == 0:
+        # A full team blocks a youth who waits (an offered youth's own offer holds their slot).
+        if self.waiting[i] and team is not None and case.policy.free_slots(team) == 0:
             blocks.append("support_capacity")
         miss, helps = _nearest_miss(case, i, self.columns)
         return QueueInfo(

@@ -300,6 +300,7 @@ def test_a_team_slot_held_by_an_open_offer_blocks_the_teams_other_youths_in_the_
         "text": "akut", "dispensations": []})  # fmt: skip
     assert offer.status_code == 201, offer.text
     assert blocks("C02") == ["support_capacity"]
+    assert blocks("C01") == []  # the slot is held by C01's own offer: nothing blocks them
     declined = client.post(f"/api/v1/offers/{offer.json()['id']}/decline", headers=headers,
                            json={"reason": "other"})  # fmt: skip
     assert declined.status_code == 200, declined.text
