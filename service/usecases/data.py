@@ -242,20 +242,36 @@ def _store_reports(session: Session, case: Case, week: str) -> None:
     reported_at = now()
     quota_rows, report_rows, as_of_by_group = [], [], {}
     rates: list[tuple[tuple[str, str], str, date]] = []
+    stored = {(q.organisation, q.dwelling_type): q for q in session.exec(select(QuotaRecord))}
     for quota in case.quotas:
         key = (quota.organisation, quota.dwelling_type.value)
-        as_of = quota.as_of or run_date
-        as_of_by_group[key] = as_of
         rate = str(quota.rate) if quota.rate is not None else None
+        as_of, at = quota.as_of or run_date, reported_at
+        before = stored.get(key)
+        carried = (
+            quota.as_of is None
+            and before is not None
+            and (before.vacancies, before.claimed, before.rate) == (quota.vacancies, quota.claimed,
+                                                                    rate)
+        )  # fmt: skip
+        if carried:
+            # The same counts again with no date: the report the office already had, carried
+            # into a new week's files, not a new count as of this run date (which would drop
+            # every claim made since the report from the ledger: a walk-through saw 28
+            # claims of 26 allowed after such an import). It keeps its date and import time
+            # (the history row says which import brought it again).
+            assert before is not None
+            as_of, at = before.as_of or run_date, before.reported_at or reported_at
+        as_of_by_group[key] = as_of
         quota_rows.append({"organisation": key[0], "dwelling_type": key[1],
                            "vacancies": quota.vacancies, "claimed": quota.claimed, "rate": rate,
-                           "as_of": as_of, "reported_at": reported_at})  # fmt: skip
+                           "as_of": as_of, "reported_at": at})  # fmt: skip
         in_force = quota.rate if quota.rate is not None else case.policy.default_quota_rate
         rates.append((key, str(in_force), as_of))
         report_rows.append({"organisation": key[0], "dwelling_type": key[1],
                             "vacancies": quota.vacancies, "claimed": quota.claimed, "rate": rate,
                             "as_of": as_of, "import_id": import_id,
-                            "reported_at": reported_at})  # fmt: skip
+                            "reported_at": at})  # fmt: skip
     _replace_rows(session, quota_table, ("organisation", "dwelling_type"), quota_rows)
     _record_rates(session, rates, import_id)
     if report_rows:

@@ -326,3 +326,34 @@ def test_the_diff_says_a_youth_offered_since_is_not_in_the_run_not_that_they_los
                                 "csrf_token": csrf_of(form.text)})  # fmt: skip
     page = client.get(f"/anvisning/koersler/{second['id']}").text
     assert "Ikke med i denne kørsel: har fået et tilbud siden." in page
+
+
+def test_a_report_carried_into_the_next_files_unchanged_keeps_counting_the_claims_since(
+    client: TestClient,
+) -> None:
+    """The office imports its files again with the organisation's counts unchanged and no
+    as_of: that is the report it had, not a new count as of the run date, so a claim made since
+    still counts (it was dropped, and the ledger allowed one claim too many). A report whose
+    counts moved is a new count and includes the claims up to its date."""
+    headers = auth(client, "alloc")
+    today = local_today().isoformat()
+    case = {**files(), "policy.toml": f'run_date = "{today}"\ndefault_quota_rate = "1/4"\n'}
+    import_files(client, headers, case)
+    claim = {"organisation": "OrgA", "dwelling_type": "family", "department": "OrgA-9",
+             "dwelling_ref": "X-1", "claimed_on": today, "note": "anvist pr. telefon"}  # fmt: skip
+    assert client.post("/api/v1/claims", json=claim, headers=headers).status_code == 201
+
+    def org_a() -> tuple[int, int]:
+        quota = next(q for q in client.get("/api/v1/quotas", headers=headers).json()
+                     if q["organisation"] == "OrgA")  # fmt: skip
+        return quota["claimed"], quota["remaining"]
+
+    assert org_a() == (1, 1)
+    import_files(client, headers, case)  # the same counts, carried into the next import
+    assert org_a() == (1, 1)
+    counted = {
+        **case,
+        "quotas.csv": case["quotas.csv"].replace("OrgA,family,8,0,", "OrgA,family,8,1,"),
+    }
+    import_files(client, headers, counted)  # the organisation's new count includes the claim
+    assert org_a() == (1, 1)
