@@ -69,9 +69,10 @@ MAX_REF = 64
 
 def _check_ref(cells: pd.Series) -> pd.Series:
     """At most ``MAX_REF`` characters, and one segment of an address: no ``/`` (it would split
-    the address, and the page could never be opened), no ``\\`` (browsers read it as ``/``),
-    and not ``.`` or ``..`` (browsers drop or climb those segments)."""
-    split = cells.str.contains(r"[/\\]", regex=True) | cells.isin([".", ".."])
+    the address, and the page could never be opened), no ``\\`` (browsers read it as ``/``), no
+    ``?``, ``#`` or ``%`` (they end the path or start an escape in the pages' links), and not
+    ``.`` or ``..`` (browsers drop or climb those segments)."""
+    split = cells.str.contains(r"[/\\?#%]", regex=True) | cells.isin([".", ".."])
     return flag(
         cells,
         (cells.str.len() > MAX_REF, "ref_too_long", {"max": MAX_REF}),

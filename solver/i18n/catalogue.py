@@ -480,10 +480,10 @@ CASE: dict[str, Entry] = {
         "da": "Den unge har afslået tilbud {offer:plain} om denne bolig.",
     },
     "case.ref_in_address": {
-        "en": "{cell:q} cannot be part of a page's address: a reference holds no '/' or '\\' "
-        "and is not '.' or '..' (write '-' instead of '/')",
-        "da": "{cell:q} kan ikke indgå i en sides adresse: en reference må ikke indeholde »/« "
-        "eller »\\« eller være ».« eller »..« (skriv »-« i stedet for »/«)",
+        "en": "{cell:q} cannot be part of a page's address: a reference holds none of '/', "
+        "'\\', '?', '#' and '%' and is not '.' or '..' (write '-' instead of '/')",
+        "da": "{cell:q} kan ikke indgå i en sides adresse: en reference må ikke indeholde »/«, "
+        "»\\«, »?«, »#« eller »%« eller være ».« eller »..« (skriv »-« i stedet for »/«)",
     },
     "case.ref_too_long": {
         "en": "{cell:q} is longer than {max:plain} characters",

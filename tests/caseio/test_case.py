@@ -176,14 +176,14 @@ def test_a_reference_longer_than_the_services_addresses_take_is_named(tmp_path: 
 def test_a_reference_that_would_split_the_services_addresses_is_named(tmp_path: Path) -> None:
     """A reference is one segment of its page's address: with a '/' (or a '\\', which browsers
     read as one) or as '.' or '..' the page could never be opened, so it is refused."""
-    bad = ["SAG-2026/123", "<b>X</b>", "A\\B", ".", ".."]
+    bad = ["SAG-2026/123", "<b>X</b>", "A\\B", ".", "..", "A B?", "#1", "50%"]
     youths = [make_youth(ref) for ref in ["SAG-2026-123", *bad]]
     case = make_case(youths=youths, units=[make_unit("B/100"), make_unit("B.100")])
     write_folder(tmp_path, case)
     with pytest.raises(CaseError) as error:
         read_case(tmp_path)
     where = [(i.file, i.row, i.code) for i in error.value.issues]
-    assert where == [("youths.csv", row, "ref_in_address") for row in range(3, 8)] + [
+    assert where == [("youths.csv", row, "ref_in_address") for row in range(3, 11)] + [
         ("units.csv", 2, "ref_in_address")
     ]
     assert (
