@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from solver.engine.explain import Reason
 from solver.i18n.render import text as _text
@@ -102,6 +103,17 @@ def message(key: str, params: dict[str, Any]) -> str:
 
 templates.env.globals["message"] = message
 templates.env.globals["erased_prefix"] = TOMBSTONE_PREFIX  # a youth erased on request (GDPR)
+
+
+def youth_link(ref: str) -> Markup:
+    """A youth's reference as a link to their page, or, for a youth erased on request (a
+    tombstone), the words saying so: the tombstone is no reference anyone can use."""
+    if ref.startswith(TOMBSTONE_PREFIX):
+        return Markup(escape(_text("page.youth_erased", "da")))
+    return Markup(f'<a href="/unge/{escape(ref)}">{escape(ref)}</a>')
+
+
+templates.env.globals["youth_link"] = youth_link
 
 
 def render(

@@ -653,6 +653,12 @@ def test_a_run_keeps_an_erased_youths_rows_saying_so_and_the_meeting_leaves_them
     assert "Slettet efter anmodning" in row and "Passer på alle punkter" not in row
     meeting = client.get(f"{run_url}/moede").text
     assert "slettet-" not in meeting and f"→ {dwelling}" not in meeting
+    # the dwelling's page and a later run's diff say so too, never the tombstone
+    shown = client.get(f"/boliger/{dwelling}").text
+    assert "Slettet efter anmodning (GDPR)" in shown and "slettet-" not in shown
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "2026-W48",
+                                                  "force": "1"})  # fmt: skip
+    assert "slettet-" not in client.get(r.headers["location"]).text
 
 
 def test_the_meeting_page_of_a_failed_run_says_it_failed(client: TestClient) -> None:
