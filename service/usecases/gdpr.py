@@ -208,7 +208,7 @@ def erase_youth(session: Session, actor: str, ref: str, reason: str) -> YouthEra
     waits.forget(session)
     erasure = YouthErasure(tombstone=tombstone, erased_by=actor, reason=reason)
     session.add(erasure)
-    bump_pool_version(session)
+    bump_pool_version(session, "erase.youth")
     audit(session, actor, "erase.youth", "youth", tombstone, reason)
     session.commit()
     return erasure

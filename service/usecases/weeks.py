@@ -45,7 +45,7 @@ def set_priority(session: Session, week: str, preset: str, actor: str) -> Priori
     policy = replace(week_policy(session, week), priority=PRESETS[preset])
     record.policy_toml = policy_toml(policy)
     session.add(record)
-    bump_pool_version(session)
+    bump_pool_version(session, "policy.priority", week)
     audit(session, actor, "policy.priority", "week", week, preset)
     session.commit()
     return policy.priority

@@ -962,6 +962,10 @@ WORDS: dict[str, Entry] = {
             "youth.withdraw": ("Ung udgået", "Youth withdrawn"),
             "youth.reopen": ("Ung genåbnet", "Youth reopened"),
             "youth.keep": ("Ung fortsat ventende", "Youth kept waiting"),
+            "youth.missing": (
+                "Unge, der manglede i importen, afklaret",
+                "Youths missing from the import settled",
+            ),
             "dwelling.create": ("Bolig registreret", "Dwelling registered"),
             "dwelling.edit": ("Bolig rettet", "Dwelling edited"),
             "offer.consent": ("Forældresamtykke registreret", "Guardian's consent recorded"),

@@ -121,6 +121,8 @@ _CODE_CALLS = {
     "ScenarioIssue": (2, "code", None, "scenario"),
     "fail": (1, "code", None, "scenario"),  # solver.planning.scenario.parse_scenario's helper
     "_given": (2, "code", None, "scenario"),
+    # the change a data version records, said on stale-run notices ({change:change})
+    "bump_pool_version": (1, "change", None, "audit_action"),
 }
 
 
