@@ -164,7 +164,8 @@ def _decorate(rows: Iterable[dict[str, Any]], queue: dict[str, QueueColumns], to
     for row in rows:
         q = queue.get(row["ref"])
         waiting = row["status"] == YouthStatus.WAITING.value
-        row["position"] = q.position if q is not None and waiting else None
+        # a youth who fits no dwelling of the pool has no place in its queue (not "number 1")
+        row["position"] = q.position if q is not None and waiting and q.eligible else None
         row["eligible"] = q.eligible if q is not None else None
         row["blocks"] = list(q.blocks) if q is not None else []
         row["weeks_waited"] = max(0, (today - row["referred_on"]).days // 7)
@@ -186,7 +187,8 @@ def _queue_key(queue: dict[str, QueueColumns], sort: str) -> Any:
             return None
         if sort == "eligible":
             return q.eligible
-        return q.position if row["status"] == YouthStatus.WAITING.value else None
+        waiting = row["status"] == YouthStatus.WAITING.value
+        return q.position if waiting and q.eligible else None  # as the row shows it
 
     return key
 

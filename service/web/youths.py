@@ -121,7 +121,8 @@ async def youth_page(
             request,
             user,
             q=page,
-            position=info.position if info and page.waiting else None,
+            # no place in a queue for no dwelling: a youth who fits none is not "number 1"
+            position=info.position if info and page.waiting and info.eligible_dwellings else None,
             ahead=info.ahead if info and page.waiting else None,
             eligible=info.eligible_dwellings if info else 0,
             pool_size=info.pool_size if info else 0,
