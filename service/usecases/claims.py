@@ -149,7 +149,8 @@ def record_claim(session: Session, actor: str, claim: ClaimInput) -> ClaimRecord
         stated = {"organisation": (claim.organisation, dwelling.organisation),
                   "dwelling_type": (claim.dwelling_type, dwelling.dwelling_type),
                   "department": (claim.department, dwelling.department)}  # fmt: skip
-        wrong = [Problem(field, "claim_not_as_in_week",
+        wrong = [Problem(field, "claim_type_not_as_in_week" if field == "dwelling_type"
+                         else "claim_not_as_in_week",
                          {"ref": claim.dwelling_ref, "week": week.week, "value": value})
                  for field, (given, value) in stated.items() if given != value]  # fmt: skip
         if wrong:

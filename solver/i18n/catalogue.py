@@ -1356,6 +1356,10 @@ REQUEST: dict[str, Entry] = {
         "en": "is {value:q} for dwelling {ref:q} in {week:week}",
         "da": "Boligen {ref:q} har {value:q} her i {week:week}.",
     },
+    "request.claim_type_not_as_in_week": {  # the dwelling type in words, not its code
+        "en": "is {value:q} for dwelling {ref:q} in {week:week}",
+        "da": "Boligen {ref:q} har boligtypen »{value:L.dwelling_type}« i {week:week}.",
+    },
     "request.claim_of_offer": {
         "en": "claim {id:plain} was made by signing an offer; it follows its offer",
         "da": "Anvisning {id:plain} kom af et underskrevet tilbud og følger tilbuddet.",
