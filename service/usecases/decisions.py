@@ -21,7 +21,7 @@ from solver.engine.build import build_problem
 
 from ..models import DecisionRecord, now
 from .audit import audit
-from .data import bump_pool_version, week_snapshot
+from .data import bump_pool_version, standing, week_snapshot
 from .errors import InvalidRequest, NotFoundError, Problem
 from .texts import free_text_problems
 
@@ -75,8 +75,12 @@ def add(
         problems.append(Problem("unit_ref", "decision_unit_not_vacant", {"ref": unit_ref}))
     if problems:
         raise InvalidRequest(problems)
-    new = Decision(DecisionKind(kind), reason, youth_ref, unit_ref)
-    current = tuple(as_decision(r) for r in active(session, week) if _applies(r, youths, units))
+    # The decisions a run would keep (usecases.data.standing: of two that met again, the later),
+    # numbered as rows of decisions.csv, the new one last: the reader's checks compare rows (a
+    # pin of a youth or dwelling pinned already, a ban of a pinned pair).
+    kept, _ = standing(r for r in active(session, week) if _applies(r, youths, units))
+    current = tuple(as_decision(r, row) for row, r in enumerate(kept, start=2))
+    new = Decision(DecisionKind(kind), reason, youth_ref, unit_ref, len(current) + 2)
     try:
         _check(replace(case, decisions=(*current, new)), new)
     except CaseError as exc:

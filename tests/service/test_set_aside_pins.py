@@ -161,6 +161,12 @@ def test_of_two_pins_that_meet_again_the_later_stands(client: TestClient) -> Non
     r = client.post(f"/api/v1/offers/{override.json()['id']}/decline", headers=headers,
                     json={"reason": "other", "text": "vil hellere bo i Syd"})  # fmt: skip
     assert r.status_code == 200, r.text
+    # A new decision is checked against the decisions a run keeps: the two pins that met
+    # again do not refuse it ("pinned twice").
+    ban = client.post(f"/api/v1/weeks/{WEEK}/decisions", headers=headers,
+                      json={"kind": "ban", "youth_ref": "Y01", "unit_ref": "A1",
+                            "reason": "udlejer har sagt nej"})  # fmt: skip
+    assert ban.status_code == 201, ban.text
     run = _run(client, headers)
     assert run["status"] == "done", run["error"]
     assert [(p["decision_id"], p["code"]) for p in run["set_aside"]] == [
@@ -178,3 +184,19 @@ def test_of_two_pins_that_meet_again_the_later_stands(client: TestClient) -> Non
     page = client.get(f"/anvisning/koersler/{run['id']}").text
     listed = page.split('id="override-list"')[1].split("</table>")[0]
     assert "Y06" in listed and "B1" in listed and "Afslået" in listed and "akut" in listed
+
+
+def test_a_second_pin_of_a_pinned_dwelling_is_refused_when_both_apply(client: TestClient) -> None:
+    """A dwelling pinned to a waiting youth cannot be pinned to another (the check compared
+    rows the decisions did not have, and took it: every later run then failed)."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    _pin(client, headers, "Y06", "A3")
+    r = client.post(f"/api/v1/weeks/{WEEK}/decisions", headers=headers,
+                    json={"kind": "pin", "youth_ref": "Y05", "unit_ref": "A3",
+                          "reason": "aftalt"})  # fmt: skip
+    assert r.status_code == 422 and "'A3' is pinned twice" in r.json()["detail"], r.text
+    ban = client.post(f"/api/v1/weeks/{WEEK}/decisions", headers=headers,
+                      json={"kind": "ban", "youth_ref": "Y06", "unit_ref": "A3",
+                            "reason": "udlejer har sagt nej"})  # fmt: skip
+    assert ban.status_code == 422 and "contradicts the pin" in ban.json()["detail"], ban.text
