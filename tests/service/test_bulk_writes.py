@@ -395,7 +395,13 @@ def orm_snapshot_files(session: Session, week: str) -> dict[str, bytes]:
         .order_by(col(DwellingRecord.ref))
     ).all()
     teams = session.exec(orm_select(TeamRecord).order_by(col(TeamRecord.team))).all()
-    quotas = session.exec(orm_select(QuotaRecord)).all()
+    # in the groups' order, as a run's quotas.csv lists them (the rows' physical order is the
+    # database's: an import that leaves a group's report as it was does not rewrite its row)
+    quotas = session.exec(
+        orm_select(QuotaRecord).order_by(
+            col(QuotaRecord.organisation), col(QuotaRecord.dwelling_type)
+        )
+    ).all()
     youth_refs, unit_refs = {y.ref for y in youths}, {d.ref for d in dwellings}
     decisions = [
         d
