@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from solver.caseio.weeks import parse_week
-from solver.i18n.render import text
 
 from ..db import get_engine
 from ..models import MAX_ID, Run
@@ -21,6 +20,7 @@ from ..usecases.runs import (
     is_stale,
     proposal_slice,
     request_run,
+    set_aside,
     wait_finished,
 )
 from .deps import AggregateReader, Allocator, PageDep, SessionDep, paged
@@ -99,15 +99,8 @@ class RunPublic(BaseModel):
 def run_public(session: Any, run: Run) -> RunPublic:
     assert run.id is not None
     fields = run.model_dump(include=set(RunPublic.model_fields) - {"id", "stale", "set_aside"})
-    set_aside = [
-        SetAsidePin(
-            decision_id=p["decision"],
-            code=p["code"],
-            detail=text(f"case.{p['code']}", "en", **p["params"]),
-        )
-        for p in (run.params or {}).get("set_aside", [])
-    ]
-    return RunPublic(**fields, id=run.id, stale=is_stale(session, run), set_aside=set_aside)
+    aside = [SetAsidePin(decision_id=d, code=c, detail=why) for d, c, why in set_aside(run, "en")]
+    return RunPublic(**fields, id=run.id, stale=is_stale(session, run), set_aside=aside)
 
 
 class ProposalPublic(BaseModel):

@@ -248,19 +248,17 @@ def _store_reports(session: Session, case: Case, week: str) -> None:
         rate = str(quota.rate) if quota.rate is not None else None
         as_of, at = quota.as_of or run_date, reported_at
         before = stored.get(key)
-        carried = (
+        if (
             quota.as_of is None
             and before is not None
             and (before.vacancies, before.claimed, before.rate) == (quota.vacancies, quota.claimed,
                                                                     rate)
-        )  # fmt: skip
-        if carried:
+        ):  # fmt: skip
             # The same counts again with no date: the report the office already had, carried
             # into a new week's files, not a new count as of this run date (which would drop
             # every claim made since the report from the ledger: a walk-through saw 28
             # claims of 26 allowed after such an import). It keeps its date and import time
             # (the history row says which import brought it again).
-            assert before is not None
             as_of, at = before.as_of or run_date, before.reported_at or reported_at
         as_of_by_group[key] = as_of
         quota_rows.append({"organisation": key[0], "dwelling_type": key[1],

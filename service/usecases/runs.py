@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from solver.caseio.issues import CaseError, CaseIssue
 from solver.domain import Case, DecisionKind
 from solver.engine.week import WeekResult, run_case
+from solver.i18n.render import text
 
 from .. import leases
 from ..models import (
@@ -336,6 +337,13 @@ def _set_aside(
         record.append({"decision": decision, "code": issue.code, "params": dict(issue.params)})
     rest = snapshot.without("decisions.csv", {i.row for i in issues if i.row})
     return replace(rest, set_aside=(*rest.set_aside, *record))
+
+
+def set_aside(run: Run, lang: str) -> list[tuple[int | None, str, str]]:
+    """The decisions ``run`` set aside: (decision id, code, why in ``lang``), for the API and
+    the run page."""
+    return [(p["decision"], p["code"], text(f"case.{p['code']}", lang, **p["params"]))
+            for p in (run.params or {}).get("set_aside", [])]  # fmt: skip
 
 
 FINISHED = (WorkStatus.DONE.value, WorkStatus.FAILED.value)

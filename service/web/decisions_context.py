@@ -8,19 +8,17 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from solver.engine.priority import PRESETS
-from solver.i18n.render import text
 
 from ..models import Offer, OverrideReason, Run, WorkStatus
 from ..usecases import decisions, weeks
 from ..usecases.errors import NotFoundError
-from ..usecases.runs import diff, previous_run
+from ..usecases.runs import diff, previous_run, set_aside
 
 
 def decision_context(session: Session, run: Run) -> dict[str, Any]:
     # The pins this run could not honour (usecases.runs): why, in Danish, by decision.
-    set_aside = (run.params or {}).get("set_aside", [])
-    reasons = {p["decision"]: text(f"case.{p['code']}", "da", **p["params"]) for p in set_aside}
-    shown = {"set_aside": reasons, "set_aside_count": len(set_aside)}
+    aside = set_aside(run, "da")
+    shown = {"set_aside": {d: why for d, _, why in aside}, "set_aside_count": len(aside)}
     try:
         policy = weeks.week_policy(session, run.week)
     except NotFoundError:
