@@ -450,7 +450,11 @@ class LoginThrottle(SQLModel, table=True):
 
 class YouthErasure(SQLModel, table=True):
     """What is left of an erased youth (``usecases.gdpr``): a random tombstone reference that
-    replaced theirs in proposals, offers and run snapshots, when, by whom and why."""
+    replaced theirs in proposals, offers and run snapshots, when, by whom and why.
+
+    ``ref_digest`` (an erasure on request only): a keyed hash of the erased reference
+    (``gdpr.ref_digest``), so an import or a registration that would bring the youth back is
+    refused; the reference itself is not kept."""
 
     __tablename__ = "youth_erasure"
     id: int | None = Field(default=None, primary_key=True)
@@ -458,3 +462,13 @@ class YouthErasure(SQLModel, table=True):
     erased_at: datetime = Field(default_factory=now)
     erased_by: str
     reason: str
+    ref_digest: str | None = Field(default=None, index=True)
+
+
+class SiteKey(SQLModel, table=True):
+    """Keys of this installation made once by the migrations, e.g. ``erasure``: the key of the
+    erased references' digests (``usecases.gdpr.ref_digest``)."""
+
+    __tablename__ = "site_key"
+    name: str = Field(primary_key=True)
+    value: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import IntEnum, StrEnum
 from fractions import Fraction
@@ -609,6 +609,9 @@ class Case:
     quotas: tuple[QuotaGroup, ...]
     policy: Policy
     decisions: tuple[Decision, ...] = ()
+    # Each youth's row in youths.csv as a spreadsheet numbers it (the reader's; empty for a
+    # case built otherwise), for messages about a youth found after reading.
+    youth_rows: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     def team_by_name(self) -> dict[str, SupportTeam]:
         return {t.team: t for t in self.teams}

@@ -13,7 +13,12 @@
   counts (a run still shows how many were housed and why others were not). An erasure record
   keeps the tombstone, when, by whom and why; expected-wait results (which name youths) are
   dropped and recomputed. Refused (409) while the youth holds an open offer: answer or withdraw
-  it first.
+  it first. An erasure on request also keeps a keyed digest of the reference
+  (:func:`ref_digest`), never the reference: an import or a registration that lists the erased
+  reference again is refused (:func:`erased_on_request`), so the next weekly import from the
+  municipality's case system cannot silently bring the youth's data back. A youth who applies
+  again is given a new reference there. Retention keeps no digest: a closed case that comes
+  back years later is a new case.
 - :func:`apply_retention` (storage limitation): closed cases (housed or withdrawn, no offer or
   record change for ``BOLIGMATCH_RETENTION_CLOSED_CASE_DAYS``) are erased as above, and runs'
   input snapshots older than ``BOLIGMATCH_RETENTION_SNAPSHOT_DAYS`` are dropped (the run keeps
@@ -26,9 +31,12 @@ pseudonymous reference only, never a personal field (docs/security.md).
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -46,6 +54,7 @@ from ..models import (
     OfferState,
     Proposal,
     Run,
+    SiteKey,
     YouthErasure,
     YouthRecord,
     YouthStatus,
@@ -175,9 +184,57 @@ def _tombstone_decision(line: str, tombstone: str) -> str:
     return out.getvalue()
 
 
-def erase_youth(session: Session, actor: str, ref: str, reason: str) -> YouthErasure:
+ERASURE_KEY = "erasure"
+
+
+def _erasure_key(session: Session) -> bytes:
+    """The installation's key of the erased references' digests (made by migration 0013)."""
+    key = session.get(SiteKey, ERASURE_KEY)
+    if key is None:
+        raise RuntimeError("site_key 'erasure' is missing: run 'boligmatch db upgrade'")
+    return bytes.fromhex(key.value)
+
+
+def ref_digest(key: bytes, ref: str) -> str:
+    """HMAC-SHA256 of a reference under the installation's key: equal references give equal
+    digests, and the digest alone does not give the reference back (the key is needed to test
+    a guess)."""
+    return hmac.new(key, ref.encode(), hashlib.sha256).hexdigest()
+
+
+def erased_on_request(session: Session, refs: Iterable[str]) -> dict[str, YouthErasure]:
+    """Those of ``refs`` whose youth was erased on request, each with its erasure record."""
+    wanted = list(refs)
+    if (
+        not wanted
+        or session.exec(
+            select(YouthErasure.id).where(col(YouthErasure.ref_digest).is_not(None)).limit(1)
+        ).first()
+        is None
+    ):
+        return {}  # no erasure on request yet (the common case): no digest to compute
+    key = _erasure_key(session)
+    digests = {ref_digest(key, ref): ref for ref in wanted}
+    found: dict[str, YouthErasure] = {}
+    chunk = 900  # under SQLite's bound-parameter limit
+    keys = list(digests)
+    for start in range(0, len(keys), chunk):
+        for erasure in session.exec(
+            select(YouthErasure).where(
+                col(YouthErasure.ref_digest).in_(keys[start : start + chunk])
+            )
+        ).all():
+            assert erasure.ref_digest is not None
+            found[digests[erasure.ref_digest]] = erasure
+    return found
+
+
+def erase_youth(
+    session: Session, actor: str, ref: str, reason: str, *, on_request: bool = True
+) -> YouthErasure:
     """Erase the youth ``ref`` everywhere (see the module docstring); committed. NotFoundError
-    for an unknown youth, ConflictError while they hold an open offer."""
+    for an unknown youth, ConflictError while they hold an open offer. ``on_request`` (not
+    retention) keeps the reference's digest, so the youth is not imported again."""
     check_free_text(reason=reason)  # kept in the audit log
     youth = _youth(session, ref)
     open_offer = select(Offer).where(Offer.youth_ref == ref, col(Offer.state).in_(OPEN_OFFERS))
@@ -206,7 +263,8 @@ def erase_youth(session: Session, actor: str, ref: str, reason: str) -> YouthEra
         session.add(run)
     session.delete(youth)
     waits.forget(session)
-    erasure = YouthErasure(tombstone=tombstone, erased_by=actor, reason=reason)
+    digest = ref_digest(_erasure_key(session), ref) if on_request else None
+    erasure = YouthErasure(tombstone=tombstone, erased_by=actor, reason=reason, ref_digest=digest)
     session.add(erasure)
     bump_pool_version(session, "erase.youth")
     audit(session, actor, "erase.youth", "youth", tombstone, reason)
@@ -264,7 +322,7 @@ def apply_retention(
         return report
     why = f"retention: closed case, no activity since before {report.closed_before}"
     for ref in report.youths:
-        erase_youth(session, actor, ref, why)
+        erase_youth(session, actor, ref, why, on_request=False)
     for run_id in report.snapshots:
         old = session.get(Run, run_id)
         assert old is not None

@@ -21,12 +21,14 @@ from ..models import WeekPolicy
 from .audit import audit
 from .data import import_case
 from .decisions import replace_imported
+from .gdpr import erased_on_request
 
 
 def import_week(session: Session, case: Case, actor: str) -> tuple[str, dict[str, Any]]:
     """Store a validated case for its run week, audit it and commit. Returns the week and the
     counts (``youths_created``, ``youths_updated``, ``dwellings``) and the references of the
     ``missing_youths`` (waiting youths the import no longer lists: the allocator confirms)."""
+    refuse_erased(session, case)
     counts = import_case(session, case)
     week = week_of(case.policy.run_date)
     replace_imported(session, week, case.decisions)
@@ -34,6 +36,25 @@ def import_week(session: Session, case: Case, actor: str) -> tuple[str, dict[str
     audit(session, actor, "import", "week", week, detail)
     session.commit()
     return week, counts
+
+
+def refuse_erased(session: Session, case: Case) -> None:
+    """A CaseError naming the row of each youth erased on request (GDPR Art. 17) whom the case
+    lists again: importing them would bring back what the erasure removed
+    (``usecases.gdpr``)."""
+    erased = erased_on_request(session, (y.ref for y in case.youths))
+    if not erased:
+        return
+    rows: tuple[int | None, ...] = case.youth_rows
+    if len(rows) != len(case.youths):  # a case not read from files
+        rows = (None,) * len(case.youths)
+    issues = [
+        CaseIssue("youths.csv", row, "ref", "ref_erased",
+                  {"cell": y.ref, "erased_on": erased[y.ref].erased_at.date()})
+        for y, row in zip(case.youths, rows, strict=True)
+        if y.ref in erased
+    ]  # fmt: skip
+    raise CaseError(issues)
 
 
 def import_uploads(

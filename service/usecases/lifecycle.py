@@ -61,6 +61,7 @@ from ..models import (
 from .audit import audit
 from .data import _plain, bump_pool_version
 from .errors import ConflictError, InvalidRequest, NotFoundError, Problem
+from .gdpr import erased_on_request
 from .texts import free_text_problems, no_nul
 
 ADULT_AGE = 18
@@ -152,6 +153,10 @@ def register_youth(
     assert isinstance(youth, Youth)
     if session.exec(select(YouthRecord.id).where(YouthRecord.ref == youth.ref)).first():
         raise ConflictError(problem=Problem("ref", "youth_exists", {"ref": youth.ref}))
+    erased = erased_on_request(session, [youth.ref]).get(youth.ref)
+    if erased is not None:  # GDPR Art. 17: the erasure is not undone by a registration
+        params = {"cell": youth.ref, "erased_on": erased.erased_at.date()}
+        raise ConflictError(problem=Problem("ref", "ref_erased", params, namespace="case"))
     record = YouthRecord(**{k: _plain(v) for k, v in asdict(youth).items()})
     session.add(record)
     session.flush()

@@ -467,7 +467,8 @@ def _case(tables: Mapping[str, Table | None], policy: Any, issues: list[CaseIssu
     units = _objects(Unit, unit)
     teams = _objects(SupportTeam, team) if team is not None else ()
     quotas = _objects(QuotaGroup, quota)
-    return Case(youths, units, teams, quotas, policy, decisions)
+    rows = tuple(int(r) for r in youth["_row"])
+    return Case(youths, units, teams, quotas, policy, decisions, youth_rows=rows)
 
 
 # The text a youth is known by, and the decisions' free text: never a CPR number

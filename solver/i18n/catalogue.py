@@ -485,6 +485,14 @@ CASE: dict[str, Entry] = {
         "da": "{cell:q} kan ikke indgå i en sides adresse: en reference må ikke indeholde »/«, "
         "»\\«, »?«, »#« eller »%« eller være ».« eller »..« (skriv »-« i stedet for »/«)",
     },
+    "case.ref_erased": {
+        "en": "{cell:q} was erased on request (GDPR) on {erased_on}: their data may not be "
+        "imported again; leave the row out, or give the youth a new reference if they have "
+        "applied again",
+        "da": "{cell:q} blev slettet efter anmodning (GDPR) den {erased_on}, og oplysningerne "
+        "må ikke indlæses igen. Udelad rækken, eller giv den unge en ny reference, hvis de har "
+        "søgt igen.",
+    },
     "case.ref_too_long": {
         "en": "{cell:q} is longer than {max:plain} characters",
         "da": "{cell:q} er længere end {max:plain} tegn",

@@ -294,3 +294,68 @@ def _the_applications_role_cannot_change_the_audit_log(engine) -> None:  # type:
                 conn.execute(text(statement))
     finally:
         app_engine.dispose()
+
+
+def _reimport(client: TestClient) -> tuple[Any, int]:
+    """The import of the fixture with a row under the erased reference at the end: the answer
+    and that row's number."""
+    folder = FIXTURES / "naestved"
+    files = {name: (folder / name).read_text() for name in FILES}
+    rows = files["youths.csv"].splitlines()
+    header, first = rows[0], rows[1]
+    mine = first.replace(first.split(",")[0], REF, 1)  # the first row under the erased ref
+    files["youths.csv"] = "\n".join([header, *rows[1:], mine]) + "\n"
+    upload = [("files", (n, t.encode(), "text/plain")) for n, t in files.items()]
+    answer = client.post("/api/v1/imports", files=upload, headers=auth(client, "alloc"))
+    return answer, len(rows) + 1  # the header is row 1
+
+
+def test_an_erased_youth_is_not_imported_or_registered_again(client: TestClient) -> None:
+    _import(client)
+    admin, alloc = auth(client, "admin"), auth(client, "alloc")
+    r = client.post(f"/api/v1/youths/{REF}/erase", json={"reason": "art. 17"}, headers=admin)
+    assert r.status_code == 200, r.text
+    before = _dump()
+    assert not _found(before, REF) - {"audit_event"}  # the digest is not the reference
+    answer, row = _reimport(client)
+    # the municipality's next weekly import still lists them: refused, naming the row, and
+    # nothing is written
+    assert answer.status_code == 422, answer.text
+    assert f"row {row}" in answer.text and "ref" in answer.text and REF in answer.text
+    assert "erased on request" in answer.text
+    unaudited = {k: v for k, v in _dump().items() if k != "audit_event"}  # a sign-in is
+    assert unaudited == {k: v for k, v in before.items() if k != "audit_event"}
+    assert client.get(f"/api/v1/youths/{REF}", headers=alloc).status_code == 404
+    registered = {"ref": REF, "birth_date": "2005-01-01", "referred_on": "2026-01-05",
+                  "situation": "street", "monthly_income": "9000", "income_type": "job",
+                  "rent_ceiling": "5000", "support_method": "none"}  # fmt: skip
+    r = client.post("/api/v1/youths", json=registered, headers=alloc)
+    assert r.status_code == 409 and "erased on request" in r.text, r.text
+    assert client.get(f"/api/v1/youths/{REF}", headers=alloc).status_code == 404
+    # another youth's reference is registered as ever
+    r = client.post("/api/v1/youths", json={**registered, "ref": REF + "-NY"}, headers=alloc)
+    assert r.status_code == 201, r.text
+
+
+def test_a_youth_erased_by_retention_may_come_back(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retention erases a closed case; a youth who comes back years later is a new case."""
+    _import(client)
+    run = run_week(client)
+    alloc = auth(client, "alloc")
+    proposals = client.get(f"/api/v1/runs/{run['id']}/proposals", headers=alloc).json()
+    mine = next(p for p in proposals if p["youth_ref"] == REF)
+    offer = client.post("/api/v1/offers", json={"proposal_id": mine["id"]}, headers=alloc).json()
+    for action in ("accept", "sign"):
+        assert client.post(f"/api/v1/offers/{offer['id']}/{action}", headers=alloc).is_success
+    from service import settings
+    from service.usecases.gdpr import apply_retention
+
+    monkeypatch.setenv("BOLIGMATCH_RETENTION_CLOSED_CASE_DAYS", "30")
+    settings.get_settings.cache_clear()
+    with Session(db.get_engine()) as s:
+        assert apply_retention(s, "t", today=now().date() + timedelta(days=31)).youths == [REF]
+    answer, _ = _reimport(client)
+    assert answer.status_code == 201, answer.text
+    assert client.get(f"/api/v1/youths/{REF}", headers=alloc).status_code == 200
