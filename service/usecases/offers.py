@@ -26,7 +26,9 @@ from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
-from solver.domain import DeclineReason
+from solver.caseio.issues import CaseError
+from solver.domain import Case, DecisionKind, DeclineReason
+from solver.engine.build import build_problem
 from solver.engine.eligibility import rules_rejecting
 
 from ..models import (
@@ -239,13 +241,51 @@ def make_override(
     if problems:
         raise InvalidRequest(problems)
     _check(session, "offer", week, youth, dwelling)  # the ledger, as for every offer
+    _refuse_pinned_elsewhere(case, youth_ref, dwelling_ref)
     granted = [r for r in dispensations if r in rules_rejecting(case, i, j)]
     offer = _open(session, youth, dwelling, week, actor, expiry_days, override_reason=reason.value,
                   override_text=text, dispensations=granted)  # fmt: skip
+    _refuse_breaking_pins(session, week)
     bump_pool_version(session, "offer.override", week)
     detail = f"{reason.value}; dispensations: {', '.join(granted) or 'none'}"
     audit(session, actor, "offer.override", "offer", str(offer.id), detail)
     return offer
+
+
+# An override is the office's own decision, and so is a pin (usecases.decisions): an override
+# that would defeat a pin in force is refused, naming it, instead of the next run setting the pin
+# aside (usecases.runs) after the fact. Revoking the pin first keeps both acts in the audit log.
+# A proposal of a current run never defeats a pin: the run honoured every pin it kept.
+def _refuse_pinned_elsewhere(case: Case, youth_ref: str, dwelling_ref: str) -> None:
+    """ConflictError when a pin in force (``case``'s decisions: those that stand and apply)
+    gives the youth another dwelling or the dwelling another youth."""
+    for d in case.decisions:
+        if d.kind is not DecisionKind.PIN or (d.youth_ref, d.unit_ref) == (youth_ref, dwelling_ref):
+            continue
+        params = {"youth": d.youth_ref, "unit": d.unit_ref}
+        if d.youth_ref == youth_ref:
+            raise ConflictError(problem=Problem("youth_ref", "override_youth_pinned", params))
+        if d.unit_ref == dwelling_ref:
+            raise ConflictError(problem=Problem("dwelling_ref", "override_unit_pinned", params))
+
+
+def _refuse_breaking_pins(session: Session, week: str) -> None:
+    """ConflictError when, with the new offer's hold counted, a pin in force no longer has the
+    quota claim or the team slot it needs (the engine's check of the pins)."""
+    case = week_snapshot(session, week).case()
+    try:
+        build_problem(case)
+    except CaseError as exc:
+        by_row = {d.row: d for d in case.decisions}
+        for issue in exc.issues:
+            pin = by_row.get(issue.row) if issue.file == "decisions.csv" else None
+            if pin is None or issue.code not in ("pin_team_full", "pin_group_full"):
+                continue
+            params = {"youth": pin.youth_ref, "unit": pin.unit_ref, **issue.params}
+            code = "override_takes_pin_slot" if issue.code == "pin_team_full" else (
+                "override_takes_pin_claim")  # fmt: skip
+            raise ConflictError(problem=Problem("dwelling_ref", code, params)) from None
+        raise
 
 
 def deposits(session: Session, offers: list[Offer]) -> dict[int, tuple[int | None, bool]]:

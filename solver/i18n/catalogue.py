@@ -1996,6 +1996,32 @@ BATCH: dict[str, Entry] = {
 # The case lifecycle (service.usecases.lifecycle): register, edit, withdraw, reopen, missing
 # youths after a re-import, a minor's guardian consent.
 LIFECYCLE: dict[str, Entry] = {
+    "request.override_youth_pinned": {
+        "en": "the youth {youth:q} is pinned to dwelling {unit:q}: revoke that decision first if "
+        "this offer is to be made",
+        "da": "Den unge {youth:q} er fastlåst til bolig {unit:q}. Tilbagekald fastlåsningen "
+        "først, hvis dette tilbud skal gives.",
+    },
+    "request.override_unit_pinned": {
+        "en": "dwelling {unit:q} is pinned to the youth {youth:q}: revoke that decision first "
+        "if this offer is to be made",
+        "da": "Bolig {unit:q} er fastlåst til den unge {youth:q}. Tilbagekald fastlåsningen "
+        "først, hvis dette tilbud skal gives.",
+    },
+    "request.override_takes_pin_slot": {
+        "en": "the offer would take the last free slot of team {team} that the pin of {youth:q} "
+        "to {unit:q} needs: revoke that decision first if this offer is to be made",
+        "da": "Tilbuddet ville tage den sidste ledige plads hos team {team}, som fastlåsningen af "
+        "{youth:q} til bolig {unit:q} skal bruge. Tilbagekald fastlåsningen først, hvis dette "
+        "tilbud skal gives.",
+    },
+    "request.override_takes_pin_claim": {
+        "en": "the offer would take the last claim of {group:groups} that the pin of {youth:q} "
+        "to {unit:q} needs: revoke that decision first if this offer is to be made",
+        "da": "Tilbuddet ville bruge den sidste anvisning i {group:groups}, som fastlåsningen af "
+        "{youth:q} til bolig {unit:q} skal bruge. Tilbagekald fastlåsningen først, hvis dette "
+        "tilbud skal gives.",
+    },
     "request.youth_exists": {
         "en": "a youth {ref:q} exists: edit that youth instead",
         "da": "Der findes allerede en ung med referencen {ref:q}. Ret den unge i stedet.",

@@ -10,6 +10,7 @@ free slot (C01–C03 are its youths)."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlmodel import Session
 
 from service import db
@@ -41,6 +42,14 @@ def _pin(client: TestClient, headers: dict[str, str], youth: str, unit: str) -> 
                           "reason": "aftalt på anvisningsmødet"})  # fmt: skip
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
+
+
+def _override(
+    client: TestClient, headers: dict[str, str], youth: str, unit: str, text: str = "kendt"
+) -> Response:
+    body = {"week": WEEK, "youth_ref": youth, "dwelling_ref": unit, "reason": "social_assessment",
+            "text": text, "dispensations": []}  # fmt: skip
+    return client.post("/api/v1/offers/override", json=body, headers=headers)
 
 
 def _claim(client: TestClient, headers: dict[str, str], ref: str) -> int:
@@ -147,17 +156,20 @@ def test_only_pins_the_week_cannot_honour_are_set_aside() -> None:
 
 
 def test_of_two_pins_that_meet_again_the_later_stands(client: TestClient) -> None:
-    """Pin Y06 to A3; Y06 gets an offer of another dwelling, so the pin no longer applies and
-    A3 may be pinned to Y05; Y06 declines, and both pins apply again: the run honours the later
-    one and says the earlier was set aside (it failed on 'pinned twice' before)."""
+    """Pin Y06 to A3; Y06 is withdrawn, so the pin no longer applies and A3 may be pinned to
+    Y05; Y06 is reopened, and both pins apply again: the run honours the later one and says the
+    earlier was set aside (it failed on 'pinned twice' before)."""
     headers = auth(client, "alloc")
     import_files(client, headers, files())
     first = _pin(client, headers, "Y06", "A3")
-    override = client.post("/api/v1/offers/override", headers=headers, json={
-        "week": WEEK, "youth_ref": "Y06", "dwelling_ref": "B1", "reason": "social_assessment",
-        "text": "akut", "dispensations": []})  # fmt: skip
-    assert override.status_code == 201, override.text
+    r = client.post("/api/v1/youths/Y06/withdraw", headers=headers,
+                    json={"reason": "other", "text": "bor midlertidigt hos familie"})  # fmt: skip
+    assert r.status_code == 200, r.text
     second = _pin(client, headers, "Y05", "A3")
+    assert client.post("/api/v1/youths/Y06/reopen", headers=headers).status_code == 200
+    # an offer outside the proposal, declined: the run page lists it
+    override = _override(client, headers, "Y01", "B1", "akut")
+    assert override.status_code == 201, override.text
     r = client.post(f"/api/v1/offers/{override.json()['id']}/decline", headers=headers,
                     json={"reason": "other", "text": "vil hellere bo i Syd"})  # fmt: skip
     assert r.status_code == 200, r.text
@@ -183,7 +195,7 @@ def test_of_two_pins_that_meet_again_the_later_stands(client: TestClient) -> Non
                                 "csrf_token": csrf_of(form.text)})  # fmt: skip
     page = client.get(f"/anvisning/koersler/{run['id']}").text
     listed = page.split('id="override-list"')[1].split("</table>")[0]
-    assert "Y06" in listed and "B1" in listed and "Afslået" in listed and "akut" in listed
+    assert "Y01" in listed and "B1" in listed and "Afslået" in listed and "akut" in listed
 
 
 def test_a_second_pin_of_a_pinned_dwelling_is_refused_when_both_apply(client: TestClient) -> None:
@@ -200,3 +212,50 @@ def test_a_second_pin_of_a_pinned_dwelling_is_refused_when_both_apply(client: Te
                       json={"kind": "ban", "youth_ref": "Y06", "unit_ref": "A3",
                             "reason": "udlejer har sagt nej"})  # fmt: skip
     assert ban.status_code == 422 and "contradicts the pin" in ban.json()["detail"], ban.text
+
+
+def test_an_override_that_would_defeat_a_pin_is_refused_naming_it(client: TestClient) -> None:
+    """An override and a pin are both the office's own decisions: an override that would leave
+    a pin in force unhonourable is refused at once (not set aside by the next run), and made once
+    the pin is revoked."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    pin = _pin(client, headers, "Y06", "A3")
+    slot = _pin(client, headers, "C01", "B1")  # the CTI team's one free slot
+    youth_pinned = _override(client, headers, "Y06", "A1")
+    assert youth_pinned.status_code == 409, youth_pinned.text
+    assert youth_pinned.json()["detail"] == (
+        "the youth 'Y06' is pinned to dwelling 'A3': revoke that decision first if this offer "
+        "is to be made"
+    )
+    assert (
+        _override(client, headers, "Y01", "A3")
+        .json()["detail"]
+        .startswith("dwelling 'A3' is pinned to the youth 'Y06'")
+    )
+    # OrgA/family allows 2 claims: one is the pin's; an override of another family dwelling
+    # takes the other, and a second would take the pin's.
+    assert _override(client, headers, "Y01", "A1").status_code == 201
+    takes_claim = _override(client, headers, "Y02", "A2")
+    assert takes_claim.status_code == 409, takes_claim.text
+    assert (
+        "the last claim of OrgA/family that the pin of 'Y06' to 'A3' needs"
+        in (takes_claim.json()["detail"])
+    )
+    takes_slot = _override(client, headers, "C02", "B2")
+    assert takes_slot.status_code == 409, takes_slot.text
+    assert (
+        "the last free slot of team CTI-1 that the pin of 'C01' to 'B1' needs"
+        in (takes_slot.json()["detail"])
+    )
+    # nothing was written by the refusals: the next run honours both pins
+    run = _run(client, headers)
+    assert run["set_aside"] == []
+    placed = _placed(client, headers, run["id"])
+    assert placed["Y06"] == ("A3", "pin") and placed["C01"] == ("B1", "pin")
+    # revoked, the pin is out of the way
+    for decision in (pin, slot):
+        r = client.delete(f"/api/v1/decisions/{decision}", headers=headers)
+        assert r.status_code == 200, r.text
+    assert _override(client, headers, "Y02", "A2").status_code == 201
+    assert _override(client, headers, "C02", "B2").status_code == 201
