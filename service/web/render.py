@@ -15,7 +15,7 @@ from solver.engine.explain import Reason
 from solver.i18n.render import text as _text
 from solver.i18n.render import week as _week
 
-from ..models import LOCAL
+from ..models import LOCAL, local_today
 from ..usecases.gdpr import TOMBSTONE_PREFIX
 from . import texts
 
@@ -45,6 +45,20 @@ def dk_date(value: Any) -> str:
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return str(value)
+
+
+def urgent_date(value: date | None, open_case: bool = True) -> Markup:
+    """A youth's urgent-by date; once it has passed while the case is open (waiting, offered)
+    the page says so beside it ("overskredet for 3 dage siden"), so the allocator sees who is
+    overdue without counting days. "–" without a date."""
+    if value is None:
+        return Markup("–")
+    shown = escape(dk_date(value))
+    late = (local_today() - value).days
+    if not open_case or late <= 0:
+        return Markup(shown)
+    words = escape(_text("page.urgent_overdue", "da", days=late))
+    return Markup(f'{shown} <strong class="overdue">({words})</strong>')
 
 
 def dk_percent(value: Any) -> str:
@@ -88,6 +102,7 @@ def reason_sentence(proposal: Any) -> dict[str, str]:
 templates.env.filters["dk_number"] = dk_number
 templates.env.filters["dk_date"] = dk_date
 templates.env.filters["dk_percent"] = dk_percent
+templates.env.filters["urgent_date"] = urgent_date
 templates.env.filters["week"] = dk_week
 templates.env.filters["kr"] = dk_kroner
 templates.env.filters["lcfirst"] = lambda value: value[:1].lower() + value[1:]  # ICM/CTI kept

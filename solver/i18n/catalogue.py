@@ -1789,6 +1789,11 @@ PAGES: dict[str, Entry] = {
         "en": "{text:q} is not a week: write 48, week 48 or 2026-W48",
         "da": "{text:q} er ikke en uge. Skriv fx 48, uge 48 eller 2026-W48.",
     },
+    "page.urgent_overdue": {
+        "count": "days",
+        "en": {"one": "overdue by 1 day", "other": "overdue by {days} days"},
+        "da": {"one": "overskredet med 1 dag", "other": "overskredet med {days} dage"},
+    },
     "page.claim_recorded": {
         "en": "Claim {id:plain} is recorded and counts against its quota.",
         "da": "Anvisning {id:plain} er registreret og tæller nu med i kvoten.",

@@ -407,3 +407,45 @@ def test_a_youth_blocked_from_every_dwelling_is_not_told_they_fit_one(client: Te
     assert "Ingen bolig i puljen fejler på boligens egne regler" in page
     assert "<dt>Egnede boliger</dt><dd>0 af" in page
     assert '<dd id="position">–</dd>' in page and "så der er ingen plads i køen" in page
+
+
+def test_an_open_case_past_its_urgent_by_date_is_marked_overdue(client: TestClient) -> None:
+    """The start page, the youth list and the run page say how long ago an open case's
+    urgent-by date passed; a closed case's past date is shown as it is."""
+    from service.models import YouthRecord
+
+    token = _import(client)
+    late, closed = local_today() - timedelta(days=3), local_today() - timedelta(days=1)
+    with Session(db.get_engine()) as session:
+        waiting, withdrawn = session.exec(
+            select(YouthRecord)
+            .where(YouthRecord.status == "waiting")
+            .order_by(col(YouthRecord.ref))
+        ).all()[:2]
+        waiting.urgent_by, withdrawn.urgent_by, withdrawn.status = late, closed, "withdrawn"
+        session.add_all([waiting, withdrawn])
+        session.commit()
+        refs = waiting.ref, withdrawn.ref
+    marked = f'{late:%d.%m.%Y} <strong class="overdue">(overskredet med 3 dage)</strong>'
+    todo = re.search(r'<li id="todo-urgent"[^>]*>(.*?)</li>', client.get("/").text, re.S)[1]
+    assert f"{refs[0]}</a> ({marked})" in todo
+    listed = client.get(f"/unge?q={refs[0]}").text
+    assert marked in listed
+    other = client.get(f"/unge?q={refs[1]}&status=withdrawn").text
+    assert f"<td>{closed:%d.%m.%Y}</td>" in other and "overskredet" not in other
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48"})
+    run = wait_for(client, r.headers["location"], "Unge uden bolig i denne kørsel")
+    assert f"<strong>Haster senest</strong> {marked}" in run
+
+
+def test_the_overdue_words_count_days() -> None:
+    from service.web.render import urgent_date
+
+    today = local_today()
+    assert "med 1 dag)" in urgent_date(today - timedelta(days=1))
+    assert urgent_date(today) == f"{today:%d.%m.%Y}"  # due today is not overdue
+    assert (
+        urgent_date(today - timedelta(days=5), open_case=False)
+        == f"{today - timedelta(days=5):%d.%m.%Y}"
+    )
+    assert urgent_date(None) == "–"
