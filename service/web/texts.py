@@ -46,6 +46,9 @@ WITHDRAW_REASONS = table("withdraw_reason")
 DWELLING_STATUS = table("dwelling_status")
 PRESETS = table("preset")
 CRITERIA = table("criterion")
+YOUTH_COLUMNS = table("column_youths")  # the youth list's headings, as its spreadsheet's
+DECISION_COLUMNS = table("column_decisions")
+FITTING_DWELLING_COLUMNS = table("column_fitting_dwellings")  # a youth's page: the week's
 _FIT_NAMES, _FIT_UNITS = table("fit"), table("fit_unit")
 FIT_TERMS = {term: (_FIT_NAMES[term], _FIT_UNITS[term]) for term in _FIT}
 

@@ -1456,6 +1456,33 @@ PAGES: dict[str, Entry] = {
         },
     ),
     **_words(
+        "column_decisions",
+        {
+            "kind": ("Beslutning", "Decision"),
+            "youth": ("Ung", "Youth"),
+            "dwelling": ("Bolig", "Dwelling"),
+            "reason": ("Begrundelse", "Reason"),
+            "by": ("Af", "By"),
+            "revoke": ("Tilbagekald", "Revoke"),
+        },
+    ),
+    **_words(
+        "column_fitting_dwellings",
+        {
+            "dwelling": ("Bolig", "Dwelling"),
+            "address": ("Adresse", "Address"),
+            "area": ("Område", "Area"),
+            "dwelling_type": ("Type", "Type"),
+            "rooms": ("Værelser", "Rooms"),
+            "size_m2": ("m²", "m²"),
+            "monthly_cost": ("Husleje + aconto", "Rent + utilities"),
+            "rent_share": ("Af indkomsten", "Share of income"),
+            "deposit": ("Indskud", "Deposit"),
+            "pets": ("Husdyr", "Pets"),
+            "available_from": ("Ledig fra", "Available from"),
+        },
+    ),
+    **_words(
         "column_comparison",
         {
             "scenario": ("Scenarie", "Scenario"),
