@@ -434,7 +434,7 @@ def test_an_open_case_past_its_urgent_by_date_is_marked_overdue(client: TestClie
     listed = client.get(f"/unge?q={refs[0]}").text
     assert marked in listed
     other = client.get(f"/unge?q={refs[1]}&status=withdrawn").text
-    assert f"<td>{closed:%d.%m.%Y}</td>" in other and "overskredet" not in other
+    assert f">{closed:%d.%m.%Y}</td>" in other and "overskredet" not in other
     r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48"})
     run = wait_for(client, r.headers["location"], "Unge uden bolig i denne kørsel")
     assert f"<strong>Haster senest</strong> {marked}" in run
