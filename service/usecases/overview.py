@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from solver.caseio.weeks import week_of
 from solver.domain import Policy
 
 from ..authz import (
@@ -101,10 +102,19 @@ def _urgent_days(session: Session) -> int:
     return int(days) if isinstance(days, int) else Policy(run_date=local_today()).urgent_within_days
 
 
-def _stale_weeks(session: Session) -> list[dict[str, Any]]:
+def _stale_weeks(session: Session, today: date) -> list[dict[str, Any]]:
     """Weeks whose latest run is stale (the data changed after it solved it: an import, an
     offer answered, a decision, …; ``usecases.runs.is_stale``) or that have no run, newest
-    first, with when the week was last imported."""
+    first, with when the week was last imported.
+
+    Only the weeks still to be allocated: the current week and later ones, or the newest
+    imported week when every import is older. A past week a newer import superseded is done;
+    the data version is global, so every later change would otherwise list it as stale for
+    good (the start page nagged about last week's run after this week's import)."""
+    newest = session.exec(select(WeekPolicy.week).order_by(col(WeekPolicy.week).desc())).first()
+    if newest is None:
+        return []
+    floor = min(week_of(today), newest)  # ISO weeks ("2026-W48") sort as text
     imported = dict(
         session.execute(
             sa_select(col(AuditEvent.object_ref), func.max(col(AuditEvent.at)))
@@ -113,7 +123,8 @@ def _stale_weeks(session: Session) -> list[dict[str, Any]]:
         ).all()
     )
     out = []
-    for week in session.exec(select(WeekPolicy.week).order_by(col(WeekPolicy.week).desc())).all():
+    weeks = select(WeekPolicy.week).where(col(WeekPolicy.week) >= floor)
+    for week in session.exec(weeks.order_by(col(WeekPolicy.week).desc())).all():
         run = latest_run(session, week)
         if run is None or is_stale(session, run):
             out.append({"week": week, "run": run, "imported_at": imported.get(week)})
@@ -159,7 +170,7 @@ def allocator_todo(session: Session, user: Principal, today: date) -> AllocatorT
         expiring=expiring,
         expiring_count=int(expiring_count),
         overdue=int(overdue),
-        stale_weeks=_stale_weeks(session),
+        stale_weeks=_stale_weeks(session, today),
         urgent=urgent,
         urgent_count=int(urgent_count),
         urgent_days=days,

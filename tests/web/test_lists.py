@@ -451,3 +451,20 @@ def test_the_overdue_words_count_days() -> None:
         == f"{today - timedelta(days=5):%d.%m.%Y}"
     )
     assert urgent_date(None) == "–"
+
+
+def test_the_start_page_lists_only_weeks_still_to_be_allocated(client: TestClient) -> None:
+    """Last week's run goes stale with every change of the data (the version is global); once
+    this week is imported, last week is done and the start page stops asking to run it."""
+    token = _import(client)
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48"})
+    wait_for(client, r.headers["location"], "Unge uden bolig i denne kørsel")
+    assert "Alle importerede uger er kørt på de nyeste data." in client.get("/").text
+    uploads = fixture_uploads()
+    policy = (NAESTVED / "policy.toml").read_text().replace('"2026-11-23"', '"2026-11-30"')
+    uploads = [u if u[1][0] != "policy.toml" else ("files", ("policy.toml", policy.encode(),
+               "text/plain")) for u in uploads]  # fmt: skip
+    assert client.post("/anvisning/import", data={"csrf_token": token},
+                       files=uploads).status_code == 303  # fmt: skip
+    todo = re.search(r'<li id="todo-stale"[^>]*>(.*?)</li>', client.get("/").text, re.S)[1]
+    assert "uge 49, 2026 (ikke kørt)" in todo and "uge 48" not in todo
