@@ -61,11 +61,12 @@ def test_a_stale_run_says_so_on_the_start_page_the_runs_and_the_run(
     assert "forældet — kør ugen igen" in page.get_by_role("alert").inner_text()
     page.goto(f"/anvisning/koersler/{run['id']}")
     shot(page, "17-stale-run", check=False)
-    # An offer from it is refused, in Danish, naming the newer data.
-    offer = page.locator("tr[id^=forslag-]").first.get_by_role("button", name="Giv tilbud")
-    if offer.count():
-        offer.click()
-        assert "er forældet — kør ugen igen" in page.get_by_role("alert").first.inner_text()
+    # A stale run offers nothing (an offer from it would be refused): no offer buttons, no
+    # batch form, and the page says to run the week again.
+    assert page.locator("tr[id^=forslag-]").count() > 0
+    assert page.locator("tr[id^=forslag-] button", has_text="Giv tilbud").count() == 0
+    assert page.locator("#batch-offer").count() == 0
+    assert "kør ugen igen for at give tilbud" in page.locator("#no-offers-stale").inner_text()
 
 
 def test_the_quota_report_page_and_its_downloads(server: str, open_as: Any) -> None:

@@ -468,3 +468,23 @@ def test_the_start_page_lists_only_weeks_still_to_be_allocated(client: TestClien
                        files=uploads).status_code == 303  # fmt: skip
     todo = re.search(r'<li id="todo-stale"[^>]*>(.*?)</li>', client.get("/").text, re.S)[1]
     assert "uge 49, 2026 (ikke kørt)" in todo and "uge 48" not in todo
+
+
+def test_a_stale_run_offers_nothing_and_an_offer_sent_from_an_older_page_is_refused(
+    client: TestClient,
+) -> None:
+    token = _import(client)
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48"})
+    page = wait_for(client, r.headers["location"], "Unge uden bolig i denne kørsel")
+    proposal = int(re.search(r'name="proposal_id" value="(\d+)"', page)[1])
+    assert 'id="batch-offer"' in page and ">Giv tilbud</button>" in page
+    client.post("/anvisning/import", data={"csrf_token": token}, files=fixture_uploads())
+    stale = client.get(r.headers["location"]).text
+    assert 'id="batch-offer"' not in stale and ">Giv tilbud</button>" not in stale
+    assert 'name="proposal_id"' not in stale
+    assert "kør ugen igen for at give tilbud" in stale
+    # the page opened before the import still has the button: its offer is refused in Danish
+    refused = client.post("/anvisning/tilbud", data={"csrf_token": token, "proposal_id": proposal})
+    assert refused.status_code == 409 and "forældet — kør ugen igen" in refused.text
+    with Session(db.get_engine()) as session:
+        assert session.exec(select(Offer)).first() is None
