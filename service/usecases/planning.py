@@ -527,9 +527,18 @@ def compare_jobs(session: Session, job_ids: list[int]) -> list[dict[str, Any]]:
         for sr in [*result.baselines, *result.scenarios]:
             columns.append(
                 {"job": job_id, "name": sr.name, "baseline": sr.baseline is None,
-                 "kpis": sr.kpis()}
+                 "kpis": sr.kpis(), "base": sr.spec.get("base"),
+                 "horizon_weeks": sr.spec.get("horizon_weeks"),
+                 "replications": len(sr.replications)}
             )  # fmt: skip
     return columns
+
+
+def mixed_premises(columns: list[dict[str, Any]]) -> list[str]:
+    """The premises (``base``, ``horizon_weeks``) on which the compared columns differ: their
+    figures then answer different questions (another week's pool, another period), and the
+    comparison page says so."""
+    return [key for key in ("base", "horizon_weeks") if len({c[key] for c in columns}) > 1]
 
 
 def finished_jobs(session: Session, limit: int = 30) -> list[ScenarioJob]:

@@ -41,6 +41,7 @@ from ..usecases.planning import (
     job_result,
     job_table,
     kpi_bars,
+    mixed_premises,
     start_job,
 )
 from . import texts
@@ -165,6 +166,8 @@ _OPTIONS = {  # a field's choices → the catalogue table that names them in Dan
     "preset": texts.PRESETS,
 }
 FIELD_LABELS = texts.table("scenario_field")
+# What each compared column was simulated on, shown above its figures.
+PREMISES = ("base", "horizon_weeks", "replications")
 KIND_LABELS = texts.table("scenario_kind")
 GROUPS = texts.table("group")
 FAIRNESS = texts.table("fairness")
@@ -391,6 +394,8 @@ def compare_page(
             columns=columns,
             titles=scenario_titles(),
             value_rows=value_rows,
+            premises=[(k, texts.label(FIELD_LABELS, k)) for k in PREMISES],
+            mixed=[texts.label(FIELD_LABELS, k) for k in mixed_premises(columns)],
             fairness=fairness,
             query="&".join(f"koersel={i}" for i in dict.fromkeys(ids)),
             max_jobs=MAX_COMPARED_JOBS,

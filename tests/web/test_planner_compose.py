@@ -68,6 +68,18 @@ def test_a_composed_scenario_runs_and_is_compared_side_by_side(client: TestClien
     assert housed and len(re.findall(r'<td class="num">\d+,\d \[', housed.group(1))) == 4
     assert 'data-kpi="still_housed_at_horizon"' in table
     assert 'data-group="street"' in compare and "(monitorering)" in compare
+    # each column says what it was simulated on; the same premises raise no warning
+    for key, cell in (("base", "naestved"), ("horizon_weeks", "4"), ("replications", "2")):
+        row = re.search(rf'<tr data-premise="{key}"[^>]*>(.*?)</tr>', table, re.S)
+        assert row and row.group(1).count(f'<td class="num">{cell}</td>') == 4, key
+    assert 'id="mixed-premises"' not in compare
+    status, url, _ = _compose(client, token, horizon_weeks="3", **form)
+    wait_for(client, url, DONE)
+    third = int(url.rsplit("/", 1)[1])
+    mixed = client.get(f"/planlaegning/sammenlign?koersel={second}&koersel={third}").text
+    notice = re.search(r'<p class="notice error" role="status" id="mixed-premises">(.*?)</p>',
+                       mixed, re.S)  # fmt: skip
+    assert notice and "forskellige i »Uger der simuleres«)" in notice.group(1)
     png = client.get(f"/planlaegning/sammenlign/figur/housed.png?koersel={first}&koersel={second}")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     assert client.get("/planlaegning/sammenlign/figur/nope.png").status_code == 404
