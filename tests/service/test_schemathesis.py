@@ -39,6 +39,7 @@ CONTENT_422 = {
     "/api/v1/missing-youths/confirm": "the reason other needs a text that is not blank",
     "/api/v1/offers/{offer_id}/consent": "a blank guardian or a consent dated after today",
     "/api/v1/claims": "a claim needs a quota group on record and a date it can count from",
+    "/api/v1/youths/{ref}/erase": "a reason with a NUL character or a CPR number is 422 (kept)",
 }
 
 
