@@ -149,14 +149,13 @@ def register_youth(
     """A new waiting youth from the import's columns (``values``: column -> value, or ``raw``:
     a one-row youths.csv); 409 when the reference exists. Audited, committed."""
     row = _cells(values or {}, YOUTH_COLUMNS, "youths.csv") if raw is None else None
+    if row is not None:  # said first: no other correction can make the registration right
+        _refuse_erased(session, str(row.get("ref") or "").strip())
     youth = _read_one(session, "youths.csv", row, raw)
     assert isinstance(youth, Youth)
     if session.exec(select(YouthRecord.id).where(YouthRecord.ref == youth.ref)).first():
         raise ConflictError(problem=Problem("ref", "youth_exists", {"ref": youth.ref}))
-    erased = erased_on_request(session, [youth.ref]).get(youth.ref)
-    if erased is not None:  # GDPR Art. 17: the erasure is not undone by a registration
-        params = {"cell": youth.ref, "erased_on": erased.erased_at.date()}
-        raise ConflictError(problem=Problem("ref", "ref_erased", params, namespace="case"))
+    _refuse_erased(session, youth.ref)
     record = YouthRecord(**{k: _plain(v) for k, v in asdict(youth).items()})
     session.add(record)
     session.flush()
@@ -165,6 +164,15 @@ def register_youth(
     session.commit()
     session.refresh(record)
     return record
+
+
+def _refuse_erased(session: Session, ref: str) -> None:
+    """ConflictError when ``ref`` is a youth erased on request (GDPR Art. 17): a registration
+    does not undo the erasure (``usecases.gdpr``)."""
+    erased = erased_on_request(session, [ref]).get(ref) if ref else None
+    if erased is not None:
+        params = {"cell": ref, "erased_on": erased.erased_at.date()}
+        raise ConflictError(problem=Problem("ref", "ref_erased", params, namespace="case"))
 
 
 def edit_youth(session: Session, actor: str, ref: str, changes: Mapping[str, Any]) -> YouthRecord:

@@ -299,10 +299,12 @@ def render_run(
     chosen: frozenset[int] = frozenset(),
     expires: str = "",
     query: QueryParams | None = None,
+    override: dict[str, Any] | None = None,
 ) -> Response:
     """The run page: proposals, the youths not housed (each a list with search, filters, sort
     and pages), the allocator's decisions for the week, the difference from the run before, and
-    the forms to decide, to offer the chosen proposals and to offer outside them."""
+    the forms to decide, to offer the chosen proposals and to offer outside them (``override``:
+    that form's values sent, shown again after a refusal)."""
     run = _run_or_404(session, run_id)
     matches = unmatched = None
     areas: list[tuple[str, str]] = []
@@ -342,6 +344,7 @@ def render_run(
             expiry_first=first.isoformat(),
             expiry_last=last.isoformat(),
             back=str(source) if run.status == WorkStatus.DONE.value else "",
+            override_form=override or {},
             **decision_context(session, run),
         ),
         status_code=status,

@@ -111,9 +111,15 @@ def offer_outside(
     dispensations: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     check_csrf(user, csrf_token)
+    sent = {"youth_ref": youth_ref, "dwelling_ref": dwelling_ref, "reason": reason, "text": text,
+            "dispensations": list(dispensations or [])}  # fmt: skip
+
+    def refused(errors: list[str], status: int) -> Response:  # the form keeps what was typed
+        return render_run(request, session, user, run_id, errors=errors, status=status,
+                          override=sent)  # fmt: skip
+
     if reason not in {r.value for r in OverrideReason}:
-        errors = ["Vælg en begrundelse for tilbuddet uden for forslaget."]
-        return render_run(request, session, user, run_id, errors=errors, status=422)
+        return refused(["Vælg en begrundelse for tilbuddet uden for forslaget."], 422)
     try:
         offer = make_override(
             session, week, youth_ref.strip(), dwelling_ref.strip(), OverrideReason(reason), text,
@@ -121,11 +127,10 @@ def offer_outside(
         )  # fmt: skip
     except InvalidRequest as exc:
         session.rollback()
-        return render_run(request, session, user, run_id, errors=exc.texts("da"), status=422)
+        return refused(exc.texts("da"), 422)
     except (ConflictError, NotFoundError) as exc:
         session.rollback()
         why = exc.text("da") if isinstance(exc, ConflictError) else None
-        message = why or "Den unge venter ikke, eller boligen er ikke ledig i ugen."
-        return render_run(request, session, user, run_id, errors=[message], status=409)
+        return refused([why or "Den unge venter ikke, eller boligen er ikke ledig i ugen."], 409)
     session.commit()
     return RedirectResponse(f"/anvisning/tilbud?udfoert=created#tilbud-{offer.id}", 303)

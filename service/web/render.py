@@ -47,17 +47,21 @@ def dk_date(value: Any) -> str:
     return str(value)
 
 
-def urgent_date(value: date | None, open_case: bool = True) -> Markup:
+def urgent_date(value: date | None, open_case: bool = True, *, brackets: bool = True) -> Markup:
     """A youth's urgent-by date; once it has passed while the case is open (waiting, offered)
-    the page says so beside it ("overskredet for 3 dage siden"), so the allocator sees who is
-    overdue without counting days. "–" without a date."""
+    the page says so beside it ("overskredet med 3 dage"), so the allocator sees who is overdue
+    without counting days. "–" without a date. ``brackets=False``: the date and the words in
+    one pair of brackets, for a list that brackets the date already ("U1 (16.11.2026,
+    overskredet med 3 dage)"); else "16.11.2026 (overskredet med 3 dage)"."""
     if value is None:
         return Markup("–")
     shown = escape(dk_date(value))
     late = (local_today() - value).days
     if not open_case or late <= 0:
-        return Markup(shown)
+        return Markup(shown if brackets else f"({shown})")
     words = escape(_text("page.urgent_overdue", "da", days=late))
+    if not brackets:
+        return Markup(f'({shown}, <strong class="overdue">{words}</strong>)')
     return Markup(f'{shown} <strong class="overdue">({words})</strong>')
 
 

@@ -43,6 +43,12 @@ YOUTH_FILTERS = {
 }
 
 
+def _urgent_by(standing: list[Any]) -> Any:
+    """The urgent-by date of an urgent youth (its priority standing), else None."""
+    return next((s.params["by"] for s in standing
+                 if s.criterion == "urgency" and s.params.get("urgent")), None)  # fmt: skip
+
+
 @router.get("/unge")
 def youth_list(request: Request, session: SessionDep, user: PersonReaderUser) -> Response:
     """Allocators and admins see every youth; case workers only those of their own teams.
@@ -138,6 +144,7 @@ async def youth_page(
             nearest_miss=miss,
             what_would_help=need.text("da") if need else None,
             standing=[s.text("da") for s in page.standing],
+            urgent_by=_urgent_by(page.standing),
             this_week=eligible,
             run_weeks=weeks,
             allocator=allocator,

@@ -490,8 +490,8 @@ CASE: dict[str, Entry] = {
         "imported again; leave the row out, or give the youth a new reference if they have "
         "applied again",
         "da": "{cell:q} blev slettet efter anmodning (GDPR) den {erased_on}, og oplysningerne "
-        "må ikke indlæses igen. Udelad rækken, eller giv den unge en ny reference, hvis de har "
-        "søgt igen.",
+        "må ikke indlæses igen. Udelad den unge, eller giv den unge en ny reference, hvis den "
+        "unge har søgt igen.",
     },
     "case.ref_too_long": {
         "en": "{cell:q} is longer than {max:plain} characters",
@@ -1546,7 +1546,7 @@ PAGES: dict[str, Entry] = {
             "size_m2": ("Størrelse (m²)", "Size (m²)"),
             "area": ("Område", "Area"),
             "department": ("Afdeling", "Department"),
-            "accessible": ("Tilgængelig bolig", "Accessible"),
+            "accessible": ("Handicapvenlig bolig", "Accessible"),
             "benefit_restricted": (
                 "Kombineret/fleksibel udlejning (ikke kontanthjælp)",
                 "Combined/flexible letting (no cash benefit)",
@@ -1732,7 +1732,7 @@ PAGES: dict[str, Entry] = {
             "monthly_cost": ("Husleje i alt pr. måned", "Monthly cost"),
             "deposit": ("Indskud", "Deposit"),
             "pets": ("Husdyr", "Pets"),
-            "accessible": ("Tilgængelig", "Accessible"),
+            "accessible": ("Handicapvenlig", "Accessible"),
             "available_from": ("Ledig fra", "Available from"),
             "contact": ("Kontakt", "Contact"),
             "fit": ("Pasform", "Fit"),
@@ -2252,7 +2252,7 @@ DWELLING_FIELDS = _words(
         "utilities": ("Aconto", "Utilities"),
         "deposit": ("Indskud", "Deposit"),
         "pets": ("Husdyr tilladt", "Pets allowed"),
-        "accessible": ("Tilgængelig", "Accessible"),
+        "accessible": ("Handicapvenlig", "Accessible"),
         "available_from": ("Ledig fra", "Available from"),
         "benefit_restricted": ("Kombineret udlejning", "Combined letting"),
         "address": ("Adresse", "Address"),

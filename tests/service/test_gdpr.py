@@ -331,6 +331,9 @@ def test_an_erased_youth_is_not_imported_or_registered_again(client: TestClient)
                   "rent_ceiling": "5000", "support_method": "none"}  # fmt: skip
     r = client.post("/api/v1/youths", json=registered, headers=alloc)
     assert r.status_code == 409 and "erased on request" in r.text, r.text
+    # said before any other problem of the form: no correction would make it right
+    r = client.post("/api/v1/youths", json={**registered, "support_method": ""}, headers=alloc)
+    assert r.status_code == 409 and "erased on request" in r.text, r.text
     assert client.get(f"/api/v1/youths/{REF}", headers=alloc).status_code == 404
     # another youth's reference is registered as ever
     r = client.post("/api/v1/youths", json={**registered, "ref": REF + "-NY"}, headers=alloc)

@@ -430,7 +430,10 @@ def test_an_open_case_past_its_urgent_by_date_is_marked_overdue(client: TestClie
         refs = waiting.ref, withdrawn.ref
     marked = f'{late:%d.%m.%Y} <strong class="overdue">(overskredet med 3 dage)</strong>'
     todo = re.search(r'<li id="todo-urgent"[^>]*>(.*?)</li>', client.get("/").text, re.S)[1]
-    assert f"{refs[0]}</a> ({marked})" in todo
+    assert (f'{refs[0]}</a> ({late:%d.%m.%Y}, <strong class="overdue">overskredet med 3 dage'
+            "</strong>)") in todo  # fmt: skip
+    youth_page = client.get(f"/unge/{refs[0]}").text
+    assert f'<dd id="urgent-by">{marked}</dd>' in youth_page
     listed = client.get(f"/unge?q={refs[0]}").text
     assert marked in listed
     other = client.get(f"/unge?q={refs[1]}&status=withdrawn").text
@@ -488,3 +491,29 @@ def test_a_stale_run_offers_nothing_and_an_offer_sent_from_an_older_page_is_refu
     assert refused.status_code == 409 and "forældet — kør ugen igen" in refused.text
     with Session(db.get_engine()) as session:
         assert session.exec(select(Offer)).first() is None
+
+
+def test_a_refused_offer_outside_the_proposal_keeps_the_form_filled(client: TestClient) -> None:
+    token = _import(client)
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48"})
+    run_url = r.headers["location"]
+    page = wait_for(client, run_url, "Unge uden bolig i denne kørsel")
+    run_id = int(run_url.rsplit("/", 1)[1])
+    youth, unit = re.search(r'data-youth="(U\d+)" data-dwelling="(B\d+)"', page).groups()
+    pinned = client.post("/anvisning/uger/2026-W48/beslutninger", data={
+        "csrf_token": token, "run_id": run_id, "kind": "pin", "youth_ref": youth,
+        "unit_ref": unit, "reason": "aftalt på mødet"})  # fmt: skip
+    assert pinned.status_code == 303, pinned.text
+    other = next(b for b in re.findall(r'data-dwelling="(B\d+)"', page) if b != unit)
+    sent = {"csrf_token": token, "run_id": run_id, "week": "2026-W48", "youth_ref": youth,
+            "dwelling_ref": other, "reason": "continuity", "text": "kender området godt",
+            "dispensations": "area_excluded"}  # fmt: skip
+    refused = client.post("/anvisning/tilbud/uden-for-forslag", data=sent)
+    assert refused.status_code == 409
+    assert f"Den unge &#39;{youth}&#39; er fastlåst til bolig &#39;{unit}&#39;" in refused.text
+    form = refused.text[refused.text.index('id="uden-for-forslag"') :]
+    assert f'name="youth_ref" required maxlength="64" value="{youth}"' in form
+    assert f'name="dwelling_ref" required maxlength="64" value="{other}"' in form
+    assert '<option value="continuity" selected>' in form
+    assert ">kender området godt</textarea>" in form
+    assert 'value="area_excluded" checked>' in form
