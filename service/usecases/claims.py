@@ -181,7 +181,7 @@ def record_claim(session: Session, actor: str, claim: ClaimInput) -> ClaimRecord
     session.flush()
     audit(session, actor, "claim.record", "claim", str(record.id),
           f"{claim.organisation}/{claim.dwelling_type}")  # fmt: skip
-    bump_pool_version(session, "claim.record", week.week, pool=dwelling is not None)
+    bump_pool_version(session, "claim.record", week.week)  # the queue reads the claims left
     return record
 
 
@@ -207,7 +207,6 @@ def withdraw_claim(session: Session, actor: str, claim_id: int) -> ClaimRecord:
         raise ConflictError(problem=Problem("claim", "claim_withdrawn", {"id": claim_id}))
     session.refresh(record)
     dwelling = _dwelling(session, record.week, record.dwelling_ref, record.organisation)
-    freed = False
     if dwelling is not None and dwelling.status == DwellingStatus.LET.value:
         signed = session.exec(
             select(func.count())
@@ -221,10 +220,9 @@ def withdraw_claim(session: Session, actor: str, claim_id: int) -> ClaimRecord:
         if not signed:  # the claim took it out of its week: it is vacant again
             dwelling.status = DwellingStatus.VACANT.value
             session.add(dwelling)
-            freed = True
     audit(session, actor, "claim.withdraw", "claim", str(claim_id),
           f"{record.organisation}/{record.dwelling_type}")  # fmt: skip
-    bump_pool_version(session, "claim.withdraw", record.week, pool=freed)
+    bump_pool_version(session, "claim.withdraw", record.week)  # the queue reads the claims left
     session.flush()
     return record
 

@@ -666,7 +666,8 @@ def pool_case(session: Session, weeks_back: int = 12) -> tuple[Case, list[str]] 
     """The queue's view: every youth (with their statuses) over the latest week's vacancies and
     the dwellings of the ``weeks_back`` weeks before it, under the latest week's policy; the
     teams' caseloads count the slots open offers hold, as a run's do (a team whose last slot
-    an offer holds was once shown to its case workers as blocking nobody)."""
+    an offer holds was once shown to its case workers as blocking nobody), and the quota groups
+    the claims left (a youth whose every dwelling lies in a group with none left is blocked)."""
     policies = session.exec(select(WeekPolicy).order_by(col(WeekPolicy.week).desc())).all()
     if not policies:
         return None
@@ -680,11 +681,14 @@ def pool_case(session: Session, weeks_back: int = 12) -> tuple[Case, list[str]] 
     ).all():
         latest[d.ref] = d
     teams = ledger.net_team_rows(session)  # a slot held by an open offer is taken (as in runs)
+    # The § 59 claims left now, as a run counts them (claims since the report, offers' holds):
+    # the queue's ``quota_exhausted`` block, never its position.
+    quotas = ledger.net_quota_rows(session, stored_policy(policies[0]))
     files = {
         "youths.csv": _table(YOUTH_COLUMNS, list(youths)),
         "units.csv": _table(UNIT_COLUMNS, [latest[k] for k in sorted(latest)]),
         "support.csv": _table(SUPPORT_COLUMNS, teams),
-        "quotas.csv": _table(QUOTA_COLUMNS, []),
+        "quotas.csv": _table(QUOTA_COLUMNS, quotas),
         "policy.toml": policies[0].policy_toml.encode(),
     }
     return read_case_files(files), [y.status for y in youths]

@@ -6,8 +6,10 @@ is 1 + the number of waiting youths of higher priority (``Policy.priority_key``)
 eligible for at least one dwelling of the pool that this youth is eligible for. Position 1 means
 nobody ahead competes for any dwelling the youth fits.
 
-Besides the rules, two capacity blocks are reported and not counted in the position: the youth's
-CTI/ACT team having no free slot, and support not being in place (ICM without a team).
+Besides the rules, capacity blocks are reported and not counted in the position: the youth's
+CTI/ACT team having no free slot, support not being in place (ICM without a team), and the § 59
+quota (almenboligloven § 59 stk. 3 [003:463]) having no claim left in the group of any dwelling
+the youth fits (``quota_exhausted``: the run would say the same of them this week).
 """
 
 from __future__ import annotations
@@ -92,6 +94,13 @@ class QueueModel:
         self.starts = np.searchsorted(self.elig.youth_idx, np.arange(n + 1))
         self.teams = case.team_by_name()
         self.columns = columns(case)
+        # Dwellings in a quota group with no claim left this run (a dwelling outside every
+        # group has no limit), as ``solver.engine.build`` makes the groups.
+        full = {key for key, q in case.quota_by_key().items()
+                if q.remaining(case.policy.default_quota_rate) == 0}  # fmt: skip
+        self.quota_full = np.array(
+            [(u.organisation, u.dwelling_type) in full for u in case.units], dtype=bool
+        )
 
     def standing(self, youth_ref: str) -> list[Standing]:
         """Where the youth stands on each criterion of the policy's priority scheme."""
@@ -113,6 +122,8 @@ class QueueModel:
         # A full team blocks a youth who waits (an offered youth's own offer holds their slot).
         if self.waiting[i] and team is not None and case.policy.free_slots(team) == 0:
             blocks.append("support_capacity")
+        if self.waiting[i] and mine.any() and self.quota_full[mine].all():
+            blocks.append("quota_exhausted")
         miss, helps = _nearest_miss(case, i, self.columns)
         return QueueInfo(
             youth_ref=youth_ref,

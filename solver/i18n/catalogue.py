@@ -345,6 +345,10 @@ BLOCKS = _words(
     "block",
     {
         "support_capacity": ("CTI/ACT-teamet har ingen ledig plads", "No free CTI/ACT slot"),
+        "quota_exhausted": (
+            "Anvisningskvoten er opbrugt for alle de boliger, den unge passer til",
+            "The allocation quota is used up for every dwelling the youth fits",
+        ),
         "support_not_in_place": ("ICM-støtte er ikke på plads", "ICM support is not in place"),
     },
 )

@@ -357,3 +357,37 @@ def test_a_report_carried_into_the_next_files_unchanged_keeps_counting_the_claim
     }
     import_files(client, headers, counted)  # the organisation's new count includes the claim
     assert org_a() == (1, 1)
+
+
+def test_a_youth_whose_every_dwelling_has_no_quota_claim_left_is_blocked_in_the_queue(
+    client: TestClient,
+) -> None:
+    """OrgA/family allows 2 claims; Z01 (31, outside the youth dwellings' age band) fits only
+    OrgA's family dwellings. Two claims made by phone use the quota up: Z01's queue says so
+    (``quota_exhausted``, as the next run's reason would), Y01 (who also fits OrgB's youth
+    dwellings, outside any quota) is not blocked; withdrawing a claim lifts the block."""
+    headers = auth(client, "alloc")
+    case = files()
+    case["youths.csv"] += "Z01,1995-01-01,2025-03-01,couch,job,16000,,none,1,false,none,,,,,,,\n"
+    import_files(client, headers, case)
+
+    def blocks(ref: str) -> list[str]:
+        return client.get(f"/api/v1/youths/{ref}/queue", headers=headers).json()["blocks"]
+
+    assert blocks("Z01") == [] and blocks("Y01") == []
+    claims = []
+    for ref in ("X-201", "X-202"):
+        body = {"organisation": "OrgA", "dwelling_type": "family", "department": "OrgA-9",
+                "dwelling_ref": ref, "claimed_on": local_today().isoformat(),
+                "note": "anvist pr. telefon"}  # fmt: skip
+        r = client.post("/api/v1/claims", json=body, headers=headers)
+        assert r.status_code == 201, r.text
+        claims.append(r.json()["id"])
+    assert blocks("Z01") == ["quota_exhausted"]
+    assert blocks("Y01") == []
+    run = client.post("/api/v1/runs", json={"week": WEEK, "force": True}, headers=headers)
+    done = wait_for_run(client, run.json()["id"], headers)
+    proposals = client.get(f"/api/v1/runs/{done['id']}/proposals", headers=headers).json()
+    assert next(p for p in proposals if p["youth_ref"] == "Z01")["reason"] == "quota_exhausted"
+    assert client.post(f"/api/v1/claims/{claims[0]}/withdraw", headers=headers).status_code == 200
+    assert blocks("Z01") == []
