@@ -592,7 +592,8 @@ def _report_year(session: Any, aar: int | None) -> tuple[int, list[int]]:
     return (aar if aar is not None else years[0]), years
 
 
-ReportYear = Annotated[int | None, Query(ge=2000, le=2100)]
+YEARS = (2000, 2100)  # the years a report may ask for
+ReportYear = Annotated[int | None, Query(ge=YEARS[0], le=YEARS[1])]
 
 
 def _report_table(lines: list[Any]) -> tuple[list[str], list[list[Any]]]:
@@ -611,15 +612,31 @@ def _report_table(lines: list[Any]) -> tuple[list[str], list[list[Any]]]:
 
 @router.get("/kvoterapport")
 def quota_report_page(
-    request: Request, session: SessionDep, user: AggregateUser, aar: ReportYear = None
+    request: Request,
+    session: SessionDep,
+    user: AggregateUser,
+    aar: Annotated[int | None, Query(ge=-(10**6), le=10**6)] = None,
 ) -> Response:
     """The quota report for a year: per organisation and dwelling type the vacancies reported,
-    claimed, allowed and the share used, with the CSV and Excel downloads."""
+    claimed, allowed and the share used, with the CSV and Excel downloads. A year outside
+    2000–2100 (a typed address) shows the latest year's report with a note, not an error page
+    without the report."""
+    note = None
+    if aar is not None and not YEARS[0] <= aar <= YEARS[1]:
+        note = text("page.report_year_outside", "da", year=aar, low=YEARS[0], high=YEARS[1])
+        aar = None
     year, years = _report_year(session, aar)
     return render(
         request,
         "allocator/quota_report.html",
-        context(request, user, year=year, years=years, lines=quota_report(session, year)),
+        context(
+            request,
+            user,
+            year=year,
+            years=years,
+            lines=quota_report(session, year),
+            year_note=note,
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from ..usecases.errors import (
 )
 from ..usecases.gdpr import TOMBSTONE_PREFIX, erase_youth, export_youth
 from ..usecases.overview import start_facts
+from ..usecases.texts import free_text_problems
 from . import texts
 from .audit_text import audit_detail, audit_ref
 from .common import AdminUser, AnyUser, SessionDep, context
@@ -304,9 +305,10 @@ def youth_erase(
 ) -> Response:
     """Erase the youth's personal data everywhere, once the admin typed the reference."""
     check_csrf(user, csrf_token)
-    error = None
-    if confirm.strip() != ref:
+    error, kept = None, ""
+    if confirm.strip() != ref:  # the reason comes back (screened: no CPR number is repeated)
         error = text("gdpr.confirm_mismatch", "da")
+        kept = reason if not free_text_problems(reason=reason) else ""
     elif not 1 <= len(reason.strip()) <= 500:
         error = text("gdpr.reason_required", "da")
     if error is None:
@@ -322,7 +324,8 @@ def youth_erase(
             error = " ".join(exc.texts("da"))
         else:
             return RedirectResponse(f"/admin/unge?slettet={erasure.tombstone}", status_code=303)
-    return _export_page(request, session, user, ref, erase_error=error, status=400)
+    return _export_page(request, session, user, ref, erase_error=error, erase_reason=kept,
+                        status=400)  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- admin: audit log

@@ -1820,6 +1820,12 @@ PAGES: dict[str, Entry] = {
         "en": "{text:q} is not a week: write 48, week 48 or 2026-W48",
         "da": "{text:q} er ikke en uge. Skriv fx 48, uge 48 eller 2026-W48.",
     },
+    "page.report_year_outside": {
+        "en": "There is no report for {year:plain}: a year from {low:plain} to {high:plain}. "
+        "Showing the latest year.",
+        "da": "Der findes ingen rapport for {year:plain}: vælg et år fra {low:plain} til "
+        "{high:plain}. Her er det seneste år.",
+    },
     "page.urgent_overdue": {
         "count": "days",
         "en": {"one": "overdue by 1 day", "other": "overdue by {days} days"},

@@ -536,6 +536,13 @@ def test_an_admin_erases_a_youth_from_the_page_once_the_reason_and_reference_are
         assert text(code, "da") in r.text.replace("&#39;", "'"), code
         assert f'action="{url}"' in r.text  # said on the youth's page, by the form
         assert client.get(f"/admin/unge/{ref}").status_code == 200  # still there
+    # a wrong confirmation keeps the reason typed (one holding a CPR number is never repeated)
+    r = client.post(url, data={"csrf_token": token, "reason": "anmodning fra borgeren",
+                                "confirm": "forkert"})  # fmt: skip
+    assert 'value="anmodning fra borgeren"' in r.text
+    r = client.post(url, data={"csrf_token": token, "reason": "cpr 0306021234",
+                                "confirm": "forkert"})  # fmt: skip
+    assert "0306021234" not in r.text
     r = client.post(url, data={"csrf_token": token, "reason": "anmodning fra borgeren",
                                 "confirm": ref})  # fmt: skip
     assert r.status_code == 303 and r.headers["location"].startswith("/admin/unge?slettet=slettet-")
@@ -716,3 +723,17 @@ def test_the_youth_forms_errors_name_no_column_or_file(client: TestClient) -> No
     assert "skal være tom, når støttemetoden er »Ingen«" in said
     for code in ("referred_on", "support.csv", "support_method", "none"):
         assert code not in said, code
+
+
+def test_a_quota_report_year_out_of_range_shows_the_latest_report_with_a_note(
+    client: TestClient,
+) -> None:
+    _import(client)
+    latest = client.get("/kvoterapport").text
+    year = re.search(r"<h1>Kvoterapport (\d{4})</h1>", latest)[1]
+    page = client.get("/kvoterapport?aar=1999")
+    assert page.status_code == 200 and f"<h1>Kvoterapport {year}</h1>" in page.text
+    note = re.search(r'<p class="notice error" role="status" id="year-note">(.*?)</p>', page.text)
+    assert note and "ingen rapport for 1999: vælg et år fra 2000 til 2100" in note[1]
+    assert 'id="kvoterapport"' in page.text  # the report itself, not an error page
+    assert client.get("/kvoterapport?aar=abc").status_code == 400  # not a year at all
