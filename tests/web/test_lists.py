@@ -517,3 +517,35 @@ def test_a_refused_offer_outside_the_proposal_keeps_the_form_filled(client: Test
     assert '<option value="continuity" selected>' in form
     assert ">kender området godt</textarea>" in form
     assert 'value="area_excluded" checked>' in form
+
+
+def test_the_run_page_tells_decisions_made_after_it_and_those_revoked_since(
+    client: TestClient,
+) -> None:
+    token = _import(client)
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48"})
+    first_url = r.headers["location"]
+    page = wait_for(client, first_url, "Unge uden bolig i denne kørsel")
+    first = int(first_url.rsplit("/", 1)[1])
+    youth, unit = re.search(r'data-youth="(U\d+)" data-dwelling="(B\d+)"', page).groups()
+    client.post("/anvisning/uger/2026-W48/beslutninger", data={
+        "csrf_token": token, "run_id": first, "kind": "pin", "youth_ref": youth,
+        "unit_ref": unit, "reason": "aftalt på mødet"})  # fmt: skip
+    page = client.get(first_url).text
+    assert "Ugens beslutninger i kraft (1)" in page
+    assert "Truffet efter kørslen: med i næste kørsel." in page
+    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48", "force": "1"})
+    second_url = r.headers["location"]
+    page = wait_for(client, second_url, "Unge uden bolig i denne kørsel")
+    assert "Truffet efter kørslen" not in page  # the second run solved with it
+    decision = int(re.search(r'action="/anvisning/beslutninger/(\d+)/tilbagekald"', page)[1])
+    revoked = client.post(f"/anvisning/beslutninger/{decision}/tilbagekald",
+                          data={"csrf_token": token, "run_id": second_url.rsplit("/", 1)[1]})  # fmt: skip
+    assert revoked.status_code == 303
+    page = client.get(second_url).text
+    assert "Ugens beslutninger i kraft (0)" in page and "Ingen beslutninger i kraft." in page
+    since = re.search(r'<ul id="revoked-since">(.*?)</ul>', page, re.S)
+    assert since and youth in since[1] and unit in since[1] and "tilbagekaldt" in since[1]
+    assert "af alloc" in since[1]
+    # the first run never had it: nothing to say there
+    assert 'id="revoked-since"' not in client.get(first_url).text
