@@ -155,7 +155,7 @@ def register_youth(
     assert isinstance(youth, Youth)
     if session.exec(select(YouthRecord.id).where(YouthRecord.ref == youth.ref)).first():
         raise ConflictError(problem=Problem("ref", "youth_exists", {"ref": youth.ref}))
-    _refuse_erased(session, youth.ref)
+    _refuse_erased(session, youth.ref)  # the reference as the reader reads it (trimmed, a raw row)
     record = YouthRecord(**{k: _plain(v) for k, v in asdict(youth).items()})
     session.add(record)
     session.flush()

@@ -245,7 +245,7 @@ def make_override(
     granted = [r for r in dispensations if r in rules_rejecting(case, i, j)]
     offer = _open(session, youth, dwelling, week, actor, expiry_days, override_reason=reason.value,
                   override_text=text, dispensations=granted)  # fmt: skip
-    _refuse_breaking_pins(session, week)
+    _refuse_breaking_pins(session, week, case)
     bump_pool_version(session, "offer.override", week)
     detail = f"{reason.value}; dispensations: {', '.join(granted) or 'none'}"
     audit(session, actor, "offer.override", "offer", str(offer.id), detail)
@@ -269,23 +269,36 @@ def _refuse_pinned_elsewhere(case: Case, youth_ref: str, dwelling_ref: str) -> N
             raise ConflictError(problem=Problem("dwelling_ref", "override_unit_pinned", params))
 
 
-def _refuse_breaking_pins(session: Session, week: str) -> None:
-    """ConflictError when, with the new offer's hold counted, a pin in force no longer has the
-    quota claim or the team slot it needs (the engine's check of the pins)."""
-    case = week_snapshot(session, week).case()
+def _pins_without_room(case: Case) -> dict[tuple[str | None, str | None, str], dict[str, Any]]:
+    """The pins of ``case`` that lack the quota claim or team slot they need (the engine's
+    check), by (youth, dwelling, code), each with the issue's parameters."""
     try:
         build_problem(case)
     except CaseError as exc:
         by_row = {d.row: d for d in case.decisions}
-        for issue in exc.issues:
-            pin = by_row.get(issue.row) if issue.file == "decisions.csv" else None
-            if pin is None or issue.code not in ("pin_team_full", "pin_group_full"):
-                continue
-            params = {"youth": pin.youth_ref, "unit": pin.unit_ref, **issue.params}
-            code = "override_takes_pin_slot" if issue.code == "pin_team_full" else (
-                "override_takes_pin_claim")  # fmt: skip
-            raise ConflictError(problem=Problem("dwelling_ref", code, params)) from None
-        raise
+        return {
+            (pin.youth_ref, pin.unit_ref, issue.code): dict(issue.params)
+            for issue in exc.issues
+            if issue.file == "decisions.csv"
+            and issue.code in ("pin_team_full", "pin_group_full")
+            and (pin := by_row.get(issue.row)) is not None
+        }
+    return {}
+
+
+def _refuse_breaking_pins(session: Session, week: str, before: Case) -> None:
+    """ConflictError when, with the new offer's hold counted, a pin in force no longer has the
+    quota claim or the team slot it needs and had it ``before`` the offer. A pin that lacked it
+    already (an import lowered a group, say) is the run's to set aside, not this offer's fault."""
+    had = _pins_without_room(before)
+    for (youth, unit, code), params in _pins_without_room(
+        week_snapshot(session, week).case()
+    ).items():
+        if (youth, unit, code) in had:
+            continue
+        kind = "override_takes_pin_slot" if code == "pin_team_full" else "override_takes_pin_claim"
+        raise ConflictError(problem=Problem("dwelling_ref", kind,
+                                            {"youth": youth, "unit": unit, **params}))  # fmt: skip
 
 
 def deposits(session: Session, offers: list[Offer]) -> dict[int, tuple[int | None, bool]]:

@@ -259,3 +259,17 @@ def test_an_override_that_would_defeat_a_pin_is_refused_naming_it(client: TestCl
         assert r.status_code == 200, r.text
     assert _override(client, headers, "Y02", "A2").status_code == 201
     assert _override(client, headers, "C02", "B2").status_code == 201
+
+
+def test_an_override_is_not_blamed_for_a_pin_that_lacked_room_already(client: TestClient) -> None:
+    """Two claims by phone took the pin's quota claim before the override: the run sets the
+    pin aside; an unrelated override (a youth dwelling outside any quota) is made as ever."""
+    headers = auth(client, "alloc")
+    import_files(client, headers, files())
+    _pin(client, headers, "Y06", "A3")
+    _claim(client, headers, "X-301")
+    _claim(client, headers, "X-302")
+    made = _override(client, headers, "Y01", "B1")
+    assert made.status_code == 201, made.text
+    run = _run(client, headers)
+    assert [p["code"] for p in run["set_aside"]] == ["pin_group_full"]
