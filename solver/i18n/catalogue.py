@@ -2226,12 +2226,12 @@ YOUTH_FIELDS = _words(
         "rent_ceiling": ("Huslejeloft (kr.)", "Rent ceiling (kr)"),
         "pet": ("Husdyr", "Pet"),
         "household_size": ("Husstandens størrelse", "Household size"),
-        "needs_accessible": ("Behov for tilgængelig bolig", "Needs an accessible dwelling"),
+        "needs_accessible": ("Behov for handicapvenlig bolig", "Needs an accessible dwelling"),
         "support_method": ("Støttemetode", "Support method"),
         "support_team": ("Støtteteam", "Support team"),
         "urgent_by": ("Haster senest", "Urgent by"),
         "preferred_areas": ("Ønskede områder", "Preferred areas"),
-        "excluded_areas": ("Udelukkede områder", "Excluded areas"),
+        "excluded_areas": ("Fravalgte områder", "Excluded areas"),
         "gender": ("Køn (kun til opfølgning)", "Gender (monitoring only)"),
         "greenlandic": ("Grønlandsk baggrund (kun til opfølgning)",
                         "Greenlandic background (monitoring only)"),
@@ -2243,7 +2243,7 @@ YOUTH_FIELDS = _words(
         "withdrawn_at": ("Udgået den", "Withdrawn at"),
         "withdrawn_by": ("Udgået, registreret af", "Withdrawn, recorded by"),
         "missing_since": ("Mangler i importen siden", "Missing from the import since"),
-        "updated_at": ("Oprettet", "Recorded"),
+        "updated_at": ("Senest ændret", "Last changed"),
     },
 )  # fmt: skip
 

@@ -523,6 +523,14 @@ def test_an_admin_erases_a_youth_from_the_page_once_the_reason_and_reference_are
     token = login(client, "admin")
     page = client.get(f"/admin/unge/{ref}")
     assert page.status_code == 200 and f'action="/admin/unge/{ref}/slet"' in page.text
+    # the record reads in the case format's order, the case's own fields after it
+    labels = re.findall(r'<tr><th scope="row">([^<]+)</th>', page.text)
+    assert labels[:4] == ["Sagsreference", "Fødselsdato", "Henvist", "Boligsituation"], labels
+    assert (
+        labels.index("Ansvarlig sagsbehandler")
+        < labels.index("Status")
+        < labels.index("Senest ændret")
+    )
     url = f"/admin/unge/{ref}/slet"
     cases = [
         ({"reason": "anmodning fra borgeren", "confirm": "forkert"}, "gdpr.confirm_mismatch"),
