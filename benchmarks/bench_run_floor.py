@@ -31,7 +31,6 @@ import json
 import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.bench_service import BIN, case_folder
+from benchmarks.bench_run_phases import imported_week
 
 TARGET = 1.5
 STEPS = ("request", "read", "bind", "engine", "store")
@@ -50,21 +49,13 @@ def _prepared(db: Path, name: str, tmp: Path) -> tuple[Any, str, dict[str, Any],
     week, the snapshot's stored columns and the proposal rows as tuples."""
     from sqlmodel import Session
 
-    from service.db import make_engine
     from service.models import Proposal
     from service.usecases import runs as run_module
     from service.usecases.data import files_json, snapshot_hash, week_snapshot
-    from service.usecases.imports import import_week
-    from solver.caseio.read import read_case
     from solver.engine.week import run_case
 
-    url = f"sqlite:///{db}"
-    env = {**os.environ, "BOLIGMATCH_DATABASE_URL": url, "BOLIGMATCH_SECRET_KEY": "s" * 40}
-    subprocess.run([str(BIN / "boligmatch"), "db", "upgrade"], env=env, check=True,
-                   capture_output=True)  # fmt: skip
-    engine = make_engine(url)
+    engine, week = imported_week(f"sqlite:///{db}", name, tmp)
     with Session(engine) as session:
-        week, _ = import_week(session, read_case(case_folder(name, tmp)), "bench")
         snapshot = week_snapshot(session, week)
     engine.dispose()
     case = snapshot.case()

@@ -46,16 +46,14 @@ from benchmarks.bench_service import BIN, case_folder
 PHASES = ("request", "snapshot", "case", "engine", "proposal rows", "insert", "rest")
 
 
-def measure(url: str, name: str, runs: int, tmp: Path) -> dict[str, float]:
-    """The median of each phase over ``runs`` runs of the case ``name``, in seconds."""
+def imported_week(url: str, name: str, tmp: Path) -> tuple[Any, str]:
+    """A database at ``url`` migrated by ``boligmatch db upgrade`` (a PostgreSQL one emptied
+    first) holding the case ``name`` imported as the service imports it: its engine and week."""
     from sqlmodel import Session
 
     from service.db import make_engine
-    from service.usecases import data
-    from service.usecases import runs as run_module
     from service.usecases.imports import import_week
     from solver.caseio.read import read_case
-    from solver.engine.week import run_case
 
     if url.startswith("postgresql"):
         reset_postgres(url)
@@ -65,6 +63,16 @@ def measure(url: str, name: str, runs: int, tmp: Path) -> dict[str, float]:
     engine = make_engine(url)
     with Session(engine) as session:
         week, _ = import_week(session, read_case(case_folder(name, tmp)), "bench")
+    return engine, week
+
+
+def measure(url: str, name: str, runs: int, tmp: Path) -> dict[str, float]:
+    """The median of each phase over ``runs`` runs of the case ``name``, in seconds."""
+    from service.usecases import data
+    from service.usecases import runs as run_module
+    from solver.engine.week import run_case
+
+    engine, week = imported_week(url, name, tmp)
 
     times: dict[str, float] = defaultdict(float)
 

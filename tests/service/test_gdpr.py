@@ -221,9 +221,9 @@ def test_a_youth_holding_an_open_offer_is_not_erased(client: TestClient) -> None
     assert client.get(f"/api/v1/youths/{REF}", headers=alloc).status_code == 200
 
 
-def test_retention_erases_closed_cases_and_old_snapshots(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _housed(client: TestClient) -> dict[str, Any]:
+    """The youth imported, matched by the week's run, offered, accepted and signed (a closed
+    case); the run."""
     _import(client)
     run = run_week(client)
     alloc = auth(client, "alloc")
@@ -234,6 +234,14 @@ def test_retention_erases_closed_cases_and_old_snapshots(
         assert (
             client.post(f"/api/v1/offers/{offer['id']}/{action}", headers=alloc).status_code == 200
         )
+    return run
+
+
+def test_retention_erases_closed_cases_and_old_snapshots(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = _housed(client)
+    alloc = auth(client, "alloc")
     from service import settings
     from service.usecases.gdpr import apply_retention
 
@@ -344,14 +352,8 @@ def test_a_youth_erased_by_retention_may_come_back(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Retention erases a closed case; a youth who comes back years later is a new case."""
-    _import(client)
-    run = run_week(client)
+    _housed(client)
     alloc = auth(client, "alloc")
-    proposals = client.get(f"/api/v1/runs/{run['id']}/proposals", headers=alloc).json()
-    mine = next(p for p in proposals if p["youth_ref"] == REF)
-    offer = client.post("/api/v1/offers", json={"proposal_id": mine["id"]}, headers=alloc).json()
-    for action in ("accept", "sign"):
-        assert client.post(f"/api/v1/offers/{offer['id']}/{action}", headers=alloc).is_success
     from service import settings
     from service.usecases.gdpr import apply_retention
 
