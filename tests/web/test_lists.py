@@ -493,17 +493,25 @@ def test_a_stale_run_offers_nothing_and_an_offer_sent_from_an_older_page_is_refu
         assert session.exec(select(Offer)).first() is None
 
 
-def test_a_refused_offer_outside_the_proposal_keeps_the_form_filled(client: TestClient) -> None:
+def _pinned_run(client: TestClient) -> tuple[str, str, str, str, str]:
+    """Week 48 imported and run through the pages, its first proposed pair then pinned on the
+    run page: the form token, the run's address, its page (before the pin), the youth and the
+    dwelling."""
     token = _import(client)
     r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48"})
     run_url = r.headers["location"]
     page = wait_for(client, run_url, "Unge uden bolig i denne kørsel")
-    run_id = int(run_url.rsplit("/", 1)[1])
     youth, unit = re.search(r'data-youth="(U\d+)" data-dwelling="(B\d+)"', page).groups()
     pinned = client.post("/anvisning/uger/2026-W48/beslutninger", data={
-        "csrf_token": token, "run_id": run_id, "kind": "pin", "youth_ref": youth,
-        "unit_ref": unit, "reason": "aftalt på mødet"})  # fmt: skip
+        "csrf_token": token, "run_id": run_url.rsplit("/", 1)[1], "kind": "pin",
+        "youth_ref": youth, "unit_ref": unit, "reason": "aftalt på mødet"})  # fmt: skip
     assert pinned.status_code == 303, pinned.text
+    return token, run_url, page, youth, unit
+
+
+def test_a_refused_offer_outside_the_proposal_keeps_the_form_filled(client: TestClient) -> None:
+    token, run_url, page, youth, unit = _pinned_run(client)
+    run_id = int(run_url.rsplit("/", 1)[1])
     other = next(b for b in re.findall(r'data-dwelling="(B\d+)"', page) if b != unit)
     sent = {"csrf_token": token, "run_id": run_id, "week": "2026-W48", "youth_ref": youth,
             "dwelling_ref": other, "reason": "continuity", "text": "kender området godt",
@@ -522,15 +530,7 @@ def test_a_refused_offer_outside_the_proposal_keeps_the_form_filled(client: Test
 def test_the_run_page_tells_decisions_made_after_it_and_those_revoked_since(
     client: TestClient,
 ) -> None:
-    token = _import(client)
-    r = client.post("/anvisning/koersler", data={"csrf_token": token, "week": "48"})
-    first_url = r.headers["location"]
-    page = wait_for(client, first_url, "Unge uden bolig i denne kørsel")
-    first = int(first_url.rsplit("/", 1)[1])
-    youth, unit = re.search(r'data-youth="(U\d+)" data-dwelling="(B\d+)"', page).groups()
-    client.post("/anvisning/uger/2026-W48/beslutninger", data={
-        "csrf_token": token, "run_id": first, "kind": "pin", "youth_ref": youth,
-        "unit_ref": unit, "reason": "aftalt på mødet"})  # fmt: skip
+    token, first_url, _, youth, unit = _pinned_run(client)
     page = client.get(first_url).text
     assert "Ugens beslutninger i kraft (1)" in page
     assert "Truffet efter kørslen: med i næste kørsel." in page
